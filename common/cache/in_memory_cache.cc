@@ -1,0 +1,60 @@
+#include "common/cache/in_memory_cache.h"
+
+#include <utility>
+
+namespace outreach {
+
+absl::StatusOr<std::optional<CacheEntry>> InMemoryCache::Lookup(
+    absl::string_view key) {
+  absl::MutexLock lock(&mu_);
+  if (!available_) return absl::UnavailableError("cache unavailable");
+  ++lookups_;
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return std::optional<CacheEntry>();
+  if (!it->second.tombstone) ++hits_;
+  return std::optional<CacheEntry>(it->second);
+}
+
+absl::Status InMemoryCache::Store(absl::string_view key, CacheEntry entry) {
+  absl::MutexLock lock(&mu_);
+  if (!available_) return absl::UnavailableError("cache unavailable");
+  auto it = entries_.find(key);
+  if (it == entries_.end()) {
+    entries_.emplace(std::string(key), std::move(entry));
+  } else if (CacheEntryReplaces(it->second, entry)) {
+    it->second = std::move(entry);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InMemoryCache::Fill(absl::string_view key, int64_t version,
+                                 absl::string_view value, absl::Duration) {
+  return Store(key, CacheEntry{version, false, std::string(value)});
+}
+
+absl::Status InMemoryCache::Invalidate(absl::string_view key, int64_t version,
+                                       absl::Duration) {
+  return Store(key, CacheEntry{version, true, ""});
+}
+
+void InMemoryCache::set_available(bool available) {
+  absl::MutexLock lock(&mu_);
+  available_ = available;
+}
+
+size_t InMemoryCache::size() const {
+  absl::MutexLock lock(&mu_);
+  return entries_.size();
+}
+
+int InMemoryCache::lookups() const {
+  absl::MutexLock lock(&mu_);
+  return lookups_;
+}
+
+int InMemoryCache::hits() const {
+  absl::MutexLock lock(&mu_);
+  return hits_;
+}
+
+}  // namespace outreach

@@ -1,0 +1,33 @@
+#ifndef OUTREACH_COMMON_SERVER_CALL_LOG_INTERCEPTOR_H_
+#define OUTREACH_COMMON_SERVER_CALL_LOG_INTERCEPTOR_H_
+
+// Writes one JSON log line per finished call: method, code, latency, request
+// id and peer. The request id is the caller's `x-request-id` metadata, or a
+// fresh one when the caller sent none; either way it is echoed back in the
+// response's initial metadata so a client can quote it.
+//
+// Successful health checks are not logged: Kubernetes probes every few
+// seconds and those lines would bury the rest.
+
+#include <memory>
+#include <string>
+
+#include "grpcpp/support/server_interceptor.h"
+
+namespace outreach {
+
+inline constexpr char kRequestIdHeader[] = "x-request-id";
+
+class CallLogInterceptorFactory
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override;
+};
+
+// A new random request id: 32 lower-case hex digits.
+std::string NewRequestId();
+
+}  // namespace outreach
+
+#endif  // OUTREACH_COMMON_SERVER_CALL_LOG_INTERCEPTOR_H_

@@ -1,0 +1,162 @@
+#include "common/server/server_runner.h"
+
+#include <signal.h>
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/log/json_log.h"
+#include "common/server/call_log_interceptor.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+
+namespace outreach {
+
+ServerRunner::ServerRunner(ServerOptions options,
+                           std::vector<ServiceRegistration> services,
+                           Readiness readiness)
+    : options_(std::move(options)),
+      services_(std::move(services)),
+      readiness_(std::move(readiness)) {}
+
+ServerRunner::~ServerRunner() {
+  Shutdown();
+  Wait();
+}
+
+absl::Status ServerRunner::Start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.listen_address,
+                           grpc::InsecureServerCredentials(), &port_);
+  for (const auto& s : services_) builder.RegisterService(s.service);
+
+  grpc::ResourceQuota quota("outreach-server");
+  quota.SetMaxThreads(options_.max_threads);
+  builder.SetResourceQuota(quota);
+  builder.SetMaxReceiveMessageSize(options_.max_receive_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_send_message_bytes);
+  auto ms = [](absl::Duration d) {
+    return static_cast<int>(absl::ToInt64Milliseconds(d));
+  };
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
+                             ms(options_.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                             ms(options_.keepalive_timeout));
+  // Clients may ping as often as every 10s without being told off.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                             ms(options_.max_connection_age));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                             ms(options_.max_connection_age_grace));
+
+  std::vector<std::unique_ptr<
+      grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(std::make_unique<CallLogInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    server_.reset();
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options_.listen_address,
+                     " (in use, or not a local address?)"));
+  }
+  // NOT_SERVING until readiness has been checked once.
+  SetServing(false);
+  readiness_thread_ = std::thread([this] { ReadinessLoop(); });
+  LogInfo("server started", {{"address", options_.listen_address},
+                             {"port", port_}});
+  return absl::OkStatus();
+}
+
+void ServerRunner::SetServing(bool serving) {
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus("", serving);
+  for (const auto& s : services_) health->SetServingStatus(s.full_name, serving);
+}
+
+void ServerRunner::ReadinessLoop() {
+  bool last = false;
+  bool first = true;
+  do {
+    const absl::Status ready = readiness_ ? readiness_() : absl::OkStatus();
+    // Shutdown owns the status once it has started.
+    absl::MutexLock lock(&mu_);
+    if (shutdown_started_) return;
+    if (first || ready.ok() != last) {
+      SetServing(ready.ok());
+      if (ready.ok()) {
+        LogInfo("serving");
+      } else {
+        LogWarning("not ready", {{"error", std::string(ready.message())}});
+      }
+    }
+    first = false;
+    last = ready.ok();
+  } while (!stopping_.WaitForNotificationWithTimeout(
+      options_.readiness_interval));
+}
+
+void ServerRunner::Shutdown() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (shutdown_started_ || server_ == nullptr) return;
+    shutdown_started_ = true;
+    // Probes see NOT_SERVING at once; watchers are told too.
+    SetServing(false);
+  }
+  stopping_.Notify();
+  LogInfo("shutting down", {{"grace_seconds",
+                             absl::ToDoubleSeconds(options_.shutdown_grace)}});
+  // Refuses new calls, waits for those in flight up to the deadline, then
+  // cancels what is left.
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
+}
+
+void ServerRunner::Wait() {
+  if (server_ == nullptr) return;
+  server_->Wait();
+  if (readiness_thread_.joinable()) readiness_thread_.join();
+}
+
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForTerminationSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int sig = 0;
+  while (sigwait(&set, &sig) != 0) {
+  }
+  return sig;
+}
+
+void ServeUntilSignal(ServerRunner& runner) {
+  std::thread signal_thread([&runner] {
+    const int sig = WaitForTerminationSignal();
+    LogInfo("signal received", {{"signal", sig == SIGTERM ? "SIGTERM"
+                                                          : "SIGINT"}});
+    runner.Shutdown();
+  });
+  signal_thread.detach();
+  runner.Wait();
+}
+
+}  // namespace outreach

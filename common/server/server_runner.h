@@ -1,0 +1,108 @@
+#ifndef OUTREACH_COMMON_SERVER_SERVER_RUNNER_H_
+#define OUTREACH_COMMON_SERVER_SERVER_RUNNER_H_
+
+// The gRPC server every Outreach binary runs, with the behaviour Kubernetes
+// and clients rely on set in one place:
+//
+// - grpc.health.v1 for the server ("") and for each service under its full
+//   name. It reports SERVING only while `readiness` says the store is
+//   usable, checked every `readiness_interval`. Optional dependencies such
+//   as Redis are not part of readiness.
+// - Server reflection.
+// - The synchronous API on a bounded thread pool (see docs/architecture.md:
+//   handlers block on SQLite and Redis, which must not happen on callback
+//   threads).
+// - Keepalive, maximum connection age, explicit message size limits, and
+//   SO_REUSEPORT off, so a second instance on the same port fails loudly.
+// - One JSON log line per call (call_log_interceptor.h).
+// - Graceful shutdown: on Shutdown() health turns NOT_SERVING at once, new
+//   calls are refused, and calls in flight get up to `shutdown_grace` to
+//   finish before they are cancelled.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+
+namespace outreach {
+
+struct ServerOptions {
+  // Where to listen, e.g. "127.0.0.1:8081" or "0.0.0.0:8081". Port 0 picks
+  // a free port (see ServerRunner::port()).
+  std::string listen_address = "127.0.0.1:0";
+  // Upper bound on threads serving calls. Default 32.
+  int max_threads = 32;
+  // Time calls in flight get to finish after shutdown starts. Default 20s.
+  absl::Duration shutdown_grace = absl::Seconds(20);
+  // Server-side HTTP/2 keepalive ping interval and ack timeout.
+  absl::Duration keepalive_time = absl::Seconds(60);
+  absl::Duration keepalive_timeout = absl::Seconds(20);
+  // Connections are closed (gracefully) after this age so that clients
+  // rebalance across replicas. Default 5 minutes, plus 30s grace.
+  absl::Duration max_connection_age = absl::Minutes(5);
+  absl::Duration max_connection_age_grace = absl::Seconds(30);
+  // Largest request and response messages. Defaults 4 MiB and 16 MiB.
+  int max_receive_message_bytes = 4 << 20;
+  int max_send_message_bytes = 16 << 20;
+  // How often readiness is re-checked. Default 5s.
+  absl::Duration readiness_interval = absl::Seconds(5);
+};
+
+struct ServiceRegistration {
+  grpc::Service* service;  // not owned
+  std::string full_name;   // e.g. "outreach.events.v1.EventsService"
+};
+
+class ServerRunner {
+ public:
+  using Readiness = std::function<absl::Status()>;
+
+  ServerRunner(ServerOptions options, std::vector<ServiceRegistration> services,
+               Readiness readiness);
+  ~ServerRunner();
+
+  // Binds and starts serving. UNAVAILABLE when the address cannot be bound.
+  absl::Status Start();
+  // The bound port, after Start().
+  int port() const { return port_; }
+  // Starts a graceful shutdown; safe from any thread, idempotent.
+  void Shutdown();
+  // Blocks until the server has stopped.
+  void Wait();
+
+ private:
+  void SetServing(bool serving);
+  void ReadinessLoop();
+
+  const ServerOptions options_;
+  const std::vector<ServiceRegistration> services_;
+  const Readiness readiness_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  absl::Notification stopping_;
+  std::thread readiness_thread_;
+  absl::Mutex mu_;
+  bool shutdown_started_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// Blocks SIGINT and SIGTERM in the calling thread and every thread it starts
+// afterwards. Call first thing in main(), before gRPC starts threads, then
+// WaitForTerminationSignal() in a thread of its own.
+void BlockTerminationSignals();
+// Returns the signal number once SIGINT or SIGTERM arrives.
+int WaitForTerminationSignal();
+
+// Runs until SIGINT or SIGTERM, then shuts `runner` down gracefully.
+void ServeUntilSignal(ServerRunner& runner);
+
+}  // namespace outreach
+
+#endif  // OUTREACH_COMMON_SERVER_SERVER_RUNNER_H_

@@ -1,0 +1,260 @@
+#include "common/sqlite/sqlite_db.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace outreach {
+
+absl::Status SqliteError(int code, absl::string_view context, sqlite3* db) {
+  std::string message = absl::StrCat(context, ": ", sqlite3_errstr(code));
+  if (db != nullptr) absl::StrAppend(&message, " (", sqlite3_errmsg(db), ")");
+  switch (code & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return absl::UnavailableError(message);
+    case SQLITE_FULL:
+      return absl::ResourceExhaustedError(message);
+    case SQLITE_CONSTRAINT:
+      return absl::AlreadyExistsError(message);
+    default:
+      return absl::InternalError(message);
+  }
+}
+
+Statement::~Statement() {
+  if (stmt_ != nullptr) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+}
+
+Statement& Statement::Bind(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+Statement& Statement::Bind(int index, absl::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                    SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::BindBlob(int index, absl::string_view bytes) {
+  sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
+                    SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::BindNull(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+absl::StatusOr<bool> Statement::Step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return SqliteError(rc, "step", sqlite3_db_handle(stmt_));
+}
+
+absl::Status Statement::Run() {
+  while (true) {
+    auto row = Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::OkStatus();
+  }
+}
+
+int64_t Statement::ColumnInt64(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+
+std::string Statement::ColumnText(int column) const {
+  const auto* text = sqlite3_column_text(stmt_, column);
+  const int n = sqlite3_column_bytes(stmt_, column);
+  return text == nullptr ? std::string()
+                         : std::string(reinterpret_cast<const char*>(text), n);
+}
+
+absl::string_view Statement::ColumnBlob(int column) const {
+  const void* blob = sqlite3_column_blob(stmt_, column);
+  const int n = sqlite3_column_bytes(stmt_, column);
+  return blob == nullptr
+             ? absl::string_view()
+             : absl::string_view(static_cast<const char*>(blob), n);
+}
+
+bool Statement::ColumnIsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+SqliteConnection::~SqliteConnection() {
+  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+absl::StatusOr<Statement> SqliteConnection::Prepare(absl::string_view sql) {
+  auto it = statements_.find(sql);
+  if (it != statements_.end()) return Statement(it->second);
+  sqlite3_stmt* stmt = nullptr;
+  const int rc =
+      sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                         SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(rc, "prepare", db_);
+  statements_.emplace(std::string(sql), stmt);
+  return Statement(stmt);
+}
+
+absl::Status SqliteConnection::Exec(absl::string_view sql) {
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr,
+                              &error);
+  if (rc == SQLITE_OK) return absl::OkStatus();
+  std::string message = error ? error : "";
+  sqlite3_free(error);
+  return SqliteError(rc, absl::StrCat("exec: ", message));
+}
+
+namespace {
+
+absl::StatusOr<std::unique_ptr<SqliteConnection>> OpenConnection(
+    const SqliteOptions& options, bool writer) {
+  sqlite3* db = nullptr;
+  const int flags = (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                            : SQLITE_OPEN_READONLY) |
+                    SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(options.path.c_str(), &db, flags, nullptr);
+  auto conn = std::make_unique<SqliteConnection>(db);
+  if (rc != SQLITE_OK) {
+    return SqliteError(rc, absl::StrCat("open ", options.path), db);
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(
+      db, static_cast<int>(absl::ToInt64Milliseconds(options.busy_timeout)));
+  if (writer) {
+    if (auto s = conn->Exec("PRAGMA journal_mode=WAL"); !s.ok()) return s;
+    // NORMAL is durable across process crashes in WAL mode; only a power
+    // loss can lose the last transactions.
+    if (auto s = conn->Exec("PRAGMA synchronous=NORMAL"); !s.ok()) return s;
+  }
+  if (auto s = conn->Exec("PRAGMA foreign_keys=ON"); !s.ok()) return s;
+  return conn;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(
+    SqliteOptions options) {
+  if (options.path.empty()) {
+    return absl::InvalidArgumentError("sqlite path is empty");
+  }
+  std::unique_ptr<SqliteDb> db(new SqliteDb());
+  db->options_ = std::move(options);
+  auto writer = OpenConnection(db->options_, /*writer=*/true);
+  if (!writer.ok()) return writer.status();
+  {
+    absl::MutexLock lock(&db->write_mu_);
+    db->writer_ = std::move(*writer);
+  }
+  if (auto s = db->Migrate(); !s.ok()) return s;
+  const int readers =
+      db->options_.read_connections > 0 ? db->options_.read_connections : 1;
+  absl::MutexLock lock(&db->read_mu_);
+  for (int i = 0; i < readers; ++i) {
+    auto reader = OpenConnection(db->options_, /*writer=*/false);
+    if (!reader.ok()) return reader.status();
+    db->idle_readers_.push_back(reader->get());
+    db->readers_.push_back(std::move(*reader));
+  }
+  return db;
+}
+
+SqliteDb::~SqliteDb() = default;
+
+absl::Status SqliteDb::Migrate() {
+  absl::Status s = Write([](SqliteConnection& c) {
+    return c.Exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY,"
+        " applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+  });
+  if (!s.ok()) return s;
+  int current = 0;
+  s = Write([&current](SqliteConnection& c) {
+    auto stmt = c.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (!stmt.ok()) return stmt.status();
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    current = static_cast<int>(stmt->ColumnInt64(0));
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  const int latest = static_cast<int>(options_.migrations.size());
+  if (current > latest) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "database ", options_.path, " has schema version ", current,
+        " but this binary knows only up to ", latest,
+        "; run a newer binary or restore a backup"));
+  }
+  for (int v = current + 1; v <= latest; ++v) {
+    s = Write([&](SqliteConnection& c) -> absl::Status {
+      if (auto e = c.Exec(options_.migrations[v - 1]); !e.ok()) {
+        return absl::Status(e.code(), absl::StrCat("migration ", v, ": ",
+                                                   e.message()));
+      }
+      auto stmt = c.Prepare("INSERT INTO schema_migrations(version) VALUES (?)");
+      if (!stmt.ok()) return stmt.status();
+      return stmt->Bind(1, int64_t{v}).Run();
+    });
+    if (!s.ok()) return s;
+  }
+  schema_version_ = latest;
+  return absl::OkStatus();
+}
+
+absl::Status SqliteDb::Write(const Fn& fn) {
+  absl::MutexLock lock(&write_mu_);
+  SqliteConnection& c = *writer_;
+  if (auto s = c.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  absl::Status s = fn(c);
+  if (s.ok()) s = c.Exec("COMMIT");
+  if (!s.ok()) {
+    // After a failed COMMIT the transaction may still be open.
+    if (!sqlite3_get_autocommit(c.raw())) c.Exec("ROLLBACK").IgnoreError();
+  }
+  return s;
+}
+
+absl::Status SqliteDb::Read(const Fn& fn) {
+  SqliteConnection* c = nullptr;
+  {
+    absl::MutexLock lock(&read_mu_);
+    read_mu_.Await(absl::Condition(
+        +[](std::vector<SqliteConnection*>* idle) { return !idle->empty(); },
+        &idle_readers_));
+    c = idle_readers_.back();
+    idle_readers_.pop_back();
+  }
+  absl::Status s = c->Exec("BEGIN");
+  if (s.ok()) {
+    s = fn(*c);
+    // A read transaction has nothing to keep; COMMIT just ends it.
+    absl::Status end = c->Exec("COMMIT");
+    if (s.ok()) s = end;
+    if (!sqlite3_get_autocommit(c->raw())) c->Exec("ROLLBACK").IgnoreError();
+  }
+  absl::MutexLock lock(&read_mu_);
+  idle_readers_.push_back(c);
+  return s;
+}
+
+absl::Status SqliteDb::Ping() {
+  return Read([](SqliteConnection& c) {
+    auto stmt = c.Prepare("SELECT 1");
+    if (!stmt.ok()) return stmt.status();
+    return stmt->Step().status();
+  });
+}
+
+}  // namespace outreach

@@ -1,0 +1,139 @@
+#ifndef OUTREACH_COMMON_SQLITE_SQLITE_DB_H_
+#define OUTREACH_COMMON_SQLITE_SQLITE_DB_H_
+
+// SQLite as the embedded store of a service:
+//
+// - WAL journal, so readers never block the writer or each other;
+// - a busy timeout, so a locked database waits a bounded time and then
+//   answers UNAVAILABLE instead of failing at once or hanging;
+// - one writer: all writes go through one connection under a mutex, each in
+//   a BEGIN IMMEDIATE transaction, which is how SQLite wants to be written;
+// - a small pool of reader connections, each read in its own snapshot;
+// - versioned schema migrations, applied in order at open, each in its own
+//   transaction and recorded in `schema_migrations`. A database newer than
+//   the binary is refused rather than misread.
+//
+// Prepared statements are cached per connection. Thread-safe.
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace outreach {
+
+// Maps an SQLite result code to a status: BUSY and LOCKED are UNAVAILABLE
+// (retryable), FULL is RESOURCE_EXHAUSTED, CONSTRAINT is ALREADY_EXISTS,
+// anything else INTERNAL.
+absl::Status SqliteError(int code, absl::string_view context,
+                         sqlite3* db = nullptr);
+
+// A prepared statement checked out of a connection's cache; reset and
+// unbound when destroyed. Bind indexes start at 1, column indexes at 0.
+class Statement {
+ public:
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~Statement();
+  Statement(Statement&& other) noexcept : stmt_(other.stmt_) {
+    other.stmt_ = nullptr;
+  }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement& operator=(Statement&&) = delete;
+
+  Statement& Bind(int index, int64_t value);
+  Statement& Bind(int index, absl::string_view text);
+  Statement& BindBlob(int index, absl::string_view bytes);
+  Statement& BindNull(int index);
+
+  // true when a row is ready, false when done.
+  absl::StatusOr<bool> Step();
+  // Runs to completion, ignoring rows.
+  absl::Status Run();
+
+  int64_t ColumnInt64(int column) const;
+  std::string ColumnText(int column) const;
+  absl::string_view ColumnBlob(int column) const;
+  bool ColumnIsNull(int column) const;
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+// One connection with its statement cache. Used by one thread at a time,
+// inside SqliteDb::Read or SqliteDb::Write.
+class SqliteConnection {
+ public:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  ~SqliteConnection();
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
+
+  absl::StatusOr<Statement> Prepare(absl::string_view sql);
+  absl::Status Exec(absl::string_view sql);
+  sqlite3* raw() const { return db_; }
+
+ private:
+  sqlite3* db_;
+  absl::flat_hash_map<std::string, sqlite3_stmt*> statements_;
+};
+
+struct SqliteOptions {
+  // File path, or ":memory:"-style URIs are not supported: use a file.
+  std::string path;
+  // How long a statement waits on a lock before UNAVAILABLE. Default 5s.
+  absl::Duration busy_timeout = absl::Seconds(5);
+  // Reader connections. Default 4.
+  int read_connections = 4;
+  // Schema migrations; migration i (0-based) brings the schema to version
+  // i + 1. Never edit a released migration; append a new one.
+  std::vector<std::string> migrations;
+};
+
+class SqliteDb {
+ public:
+  // Opens (creating if needed) and migrates the database.
+  static absl::StatusOr<std::unique_ptr<SqliteDb>> Open(SqliteOptions options);
+  ~SqliteDb();
+
+  using Fn = std::function<absl::Status(SqliteConnection&)>;
+
+  // Runs `fn` in a write transaction on the single writer connection;
+  // commits if it returns OK, else rolls back and returns its status.
+  absl::Status Write(const Fn& fn);
+  // Runs `fn` in a read transaction (one consistent snapshot).
+  absl::Status Read(const Fn& fn);
+  // OK when a trivial query succeeds; used for readiness.
+  absl::Status Ping();
+  // The schema version after migrations.
+  int schema_version() const { return schema_version_; }
+
+ private:
+  SqliteDb() = default;
+  absl::Status Migrate();
+
+  SqliteOptions options_;
+  int schema_version_ = 0;
+
+  absl::Mutex write_mu_;
+  std::unique_ptr<SqliteConnection> writer_ ABSL_GUARDED_BY(write_mu_);
+
+  absl::Mutex read_mu_;
+  std::vector<std::unique_ptr<SqliteConnection>> readers_;
+  std::vector<SqliteConnection*> idle_readers_ ABSL_GUARDED_BY(read_mu_);
+};
+
+}  // namespace outreach
+
+#endif  // OUTREACH_COMMON_SQLITE_SQLITE_DB_H_

@@ -1,0 +1,60 @@
+#ifndef OUTREACH_COMMON_STATUS_STATUS_UTIL_H_
+#define OUTREACH_COMMON_STATUS_STATUS_UTIL_H_
+
+// Errors flow below the RPC layer as absl::Status. This header is the one
+// place that turns them into grpc::Status (and back, for calls to other
+// services), carrying google.rpc.BadRequest field violations in the
+// standard `grpc-status-details-bin` trailer.
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "grpcpp/support/status.h"
+
+namespace outreach {
+
+// One invalid field: `field` is the path in the request message
+// ("event.venue.country_code"), `description` says what is wrong.
+struct FieldViolation {
+  std::string field;
+  std::string description;
+};
+
+// Collects field violations while a request is validated, so the caller sees
+// every problem at once rather than one per round trip.
+//
+//   FieldViolations v;
+//   if (title.empty()) v.Add("event.title", "is required");
+//   if (absl::Status s = v.ToStatus("invalid event"); !s.ok()) return s;
+class FieldViolations {
+ public:
+  void Add(std::string field, std::string description);
+  bool empty() const { return violations_.empty(); }
+  const std::vector<FieldViolation>& violations() const { return violations_; }
+  // OK when nothing was added; else INVALID_ARGUMENT carrying every
+  // violation. The message lists them too, for clients that ignore details.
+  absl::Status ToStatus(absl::string_view summary) const;
+
+ private:
+  std::vector<FieldViolation> violations_;
+};
+
+// INVALID_ARGUMENT with a single field violation.
+absl::Status InvalidField(absl::string_view field,
+                          absl::string_view description);
+
+// The field violations attached to `status`, empty when there are none.
+std::vector<FieldViolation> GetFieldViolations(const absl::Status& status);
+
+// Converts for the wire. Codes map one to one (they are the google.rpc
+// codes); violations become a google.rpc.BadRequest detail.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// Converts an answer from another service back, keeping its violations.
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+}  // namespace outreach
+
+#endif  // OUTREACH_COMMON_STATUS_STATUS_UTIL_H_
