@@ -1,0 +1,64 @@
+#ifndef OUTREACH_SERVICES_EVENTS_EVENT_MANAGER_H_
+#define OUTREACH_SERVICES_EVENTS_EVENT_MANAGER_H_
+
+// The events domain: validation, ids, etags, field masks, and cache-aside
+// reads over the store. Proto requests in, absl::StatusOr out; the gRPC
+// adapter (events_service.h) only converts statuses.
+//
+// Coherence: every write invalidates the event's cache entry after the
+// store has committed and before the call returns, so a read after an
+// acknowledged write never sees the old value (common/cache/cache_aside.h).
+//
+// Thread-safe: all state lives in the store and the cache.
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/cache/cache_aside.h"
+#include "common/geo/iso3166.h"
+#include "common/time/clock.h"
+#include "outreach/events/v1/events.pb.h"
+#include "services/events/event_store.h"
+
+namespace outreach::events {
+
+class EventManager {
+ public:
+  // None owned; all must outlive the manager. `cache` may wrap no cache.
+  EventManager(EventStore* store, CacheAside* cache,
+               const CountryRegistry* countries, Clock* clock);
+
+  absl::StatusOr<v1::Event> GetEvent(const v1::GetEventRequest& request);
+  absl::StatusOr<v1::ListEventsResponse> ListEvents(
+      const v1::ListEventsRequest& request);
+  absl::StatusOr<v1::Event> CreateEvent(const v1::CreateEventRequest& request);
+  absl::StatusOr<v1::Event> UpdateEvent(const v1::UpdateEventRequest& request);
+  absl::Status DeleteEvent(const v1::DeleteEventRequest& request);
+
+ private:
+  absl::StatusOr<StoredEvent> Load(const std::string& id);
+  absl::Status CheckParent(const std::string& id, const v1::Event& event);
+
+  EventStore* const store_;
+  CacheAside* const cache_;
+  const CountryRegistry* const countries_;
+  Clock* const clock_;
+};
+
+// The etag of a revision, and back. Etags are opaque to clients.
+std::string EtagForRevision(int64_t revision);
+// INVALID_ARGUMENT on `field` when `etag` was not made by EtagForRevision.
+absl::StatusOr<int64_t> RevisionFromEtag(absl::string_view etag,
+                                         absl::string_view field);
+
+// A readable id from a title and year: "regional-workshop-on-the-2013".
+// Always a valid id (event_validation.h).
+std::string SlugFromTitle(absl::string_view title, int year);
+
+// True for a canonical textual UUID (8-4-4-4-12 hex digits).
+bool IsUuid(absl::string_view text);
+
+}  // namespace outreach::events
+
+#endif  // OUTREACH_SERVICES_EVENTS_EVENT_MANAGER_H_

@@ -1,0 +1,195 @@
+#include "services/events/event_store_conformance.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/events/test_util.h"
+
+namespace outreach::events::testing {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+v1::Event Named(v1::Event e, const std::string& id, int64_t micros = 1) {
+  e.set_name("events/" + id);
+  *e.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(micros);
+  *e.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(micros);
+  if (!e.has_end_date()) *e.mutable_end_date() = e.start_date();
+  return e;
+}
+
+TEST_P(EventStoreConformanceTest, CreateGetUpdateDelete) {
+  TempDir dir;
+  auto store = GetParam()(dir.path());
+  auto created = store->Create(Named(KievWorkshop(), "kiev"), "", "");
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_FALSE(created->replayed);
+  auto got = store->Get("kiev");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->revision, created->stored.revision);
+  EXPECT_EQ(got->event.title(), KievWorkshop().title());
+
+  v1::Event changed = got->event;
+  changed.set_title("Renamed");
+  auto updated = store->Update(changed, got->revision);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_GT(updated->revision, got->revision);
+  EXPECT_EQ(store->Get("kiev")->event.title(), "Renamed");
+
+  EXPECT_EQ(store->Update(changed, got->revision).status().code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(store->Delete("kiev", got->revision).status().code(),
+            absl::StatusCode::kAborted);
+  auto deleted = store->Delete("kiev", updated->revision);
+  ASSERT_TRUE(deleted.ok());
+  EXPECT_GT(*deleted, updated->revision);
+  EXPECT_EQ(store->Get("kiev").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store->Delete("kiev", 0).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_P(EventStoreConformanceTest, DuplicateIdIsAlreadyExists) {
+  TempDir dir;
+  auto store = GetParam()(dir.path());
+  ASSERT_TRUE(store->Create(Named(KievWorkshop(), "kiev"), "", "").ok());
+  EXPECT_EQ(store->Create(Named(KievWorkshop(), "kiev"), "", "").status().code(),
+            absl::StatusCode::kAlreadyExists);
+}
+
+TEST_P(EventStoreConformanceTest, RevisionsNeverRepeatAcrossDeletes) {
+  TempDir dir;
+  auto store = GetParam()(dir.path());
+  auto a = store->Create(Named(KievWorkshop(), "kiev"), "", "");
+  auto d = store->Delete("kiev", 0);
+  auto b = store->Create(Named(KievWorkshop(), "kiev"), "", "");
+  ASSERT_TRUE(a.ok() && d.ok() && b.ok());
+  EXPECT_LT(a->stored.revision, *d);
+  EXPECT_LT(*d, b->stored.revision);
+}
+
+TEST_P(EventStoreConformanceTest, RequestIdReplaysAndRefusesReuse) {
+  TempDir dir;
+  auto store = GetParam()(dir.path());
+  auto first = store->Create(Named(KievWorkshop(), "kiev"), "req-1", "bytes");
+  ASSERT_TRUE(first.ok());
+  auto again = store->Create(Named(KievWorkshop(), "kiev-2"), "req-1", "bytes");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->stored.event.name(), "events/kiev");
+  EXPECT_EQ(again->stored.revision, first->stored.revision);
+  EXPECT_EQ(store->Get("kiev-2").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      store->Create(Named(KievWorkshop(), "other"), "req-1", "different")
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
+}
+
+TEST_P(EventStoreConformanceTest, FiltersAndKeysetPages) {
+  TempDir dir;
+  auto store = GetParam()(dir.path());
+  for (int i = 0; i < 25; ++i) {
+    v1::Event e = MakeEvent(absl::StrCat("Workshop ", i), 2010 + i % 5,
+                            1 + i % 12, 1 + i, i % 2 ? "UA" : "KZ");
+    if (i % 3 == 0) e.add_topics("Export Control");
+    ASSERT_TRUE(
+        store->Create(Named(e, absl::StrCat("w", i), 100 + i), "", "").ok());
+  }
+  ListQuery q;
+  q.page_size = 4;
+  q.terms.push_back({FilterField::kCountry, FilterOp::kEq, "UA", 0});
+  std::set<std::string> seen;
+  std::string last_date = "9999";
+  int pages = 0;
+  while (true) {
+    auto page = store->List(q);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ++pages;
+    for (const auto& s : page->events) {
+      EXPECT_EQ(s.event.venue().country_code(), "UA");
+      EXPECT_TRUE(seen.insert(s.event.name()).second) << "repeated";
+      const std::string date = absl::StrCat(s.event.start_date().year() * 10000 +
+                                            s.event.start_date().month() * 100 +
+                                            s.event.start_date().day());
+      EXPECT_LE(date, last_date) << "default order is start_date desc";
+      last_date = date;
+    }
+    if (!page->next.has_value()) break;
+    q.after = page->next;
+    // An insert between pages must not shift what follows.
+    ASSERT_TRUE(store->Create(Named(MakeEvent("Late", 2030, 1, 1, "UA"),
+                                    absl::StrCat("late", pages)),
+                              "", "")
+                    .ok());
+  }
+  EXPECT_EQ(seen.size(), 12u);  // the 12 odd-numbered events, no late ones
+  EXPECT_EQ(pages, 3);
+
+  ListQuery topic;
+  topic.terms.push_back({FilterField::kTopic, FilterOp::kEq, "export control", 0});
+  topic.page_size = 100;
+  EXPECT_EQ(store->List(topic)->events.size(), 9u);
+
+  ListQuery text;
+  text.terms.push_back({FilterField::kText, FilterOp::kHas, "workshop 1", 0});
+  text.page_size = 100;
+  EXPECT_EQ(store->List(text)->events.size(), 11u);  // 1, 10-19
+
+  ListQuery range;
+  range.terms.push_back({FilterField::kStartDate, FilterOp::kGe, "2014-01-01", 0});
+  range.page_size = 100;
+  auto in_range = store->List(range);
+  ASSERT_TRUE(in_range.ok());
+  EXPECT_FALSE(in_range->events.empty());
+  for (const auto& s : in_range->events) {
+    EXPECT_GE(s.event.start_date().year(), 2014);
+  }
+}
+
+TEST_P(EventStoreConformanceTest, OrderByCreateTimeAscending) {
+  TempDir dir;
+  auto store = GetParam()(dir.path());
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(store->Create(Named(MakeEvent("E", 2013, 1, 1, "UA"),
+                                    absl::StrCat("e", i), 1000 - i),
+                              "", "")
+                    .ok());
+  }
+  ListQuery q;
+  q.order = {OrderField::kCreateTime, false};
+  q.page_size = 2;
+  std::vector<std::string> names;
+  while (true) {
+    auto page = store->List(q);
+    ASSERT_TRUE(page.ok());
+    for (const auto& s : page->events) names.push_back(s.event.name());
+    if (!page->next) break;
+    q.after = page->next;
+  }
+  EXPECT_THAT(names, ::testing::ElementsAre("events/e4", "events/e3",
+                                            "events/e2", "events/e1",
+                                            "events/e0"));
+}
+
+TEST_P(EventStoreConformanceTest, DataSurvivesReopen) {
+  TempDir dir;
+  int64_t revision = 0;
+  {
+    auto store = GetParam()(dir.path());
+    auto c = store->Create(Named(KievWorkshop(), "kiev"), "", "");
+    ASSERT_TRUE(c.ok());
+    revision = c->stored.revision;
+  }
+  auto store = GetParam()(dir.path());
+  auto got = store->Get("kiev");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->revision, revision);
+  auto next = store->Create(Named(KievWorkshop(), "kiev-2"), "", "");
+  ASSERT_TRUE(next.ok());
+  EXPECT_GT(next->stored.revision, revision);
+}
+
+}  // namespace
+}  // namespace outreach::events::testing

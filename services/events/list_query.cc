@@ -1,0 +1,319 @@
+#include "services/events/list_query.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/status/status_util.h"
+#include "outreach/events/v1/events.pb.h"
+#include "services/events/event_validation.h"
+
+namespace outreach::events {
+namespace {
+
+using outreach::events::v1::EventKind;
+using outreach::events::v1::EventKind_Parse;
+using outreach::events::v1::EventStatus;
+using outreach::events::v1::EventStatus_Parse;
+
+absl::Status FilterError(absl::string_view why) {
+  return InvalidField("filter", why);
+}
+
+struct Token {
+  enum Kind { kWord, kString, kOp, kEnd } kind;
+  std::string text;
+};
+
+// Splits a filter into words, quoted strings and operators.
+absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view in) {
+  std::vector<Token> out;
+  size_t i = 0;
+  while (i < in.size()) {
+    const char c = in[i];
+    if (absl::ascii_isspace(c)) {
+      ++i;
+    } else if (c == '"') {
+      std::string s;
+      ++i;
+      bool closed = false;
+      while (i < in.size()) {
+        if (in[i] == '\\' && i + 1 < in.size()) {
+          s.push_back(in[i + 1]);
+          i += 2;
+        } else if (in[i] == '"') {
+          closed = true;
+          ++i;
+          break;
+        } else {
+          s.push_back(in[i++]);
+        }
+      }
+      if (!closed) return FilterError("has an unterminated string");
+      out.push_back({Token::kString, std::move(s)});
+    } else if (c == '<' || c == '>' || c == '!' || c == '=' || c == ':') {
+      std::string op(1, c);
+      if ((c == '<' || c == '>' || c == '!') && i + 1 < in.size() &&
+          in[i + 1] == '=') {
+        op.push_back('=');
+      }
+      if (op == "!") return FilterError("uses '!' without '='");
+      i += op.size();
+      out.push_back({Token::kOp, std::move(op)});
+    } else if (absl::ascii_isalnum(c) || c == '_' || c == '-' || c == '.' ||
+               c == '/') {
+      size_t j = i;
+      while (j < in.size() && (absl::ascii_isalnum(in[j]) || in[j] == '_' ||
+                               in[j] == '-' || in[j] == '.' || in[j] == '/')) {
+        ++j;
+      }
+      out.push_back({Token::kWord, std::string(in.substr(i, j - i))});
+      i = j;
+    } else {
+      return FilterError(absl::StrCat("has an unexpected character '",
+                                      std::string(1, c), "'"));
+    }
+  }
+  out.push_back({Token::kEnd, ""});
+  return out;
+}
+
+absl::StatusOr<FilterOp> ParseOp(const std::string& op) {
+  if (op == "=") return FilterOp::kEq;
+  if (op == "!=") return FilterOp::kNe;
+  if (op == "<") return FilterOp::kLt;
+  if (op == "<=") return FilterOp::kLe;
+  if (op == ">") return FilterOp::kGt;
+  if (op == ">=") return FilterOp::kGe;
+  if (op == ":") return FilterOp::kHas;
+  return FilterError(absl::StrCat("has an unknown operator '", op, "'"));
+}
+
+// Accepts "REGIONAL_WORKSHOP", "EVENT_KIND_REGIONAL_WORKSHOP", any case.
+template <typename Enum>
+bool ParseEnumValue(absl::string_view prefix, absl::string_view text,
+                    bool (*parse)(const std::string&, Enum*), int64_t* out) {
+  std::string upper = absl::AsciiStrToUpper(text);
+  Enum value;
+  if (parse(upper, &value) || parse(absl::StrCat(prefix, upper), &value)) {
+    *out = static_cast<int64_t>(value);
+    return true;
+  }
+  return false;
+}
+
+absl::Status MakeTerm(const std::string& field_name, FilterOp op,
+                      const std::string& value, FilterTerm* term) {
+  term->op = op;
+  auto require_ops = [&](std::initializer_list<FilterOp> allowed) {
+    for (FilterOp a : allowed) {
+      if (a == op) return absl::OkStatus();
+    }
+    return FilterError(
+        absl::StrCat("does not support that operator on '", field_name, "'"));
+  };
+  const std::string name = absl::AsciiStrToLower(field_name);
+  if (name == "kind") {
+    term->field = FilterField::kKind;
+    if (auto s = require_ops({FilterOp::kEq, FilterOp::kNe}); !s.ok()) return s;
+    if (!ParseEnumValue<EventKind>("EVENT_KIND_", value,
+                                   &v1::EventKind_Parse, &term->number)) {
+      return FilterError(absl::StrCat("'", value, "' is not an event kind"));
+    }
+  } else if (name == "status") {
+    term->field = FilterField::kStatus;
+    if (auto s = require_ops({FilterOp::kEq, FilterOp::kNe}); !s.ok()) return s;
+    if (!ParseEnumValue<EventStatus>("EVENT_STATUS_", value,
+                                     &v1::EventStatus_Parse, &term->number)) {
+      return FilterError(absl::StrCat("'", value, "' is not an event status"));
+    }
+  } else if (name == "country" || name == "venue.country_code") {
+    term->field = FilterField::kCountry;
+    if (auto s = require_ops({FilterOp::kEq, FilterOp::kNe}); !s.ok()) return s;
+    term->value = absl::AsciiStrToUpper(value);
+  } else if (name == "start_date" || name == "end_date") {
+    term->field = name == "start_date" ? FilterField::kStartDate
+                                       : FilterField::kEndDate;
+    if (auto s = require_ops({FilterOp::kEq, FilterOp::kNe, FilterOp::kLt,
+                              FilterOp::kLe, FilterOp::kGt, FilterOp::kGe});
+        !s.ok()) {
+      return s;
+    }
+    outreach::type::v1::Date d;
+    if (!ParseDateKey(value, &d)) {
+      return FilterError(absl::StrCat("'", value, "' is not a YYYY-MM-DD date"));
+    }
+    term->value = value;
+  } else if (name == "topic" || name == "topics") {
+    term->field = FilterField::kTopic;
+    if (auto s = require_ops({FilterOp::kEq, FilterOp::kHas}); !s.ok()) return s;
+    term->op = FilterOp::kEq;
+    term->value = absl::AsciiStrToLower(value);
+  } else if (name == "series") {
+    term->field = FilterField::kSeries;
+    if (auto s = require_ops({FilterOp::kEq, FilterOp::kNe}); !s.ok()) return s;
+    term->value = value;
+  } else if (name == "parent_event") {
+    term->field = FilterField::kParentEvent;
+    if (auto s = require_ops({FilterOp::kEq, FilterOp::kNe}); !s.ok()) return s;
+    term->value = value;
+  } else if (name == "text") {
+    term->field = FilterField::kText;
+    if (auto s = require_ops({FilterOp::kHas, FilterOp::kEq}); !s.ok()) return s;
+    term->op = FilterOp::kHas;
+    term->value = absl::AsciiStrToLower(value);
+    if (term->value.empty()) return FilterError("has an empty text value");
+  } else {
+    return FilterError(absl::StrCat(
+        "cannot filter on '", field_name,
+        "'; fields: kind, status, country, start_date, end_date, topic, "
+        "series, parent_event, text"));
+  }
+  return absl::OkStatus();
+}
+
+// FNV-1a: stable across processes and builds, unlike absl::Hash.
+uint64_t Fnv1a(absl::string_view s, uint64_t h = 1469598103934665603ull) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<FilterTerm>> ParseFilter(absl::string_view filter) {
+  std::vector<FilterTerm> terms;
+  if (filter.size() > kMaxFilterLength) {
+    return FilterError(
+        absl::StrCat("is longer than ", kMaxFilterLength, " bytes"));
+  }
+  auto tokens = Tokenize(filter);
+  if (!tokens.ok()) return tokens.status();
+  size_t i = 0;
+  const auto& t = *tokens;
+  if (t[0].kind == Token::kEnd) return terms;
+  while (true) {
+    if (t[i].kind != Token::kWord) {
+      return FilterError("expects a field name, e.g. kind = REGIONAL_WORKSHOP");
+    }
+    const std::string field = t[i++].text;
+    if (t[i].kind != Token::kOp) {
+      return FilterError(absl::StrCat("expects an operator after '", field,
+                                      "'"));
+    }
+    auto op = ParseOp(t[i++].text);
+    if (!op.ok()) return op.status();
+    if (t[i].kind != Token::kWord && t[i].kind != Token::kString) {
+      return FilterError(absl::StrCat("expects a value after '", field, "'"));
+    }
+    FilterTerm term;
+    if (auto s = MakeTerm(field, *op, t[i++].text, &term); !s.ok()) return s;
+    terms.push_back(std::move(term));
+    if (t[i].kind == Token::kEnd) break;
+    if (t[i].kind != Token::kWord || t[i].text != "AND") {
+      return FilterError("joins restrictions only with AND");
+    }
+    ++i;
+  }
+  return terms;
+}
+
+absl::StatusOr<OrderBy> ParseOrderBy(absl::string_view order_by) {
+  OrderBy order;
+  std::vector<absl::string_view> words =
+      absl::StrSplit(order_by, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+  if (words.empty()) return order;
+  auto error = [](absl::string_view why) {
+    return InvalidField("order_by", why);
+  };
+  if (words.size() > 2) {
+    return error("takes one field, optionally followed by 'desc'");
+  }
+  const std::string field = absl::AsciiStrToLower(words[0]);
+  if (field == "start_date") {
+    order.field = OrderField::kStartDate;
+  } else if (field == "end_date") {
+    order.field = OrderField::kEndDate;
+  } else if (field == "title") {
+    order.field = OrderField::kTitle;
+  } else if (field == "create_time") {
+    order.field = OrderField::kCreateTime;
+  } else if (field == "update_time") {
+    order.field = OrderField::kUpdateTime;
+  } else {
+    return error(absl::StrCat(
+        "cannot order by '", words[0],
+        "'; fields: start_date, end_date, title, create_time, update_time"));
+  }
+  order.descending = false;
+  if (words.size() == 2) {
+    const std::string dir = absl::AsciiStrToLower(words[1]);
+    if (dir == "desc") {
+      order.descending = true;
+    } else if (dir != "asc") {
+      return error("direction must be 'asc' or 'desc'");
+    }
+  }
+  return order;
+}
+
+uint64_t QueryFingerprint(absl::string_view filter,
+                          absl::string_view order_by) {
+  return Fnv1a(order_by, Fnv1a("\n", Fnv1a(filter)));
+}
+
+std::string EncodePageToken(uint64_t fingerprint, const Cursor& cursor) {
+  // "1" is the token format version.
+  return absl::WebSafeBase64Escape(absl::StrCat(
+      "1\n", fingerprint, "\n", cursor.sort_value, "\n", cursor.id));
+}
+
+absl::StatusOr<Cursor> DecodePageToken(absl::string_view token,
+                                       uint64_t fingerprint) {
+  auto error = [](absl::string_view why) {
+    return InvalidField("page_token", why);
+  };
+  std::string raw;
+  if (token.size() > 4096 || !absl::WebSafeBase64Unescape(token, &raw)) {
+    return error("is not a token this service issued");
+  }
+  std::vector<std::string> parts = absl::StrSplit(raw, absl::MaxSplits('\n', 3));
+  uint64_t fp = 0;
+  if (parts.size() != 4 || parts[0] != "1" || !absl::SimpleAtoi(parts[1], &fp)) {
+    return error("is not a token this service issued");
+  }
+  if (fp != fingerprint) {
+    return error("was issued for a different filter or order_by");
+  }
+  if (!IsValidId(parts[3])) return error("is not a token this service issued");
+  return Cursor{parts[2], parts[3]};
+}
+
+absl::StatusOr<ListQuery> BuildListQuery(int page_size,
+                                         absl::string_view page_token,
+                                         absl::string_view filter,
+                                         absl::string_view order_by) {
+  ListQuery q;
+  if (page_size < 0) return InvalidField("page_size", "must not be negative");
+  q.page_size = page_size == 0 ? kDefaultPageSize
+                               : std::min(page_size, kMaxPageSize);
+  auto terms = ParseFilter(filter);
+  if (!terms.ok()) return terms.status();
+  q.terms = std::move(*terms);
+  auto order = ParseOrderBy(order_by);
+  if (!order.ok()) return order.status();
+  q.order = *order;
+  if (!page_token.empty()) {
+    auto cursor = DecodePageToken(page_token, QueryFingerprint(filter, order_by));
+    if (!cursor.ok()) return cursor.status();
+    q.after = std::move(*cursor);
+  }
+  return q;
+}
+
+}  // namespace outreach::events

@@ -1,0 +1,135 @@
+// The events service: flags, then options, then run.
+//
+//   events_server --port=8081 --db_path=.outreach/data/events.db
+//       --redis_address=127.0.0.1:6390
+//
+// Every flag can also be set from the environment as OUTREACH_<FLAG>, e.g.
+// OUTREACH_DB_PATH (common/config/env_flags.h).
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/cache/cache_aside.h"
+#include "common/cache/redis_cache.h"
+#include "common/config/env_flags.h"
+#include "common/geo/iso3166.h"
+#include "common/log/json_log.h"
+#include "common/server/server_runner.h"
+#include "common/sqlite/sqlite_db.h"
+#include "services/events/event_manager.h"
+#include "services/events/events_service.h"
+#include "services/events/sqlite_event_store.h"
+
+ABSL_FLAG(std::string, listen_host, "127.0.0.1",
+          "Address to listen on; 0.0.0.0 in a container.");
+ABSL_FLAG(int, port, 8081, "gRPC port; 0 picks a free one.");
+ABSL_FLAG(std::string, db_path, ".outreach/data/events.db",
+          "SQLite database file; created and migrated when missing.");
+ABSL_FLAG(absl::Duration, db_busy_timeout, absl::Seconds(5),
+          "How long a write waits for a locked database before UNAVAILABLE.");
+ABSL_FLAG(int, db_read_connections, 4, "SQLite reader connections.");
+ABSL_FLAG(std::string, redis_address, "",
+          "Redis host:port for the shared cache; empty runs without a cache.");
+ABSL_FLAG(int, redis_pool_size, 4, "Redis connections.");
+ABSL_FLAG(absl::Duration, redis_timeout, absl::Milliseconds(100),
+          "Redis connect and command timeout.");
+ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(10),
+          "Lifetime of cached events.");
+ABSL_FLAG(std::string, iso3166_path, outreach::kDefaultIso3166Path,
+          "ISO 3166-1 JSON from Debian's iso-codes package.");
+ABSL_FLAG(int, max_threads, 32, "Upper bound on threads serving calls.");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
+          "Time calls in flight get to finish after SIGTERM.");
+ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(5),
+          "Connections are recycled after this age so clients rebalance.");
+ABSL_FLAG(int, max_message_bytes, 4 << 20, "Largest request accepted.");
+
+namespace outreach::events {
+namespace {
+
+int Run() {
+  auto countries = CountryRegistry::Load(absl::GetFlag(FLAGS_iso3166_path));
+  if (!countries.ok()) {
+    LogError("cannot load ISO 3166 data",
+             {{"error", std::string(countries.status().message())}});
+    return 1;
+  }
+
+  SqliteOptions db_options;
+  db_options.path = absl::GetFlag(FLAGS_db_path);
+  db_options.busy_timeout = absl::GetFlag(FLAGS_db_busy_timeout);
+  db_options.read_connections = absl::GetFlag(FLAGS_db_read_connections);
+  auto store = SqliteEventStore::Open(db_options);
+  if (!store.ok()) {
+    LogError("cannot open the database",
+             {{"path", db_options.path},
+              {"error", std::string(store.status().message())}});
+    return 1;
+  }
+
+  std::unique_ptr<RedisCache> redis;
+  if (!absl::GetFlag(FLAGS_redis_address).empty()) {
+    RedisCacheOptions redis_options;
+    redis_options.address = absl::GetFlag(FLAGS_redis_address);
+    redis_options.pool_size = absl::GetFlag(FLAGS_redis_pool_size);
+    redis_options.connect_timeout = absl::GetFlag(FLAGS_redis_timeout);
+    redis_options.command_timeout = absl::GetFlag(FLAGS_redis_timeout);
+    std::string host;
+    int port = 0;
+    if (auto s = ParseHostPort(redis_options.address, &host, &port); !s.ok()) {
+      LogError("bad --redis_address", {{"error", std::string(s.message())}});
+      return 2;
+    }
+    redis = std::make_unique<RedisCache>(redis_options);
+  }
+  CacheAsideOptions cache_options;
+  cache_options.key_namespace = "outreach:events:v1:";
+  cache_options.ttl = absl::GetFlag(FLAGS_cache_ttl);
+  CacheAside cache(redis.get(), cache_options);
+
+  EventManager manager(store->get(), &cache, countries->get(),
+                       SystemClock::Default());
+  EventsServiceImpl service(&manager);
+
+  ServerOptions server_options;
+  server_options.listen_address = absl::StrCat(
+      absl::GetFlag(FLAGS_listen_host), ":", absl::GetFlag(FLAGS_port));
+  server_options.max_threads = absl::GetFlag(FLAGS_max_threads);
+  server_options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  server_options.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
+  server_options.max_receive_message_bytes =
+      absl::GetFlag(FLAGS_max_message_bytes);
+  EventStore* readiness_store = store->get();
+  ServerRunner runner(
+      server_options,
+      {{&service, v1::EventsService::service_full_name()}},
+      [readiness_store] { return readiness_store->Ping(); });
+  if (auto s = runner.Start(); !s.ok()) {
+    LogError("cannot start", {{"error", std::string(s.message())}});
+    return 1;
+  }
+  LogInfo("events service ready",
+          {{"port", runner.port()},
+           {"db_path", db_options.path},
+           {"redis", absl::GetFlag(FLAGS_redis_address)}});
+  ServeUntilSignal(runner);
+  LogInfo("stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace outreach::events
+
+int main(int argc, char** argv) {
+  // Before any thread exists, so that only the signal thread sees them.
+  outreach::BlockTerminationSignals();
+  outreach::ParseFlagsWithEnv(
+      argc, argv,
+      "The Outreach events service. Flags may also be set as OUTREACH_<FLAG> "
+      "environment variables.");
+  return outreach::events::Run();
+}

@@ -1,0 +1,492 @@
+#include "services/events/sqlite_event_store.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "common/status/status_util.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/events/event_validation.h"
+
+namespace outreach::events {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using outreach::events::v1::Event;
+
+// Append-only: never edit a migration that has shipped.
+const std::vector<std::string>& Migrations() {
+  static const auto* const kMigrations = new std::vector<std::string>{
+      // 1: events, topics, the revision counter and request ids.
+      R"sql(
+CREATE TABLE revision_counter (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  value INTEGER NOT NULL
+);
+INSERT INTO revision_counter (id, value) VALUES (1, 0);
+
+CREATE TABLE events (
+  id TEXT PRIMARY KEY,
+  revision INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  country_code TEXT NOT NULL,
+  start_date TEXT NOT NULL,
+  end_date TEXT NOT NULL,
+  title_key TEXT NOT NULL,
+  series TEXT NOT NULL,
+  parent_event TEXT NOT NULL,
+  search_text TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  body BLOB NOT NULL
+);
+CREATE INDEX events_by_start_date ON events (start_date, id);
+CREATE INDEX events_by_end_date ON events (end_date, id);
+CREATE INDEX events_by_title ON events (title_key, id);
+CREATE INDEX events_by_create_time ON events (create_time, id);
+CREATE INDEX events_by_update_time ON events (update_time, id);
+CREATE INDEX events_by_country ON events (country_code);
+CREATE INDEX events_by_kind ON events (kind);
+CREATE INDEX events_by_parent ON events (parent_event);
+
+CREATE TABLE event_topics (
+  event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+  topic_key TEXT NOT NULL,
+  PRIMARY KEY (event_id, topic_key)
+);
+CREATE INDEX event_topics_by_topic ON event_topics (topic_key, event_id);
+
+CREATE TABLE request_ids (
+  request_id TEXT PRIMARY KEY,
+  request_bytes BLOB NOT NULL,
+  revision INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  create_time INTEGER NOT NULL
+);
+CREATE INDEX request_ids_by_time ON request_ids (create_time);
+)sql",
+  };
+  return *kMigrations;
+}
+
+// Request ids are remembered this long; a retry later than that is a new
+// request.
+constexpr int64_t kRequestIdRetentionMicros = int64_t{7} * 24 * 3600 * 1000000;
+
+std::string IdOf(const Event& e) {
+  absl::string_view id = e.name();
+  absl::ConsumePrefix(&id, "events/");
+  return std::string(id);
+}
+
+std::string SearchText(const Event& e) {
+  std::vector<absl::string_view> parts = {e.title(), e.venue().city(),
+                                          e.venue().country_code(), e.series()};
+  for (const auto& o : e.organizers()) parts.push_back(o.display_name());
+  for (const auto& t : e.topics()) parts.push_back(t);
+  for (const auto* list : {&e.background(), &e.objectives(), &e.highlights(),
+                           &e.additional_comments()}) {
+    for (const auto& p : *list) parts.push_back(p);
+  }
+  return absl::AsciiStrToLower(absl::StrJoin(parts, "\n"));
+}
+
+std::string EndDateKey(const Event& e) {
+  return DateKey(e.has_end_date() ? e.end_date() : e.start_date());
+}
+
+absl::StatusOr<int64_t> NextRevision(SqliteConnection& c) {
+  auto stmt = c.Prepare(
+      "UPDATE revision_counter SET value = value + 1 WHERE id = 1 "
+      "RETURNING value");
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::InternalError("revision counter is missing");
+  return stmt->ColumnInt64(0);
+}
+
+absl::Status WriteTopics(SqliteConnection& c, const std::string& id,
+                         const Event& e) {
+  auto del = c.Prepare("DELETE FROM event_topics WHERE event_id = ?");
+  if (!del.ok()) return del.status();
+  if (auto s = del->Bind(1, id).Run(); !s.ok()) return s;
+  for (const auto& topic : e.topics()) {
+    auto ins = c.Prepare(
+        "INSERT OR IGNORE INTO event_topics (event_id, topic_key) "
+        "VALUES (?, ?)");
+    if (!ins.ok()) return ins.status();
+    if (auto s = ins->Bind(1, id).Bind(2, absl::AsciiStrToLower(topic)).Run();
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Binds the indexed columns shared by INSERT and UPDATE, from index 1:
+// revision, kind, status, country_code, start_date, end_date, title_key,
+// series, parent_event, search_text, create_time, update_time, body.
+void BindColumns(Statement& stmt, const Event& e, int64_t revision,
+                 const std::string& body) {
+  stmt.Bind(1, revision)
+      .Bind(2, int64_t{e.kind()})
+      .Bind(3, int64_t{e.status()})
+      .Bind(4, e.venue().country_code())
+      .Bind(5, DateKey(e.start_date()))
+      .Bind(6, EndDateKey(e))
+      .Bind(7, absl::AsciiStrToLower(e.title()))
+      .Bind(8, e.series())
+      .Bind(9, e.parent_event())
+      .Bind(10, SearchText(e))
+      .Bind(11, TimeUtil::TimestampToMicroseconds(e.create_time()))
+      .Bind(12, TimeUtil::TimestampToMicroseconds(e.update_time()))
+      .BindBlob(13, body);
+}
+
+absl::StatusOr<StoredEvent> ParseRow(int64_t revision, absl::string_view body) {
+  StoredEvent out;
+  out.revision = revision;
+  if (!out.event.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+    return absl::DataLossError("stored event does not parse");
+  }
+  return out;
+}
+
+// The row's current revision, or NOT_FOUND.
+absl::StatusOr<int64_t> CurrentRevision(SqliteConnection& c,
+                                        const std::string& id) {
+  auto stmt = c.Prepare("SELECT revision FROM events WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Bind(1, id).Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError(absl::StrCat("events/", id, " not found"));
+  return stmt->ColumnInt64(0);
+}
+
+absl::Status CheckRevision(int64_t current, int64_t expected,
+                           const std::string& id) {
+  if (expected != 0 && current != expected) {
+    return absl::AbortedError(absl::StrCat(
+        "events/", id,
+        " was changed by someone else; read it again and retry with its "
+        "new etag"));
+  }
+  return absl::OkStatus();
+}
+
+const char* OrderColumn(OrderField f) {
+  switch (f) {
+    case OrderField::kStartDate: return "start_date";
+    case OrderField::kEndDate: return "end_date";
+    case OrderField::kTitle: return "title_key";
+    case OrderField::kCreateTime: return "create_time";
+    case OrderField::kUpdateTime: return "update_time";
+  }
+  return "start_date";
+}
+
+bool IsIntegerOrder(OrderField f) {
+  return f == OrderField::kCreateTime || f == OrderField::kUpdateTime;
+}
+
+const char* SqlOp(FilterOp op) {
+  switch (op) {
+    case FilterOp::kEq: return "=";
+    case FilterOp::kNe: return "!=";
+    case FilterOp::kLt: return "<";
+    case FilterOp::kLe: return "<=";
+    case FilterOp::kGt: return ">";
+    case FilterOp::kGe: return ">=";
+    case FilterOp::kHas: return "LIKE";
+  }
+  return "=";
+}
+
+std::string LikePattern(absl::string_view text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('%');
+  return out;
+}
+
+// A value to bind, text or integer.
+struct Param {
+  bool is_int = false;
+  int64_t number = 0;
+  std::string text;
+};
+
+std::string SortValue(const StoredEvent& s, OrderField f) {
+  const Event& e = s.event;
+  switch (f) {
+    case OrderField::kStartDate: return DateKey(e.start_date());
+    case OrderField::kEndDate: return EndDateKey(e);
+    case OrderField::kTitle: return absl::AsciiStrToLower(e.title());
+    case OrderField::kCreateTime:
+      return absl::StrCat(TimeUtil::TimestampToMicroseconds(e.create_time()));
+    case OrderField::kUpdateTime:
+      return absl::StrCat(TimeUtil::TimestampToMicroseconds(e.update_time()));
+  }
+  return "";
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(
+    SqliteOptions options) {
+  options.migrations = Migrations();
+  auto db = SqliteDb::Open(std::move(options));
+  if (!db.ok()) return db.status();
+  return std::unique_ptr<SqliteEventStore>(new SqliteEventStore(std::move(*db)));
+}
+
+absl::StatusOr<StoredEvent> SqliteEventStore::Get(const std::string& id) {
+  absl::StatusOr<StoredEvent> result;
+  absl::Status s = db_->Read([&](SqliteConnection& c) {
+    auto stmt = c.Prepare("SELECT revision, body FROM events WHERE id = ?");
+    if (!stmt.ok()) return stmt.status();
+    auto row = stmt->Bind(1, id).Step();
+    if (!row.ok()) return row.status();
+    if (!*row) {
+      return absl::NotFoundError(absl::StrCat("events/", id, " not found"));
+    }
+    result = ParseRow(stmt->ColumnInt64(0), stmt->ColumnBlob(1));
+    return result.status();
+  });
+  if (!s.ok()) return s;
+  return result;
+}
+
+absl::StatusOr<CreateResult> SqliteEventStore::Create(
+    const Event& event, const std::string& request_id,
+    const std::string& request_bytes) {
+  CreateResult result;
+  const std::string id = IdOf(event);
+  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+    if (!request_id.empty()) {
+      auto seen = c.Prepare(
+          "SELECT request_bytes, revision, body FROM request_ids "
+          "WHERE request_id = ?");
+      if (!seen.ok()) return seen.status();
+      auto row = seen->Bind(1, request_id).Step();
+      if (!row.ok()) return row.status();
+      if (*row) {
+        if (seen->ColumnBlob(0) != request_bytes) {
+          return InvalidField("request_id",
+                              "was already used for a different request");
+        }
+        auto stored = ParseRow(seen->ColumnInt64(1), seen->ColumnBlob(2));
+        if (!stored.ok()) return stored.status();
+        result.stored = std::move(*stored);
+        result.replayed = true;
+        return absl::OkStatus();
+      }
+    }
+    auto revision = NextRevision(c);
+    if (!revision.ok()) return revision.status();
+    const std::string body = event.SerializeAsString();
+    auto ins = c.Prepare(
+        "INSERT INTO events (revision, kind, status, country_code, "
+        "start_date, end_date, title_key, series, parent_event, search_text, "
+        "create_time, update_time, body, id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!ins.ok()) return ins.status();
+    BindColumns(*ins, event, *revision, body);
+    ins->Bind(14, id);
+    if (absl::Status e = ins->Run(); !e.ok()) {
+      if (e.code() == absl::StatusCode::kAlreadyExists) {
+        return absl::AlreadyExistsError(
+            absl::StrCat("events/", id, " already exists"));
+      }
+      return e;
+    }
+    if (auto e = WriteTopics(c, id, event); !e.ok()) return e;
+    if (!request_id.empty()) {
+      const int64_t now = TimeUtil::TimestampToMicroseconds(event.create_time());
+      auto purge = c.Prepare("DELETE FROM request_ids WHERE create_time < ?");
+      if (!purge.ok()) return purge.status();
+      if (auto e = purge->Bind(1, now - kRequestIdRetentionMicros).Run();
+          !e.ok()) {
+        return e;
+      }
+      auto rec = c.Prepare(
+          "INSERT INTO request_ids (request_id, request_bytes, revision, "
+          "body, create_time) VALUES (?, ?, ?, ?, ?)");
+      if (!rec.ok()) return rec.status();
+      if (auto e = rec->Bind(1, request_id)
+                       .BindBlob(2, request_bytes)
+                       .Bind(3, *revision)
+                       .BindBlob(4, body)
+                       .Bind(5, now)
+                       .Run();
+          !e.ok()) {
+        return e;
+      }
+    }
+    result.stored.event = event;
+    result.stored.revision = *revision;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return result;
+}
+
+absl::StatusOr<StoredEvent> SqliteEventStore::Update(const Event& event,
+                                                     int64_t expected_revision) {
+  StoredEvent result;
+  const std::string id = IdOf(event);
+  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+    auto current = CurrentRevision(c, id);
+    if (!current.ok()) return current.status();
+    if (auto e = CheckRevision(*current, expected_revision, id); !e.ok()) {
+      return e;
+    }
+    auto revision = NextRevision(c);
+    if (!revision.ok()) return revision.status();
+    auto upd = c.Prepare(
+        "UPDATE events SET revision = ?, kind = ?, status = ?, "
+        "country_code = ?, start_date = ?, end_date = ?, title_key = ?, "
+        "series = ?, parent_event = ?, search_text = ?, create_time = ?, "
+        "update_time = ?, body = ? WHERE id = ?");
+    if (!upd.ok()) return upd.status();
+    BindColumns(*upd, event, *revision, event.SerializeAsString());
+    upd->Bind(14, id);
+    if (auto e = upd->Run(); !e.ok()) return e;
+    if (auto e = WriteTopics(c, id, event); !e.ok()) return e;
+    result.event = event;
+    result.revision = *revision;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return result;
+}
+
+absl::StatusOr<int64_t> SqliteEventStore::Delete(const std::string& id,
+                                                 int64_t expected_revision) {
+  int64_t deleted_at = 0;
+  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+    auto current = CurrentRevision(c, id);
+    if (!current.ok()) return current.status();
+    if (auto e = CheckRevision(*current, expected_revision, id); !e.ok()) {
+      return e;
+    }
+    auto revision = NextRevision(c);
+    if (!revision.ok()) return revision.status();
+    auto del = c.Prepare("DELETE FROM events WHERE id = ?");
+    if (!del.ok()) return del.status();
+    if (auto e = del->Bind(1, id).Run(); !e.ok()) return e;
+    deleted_at = *revision;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return deleted_at;
+}
+
+absl::StatusOr<ListPage> SqliteEventStore::List(const ListQuery& query) {
+  std::vector<std::string> where;
+  std::vector<Param> params;
+  for (const FilterTerm& t : query.terms) {
+    switch (t.field) {
+      case FilterField::kKind:
+      case FilterField::kStatus:
+        where.push_back(absl::StrCat(
+            t.field == FilterField::kKind ? "kind " : "status ", SqlOp(t.op),
+            " ?"));
+        params.push_back({true, t.number, ""});
+        break;
+      case FilterField::kCountry:
+        where.push_back(absl::StrCat("country_code ", SqlOp(t.op), " ?"));
+        params.push_back({false, 0, t.value});
+        break;
+      case FilterField::kStartDate:
+      case FilterField::kEndDate:
+        where.push_back(absl::StrCat(
+            t.field == FilterField::kStartDate ? "start_date " : "end_date ",
+            SqlOp(t.op), " ?"));
+        params.push_back({false, 0, t.value});
+        break;
+      case FilterField::kSeries:
+      case FilterField::kParentEvent:
+        where.push_back(absl::StrCat(
+            t.field == FilterField::kSeries ? "series " : "parent_event ",
+            SqlOp(t.op), " ?"));
+        params.push_back({false, 0, t.value});
+        break;
+      case FilterField::kTopic:
+        where.push_back(
+            "id IN (SELECT event_id FROM event_topics WHERE topic_key = ?)");
+        params.push_back({false, 0, t.value});
+        break;
+      case FilterField::kText:
+        where.push_back("search_text LIKE ? ESCAPE '\\'");
+        params.push_back({false, 0, LikePattern(t.value)});
+        break;
+    }
+  }
+  const std::string col = OrderColumn(query.order.field);
+  const bool int_order = IsIntegerOrder(query.order.field);
+  if (query.after.has_value()) {
+    Param value;
+    if (int_order) {
+      value.is_int = true;
+      if (!absl::SimpleAtoi(query.after->sort_value, &value.number)) {
+        return InvalidField("page_token", "is not a token this service issued");
+      }
+    } else {
+      value.text = query.after->sort_value;
+    }
+    where.push_back(absl::StrCat("(", col, query.order.descending ? " < " : " > ",
+                                 "? OR (", col, " = ? AND id > ?))"));
+    params.push_back(value);
+    params.push_back(value);
+    params.push_back({false, 0, query.after->id});
+  }
+  std::string sql = "SELECT revision, body FROM events";
+  if (!where.empty()) absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
+  absl::StrAppend(&sql, " ORDER BY ", col,
+                  query.order.descending ? " DESC" : " ASC", ", id ASC LIMIT ?");
+  params.push_back({true, query.page_size + 1, ""});
+
+  ListPage page;
+  absl::Status s = db_->Read([&](SqliteConnection& c) -> absl::Status {
+    auto stmt = c.Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    for (size_t i = 0; i < params.size(); ++i) {
+      const int index = static_cast<int>(i) + 1;
+      if (params[i].is_int) {
+        stmt->Bind(index, params[i].number);
+      } else {
+        stmt->Bind(index, params[i].text);
+      }
+    }
+    while (true) {
+      auto row = stmt->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      auto stored = ParseRow(stmt->ColumnInt64(0), stmt->ColumnBlob(1));
+      if (!stored.ok()) return stored.status();
+      page.events.push_back(std::move(*stored));
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (static_cast<int>(page.events.size()) > query.page_size) {
+    page.events.pop_back();
+    const StoredEvent& last = page.events.back();
+    page.next = Cursor{SortValue(last, query.order.field), IdOf(last.event)};
+  }
+  return page;
+}
+
+absl::Status SqliteEventStore::Ping() { return db_->Ping(); }
+
+}  // namespace outreach::events
