@@ -1,0 +1,448 @@
+// The events service as users run it: the real binary on a loopback port,
+// a real redis-server, a real SQLite file, driven through generated stubs.
+
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/client_context.h"
+#include "gtest/gtest.h"
+#include "outreach/events/v1/events.grpc.pb.h"
+#include "tests/testing/redis_server.h"
+#include "tests/testing/service_process.h"
+
+namespace outreach::testing {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using outreach::events::v1::CreateEventRequest;
+using outreach::events::v1::DeleteEventRequest;
+using outreach::events::v1::Event;
+using outreach::events::v1::EventsService;
+using outreach::events::v1::GetEventRequest;
+using outreach::events::v1::ListEventsRequest;
+using outreach::events::v1::ListEventsResponse;
+using outreach::events::v1::UpdateEventRequest;
+
+Event Workshop(const std::string& title, int year, int month, int day,
+               const std::string& country) {
+  Event e;
+  e.set_title(title);
+  e.set_kind(outreach::events::v1::EVENT_KIND_REGIONAL_WORKSHOP);
+  e.set_status(outreach::events::v1::EVENT_STATUS_HELD);
+  e.mutable_start_date()->set_year(year);
+  e.mutable_start_date()->set_month(month);
+  e.mutable_start_date()->set_day(day);
+  e.mutable_venue()->set_country_code(country);
+  e.mutable_venue()->set_city("City");
+  e.set_contact_email("1540experts@un.org");
+  return e;
+}
+
+class EventsIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    redis_ = std::make_unique<RedisServer>(dir_.path());
+    ASSERT_TRUE(redis_->Start()) << ReadFile(dir_.path() + "/redis.log");
+    StartEvents();
+  }
+
+  void StartEvents() {
+    events_ = std::make_unique<ServiceProcess>(
+        OUTREACH_EVENTS_SERVER,
+        std::vector<std::string>{
+            "--db_path=" + db_path(), "--redis_address=" + redis_->address(),
+            "--redis_timeout=50ms", "--shutdown_grace=10s",
+            "--db_busy_timeout=10s"},
+        dir_.path() + "/events.log");
+    ASSERT_TRUE(events_->Start()) << events_->log();
+    channel_ = events_->NewChannel();
+    stub_ = EventsService::NewStub(channel_);
+  }
+
+  std::string db_path() const { return dir_.path() + "/events.db"; }
+
+  static void Deadline(grpc::ClientContext& ctx,
+                       absl::Duration d = absl::Seconds(5)) {
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + d));
+  }
+
+  grpc::Status Create(const Event& e, Event* out,
+                      const std::string& request_id = "",
+                      const std::string& id = "") {
+    grpc::ClientContext ctx;
+    Deadline(ctx);
+    CreateEventRequest req;
+    *req.mutable_event() = e;
+    req.set_request_id(request_id);
+    req.set_event_id(id);
+    return stub_->CreateEvent(&ctx, req, out);
+  }
+
+  grpc::Status Get(const std::string& name, Event* out,
+                   absl::Duration deadline = absl::Seconds(5)) {
+    grpc::ClientContext ctx;
+    Deadline(ctx, deadline);
+    GetEventRequest req;
+    req.set_name(name);
+    return stub_->GetEvent(&ctx, req, out);
+  }
+
+  grpc::Status SetTitle(const std::string& name, const std::string& title,
+                        Event* out, const std::string& etag = "") {
+    grpc::ClientContext ctx;
+    Deadline(ctx);
+    UpdateEventRequest req;
+    req.mutable_event()->set_name(name);
+    req.mutable_event()->set_title(title);
+    req.mutable_event()->set_etag(etag);
+    req.mutable_update_mask()->add_paths("title");
+    return stub_->UpdateEvent(&ctx, req, out);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<ServiceProcess> events_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<EventsService::Stub> stub_;
+};
+
+TEST_F(EventsIntegrationTest, HealthAndReflection) {
+  EXPECT_EQ(HealthStatus(channel_, ""), "SERVING");
+  EXPECT_EQ(HealthStatus(channel_, "outreach.events.v1.EventsService"),
+            "SERVING");
+  EXPECT_THAT(ReflectedServices(channel_),
+              Contains("outreach.events.v1.EventsService"));
+}
+
+TEST_F(EventsIntegrationTest, CreateGetUpdateDelete) {
+  Event created;
+  ASSERT_TRUE(Create(Workshop("Kiev Workshop", 2013, 11, 5, "UA"), &created)
+                  .ok());
+  EXPECT_EQ(created.name(), "events/kiev-workshop-2013");
+  Event got;
+  ASSERT_TRUE(Get(created.name(), &got).ok());
+  EXPECT_EQ(got.title(), "Kiev Workshop");
+  EXPECT_EQ(got.etag(), created.etag());
+
+  Event updated;
+  ASSERT_TRUE(SetTitle(created.name(), "Kyiv Workshop", &updated,
+                       created.etag())
+                  .ok());
+  EXPECT_EQ(updated.title(), "Kyiv Workshop");
+
+  grpc::ClientContext ctx;
+  Deadline(ctx);
+  DeleteEventRequest del;
+  del.set_name(created.name());
+  del.set_etag(updated.etag());
+  google::protobuf::Empty empty;
+  ASSERT_TRUE(stub_->DeleteEvent(&ctx, del, &empty).ok());
+  EXPECT_EQ(Get(created.name(), &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(EventsIntegrationTest, ListsAcrossPagesWithFilters) {
+  for (int i = 0; i < 23; ++i) {
+    Event e;
+    ASSERT_TRUE(Create(Workshop(absl::StrCat("Workshop ", i), 2010 + i % 4,
+                                1 + i % 12, 1 + i, i % 2 ? "UA" : "KZ"),
+                       &e)
+                    .ok());
+  }
+  std::set<std::string> seen;
+  ListEventsRequest req;
+  req.set_page_size(5);
+  req.set_filter("country = UA AND start_date >= \"2011-01-01\"");
+  req.set_order_by("title");
+  int pages = 0;
+  std::string last_title;
+  do {
+    grpc::ClientContext ctx;
+    Deadline(ctx);
+    ListEventsResponse resp;
+    grpc::Status s = stub_->ListEvents(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    ++pages;
+    for (const auto& e : resp.events()) {
+      EXPECT_EQ(e.venue().country_code(), "UA");
+      EXPECT_GE(e.start_date().year(), 2011);
+      EXPECT_GT(e.title(), last_title);
+      last_title = e.title();
+      EXPECT_TRUE(seen.insert(e.name()).second);
+    }
+    req.set_page_token(resp.next_page_token());
+  } while (!req.page_token().empty());
+  // Odd i with 2010 + i % 4 >= 2011: every odd i.
+  EXPECT_EQ(seen.size(), 11u);
+  EXPECT_EQ(pages, 3);
+
+  // A token replayed with another filter is refused with a field.
+  ListEventsRequest first;
+  first.set_page_size(2);
+  ListEventsResponse resp;
+  {
+    grpc::ClientContext ctx;
+    Deadline(ctx);
+    ASSERT_TRUE(stub_->ListEvents(&ctx, first, &resp).ok());
+  }
+  first.set_page_token(resp.next_page_token());
+  first.set_filter("kind = TRAINING");
+  grpc::ClientContext ctx;
+  Deadline(ctx);
+  grpc::Status s = stub_->ListEvents(&ctx, first, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(s), Contains("page_token"));
+}
+
+TEST_F(EventsIntegrationTest, ValidationErrorsCarryFieldDetails) {
+  Event bad = Workshop("", 2013, 2, 30, "XX");
+  bad.set_contact_email("nobody");
+  Event out;
+  grpc::Status s = Create(bad, &out, "not-a-uuid");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  auto fields = ViolatedFields(s);
+  for (const char* f : {"event.title", "event.start_date",
+                        "event.venue.country_code", "event.contact_email",
+                        "request_id"}) {
+    EXPECT_THAT(fields, Contains(f));
+  }
+  EXPECT_EQ(Get("events/Not Valid", &out).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Get("events/missing", &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  ListEventsRequest list;
+  list.set_filter("colour = red");
+  ListEventsResponse resp;
+  grpc::ClientContext ctx;
+  Deadline(ctx);
+  s = stub_->ListEvents(&ctx, list, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(s), Contains("filter"));
+}
+
+TEST_F(EventsIntegrationTest, OversizedRequestIsRefusedNotCrashed) {
+  Event huge = Workshop("Huge", 2013, 1, 1, "UA");
+  huge.add_highlights(std::string(5 << 20, 'x'));
+  Event out;
+  EXPECT_EQ(Create(huge, &out).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(HealthStatus(channel_, ""), "SERVING");
+}
+
+TEST_F(EventsIntegrationTest, StaleEtagIsAborted) {
+  Event created, first;
+  ASSERT_TRUE(Create(Workshop("Etag", 2013, 1, 1, "UA"), &created).ok());
+  ASSERT_TRUE(SetTitle(created.name(), "One", &first, created.etag()).ok());
+  Event second;
+  grpc::Status s = SetTitle(created.name(), "Two", &second, created.etag());
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ABORTED);
+  Event got;
+  ASSERT_TRUE(Get(created.name(), &got).ok());
+  EXPECT_EQ(got.title(), "One");
+}
+
+TEST_F(EventsIntegrationTest, RetriedCreateIsIdempotent) {
+  const std::string request_id = "0b6f8a5e-3c2d-4e1f-9a8b-7c6d5e4f3a2b";
+  Event a, b;
+  ASSERT_TRUE(Create(Workshop("Once", 2013, 1, 1, "UA"), &a, request_id).ok());
+  ASSERT_TRUE(Create(Workshop("Once", 2013, 1, 1, "UA"), &b, request_id).ok());
+  EXPECT_EQ(a.name(), b.name());
+  ListEventsRequest req;
+  ListEventsResponse resp;
+  grpc::ClientContext ctx;
+  Deadline(ctx);
+  ASSERT_TRUE(stub_->ListEvents(&ctx, req, &resp).ok());
+  EXPECT_EQ(resp.events_size(), 1);
+}
+
+TEST_F(EventsIntegrationTest, DuplicateIdIsAlreadyExists) {
+  Event out;
+  ASSERT_TRUE(Create(Workshop("A", 2013, 1, 1, "UA"), &out, "", "kiev").ok());
+  EXPECT_EQ(Create(Workshop("B", 2013, 1, 1, "UA"), &out, "", "kiev")
+                .error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+}
+
+TEST_F(EventsIntegrationTest, ReadAfterWriteThroughTheCache) {
+  Event created, got;
+  ASSERT_TRUE(Create(Workshop("Cached", 2013, 1, 1, "UA"), &created).ok());
+  ASSERT_TRUE(Get(created.name(), &got).ok());  // fills
+  const long hits_before = redis_->KeyspaceHits();
+  ASSERT_TRUE(Get(created.name(), &got).ok());  // served by Redis
+  EXPECT_GT(redis_->KeyspaceHits(), hits_before);
+  for (int i = 0; i < 20; ++i) {
+    Event updated;
+    const std::string title = absl::StrCat("Title ", i);
+    ASSERT_TRUE(SetTitle(created.name(), title, &updated).ok());
+    ASSERT_TRUE(Get(created.name(), &got).ok());
+    ASSERT_EQ(got.title(), title) << "stale read after acknowledged write";
+  }
+}
+
+TEST_F(EventsIntegrationTest, RedisStoppedThenRestarted) {
+  Event created, got;
+  ASSERT_TRUE(Create(Workshop("Outage", 2013, 1, 1, "UA"), &created).ok());
+  ASSERT_TRUE(Get(created.name(), &got).ok());
+  redis_->Stop();
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < 20; ++i) {
+    Event updated;
+    const std::string title = absl::StrCat("Down ", i);
+    ASSERT_TRUE(SetTitle(created.name(), title, &updated).ok());
+    ASSERT_TRUE(Get(created.name(), &got, absl::Seconds(2)).ok());
+    EXPECT_EQ(got.title(), title);
+  }
+  Event another;
+  ASSERT_TRUE(Create(Workshop("Made while down", 2013, 1, 1, "UA"), &another)
+                  .ok());
+  // 41 calls; the breaker keeps a dead Redis from costing a timeout each.
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+
+  ASSERT_TRUE(redis_->Start());
+  // The breaker retries after its backoff (at most 10s); then the cache is
+  // used again: a second read is a Redis hit.
+  bool cached = false;
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (!cached && absl::Now() < deadline) {
+    ASSERT_TRUE(Get(created.name(), &got).ok());
+    EXPECT_EQ(got.title(), "Down 19");
+    cached = redis_->KeyspaceHits() > 0;
+    if (!cached) absl::SleepFor(absl::Milliseconds(200));
+  }
+  EXPECT_TRUE(cached) << "the cache was not used again after Redis came back";
+}
+
+TEST_F(EventsIntegrationTest, HungRedisNeitherBlocksNorServesStale) {
+  Event created, got;
+  ASSERT_TRUE(Create(Workshop("Frozen", 2013, 1, 1, "UA"), &created).ok());
+  ASSERT_TRUE(Get(created.name(), &got).ok());  // the old title is cached
+  redis_->Freeze();  // keeps its data, answers nothing
+  Event updated;
+  const absl::Time start = absl::Now();
+  ASSERT_TRUE(SetTitle(created.name(), "Changed while frozen", &updated).ok());
+  ASSERT_TRUE(Get(created.name(), &got, absl::Seconds(2)).ok());
+  EXPECT_EQ(got.title(), "Changed while frozen");
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  redis_->Thaw();  // back, with the stale entry still in it
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(Get(created.name(), &got).ok());
+    EXPECT_EQ(got.title(), "Changed while frozen") << "read " << i;
+    absl::SleepFor(absl::Milliseconds(300));
+  }
+}
+
+TEST_F(EventsIntegrationTest, LockedDatabaseAnswersWithinTheDeadline) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  Event out;
+  grpc::ClientContext ctx;
+  Deadline(ctx, absl::Milliseconds(500));
+  CreateEventRequest req;
+  *req.mutable_event() = Workshop("Blocked", 2013, 1, 1, "UA");
+  const absl::Time start = absl::Now();
+  grpc::Status s = stub_->CreateEvent(&ctx, req, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  // Reads were never blocked, and the service is still healthy.
+  EXPECT_EQ(HealthStatus(channel_, ""), "SERVING");
+}
+
+TEST_F(EventsIntegrationTest, SigtermDrainsInFlightCallsAndExitsZero) {
+  // Hold the write lock so that creates are in flight, waiting on it.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+
+  // Watch health from before the signal.
+  auto health = grpc::health::v1::Health::NewStub(events_->NewChannel());
+  grpc::ClientContext watch_ctx;
+  grpc::health::v1::HealthCheckRequest watch_req;
+  auto watch = health->Watch(&watch_ctx, watch_req);
+  grpc::health::v1::HealthCheckResponse status;
+  ASSERT_TRUE(watch->Read(&status));
+  EXPECT_EQ(status.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
+  constexpr int kInFlight = 3;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kInFlight; ++i) {
+    callers.emplace_back([this, i, &ok] {
+      Event out;
+      if (Create(Workshop(absl::StrCat("In flight ", i), 2013, 1, 1, "UA"),
+                 &out)
+              .ok()) {
+        ++ok;
+      }
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(500));  // let the calls reach the server
+  events_->process().Signal(SIGTERM);
+  ASSERT_TRUE(watch->Read(&status));
+  EXPECT_EQ(status.status(),
+            grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  watch_ctx.TryCancel();
+
+  // New calls are refused while the old ones drain.
+  Event refused;
+  auto fresh = EventsService::NewStub(events_->NewChannel());
+  grpc::ClientContext ctx;
+  Deadline(ctx, absl::Seconds(2));
+  GetEventRequest get;
+  get.set_name("events/none");
+  EXPECT_EQ(fresh->GetEvent(&ctx, get, &refused).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+
+  ASSERT_EQ(sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  for (auto& t : callers) t.join();
+  EXPECT_EQ(ok.load(), kInFlight);
+  EXPECT_EQ(events_->process().Wait(absl::Seconds(10)), 0);
+
+  // What they wrote was kept.
+  StartEvents();
+  ListEventsRequest list;
+  list.set_filter("text : \"in flight\"");
+  ListEventsResponse resp;
+  grpc::ClientContext list_ctx;
+  Deadline(list_ctx);
+  ASSERT_TRUE(stub_->ListEvents(&list_ctx, list, &resp).ok());
+  EXPECT_EQ(resp.events_size(), kInFlight);
+}
+
+TEST_F(EventsIntegrationTest, RestartKeepsAllData) {
+  std::vector<Event> created(5);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(
+        Create(Workshop(absl::StrCat("Kept ", i), 2013, 1, 1 + i, "UA"),
+               &created[i])
+            .ok());
+  }
+  Event updated;
+  ASSERT_TRUE(SetTitle(created[0].name(), "Kept, renamed", &updated).ok());
+  EXPECT_EQ(events_->Stop(), 0);
+  StartEvents();
+  for (int i = 0; i < 5; ++i) {
+    Event got;
+    ASSERT_TRUE(Get(created[i].name(), &got).ok());
+    EXPECT_EQ(got.title(), i == 0 ? "Kept, renamed" : created[i].title());
+  }
+  EXPECT_THAT(events_->log(), HasSubstr("\"method\":\"/outreach.events.v1."
+                                        "EventsService/GetEvent\""));
+}
+
+}  // namespace
+}  // namespace outreach::testing
