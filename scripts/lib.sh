@@ -1,0 +1,67 @@
+# Shared by the scripts: installing what is missing, and building.
+# Sourced, not run.
+
+OUTREACH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${OUTREACH_BUILD_DIR:-$OUTREACH_ROOT/build}"
+
+# Debian 12 packages the build and the suite need.
+OUTREACH_BUILD_PACKAGES=(
+  build-essential cmake pkg-config ccache
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libabsl-dev libhiredis-dev libsqlite3-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev
+  iso-codes redis-server
+)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs, with apt-get, those of the given Debian packages that are not
+# installed yet; does nothing (and needs no network) when all are.
+ensure_packages() {
+  local missing=()
+  local p
+  for p in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$p")
+    fi
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    return 0
+  fi
+  log "Installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# npm comes from Debian when the machine has none.
+ensure_npm() {
+  if ! command -v npm >/dev/null 2>&1; then
+    ensure_packages nodejs npm
+  fi
+}
+
+# Configures (once) and builds everything with two jobs and ccache.
+build_all() {
+  log "Building in $BUILD_DIR"
+  if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+    cmake -S "$OUTREACH_ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  fi
+  cmake --build "$BUILD_DIR" -j "${OUTREACH_JOBS:-2}"
+}
+
+# Waits until a gRPC server answers health SERVING, using the suite's own
+# health probe; fails after $2 seconds.
+wait_for_serving() {
+  local address=$1 timeout=${2:-30} waited=0
+  until "$BUILD_DIR/tools/outreach_health" --address="$address" >/dev/null 2>&1; do
+    sleep 0.2
+    waited=$((waited + 1))
+    if [ "$waited" -gt $((timeout * 5)) ]; then
+      return 1
+    fi
+  done
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Runs the Outreach suite on loopback, on the embedded default: SQLite files
+# and a redis-server of its own, all under .outreach/ (or $OUTREACH_DATA_DIR).
+# Installs what is missing (apt-get), builds, starts everything, prints how
+# to reach it, and serves until Ctrl-C, which stops everything cleanly.
+#
+#   scripts/run.sh          serve until Ctrl-C
+#   scripts/run.sh --once   start, check health, print, stop (a smoke test)
+#
+# Settings (environment): OUTREACH_DATA_DIR, OUTREACH_REDIS_PORT (6390),
+# OUTREACH_EVENTS_PORT (8081), OUTREACH_SKIP_BUILD=1 to use an existing build.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+once=false
+for arg in "$@"; do
+  case "$arg" in
+    --once) once=true ;;
+    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+if [ "${OUTREACH_SKIP_BUILD:-0}" != 1 ]; then
+  ensure_packages "${OUTREACH_BUILD_PACKAGES[@]}"
+  build_all
+fi
+
+data_dir=${OUTREACH_DATA_DIR:-$OUTREACH_ROOT/.outreach}
+redis_port=${OUTREACH_REDIS_PORT:-6390}
+events_port=${OUTREACH_EVENTS_PORT:-8081}
+mkdir -p "$data_dir/data" "$data_dir/redis" "$data_dir/logs"
+
+pids=()
+stopping=false
+stop_all() {
+  $stopping && return
+  stopping=true
+  log "Stopping"
+  # Services first, so they drain before their cache goes away.
+  for ((i=${#pids[@]}-1; i>=0; i--)); do
+    kill -TERM "${pids[$i]}" 2>/dev/null || true
+    wait "${pids[$i]}" 2>/dev/null || true
+  done
+}
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for p in "$redis_port" "$events_port"; do
+  if ! port_free "$p"; then
+    echo "port $p on 127.0.0.1 is in use; is the suite already running?" \
+         "Set OUTREACH_REDIS_PORT / OUTREACH_EVENTS_PORT to use others." >&2
+    exit 1
+  fi
+done
+
+log "Starting redis-server on 127.0.0.1:$redis_port (data in $data_dir/redis)"
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$data_dir/redis" \
+  --save "60 1" --appendonly no --daemonize no \
+  >>"$data_dir/logs/redis.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+  redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
+  echo "redis-server did not start; see $data_dir/logs/redis.log" >&2
+  tail -5 "$data_dir/logs/redis.log" >&2
+  exit 1
+fi
+
+log "Starting the events service on 127.0.0.1:$events_port"
+"$BUILD_DIR/services/events/events_server" \
+  --listen_host=127.0.0.1 --port="$events_port" \
+  --db_path="$data_dir/data/events.db" \
+  --redis_address="127.0.0.1:$redis_port" \
+  >>"$data_dir/logs/events.log" 2>&1 &
+pids+=($!)
+if ! wait_for_serving "127.0.0.1:$events_port" 30; then
+  echo "the events service did not become ready; see $data_dir/logs/events.log" >&2
+  tail -5 "$data_dir/logs/events.log" >&2
+  exit 1
+fi
+
+"$BUILD_DIR/tools/outreach_health" --address="127.0.0.1:$events_port" \
+  --service=outreach.events.v1.EventsService --list
+cat <<INFO
+
+Outreach is running on loopback:
+  events service   127.0.0.1:$events_port   (outreach.events.v1.EventsService)
+  redis cache      127.0.0.1:$redis_port
+  data             $data_dir/data   logs  $data_dir/logs
+
+Health:   $BUILD_DIR/tools/outreach_health --address=127.0.0.1:$events_port
+Contract: protos/outreach/events/v1/events.proto (server reflection is on)
+INFO
+
+if $once; then
+  exit 0
+fi
+echo "Press Ctrl-C to stop."
+# Returns when any process ends; a service dying is an error.
+wait -n "${pids[@]}" || true
+if ! $stopping; then
+  echo "a process ended unexpectedly; see $data_dir/logs" >&2
+  exit 1
+fi

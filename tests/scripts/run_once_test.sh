@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The README's run command, end to end: scripts/run.sh --once on free ports
+# and a temporary data folder must start Redis and the events service,
+# report SERVING with the service listed by reflection, and stop cleanly.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+build_dir=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+free_port() {
+  local p
+  while true; do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return
+    fi
+  done
+}
+out=$(OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
+      OUTREACH_DATA_DIR="$tmp" OUTREACH_REDIS_PORT=$(free_port) \
+      OUTREACH_EVENTS_PORT=$(free_port) \
+      bash "$root/scripts/run.sh" --once 2>&1)
+echo "$out"
+grep -q "SERVING" <<<"$out"
+grep -q "outreach.events.v1.EventsService" <<<"$out"
+test -f "$tmp/data/events.db"
+grep -q '"message":"stopped"' "$tmp/logs/events.log"
+if pgrep -f "$tmp" >/dev/null; then
+  echo "processes were left running" >&2
+  exit 1
+fi
+echo "run.sh --once: ok"
