@@ -191,6 +191,23 @@ const char* OrderColumn(OrderField f) {
   return "start_date";
 }
 
+// The column a simple comparison filter reads.
+const char* ComparedColumn(FilterField f) {
+  switch (f) {
+    case FilterField::kKind: return "kind";
+    case FilterField::kStatus: return "status";
+    case FilterField::kCountry: return "country_code";
+    case FilterField::kStartDate: return "start_date";
+    case FilterField::kEndDate: return "end_date";
+    case FilterField::kSeries: return "series";
+    case FilterField::kParentEvent: return "parent_event";
+    case FilterField::kTopic:
+    case FilterField::kText:
+      break;
+  }
+  return "";
+}
+
 bool IsIntegerOrder(OrderField f) {
   return f == OrderField::kCreateTime || f == OrderField::kUpdateTime;
 }
@@ -398,29 +415,18 @@ absl::StatusOr<ListPage> SqliteEventStore::List(const ListQuery& query) {
     switch (t.field) {
       case FilterField::kKind:
       case FilterField::kStatus:
-        where.push_back(absl::StrCat(
-            t.field == FilterField::kKind ? "kind " : "status ", SqlOp(t.op),
-            " ?"));
-        params.push_back({true, t.number, ""});
-        break;
       case FilterField::kCountry:
-        where.push_back(absl::StrCat("country_code ", SqlOp(t.op), " ?"));
-        params.push_back({false, 0, t.value});
-        break;
       case FilterField::kStartDate:
       case FilterField::kEndDate:
-        where.push_back(absl::StrCat(
-            t.field == FilterField::kStartDate ? "start_date " : "end_date ",
-            SqlOp(t.op), " ?"));
-        params.push_back({false, 0, t.value});
-        break;
       case FilterField::kSeries:
-      case FilterField::kParentEvent:
-        where.push_back(absl::StrCat(
-            t.field == FilterField::kSeries ? "series " : "parent_event ",
-            SqlOp(t.op), " ?"));
-        params.push_back({false, 0, t.value});
+      case FilterField::kParentEvent: {
+        const bool is_int =
+            t.field == FilterField::kKind || t.field == FilterField::kStatus;
+        where.push_back(
+            absl::StrCat(ComparedColumn(t.field), " ", SqlOp(t.op), " ?"));
+        params.push_back({is_int, t.number, t.value});
         break;
+      }
       case FilterField::kTopic:
         where.push_back(
             "id IN (SELECT event_id FROM event_topics WHERE topic_key = ?)");
