@@ -1,0 +1,58 @@
+#include "common/client/call_policy.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/server/call_log_interceptor.h"
+
+namespace outreach {
+
+CallScope ScopeOf(const grpc::ServerContext& context) {
+  CallScope scope;
+  const auto deadline = context.deadline();
+  if (deadline != std::chrono::system_clock::time_point::max()) {
+    scope.deadline = absl::FromChrono(deadline);
+  }
+  const auto& md = context.client_metadata();
+  auto it = md.find(kRequestIdHeader);
+  if (it != md.end()) scope.request_id.assign(it->second.data(), it->second.size());
+  return scope;
+}
+
+CallPolicy::CallPolicy(CallPolicyOptions options, Clock* clock, Sleeper sleep)
+    : options_(std::move(options)), clock_(clock), sleep_(std::move(sleep)) {}
+
+absl::Time CallPolicy::OutgoingDeadline(const CallScope& scope) const {
+  const absl::Time now = clock_->Now();
+  absl::Time deadline = scope.deadline == absl::InfiniteFuture()
+                            ? now + options_.default_timeout
+                            : scope.deadline - options_.margin;
+  return std::min(deadline, now + options_.max_timeout);
+}
+
+absl::Status CallPolicy::Run(
+    const CallScope& scope,
+    const std::function<absl::Status(grpc::ClientContext&)>& attempt) const {
+  const absl::Time deadline = OutgoingDeadline(scope);
+  ExponentialBackoff backoff(options_.backoff);
+  absl::Status last = absl::DeadlineExceededError(
+      "no time left to call the dependency within the caller's deadline");
+  for (int i = 1; i <= options_.max_attempts; ++i) {
+    if (clock_->Now() >= deadline) return last;
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(deadline));
+    if (!scope.request_id.empty()) {
+      context.AddMetadata(kRequestIdHeader, scope.request_id);
+    }
+    last = attempt(context);
+    if (last.code() != absl::StatusCode::kUnavailable) return last;
+    if (i == options_.max_attempts) break;
+    const absl::Duration delay = backoff.NextDelay();
+    if (clock_->Now() + delay >= deadline) break;
+    sleep_(delay);
+  }
+  return last;
+}
+
+}  // namespace outreach

@@ -1,0 +1,78 @@
+#ifndef OUTREACH_COMMON_CLIENT_CALL_POLICY_H_
+#define OUTREACH_COMMON_CLIENT_CALL_POLICY_H_
+
+// How one Outreach service calls another: the policy lives here, not in
+// handlers, so every service calls its peers the same way.
+//
+// - Deadline: derived from the incoming call's (less a margin to answer our
+//   own caller), or `default_timeout` when it has none, never more than
+//   `max_timeout`. A call that cannot finish in time is not started.
+// - Retries: UNAVAILABLE only (the request never reached a handler or the
+//   peer said so), with exponential backoff, within the same deadline.
+// - Request id: the incoming `x-request-id` goes out on every attempt, so
+//   one id follows a request through the suite's logs.
+//
+// Thread-safe when the Clock and Sleeper are.
+
+#include <functional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/retry/backoff_policy.h"
+#include "common/time/clock.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/server_context.h"
+
+namespace outreach {
+
+struct CallPolicyOptions {
+  // Budget when the incoming call has no deadline. Default 2s.
+  absl::Duration default_timeout = absl::Seconds(2);
+  // Longest budget, whatever the incoming deadline. Default 10s.
+  absl::Duration max_timeout = absl::Seconds(10);
+  // Kept back from the incoming deadline to answer our own caller.
+  absl::Duration margin = absl::Milliseconds(20);
+  // Attempts in all, first included. Default 3.
+  int max_attempts = 3;
+  BackoffOptions backoff = {absl::Milliseconds(50), absl::Seconds(1), 2.0};
+};
+
+// What a handler knows of the call it is serving.
+struct CallScope {
+  // absl::InfiniteFuture() when the caller set none.
+  absl::Time deadline = absl::InfiniteFuture();
+  std::string request_id;
+};
+
+// The scope of an incoming call: its deadline and x-request-id.
+CallScope ScopeOf(const grpc::ServerContext& context);
+
+using Sleeper = std::function<void(absl::Duration)>;
+
+class CallPolicy {
+ public:
+  explicit CallPolicy(CallPolicyOptions options = {},
+                      Clock* clock = SystemClock::Default(),
+                      Sleeper sleep = absl::SleepFor);
+
+  // Calls `attempt` with a fresh ClientContext carrying the deadline and the
+  // request id, retrying UNAVAILABLE. Returns the last attempt's status, or
+  // DEADLINE_EXCEEDED when no time is left for (another) attempt. `attempt`
+  // returns the peer's grpc::Status converted with FromGrpcStatus.
+  absl::Status Run(const CallScope& scope,
+                   const std::function<absl::Status(grpc::ClientContext&)>&
+                       attempt) const;
+
+  // The deadline an outgoing call made now would get.
+  absl::Time OutgoingDeadline(const CallScope& scope) const;
+
+ private:
+  const CallPolicyOptions options_;
+  Clock* const clock_;
+  const Sleeper sleep_;
+};
+
+}  // namespace outreach
+
+#endif  // OUTREACH_COMMON_CLIENT_CALL_POLICY_H_
