@@ -69,54 +69,6 @@ constexpr int kMaxParentDepth = 16;
 
 }  // namespace
 
-std::string EtagForRevision(int64_t revision) {
-  return absl::StrFormat("r%x", revision);
-}
-
-absl::StatusOr<int64_t> RevisionFromEtag(absl::string_view etag,
-                                         absl::string_view field) {
-  int64_t revision = 0;
-  if (etag.size() < 2 || etag[0] != 'r' ||
-      !absl::SimpleHexAtoi(etag.substr(1), &revision) || revision <= 0) {
-    return InvalidField(field, "is not an etag this service issued");
-  }
-  return revision;
-}
-
-std::string SlugFromTitle(absl::string_view title, int year) {
-  std::string slug;
-  for (char c : title) {
-    if (absl::ascii_isalnum(c)) {
-      slug.push_back(absl::ascii_tolower(c));
-    } else if (!slug.empty() && slug.back() != '-') {
-      slug.push_back('-');
-    }
-  }
-  // Cut at a word boundary so the id stays readable.
-  constexpr size_t kMaxBase = 48;
-  if (slug.size() > kMaxBase) {
-    size_t cut = slug.rfind('-', kMaxBase);
-    slug.resize(cut == std::string::npos || cut < 16 ? kMaxBase : cut);
-  }
-  while (!slug.empty() && slug.back() == '-') slug.pop_back();
-  if (slug.empty()) slug = "event";
-  if (!absl::ascii_islower(slug.front())) slug = "event-" + slug;
-  if (year > 0) absl::StrAppend(&slug, "-", year);
-  return slug;
-}
-
-bool IsUuid(absl::string_view s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (s[i] != '-') return false;
-    } else if (!absl::ascii_isxdigit(s[i])) {
-      return false;
-    }
-  }
-  return true;
-}
-
 EventManager::EventManager(EventStore* store, CacheAside* cache,
                            const CountryRegistry* countries, Clock* clock)
     : store_(store), cache_(cache), countries_(countries), clock_(clock) {}
@@ -217,7 +169,8 @@ absl::StatusOr<Event> EventManager::CreateEvent(
 
   const bool generated = req.event_id().empty();
   const std::string base =
-      generated ? SlugFromTitle(event.title(), event.start_date().year())
+      generated ? Slugify(event.title(),
+                          absl::StrCat(event.start_date().year()), 48, "event")
                 : req.event_id();
   if (req.validate_only()) {
     event.set_name(absl::StrCat("events/", base));
@@ -237,12 +190,7 @@ absl::StatusOr<Event> EventManager::CreateEvent(
   }
 
   for (int attempt = 1; attempt <= kMaxSlugAttempts; ++attempt) {
-    std::string id = base;
-    if (attempt > 1) {
-      // Keep the id within 63 characters with its suffix.
-      const std::string suffix = absl::StrCat("-", attempt);
-      id = absl::StrCat(base.substr(0, 63 - suffix.size()), suffix);
-    }
+    const std::string id = attempt > 1 ? WithNumberSuffix(base, attempt) : base;
     event.set_name(absl::StrCat("events/", id));
     auto created = store_->Create(event, req.request_id(), request_bytes);
     if (created.status().code() == absl::StatusCode::kAlreadyExists &&

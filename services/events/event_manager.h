@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "common/cache/cache_aside.h"
 #include "common/geo/iso3166.h"
+#include "common/resource/resource_ids.h"
 #include "common/time/clock.h"
 #include "outreach/events/v1/events.pb.h"
 #include "services/events/event_store.h"
@@ -45,19 +46,6 @@ class EventManager {
   const CountryRegistry* const countries_;
   Clock* const clock_;
 };
-
-// The etag of a revision, and back. Etags are opaque to clients.
-std::string EtagForRevision(int64_t revision);
-// INVALID_ARGUMENT on `field` when `etag` was not made by EtagForRevision.
-absl::StatusOr<int64_t> RevisionFromEtag(absl::string_view etag,
-                                         absl::string_view field);
-
-// A readable id from a title and year: "regional-workshop-on-the-2013".
-// Always a valid id (event_validation.h).
-std::string SlugFromTitle(absl::string_view title, int year);
-
-// True for a canonical textual UUID (8-4-4-4-12 hex digits).
-bool IsUuid(absl::string_view text);
 
 }  // namespace outreach::events
 

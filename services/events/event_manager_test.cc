@@ -253,12 +253,5 @@ TEST_F(EventManagerTest, DeleteWithStaleEtagIsAborted) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST(SlugTest, ReadableAndValid) {
-  EXPECT_EQ(SlugFromTitle("Wiesbaden II: Industry & 1540", 2013),
-            "wiesbaden-ii-industry-1540-2013");
-  EXPECT_EQ(SlugFromTitle("1540 at 20", 2024), "event-1540-at-20-2024");
-  EXPECT_EQ(SlugFromTitle("Семинар", 2013), "event-2013");
-}
-
 }  // namespace
 }  // namespace outreach::events

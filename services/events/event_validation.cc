@@ -57,17 +57,6 @@ void CheckParagraphs(const google::protobuf::RepeatedPtrField<std::string>& list
 
 }  // namespace
 
-bool IsValidId(absl::string_view id) {
-  if (id.empty() || id.size() > 63) return false;
-  if (!absl::ascii_islower(id.front()) || id.back() == '-') return false;
-  for (char c : id) {
-    if (!(absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-')) {
-      return false;
-    }
-  }
-  return true;
-}
-
 absl::StatusOr<std::string> ParseEventName(absl::string_view name,
                                            absl::string_view field) {
   absl::string_view id = name;

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/geo/iso3166.h"
+#include "common/resource/resource_ids.h"
 #include "common/status/status_util.h"
 #include "outreach/events/v1/events.pb.h"
 
@@ -24,10 +25,6 @@ inline constexpr int kMaxParagraphs = 200;
 inline constexpr int kMaxOrganizers = 50;
 inline constexpr int kMaxTopics = 50;
 inline constexpr size_t kMaxEmail = 254;
-
-// True for 1-63 characters of [a-z0-9-], starting with a letter and not
-// ending with a hyphen (AIP-122).
-bool IsValidId(absl::string_view id);
 
 // The id in "events/{id}"; INVALID_ARGUMENT on `field` otherwise.
 absl::StatusOr<std::string> ParseEventName(absl::string_view name,

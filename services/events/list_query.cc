@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/resource/resource_ids.h"
 #include "common/status/status_util.h"
 #include "outreach/events/v1/events.pb.h"
 #include "services/events/event_validation.h"
@@ -175,15 +176,6 @@ absl::Status MakeTerm(const std::string& field_name, FilterOp op,
   return absl::OkStatus();
 }
 
-// FNV-1a: stable across processes and builds, unlike absl::Hash.
-uint64_t Fnv1a(absl::string_view s, uint64_t h = 1469598103934665603ull) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 }  // namespace
 
 absl::StatusOr<std::vector<FilterTerm>> ParseFilter(absl::string_view filter) {
@@ -264,34 +256,21 @@ absl::StatusOr<OrderBy> ParseOrderBy(absl::string_view order_by) {
 
 uint64_t QueryFingerprint(absl::string_view filter,
                           absl::string_view order_by) {
-  return Fnv1a(order_by, Fnv1a("\n", Fnv1a(filter)));
+  return Fingerprint({filter, order_by});
 }
 
 std::string EncodePageToken(uint64_t fingerprint, const Cursor& cursor) {
-  // "1" is the token format version.
-  return absl::WebSafeBase64Escape(absl::StrCat(
-      "1\n", fingerprint, "\n", cursor.sort_value, "\n", cursor.id));
+  return outreach::EncodePageToken(fingerprint, {cursor.sort_value, cursor.id});
 }
 
 absl::StatusOr<Cursor> DecodePageToken(absl::string_view token,
                                        uint64_t fingerprint) {
-  auto error = [](absl::string_view why) {
-    return InvalidField("page_token", why);
-  };
-  std::string raw;
-  if (token.size() > 4096 || !absl::WebSafeBase64Unescape(token, &raw)) {
-    return error("is not a token this service issued");
+  auto parts = outreach::DecodePageToken(token, fingerprint, 2);
+  if (!parts.ok()) return parts.status();
+  if (!IsValidId((*parts)[1])) {
+    return InvalidField("page_token", "is not a token this service issued");
   }
-  std::vector<std::string> parts = absl::StrSplit(raw, absl::MaxSplits('\n', 3));
-  uint64_t fp = 0;
-  if (parts.size() != 4 || parts[0] != "1" || !absl::SimpleAtoi(parts[1], &fp)) {
-    return error("is not a token this service issued");
-  }
-  if (fp != fingerprint) {
-    return error("was issued for a different filter or order_by");
-  }
-  if (!IsValidId(parts[3])) return error("is not a token this service issued");
-  return Cursor{parts[2], parts[3]};
+  return Cursor{(*parts)[0], (*parts)[1]};
 }
 
 absl::StatusOr<ListQuery> BuildListQuery(int page_size,

@@ -1,0 +1,36 @@
+#include "services/participants/event_checker.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status/status_util.h"
+
+namespace outreach::participants {
+
+absl::Status GrpcEventChecker::CheckExists(const CallScope& scope,
+                                           const std::string& event_name) {
+  const std::string key = absl::StrCat("event-exists/", event_name);
+  if (cache_->Get(key).has_value()) return absl::OkStatus();
+  outreach::events::v1::GetEventRequest request;
+  request.set_name(event_name);
+  absl::Status s = policy_->Run(scope, [&](grpc::ClientContext& context) {
+    outreach::events::v1::Event event;
+    return FromGrpcStatus(stub_->GetEvent(&context, request, &event));
+  });
+  switch (s.code()) {
+    case absl::StatusCode::kOk:
+      // Version 1: existence has no revision of its own; the TTL bounds it.
+      cache_->Fill(key, 1, "1");
+      return s;
+    case absl::StatusCode::kNotFound:
+      return absl::FailedPreconditionError(
+          absl::StrCat(event_name, " does not exist in the events service"));
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+      return absl::UnavailableError(absl::StrCat(
+          "the events service could not confirm ", event_name,
+          " in time: ", s.message()));
+    default:
+      return s;
+  }
+}
+
+}  // namespace outreach::participants

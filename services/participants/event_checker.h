@@ -1,0 +1,50 @@
+#ifndef OUTREACH_SERVICES_PARTICIPANTS_EVENT_CHECKER_H_
+#define OUTREACH_SERVICES_PARTICIPANTS_EVENT_CHECKER_H_
+
+// Whether an event exists, asked of the events service. Behind an interface
+// so the manager's tests hand in a fake.
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "common/cache/cache_aside.h"
+#include "common/client/call_policy.h"
+#include "outreach/events/v1/events.grpc.pb.h"
+
+namespace outreach::participants {
+
+class EventChecker {
+ public:
+  virtual ~EventChecker() = default;
+  // OK when `event_name` ("events/{id}") exists; FAILED_PRECONDITION when it
+  // does not; UNAVAILABLE when the events service cannot answer in time.
+  virtual absl::Status CheckExists(const CallScope& scope,
+                                   const std::string& event_name) = 0;
+};
+
+// Calls EventsService.GetEvent under the shared call policy (deadline from
+// the caller's, retries of UNAVAILABLE, request id propagated), and keeps
+// positive answers in the shared cache for the cache's TTL. A missing event
+// is never cached, so an event created a moment ago is found at once; an
+// event deleted within the TTL may still count as existing until the entry
+// expires.
+class GrpcEventChecker final : public EventChecker {
+ public:
+  // None owned.
+  GrpcEventChecker(outreach::events::v1::EventsService::StubInterface* stub,
+                   const CallPolicy* policy, CacheAside* cache)
+      : stub_(stub), policy_(policy), cache_(cache) {}
+
+  absl::Status CheckExists(const CallScope& scope,
+                           const std::string& event_name) override;
+
+ private:
+  outreach::events::v1::EventsService::StubInterface* const stub_;
+  const CallPolicy* const policy_;
+  CacheAside* const cache_;
+};
+
+}  // namespace outreach::participants
+
+#endif  // OUTREACH_SERVICES_PARTICIPANTS_EVENT_CHECKER_H_

@@ -1,0 +1,141 @@
+#include "services/participants/name_normalizer.h"
+
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace outreach::participants {
+namespace {
+
+// ICU transliterators are not safe to share between threads; each thread
+// clones the prototype once.
+icu::Transliterator* ThreadTransliterator() {
+  static icu::Transliterator* const prototype = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    icu::Transliterator* t = icu::Transliterator::createInstance(
+        "Any-Latin; Latin-ASCII", UTRANS_FORWARD, status);
+    return U_SUCCESS(status) ? t : nullptr;
+  }();
+  thread_local std::unique_ptr<icu::Transliterator> local(
+      prototype ? prototype->clone() : nullptr);
+  return local.get();
+}
+
+std::string ToAscii(absl::string_view text) {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  if (auto* t = ThreadTransliterator()) t->transliterate(u);
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
+
+bool LooksLikeAcronym(absl::string_view s) {
+  s = absl::StripAsciiWhitespace(s);
+  if (s.empty() || s.size() > 12) return false;
+  int upper = 0;
+  for (char c : s) {
+    if (absl::ascii_isupper(c)) ++upper;
+    else if (!(absl::ascii_isdigit(c) || c == '-' || c == ' ' || c == '.' ||
+               absl::ascii_islower(c))) {
+      return false;
+    }
+  }
+  return upper >= 2 && s.find(' ') == absl::string_view::npos;
+}
+
+size_t EditDistance(absl::string_view a, absl::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1,
+                         prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+std::string NormalizeName(absl::string_view name) {
+  std::string ascii = ToAscii(name);
+  std::string out;
+  bool space = false;
+  for (char c : ascii) {
+    if (absl::ascii_isalnum(c)) {
+      if (space && !out.empty()) out.push_back(' ');
+      space = false;
+      out.push_back(absl::ascii_tolower(c));
+    } else if (c == '&') {
+      if (!out.empty()) out.push_back(' ');
+      out += "and";
+      space = true;
+    } else if (c == '\'') {
+      // "d'Ivoire" -> "divoire" would hide the word; keep it separate.
+      space = true;
+    } else {
+      space = true;
+    }
+  }
+  absl::string_view view = out;
+  if (absl::ConsumePrefix(&view, "the ")) return std::string(view);
+  return out;
+}
+
+ParsedName ParseName(absl::string_view printed) {
+  ParsedName parsed;
+  std::string outside;
+  std::vector<std::string> notes;
+  size_t i = 0;
+  while (i < printed.size()) {
+    const size_t open = printed.find('(', i);
+    if (open == absl::string_view::npos) {
+      outside.append(printed.substr(i));
+      break;
+    }
+    outside.append(printed.substr(i, open - i));
+    size_t close = printed.find(')', open);
+    if (close == absl::string_view::npos) close = printed.size();
+    const absl::string_view inner = printed.substr(open + 1, close - open - 1);
+    if (LooksLikeAcronym(inner)) {
+      parsed.acronyms.push_back(NormalizeName(inner));
+    } else if (!absl::StripAsciiWhitespace(inner).empty()) {
+      notes.emplace_back(absl::StripAsciiWhitespace(inner));
+    }
+    i = close + 1;
+  }
+  parsed.key = NormalizeName(outside);
+  parsed.note = absl::StrJoin(notes, "; ");
+  return parsed;
+}
+
+double Similarity(absl::string_view a, absl::string_view b) {
+  if (a.empty() || b.empty()) return 0;
+  if (a == b) return 1;
+  const size_t longest = std::max(a.size(), b.size());
+  const double edit =
+      1.0 - static_cast<double>(EditDistance(a, b)) / static_cast<double>(longest);
+  const std::vector<absl::string_view> wa = absl::StrSplit(a, ' ');
+  const std::vector<absl::string_view> wb = absl::StrSplit(b, ' ');
+  absl::flat_hash_set<absl::string_view> sa(wa.begin(), wa.end());
+  absl::flat_hash_set<absl::string_view> sb(wb.begin(), wb.end());
+  size_t common = 0;
+  for (auto w : sa) common += sb.contains(w);
+  const double words = static_cast<double>(common) /
+                       static_cast<double>(sa.size() + sb.size() - common);
+  // Exact equality alone scores 1.
+  return std::min(0.99, std::max(edit, words));
+}
+
+}  // namespace outreach::participants

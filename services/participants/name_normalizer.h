@@ -1,0 +1,42 @@
+#ifndef OUTREACH_SERVICES_PARTICIPANTS_NAME_NORMALIZER_H_
+#define OUTREACH_SERVICES_PARTICIPANTS_NAME_NORMALIZER_H_
+
+// Turns a name as printed into the keys it is looked up by. Names in notes
+// differ from registry names in case, punctuation, accents ("Türkiye",
+// "Cote d'Ivoire"), a leading article ("the Republic of Korea"), an acronym
+// in parentheses ("... Organisation (INTERPOL)"), and notes in parentheses
+// ("1540 Committee (two 1540 Committee experts)").
+//
+// Transliteration uses ICU ("Any-Latin; Latin-ASCII"), not a hand table.
+// Thread-safe.
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+
+namespace outreach::participants {
+
+struct ParsedName {
+  // The name without parenthesized parts, normalized ("republic of korea").
+  std::string key;
+  // Acronym-like parenthesized parts ("INTERPOL"), normalized.
+  std::vector<std::string> acronyms;
+  // Other parenthesized text, as printed ("two 1540 Committee experts").
+  std::string note;
+};
+
+// Lower-case ASCII words separated by single spaces: accents transliterated,
+// punctuation dropped, "&" read as "and", a leading "the" removed.
+std::string NormalizeName(absl::string_view name);
+
+// Splits parenthesized parts off a printed name and normalizes each piece.
+ParsedName ParseName(absl::string_view printed);
+
+// 0..1 similarity of two normalized keys: the better of a character edit
+// ratio and a word overlap, so that both typos and reordered words score.
+double Similarity(absl::string_view a, absl::string_view b);
+
+}  // namespace outreach::participants
+
+#endif  // OUTREACH_SERVICES_PARTICIPANTS_NAME_NORMALIZER_H_

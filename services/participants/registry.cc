@@ -1,0 +1,284 @@
+#include "services/participants/registry.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "services/participants/name_normalizer.h"
+
+namespace outreach::participants {
+namespace {
+
+using outreach::type::v1::Date;
+
+int DateKey(const Date& d) { return d.year() * 10000 + d.month() * 100 + d.day(); }
+
+bool IsSet(const Date& d) { return d.year() != 0; }
+
+// Which kind of party a group label is about, to break ties.
+v1::EntityKind KindForLabel(absl::string_view label) {
+  const std::string n = NormalizeName(label);
+  for (const char* w : {"organization", "organisation", "industry", "ngo",
+                        "academ", "civil society", "private sector", "agenc",
+                        "bodies", "entities"}) {
+    if (absl::StrContains(n, w)) return v1::ENTITY_KIND_ORGANIZATION;
+  }
+  if (absl::StrContains(n, "state") || absl::StrContains(n, "countr") ||
+      absl::StrContains(n, "member")) {
+    return v1::ENTITY_KIND_STATE;
+  }
+  return v1::ENTITY_KIND_UNSPECIFIED;
+}
+
+constexpr int kMaxCandidates = 5;
+// Near misses below this score are not worth showing.
+constexpr double kMinCandidateScore = 0.5;
+
+}  // namespace
+
+std::string EntityId(absl::string_view name) {
+  absl::ConsumePrefix(&name, "entities/");
+  return std::string(name);
+}
+
+bool InRange(const Date& date, const Date& from, const Date& to) {
+  const int d = DateKey(date);
+  if (IsSet(from) && d < DateKey(from)) return false;
+  if (IsSet(to) && d > DateKey(to)) return false;
+  return true;
+}
+
+std::vector<v1::MembershipGroup> GroupsOn(const v1::Entity& entity,
+                                          const Date& date) {
+  std::vector<v1::MembershipGroup> out;
+  for (const auto& m : entity.memberships()) {
+    if (InRange(date, m.valid_from(), m.valid_to())) out.push_back(m.group());
+  }
+  return out;
+}
+
+std::vector<v1::MembershipGroup> GroupsForLabel(absl::string_view label) {
+  const std::string n = NormalizeName(label);
+  const auto has = [&n](absl::string_view w) {
+    return absl::StrContains(absl::StrCat(" ", n, " "), absl::StrCat(" ", w, " "));
+  };
+  if (has("osce") || absl::StrContains(n, "organization for security and co")) {
+    if (absl::StrContains(n, "partner")) {
+      return {v1::MEMBERSHIP_GROUP_OSCE_PARTNER_ASIAN,
+              v1::MEMBERSHIP_GROUP_OSCE_PARTNER_MEDITERRANEAN};
+    }
+    return {v1::MEMBERSHIP_GROUP_OSCE_PARTICIPATING_STATE};
+  }
+  if ((has("eu") || absl::StrContains(n, "european union")) &&
+      absl::StrContains(n, "member")) {
+    return {v1::MEMBERSHIP_GROUP_EU_MEMBER};
+  }
+  if ((has("un") || absl::StrContains(n, "united nations")) &&
+      absl::StrContains(n, "member")) {
+    return {v1::MEMBERSHIP_GROUP_UN_MEMBER};
+  }
+  return {};
+}
+
+RegistrySnapshot::RegistrySnapshot(std::vector<StoredEntity> entities)
+    : entities_(std::move(entities)) {
+  std::sort(entities_.begin(), entities_.end(),
+            [](const StoredEntity& a, const StoredEntity& b) {
+              return a.entity.name() < b.entity.name();
+            });
+  for (size_t i = 0; i < entities_.size(); ++i) {
+    const v1::Entity& e = entities_[i].entity;
+    by_id_[EntityId(e.name())] = i;
+    IndexName(i, e.display_name());
+    IndexName(i, e.official_name());
+    IndexName(i, e.acronym());
+    for (const auto& a : e.aliases()) IndexName(i, a);
+    for (const auto& h : e.historic_names()) IndexName(i, h.name());
+  }
+}
+
+void RegistrySnapshot::IndexName(size_t entity, const std::string& name) {
+  if (name.empty()) return;
+  auto add = [&](const std::string& key) {
+    if (key.empty()) return;
+    auto& list = by_name_[key];
+    for (const auto& e : list) {
+      if (e.entity == entity) return;
+    }
+    list.push_back({entity, name});
+  };
+  add(NormalizeName(name));
+  // "Korea, Republic of" is printed "Republic of Korea".
+  std::vector<absl::string_view> parts = absl::StrSplit(name, ", ");
+  if (parts.size() == 2) add(NormalizeName(absl::StrCat(parts[1], " ", parts[0])));
+  // "Holy See (Vatican City State)" is printed "Holy See".
+  const ParsedName parsed = ParseName(name);
+  add(parsed.key);
+}
+
+const StoredEntity* RegistrySnapshot::Find(absl::string_view id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : &entities_[it->second];
+}
+
+v1::Resolution RegistrySnapshot::Resolve(const v1::NameQuery& query,
+                                         absl::string_view default_group) const {
+  v1::Resolution out;
+  out.set_printed_name(query.printed_name());
+  const ParsedName parsed = ParseName(query.printed_name());
+  out.set_printed_note(parsed.note);
+  const absl::string_view group =
+      query.printed_group().empty() ? default_group : query.printed_group();
+
+  // Exact matches of the name, then of acronyms in parentheses.
+  std::vector<const IndexEntry*> exact;
+  auto collect = [&](const std::string& key) {
+    auto it = by_name_.find(key);
+    if (it == by_name_.end()) return;
+    for (const auto& e : it->second) {
+      if (std::none_of(exact.begin(), exact.end(), [&](const IndexEntry* x) {
+            return x->entity == e.entity;
+          })) {
+        exact.push_back(&e);
+      }
+    }
+  };
+  collect(parsed.key);
+  if (exact.empty()) {
+    for (const auto& a : parsed.acronyms) collect(a);
+  }
+  // Several entities share the name: let the printed group decide.
+  if (exact.size() > 1) {
+    const v1::EntityKind kind = KindForLabel(group);
+    if (kind != v1::ENTITY_KIND_UNSPECIFIED) {
+      std::vector<const IndexEntry*> same_kind;
+      for (const auto* e : exact) {
+        if (entities_[e->entity].entity.kind() == kind) same_kind.push_back(e);
+      }
+      if (!same_kind.empty()) exact = same_kind;
+    }
+  }
+  if (exact.size() == 1) {
+    out.set_state(v1::RESOLUTION_STATE_RESOLVED);
+    *out.mutable_entity() = entities_[exact[0]->entity].entity;
+    out.set_matched_name(exact[0]->shown);
+    auto* c = out.add_candidates();
+    c->set_entity(out.entity().name());
+    c->set_display_name(out.entity().display_name());
+    c->set_matched_name(exact[0]->shown);
+    c->set_score(1.0);
+    return out;
+  }
+  if (exact.size() > 1) {
+    out.set_state(v1::RESOLUTION_STATE_AMBIGUOUS);
+    for (const auto* e : exact) {
+      if (out.candidates_size() >= kMaxCandidates) break;
+      auto* c = out.add_candidates();
+      c->set_entity(entities_[e->entity].entity.name());
+      c->set_display_name(entities_[e->entity].entity.display_name());
+      c->set_matched_name(e->shown);
+      c->set_score(1.0);
+    }
+    return out;
+  }
+
+  // No exact match: rank near misses, best name per entity.
+  out.set_state(v1::RESOLUTION_STATE_UNRESOLVED);
+  if (parsed.key.empty()) return out;
+  absl::flat_hash_map<size_t, std::pair<double, const IndexEntry*>> best;
+  for (const auto& [key, list] : by_name_) {
+    const double score = Similarity(parsed.key, key);
+    if (score < kMinCandidateScore) continue;
+    for (const auto& e : list) {
+      auto& b = best[e.entity];
+      if (score > b.first) b = {score, &e};
+    }
+  }
+  std::vector<std::pair<double, const IndexEntry*>> ranked;
+  for (const auto& [entity, b] : best) ranked.push_back(b);
+  std::sort(ranked.begin(), ranked.end(), [this](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first > b.first;
+    return entities_[a.second->entity].entity.name() <
+           entities_[b.second->entity].entity.name();
+  });
+  for (const auto& [score, e] : ranked) {
+    if (out.candidates_size() >= kMaxCandidates) break;
+    auto* c = out.add_candidates();
+    c->set_entity(entities_[e->entity].entity.name());
+    c->set_display_name(entities_[e->entity].entity.display_name());
+    c->set_matched_name(e->shown);
+    c->set_score(score);
+  }
+  return out;
+}
+
+v1::CheckMembershipsResponse RegistrySnapshot::CheckMemberships(
+    const v1::CheckMembershipsRequest& request) const {
+  v1::CheckMembershipsResponse out;
+  const auto groups = GroupsForLabel(request.printed_group());
+  if (groups.empty()) return out;
+  out.set_group(groups[0]);
+  for (const auto& printed : request.printed_names()) {
+    v1::NameQuery q;
+    q.set_printed_name(printed);
+    q.set_printed_group(request.printed_group());
+    const v1::Resolution r = Resolve(q, "");
+    if (r.state() != v1::RESOLUTION_STATE_RESOLVED ||
+        r.entity().kind() != v1::ENTITY_KIND_STATE) {
+      out.add_unchecked_names(printed);
+      continue;
+    }
+    const auto on_date = GroupsOn(r.entity(), request.as_of());
+    const bool member = std::any_of(groups.begin(), groups.end(), [&](auto g) {
+      return std::find(on_date.begin(), on_date.end(), g) != on_date.end();
+    });
+    if (member) continue;
+    auto* m = out.add_mismatches();
+    m->set_printed_name(printed);
+    m->set_entity(r.entity().name());
+    m->set_display_name(r.entity().display_name());
+    for (auto g : on_date) m->add_groups_on_date(g);
+  }
+  return out;
+}
+
+std::shared_ptr<const RegistrySnapshot> Registry::snapshot() const {
+  absl::MutexLock lock(&mu_);
+  return snapshot_;
+}
+
+void Registry::Reset(std::vector<StoredEntity> entities) {
+  auto next = std::make_shared<RegistrySnapshot>(std::move(entities));
+  absl::MutexLock lock(&mu_);
+  snapshot_ = std::move(next);
+}
+
+void Registry::Upsert(StoredEntity entity) {
+  // Writers are serialized so that no update is lost between copy and swap.
+  absl::MutexLock lock(&mu_);
+  std::vector<StoredEntity> all = snapshot_->entities();
+  bool replaced = false;
+  for (auto& e : all) {
+    if (e.entity.name() == entity.entity.name()) {
+      e = entity;
+      replaced = true;
+    }
+  }
+  if (!replaced) all.push_back(std::move(entity));
+  snapshot_ = std::make_shared<RegistrySnapshot>(std::move(all));
+}
+
+void Registry::Remove(absl::string_view id) {
+  absl::MutexLock lock(&mu_);
+  std::vector<StoredEntity> all;
+  for (const auto& e : snapshot_->entities()) {
+    if (EntityId(e.entity.name()) != id) all.push_back(e);
+  }
+  snapshot_ = std::make_shared<RegistrySnapshot>(std::move(all));
+}
+
+}  // namespace outreach::participants

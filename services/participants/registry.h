@@ -1,0 +1,96 @@
+#ifndef OUTREACH_SERVICES_PARTICIPANTS_REGISTRY_H_
+#define OUTREACH_SERVICES_PARTICIPANTS_REGISTRY_H_
+
+// The registry of entities in memory, with the name index that resolution
+// and membership checks read. A few hundred entities fit easily, and
+// resolving a batch of names then costs no I/O.
+//
+// Readers take an immutable snapshot; a write builds a new snapshot and
+// swaps it in, so reads never wait on writes and always see one consistent
+// registry. The store stays the source of truth: the manager updates the
+// registry after each committed write.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "outreach/participants/v1/participants.pb.h"
+
+namespace outreach::participants {
+
+namespace v1 = ::outreach::participants::v1;
+
+struct StoredEntity {
+  v1::Entity entity;  // etag empty
+  int64_t revision = 0;
+};
+
+// True when `date` lies in [from, to]; unset bounds are open.
+bool InRange(const outreach::type::v1::Date& date,
+             const outreach::type::v1::Date& from,
+             const outreach::type::v1::Date& to);
+
+// The groups `entity` belonged to on `date`.
+std::vector<v1::MembershipGroup> GroupsOn(const v1::Entity& entity,
+                                          const outreach::type::v1::Date& date);
+
+// The groups a printed label stands for: "States-Members of the OSCE" ->
+// {OSCE_PARTICIPATING_STATE}; "OSCE Partners for Co-operation" -> both
+// partner groups; empty when the label names no known group.
+std::vector<v1::MembershipGroup> GroupsForLabel(absl::string_view label);
+
+class RegistrySnapshot {
+ public:
+  explicit RegistrySnapshot(std::vector<StoredEntity> entities);
+
+  const StoredEntity* Find(absl::string_view id) const;
+  // All entities, ordered by id.
+  const std::vector<StoredEntity>& entities() const { return entities_; }
+
+  // Resolves one printed name; `default_group` applies when the query
+  // gives no group.
+  v1::Resolution Resolve(const v1::NameQuery& query,
+                         absl::string_view default_group) const;
+
+  v1::CheckMembershipsResponse CheckMemberships(
+      const v1::CheckMembershipsRequest& request) const;
+
+ private:
+  struct IndexEntry {
+    size_t entity;      // index into entities_
+    std::string shown;  // the known name as written
+  };
+  void IndexName(size_t entity, const std::string& name);
+
+  std::vector<StoredEntity> entities_;
+  absl::flat_hash_map<std::string, size_t> by_id_;
+  // Normalized name -> entities known by it.
+  absl::flat_hash_map<std::string, std::vector<IndexEntry>> by_name_;
+};
+
+// Thread-safe.
+class Registry {
+ public:
+  Registry() : snapshot_(std::make_shared<RegistrySnapshot>(
+                   std::vector<StoredEntity>())) {}
+
+  std::shared_ptr<const RegistrySnapshot> snapshot() const;
+  void Reset(std::vector<StoredEntity> entities);
+  void Upsert(StoredEntity entity);
+  void Remove(absl::string_view id);
+
+ private:
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const RegistrySnapshot> snapshot_ ABSL_GUARDED_BY(mu_);
+};
+
+// "entities/ua" -> "ua".
+std::string EntityId(absl::string_view name);
+
+}  // namespace outreach::participants
+
+#endif  // OUTREACH_SERVICES_PARTICIPANTS_REGISTRY_H_

@@ -1,0 +1,398 @@
+#include "services/participants/sqlite_participant_store.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace outreach::participants {
+namespace {
+
+// Append-only: never edit a migration that has shipped.
+const std::vector<std::string>& Migrations() {
+  static const auto* const kMigrations = new std::vector<std::string>{
+      R"sql(
+CREATE TABLE revision_counter (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  value INTEGER NOT NULL
+);
+INSERT INTO revision_counter (id, value) VALUES (1, 0);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+
+CREATE TABLE entities (
+  id TEXT PRIMARY KEY,
+  revision INTEGER NOT NULL,
+  body BLOB NOT NULL
+);
+
+CREATE TABLE participations (
+  event_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  entity TEXT NOT NULL,
+  role INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  PRIMARY KEY (event_id, id)
+);
+CREATE INDEX participations_by_order ON participations (event_id, position, id);
+CREATE INDEX participations_by_entity ON participations (entity, event_id, position, id);
+)sql",
+  };
+  return *kMigrations;
+}
+
+absl::StatusOr<int64_t> NextRevision(SqliteConnection& c) {
+  auto stmt = c.Prepare(
+      "UPDATE revision_counter SET value = value + 1 WHERE id = 1 "
+      "RETURNING value");
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::InternalError("revision counter is missing");
+  return stmt->ColumnInt64(0);
+}
+
+absl::StatusOr<int64_t> EntityRevision(SqliteConnection& c,
+                                       const std::string& id) {
+  auto stmt = c.Prepare("SELECT revision FROM entities WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Bind(1, id).Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError(absl::StrCat("entities/", id, " not found"));
+  return stmt->ColumnInt64(0);
+}
+
+absl::Status CheckExpected(int64_t current, int64_t expected,
+                           absl::string_view name) {
+  if (expected != 0 && current != expected) {
+    return absl::AbortedError(absl::StrCat(
+        name, " was changed by someone else; read it again and retry with "
+              "its new etag"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PutEntity(SqliteConnection& c, const v1::Entity& e,
+                       int64_t revision) {
+  auto stmt = c.Prepare(
+      "INSERT INTO entities (id, revision, body) VALUES (?, ?, ?) "
+      "ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, "
+      "body = excluded.body");
+  if (!stmt.ok()) return stmt.status();
+  return stmt->Bind(1, EntityId(e.name()))
+      .Bind(2, revision)
+      .BindBlob(3, e.SerializeAsString())
+      .Run();
+}
+
+}  // namespace
+
+bool SplitParticipationName(absl::string_view name, std::string* event_id,
+                            std::string* id) {
+  std::vector<std::string> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4 || parts[0] != "events" ||
+      parts[2] != "participations" || parts[1].empty() || parts[3].empty()) {
+    return false;
+  }
+  *event_id = parts[1];
+  *id = parts[3];
+  return true;
+}
+
+absl::StatusOr<std::unique_ptr<SqliteParticipantStore>>
+SqliteParticipantStore::Open(SqliteOptions options) {
+  options.migrations = Migrations();
+  auto db = SqliteDb::Open(std::move(options));
+  if (!db.ok()) return db.status();
+  return std::unique_ptr<SqliteParticipantStore>(
+      new SqliteParticipantStore(std::move(*db)));
+}
+
+absl::StatusOr<std::vector<StoredEntity>>
+SqliteParticipantStore::ListEntities() {
+  std::vector<StoredEntity> out;
+  absl::Status s = db_->Read([&](SqliteConnection& c) -> absl::Status {
+    auto stmt = c.Prepare("SELECT revision, body FROM entities ORDER BY id");
+    if (!stmt.ok()) return stmt.status();
+    while (true) {
+      auto row = stmt->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return absl::OkStatus();
+      StoredEntity e;
+      e.revision = stmt->ColumnInt64(0);
+      const auto body = stmt->ColumnBlob(1);
+      if (!e.entity.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+        return absl::DataLossError("stored entity does not parse");
+      }
+      out.push_back(std::move(e));
+    }
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<bool> SqliteParticipantStore::SeedReference(
+    const std::vector<v1::Entity>& entities, int version) {
+  bool wrote = false;
+  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+    auto get = c.Prepare(
+        "SELECT value FROM meta WHERE key = 'reference_version'");
+    if (!get.ok()) return get.status();
+    auto row = get->Step();
+    if (!row.ok()) return row.status();
+    if (*row && get->ColumnInt64(0) >= version) return absl::OkStatus();
+    for (const auto& e : entities) {
+      auto revision = NextRevision(c);
+      if (!revision.ok()) return revision.status();
+      if (auto st = PutEntity(c, e, *revision); !st.ok()) return st;
+    }
+    auto put = c.Prepare(
+        "INSERT INTO meta (key, value) VALUES ('reference_version', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    if (!put.ok()) return put.status();
+    wrote = true;
+    return put->Bind(1, int64_t{version}).Run();
+  });
+  if (!s.ok()) return s;
+  return wrote;
+}
+
+absl::StatusOr<StoredEntity> SqliteParticipantStore::CreateEntity(
+    const v1::Entity& e) {
+  StoredEntity out;
+  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+    auto existing = EntityRevision(c, EntityId(e.name()));
+    if (existing.ok()) {
+      return absl::AlreadyExistsError(absl::StrCat(e.name(), " already exists"));
+    }
+    if (existing.status().code() != absl::StatusCode::kNotFound) {
+      return existing.status();
+    }
+    auto revision = NextRevision(c);
+    if (!revision.ok()) return revision.status();
+    out = {e, *revision};
+    return PutEntity(c, e, *revision);
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<StoredEntity> SqliteParticipantStore::UpdateEntity(
+    const v1::Entity& e, int64_t expected) {
+  StoredEntity out;
+  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+    auto current = EntityRevision(c, EntityId(e.name()));
+    if (!current.ok()) return current.status();
+    if (auto st = CheckExpected(*current, expected, e.name()); !st.ok()) return st;
+    auto revision = NextRevision(c);
+    if (!revision.ok()) return revision.status();
+    out = {e, *revision};
+    return PutEntity(c, e, *revision);
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::Status SqliteParticipantStore::DeleteEntity(const std::string& id,
+                                                  int64_t expected) {
+  return db_->Write([&](SqliteConnection& c) -> absl::Status {
+    auto current = EntityRevision(c, id);
+    if (!current.ok()) return current.status();
+    const std::string name = absl::StrCat("entities/", id);
+    if (auto st = CheckExpected(*current, expected, name); !st.ok()) return st;
+    auto used = c.Prepare(
+        "SELECT event_id, id FROM participations WHERE entity = ? LIMIT 1");
+    if (!used.ok()) return used.status();
+    auto row = used->Bind(1, name).Step();
+    if (!row.ok()) return row.status();
+    if (*row) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          name, " is used by events/", used->ColumnText(0), "/participations/",
+          used->ColumnText(1), "; delete its participations first"));
+    }
+    if (auto st = NextRevision(c); !st.ok()) return st.status();
+    auto del = c.Prepare("DELETE FROM entities WHERE id = ?");
+    if (!del.ok()) return del.status();
+    return del->Bind(1, id).Run();
+  });
+}
+
+absl::StatusOr<StoredParticipation> SqliteParticipantStore::GetParticipation(
+    const std::string& event_id, const std::string& id) {
+  StoredParticipation out;
+  absl::Status s = db_->Read([&](SqliteConnection& c) -> absl::Status {
+    auto stmt = c.Prepare(
+        "SELECT revision, body FROM participations WHERE event_id = ? AND "
+        "id = ?");
+    if (!stmt.ok()) return stmt.status();
+    auto row = stmt->Bind(1, event_id).Bind(2, id).Step();
+    if (!row.ok()) return row.status();
+    if (!*row) {
+      return absl::NotFoundError(absl::StrCat(
+          "events/", event_id, "/participations/", id, " not found"));
+    }
+    out.revision = stmt->ColumnInt64(0);
+    const auto body = stmt->ColumnBlob(1);
+    if (!out.participation.ParseFromArray(body.data(),
+                                          static_cast<int>(body.size()))) {
+      return absl::DataLossError("stored participation does not parse");
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::vector<StoredParticipation>>
+SqliteParticipantStore::CreateParticipations(
+    std::vector<v1::Participation> participations,
+    const std::vector<bool>& generated) {
+  std::vector<StoredParticipation> out;
+  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+    out.clear();
+    for (size_t i = 0; i < participations.size(); ++i) {
+      v1::Participation p = participations[i];
+      std::string event_id, id;
+      if (!SplitParticipationName(p.name(), &event_id, &id)) {
+        return absl::InternalError("participation without a valid name");
+      }
+      const std::string base = id;
+      for (int attempt = 1;; ++attempt) {
+        auto exists = c.Prepare(
+            "SELECT 1 FROM participations WHERE event_id = ? AND id = ?");
+        if (!exists.ok()) return exists.status();
+        auto row = exists->Bind(1, event_id).Bind(2, id).Step();
+        if (!row.ok()) return row.status();
+        if (!*row) break;
+        if (!generated[i] || attempt >= 100) {
+          return absl::AlreadyExistsError(absl::StrCat(
+              "events/", event_id, "/participations/", id, " already exists"));
+        }
+        const std::string suffix = absl::StrCat("-", attempt + 1);
+        id = absl::StrCat(base.substr(0, 63 - suffix.size()), suffix);
+      }
+      p.set_name(absl::StrCat("events/", event_id, "/participations/", id));
+      auto revision = NextRevision(c);
+      if (!revision.ok()) return revision.status();
+      auto ins = c.Prepare(
+          "INSERT INTO participations (event_id, id, revision, entity, role, "
+          "position, body) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      if (!ins.ok()) return ins.status();
+      if (auto st = ins->Bind(1, event_id)
+                        .Bind(2, id)
+                        .Bind(3, *revision)
+                        .Bind(4, p.entity())
+                        .Bind(5, int64_t{p.role()})
+                        .Bind(6, int64_t{p.position()})
+                        .BindBlob(7, p.SerializeAsString())
+                        .Run();
+          !st.ok()) {
+        return st;
+      }
+      out.push_back({std::move(p), *revision});
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<ParticipationPage> SqliteParticipantStore::ListParticipations(
+    const ParticipationQuery& q) {
+  std::vector<std::string> where;
+  struct Param {
+    bool is_int;
+    int64_t number;
+    std::string text;
+  };
+  std::vector<Param> params;
+  if (!q.event_id.empty()) {
+    where.push_back("event_id = ?");
+    params.push_back({false, 0, q.event_id});
+  }
+  if (!q.entity.empty()) {
+    where.push_back("entity = ?");
+    params.push_back({false, 0, q.entity});
+  }
+  if (q.role != v1::PARTICIPATION_ROLE_UNSPECIFIED) {
+    where.push_back("role = ?");
+    params.push_back({true, q.role, ""});
+  }
+  if (q.after.has_value()) {
+    where.push_back(
+        "(event_id > ? OR (event_id = ? AND (position > ? OR "
+        "(position = ? AND id > ?))))");
+    params.push_back({false, 0, q.after->event_id});
+    params.push_back({false, 0, q.after->event_id});
+    params.push_back({true, q.after->position, ""});
+    params.push_back({true, q.after->position, ""});
+    params.push_back({false, 0, q.after->id});
+  }
+  std::string sql = "SELECT revision, body FROM participations";
+  if (!where.empty()) absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
+  absl::StrAppend(&sql, " ORDER BY event_id, position, id LIMIT ?");
+  params.push_back({true, q.page_size + 1, ""});
+
+  ParticipationPage page;
+  absl::Status s = db_->Read([&](SqliteConnection& c) -> absl::Status {
+    auto stmt = c.Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    for (size_t i = 0; i < params.size(); ++i) {
+      const int index = static_cast<int>(i) + 1;
+      if (params[i].is_int) {
+        stmt->Bind(index, params[i].number);
+      } else {
+        stmt->Bind(index, params[i].text);
+      }
+    }
+    while (true) {
+      auto row = stmt->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return absl::OkStatus();
+      StoredParticipation p;
+      p.revision = stmt->ColumnInt64(0);
+      const auto body = stmt->ColumnBlob(1);
+      if (!p.participation.ParseFromArray(body.data(),
+                                          static_cast<int>(body.size()))) {
+        return absl::DataLossError("stored participation does not parse");
+      }
+      page.participations.push_back(std::move(p));
+    }
+  });
+  if (!s.ok()) return s;
+  if (static_cast<int>(page.participations.size()) > q.page_size) {
+    page.participations.pop_back();
+    page.more = true;
+  }
+  return page;
+}
+
+absl::Status SqliteParticipantStore::DeleteParticipation(
+    const std::string& event_id, const std::string& id) {
+  return db_->Write([&](SqliteConnection& c) -> absl::Status {
+    auto del = c.Prepare(
+        "DELETE FROM participations WHERE event_id = ? AND id = ? "
+        "RETURNING id");
+    if (!del.ok()) return del.status();
+    auto row = del->Bind(1, event_id).Bind(2, id).Step();
+    if (!row.ok()) return row.status();
+    if (!*row) {
+      return absl::NotFoundError(absl::StrCat(
+          "events/", event_id, "/participations/", id, " not found"));
+    }
+    // Finish the statement before the transaction commits.
+    while (true) {
+      auto more = del->Step();
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+    }
+    return NextRevision(c).status();
+  });
+}
+
+absl::Status SqliteParticipantStore::Ping() { return db_->Ping(); }
+
+}  // namespace outreach::participants
