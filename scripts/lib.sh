@@ -8,7 +8,7 @@ BUILD_DIR="${OUTREACH_BUILD_DIR:-$OUTREACH_ROOT/build}"
 OUTREACH_BUILD_PACKAGES=(
   build-essential cmake pkg-config ccache
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev libhiredis-dev libsqlite3-dev nlohmann-json3-dev
+  libabsl-dev libhiredis-dev libsqlite3-dev nlohmann-json3-dev libicu-dev
   libgtest-dev libgmock-dev
   iso-codes redis-server
 )

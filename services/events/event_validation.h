@@ -13,6 +13,7 @@
 #include "common/geo/iso3166.h"
 #include "common/resource/resource_ids.h"
 #include "common/status/status_util.h"
+#include "common/time/calendar_date.h"
 #include "outreach/events/v1/events.pb.h"
 
 namespace outreach::events {
@@ -29,13 +30,6 @@ inline constexpr size_t kMaxEmail = 254;
 // The id in "events/{id}"; INVALID_ARGUMENT on `field` otherwise.
 absl::StatusOr<std::string> ParseEventName(absl::string_view name,
                                            absl::string_view field);
-
-// A full date (year 1-9999, month and day valid for the month).
-bool IsValidDate(const outreach::type::v1::Date& date);
-// "YYYY-MM-DD", which orders as the dates do.
-std::string DateKey(const outreach::type::v1::Date& date);
-// Parses "YYYY-MM-DD" into a valid date.
-bool ParseDateKey(absl::string_view text, outreach::type::v1::Date* date);
 
 bool IsValidEmail(absl::string_view email);
 

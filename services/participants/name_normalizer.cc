@@ -8,6 +8,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -101,10 +102,10 @@ ParsedName ParseName(absl::string_view printed) {
   while (i < printed.size()) {
     const size_t open = printed.find('(', i);
     if (open == absl::string_view::npos) {
-      outside.append(printed.substr(i));
+      absl::StrAppend(&outside, printed.substr(i));
       break;
     }
-    outside.append(printed.substr(i, open - i));
+    absl::StrAppend(&outside, printed.substr(i, open - i));
     size_t close = printed.find(')', open);
     if (close == absl::string_view::npos) close = printed.size();
     const absl::string_view inner = printed.substr(open + 1, close - open - 1);

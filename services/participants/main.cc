@@ -1,0 +1,158 @@
+// The participants service: flags, then options, then run. Every flag can
+// also be set from the environment as OUTREACH_<FLAG>.
+
+#include <memory>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/cache/cache_aside.h"
+#include "common/cache/redis_cache.h"
+#include "common/client/call_policy.h"
+#include "common/config/env_flags.h"
+#include "common/geo/iso3166.h"
+#include "common/log/json_log.h"
+#include "common/server/server_runner.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "services/participants/event_checker.h"
+#include "services/participants/participant_manager.h"
+#include "services/participants/participants_service.h"
+#include "services/participants/reference_data.h"
+#include "services/participants/sqlite_participant_store.h"
+
+#ifndef OUTREACH_PARTICIPANTS_DATA_DIR
+#define OUTREACH_PARTICIPANTS_DATA_DIR "/usr/share/outreach/participants"
+#endif
+
+ABSL_FLAG(std::string, listen_host, "127.0.0.1",
+          "Address to listen on; 0.0.0.0 in a container.");
+ABSL_FLAG(int, port, 8082, "gRPC port; 0 picks a free one.");
+ABSL_FLAG(std::string, db_path, ".outreach/data/participants.db",
+          "SQLite database file; created and migrated when missing.");
+ABSL_FLAG(absl::Duration, db_busy_timeout, absl::Seconds(5),
+          "How long a write waits for a locked database before UNAVAILABLE.");
+ABSL_FLAG(std::string, reference_dir, OUTREACH_PARTICIPANTS_DATA_DIR,
+          "Folder with the reference data (osce_2013.tsv, memberships.tsv, "
+          "state_aliases.tsv, organizations.tsv).");
+ABSL_FLAG(std::string, iso3166_path, outreach::kDefaultIso3166Path,
+          "ISO 3166-1 JSON from Debian's iso-codes package.");
+ABSL_FLAG(std::string, events_address, "127.0.0.1:8081",
+          "The events service, host:port (dns:/// names balance with "
+          "round_robin).");
+ABSL_FLAG(absl::Duration, events_timeout, absl::Seconds(2),
+          "Budget of a call to the events service when the caller set none.");
+ABSL_FLAG(std::string, redis_address, "",
+          "Redis host:port for the shared cache; empty runs without a cache.");
+ABSL_FLAG(absl::Duration, redis_timeout, absl::Milliseconds(100),
+          "Redis connect and command timeout.");
+ABSL_FLAG(absl::Duration, event_cache_ttl, absl::Seconds(30),
+          "How long a confirmed event is trusted without asking again.");
+ABSL_FLAG(int, max_threads, 32, "Upper bound on threads serving calls.");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
+          "Time calls in flight get to finish after SIGTERM.");
+ABSL_FLAG(int, max_message_bytes, 4 << 20, "Largest request accepted.");
+
+namespace outreach::participants {
+namespace {
+
+int Run() {
+  auto countries = CountryRegistry::Load(absl::GetFlag(FLAGS_iso3166_path));
+  if (!countries.ok()) {
+    LogError("cannot load ISO 3166 data",
+             {{"error", std::string(countries.status().message())}});
+    return 1;
+  }
+  auto reference = LoadReferenceEntities(absl::GetFlag(FLAGS_reference_dir),
+                                         **countries);
+  if (!reference.ok()) {
+    LogError("cannot load reference data",
+             {{"error", std::string(reference.status().message())}});
+    return 1;
+  }
+  SqliteOptions db_options;
+  db_options.path = absl::GetFlag(FLAGS_db_path);
+  db_options.busy_timeout = absl::GetFlag(FLAGS_db_busy_timeout);
+  auto store = SqliteParticipantStore::Open(db_options);
+  if (!store.ok()) {
+    LogError("cannot open the database",
+             {{"path", db_options.path},
+              {"error", std::string(store.status().message())}});
+    return 1;
+  }
+
+  std::unique_ptr<RedisCache> redis;
+  if (!absl::GetFlag(FLAGS_redis_address).empty()) {
+    RedisCacheOptions redis_options;
+    redis_options.address = absl::GetFlag(FLAGS_redis_address);
+    redis_options.connect_timeout = absl::GetFlag(FLAGS_redis_timeout);
+    redis_options.command_timeout = absl::GetFlag(FLAGS_redis_timeout);
+    std::string host;
+    int port = 0;
+    if (auto s = ParseHostPort(redis_options.address, &host, &port); !s.ok()) {
+      LogError("bad --redis_address", {{"error", std::string(s.message())}});
+      return 2;
+    }
+    redis = std::make_unique<RedisCache>(redis_options);
+  }
+  CacheAsideOptions cache_options;
+  cache_options.key_namespace = "outreach:participants:v1:";
+  cache_options.ttl = absl::GetFlag(FLAGS_event_cache_ttl);
+  CacheAside cache(redis.get(), cache_options);
+
+  grpc::ChannelArguments args;
+  args.SetLoadBalancingPolicyName("round_robin");
+  auto channel = grpc::CreateCustomChannel(
+      absl::GetFlag(FLAGS_events_address), grpc::InsecureChannelCredentials(),
+      args);
+  auto events_stub = outreach::events::v1::EventsService::NewStub(channel);
+  CallPolicyOptions policy_options;
+  policy_options.default_timeout = absl::GetFlag(FLAGS_events_timeout);
+  CallPolicy policy(policy_options);
+  GrpcEventChecker checker(events_stub.get(), &policy, &cache);
+
+  ParticipantManager manager(store->get(), &checker, SystemClock::Default());
+  if (auto s = manager.Load(*reference); !s.ok()) {
+    LogError("cannot load the registry", {{"error", std::string(s.message())}});
+    return 1;
+  }
+  ParticipantsServiceImpl service(&manager);
+
+  ServerOptions server_options;
+  server_options.listen_address = absl::StrCat(
+      absl::GetFlag(FLAGS_listen_host), ":", absl::GetFlag(FLAGS_port));
+  server_options.max_threads = absl::GetFlag(FLAGS_max_threads);
+  server_options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  server_options.max_receive_message_bytes =
+      absl::GetFlag(FLAGS_max_message_bytes);
+  ParticipantStore* readiness_store = store->get();
+  ServerRunner runner(
+      server_options,
+      {{&service, v1::ParticipantsService::service_full_name()}},
+      [readiness_store] { return readiness_store->Ping(); });
+  if (auto s = runner.Start(); !s.ok()) {
+    LogError("cannot start", {{"error", std::string(s.message())}});
+    return 1;
+  }
+  LogInfo("participants service ready",
+          {{"port", runner.port()},
+           {"db_path", db_options.path},
+           {"entities", reference->size()},
+           {"events", absl::GetFlag(FLAGS_events_address)}});
+  ServeUntilSignal(runner);
+  LogInfo("stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace outreach::participants
+
+int main(int argc, char** argv) {
+  outreach::BlockTerminationSignals();
+  outreach::ParseFlagsWithEnv(
+      argc, argv,
+      "The Outreach participants service. Flags may also be set as "
+      "OUTREACH_<FLAG> environment variables.");
+  return outreach::participants::Run();
+}

@@ -1,0 +1,39 @@
+#include "services/participants/name_normalizer.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace outreach::participants {
+namespace {
+
+TEST(NormalizeNameTest, CaseAccentsPunctuationArticles) {
+  EXPECT_EQ(NormalizeName("the Republic of Korea"), "republic of korea");
+  EXPECT_EQ(NormalizeName("Türkiye"), "turkiye");
+  EXPECT_EQ(NormalizeName("Côte d’Ivoire"), "cote d ivoire");
+  EXPECT_EQ(NormalizeName("Cote d'Ivoire"), "cote d ivoire");
+  EXPECT_EQ(NormalizeName("Bosnia & Herzegovina"), "bosnia and herzegovina");
+  EXPECT_EQ(NormalizeName("  U.S.  "), "u s");
+  EXPECT_EQ(NormalizeName("States-Members of the OSCE"),
+            "states members of the osce");
+}
+
+TEST(ParseNameTest, AcronymsAndNotes) {
+  ParsedName p =
+      ParseName("International Criminal Police Organisation (INTERPOL)");
+  EXPECT_EQ(p.key, "international criminal police organisation");
+  EXPECT_THAT(p.acronyms, ::testing::ElementsAre("interpol"));
+  p = ParseName("1540 Committee (two 1540 Committee experts)");
+  EXPECT_EQ(p.key, "1540 committee");
+  EXPECT_TRUE(p.acronyms.empty());
+  EXPECT_EQ(p.note, "two 1540 Committee experts");
+}
+
+TEST(SimilarityTest, RanksTyposAndWordOrder) {
+  EXPECT_EQ(Similarity("ukraine", "ukraine"), 1.0);
+  EXPECT_GT(Similarity("ukrain", "ukraine"), 0.8);
+  EXPECT_GT(Similarity("korea republic of", "republic of korea"), 0.9);
+  EXPECT_LT(Similarity("japan", "jamaica"), 0.7);
+}
+
+}  // namespace
+}  // namespace outreach::participants

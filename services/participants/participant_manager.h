@@ -1,0 +1,72 @@
+#ifndef OUTREACH_SERVICES_PARTICIPANTS_PARTICIPANT_MANAGER_H_
+#define OUTREACH_SERVICES_PARTICIPANTS_PARTICIPANT_MANAGER_H_
+
+// The participants domain: the entity registry (reads from memory, writes
+// through the store), name resolution, membership checks, and
+// participations, whose events are confirmed with the events service.
+// Proto requests in, absl::StatusOr out. Thread-safe.
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/client/call_policy.h"
+#include "common/geo/iso3166.h"
+#include "common/time/clock.h"
+#include "outreach/participants/v1/participants.pb.h"
+#include "services/participants/event_checker.h"
+#include "services/participants/participant_store.h"
+#include "services/participants/registry.h"
+
+namespace outreach::participants {
+
+class ParticipantManager {
+ public:
+  // None owned.
+  ParticipantManager(ParticipantStore* store, EventChecker* events,
+                     Clock* clock);
+
+  // Seeds the reference entities when the store's are older, then loads
+  // the registry. Call once before serving.
+  absl::Status Load(const std::vector<v1::Entity>& reference);
+
+  absl::StatusOr<v1::Entity> GetEntity(const v1::GetEntityRequest& req);
+  absl::StatusOr<v1::ListEntitiesResponse> ListEntities(
+      const v1::ListEntitiesRequest& req);
+  absl::StatusOr<v1::Entity> CreateEntity(const v1::CreateEntityRequest& req);
+  absl::StatusOr<v1::Entity> UpdateEntity(const v1::UpdateEntityRequest& req);
+  absl::Status DeleteEntity(const v1::DeleteEntityRequest& req);
+
+  absl::StatusOr<v1::ResolveEntitiesResponse> ResolveEntities(
+      const v1::ResolveEntitiesRequest& req);
+  absl::StatusOr<v1::CheckMembershipsResponse> CheckMemberships(
+      const v1::CheckMembershipsRequest& req);
+
+  absl::StatusOr<v1::Participation> GetParticipation(
+      const v1::GetParticipationRequest& req);
+  absl::StatusOr<v1::Participation> CreateParticipation(
+      const CallScope& scope, const v1::CreateParticipationRequest& req);
+  absl::StatusOr<v1::BatchCreateParticipationsResponse>
+  BatchCreateParticipations(const CallScope& scope,
+                            const v1::BatchCreateParticipationsRequest& req);
+  absl::StatusOr<v1::ListParticipationsResponse> ListParticipations(
+      const v1::ListParticipationsRequest& req);
+  absl::Status DeleteParticipation(const v1::DeleteParticipationRequest& req);
+
+ private:
+  absl::StatusOr<v1::BatchCreateParticipationsResponse> CreateMany(
+      const CallScope& scope, const std::string& parent,
+      const std::vector<const v1::CreateParticipationRequest*>& requests,
+      const std::vector<std::string>& prefixes);
+
+  ParticipantStore* const store_;
+  EventChecker* const events_;
+  Clock* const clock_;
+  Registry registry_;
+};
+
+inline constexpr int kMaxBatch = 1000;
+
+}  // namespace outreach::participants
+
+#endif  // OUTREACH_SERVICES_PARTICIPANTS_PARTICIPANT_MANAGER_H_

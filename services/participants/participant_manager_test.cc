@@ -1,0 +1,262 @@
+#include "services/participants/participant_manager.h"
+
+#include <cstdlib>
+#include <set>
+
+#include "absl/container/flat_hash_set.h"
+#include "common/status/status_util.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/participants/reference_data.h"
+#include "services/participants/sqlite_participant_store.h"
+
+namespace outreach::participants {
+namespace {
+
+using ::testing::Contains;
+
+// Knows a fixed set of events, or is "down".
+class FakeEventChecker : public EventChecker {
+ public:
+  absl::Status CheckExists(const CallScope&, const std::string& name) override {
+    ++calls;
+    if (down) return absl::UnavailableError("events service down");
+    if (!events.contains(name)) {
+      return absl::FailedPreconditionError(name + " does not exist");
+    }
+    return absl::OkStatus();
+  }
+  absl::flat_hash_set<std::string> events = {"events/kiev-2013",
+                                             "events/minsk-2014"};
+  bool down = false;
+  int calls = 0;
+};
+
+class ParticipantManagerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/outreach-participants-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    Open();
+  }
+  void TearDown() override {
+    manager_.reset();
+    store_.reset();
+    [[maybe_unused]] int rc = std::system(("rm -rf " + dir_).c_str());
+  }
+  void Open() {
+    manager_.reset();
+    store_.reset();
+    SqliteOptions options;
+    options.path = dir_ + "/participants.db";
+    auto store = SqliteParticipantStore::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    auto countries = CountryRegistry::Load();
+    ASSERT_TRUE(countries.ok());
+    auto reference =
+        LoadReferenceEntities(OUTREACH_PARTICIPANTS_DATA_DIR, **countries);
+    ASSERT_TRUE(reference.ok());
+    manager_ = std::make_unique<ParticipantManager>(store_.get(), &events_,
+                                                    &clock_);
+    ASSERT_TRUE(manager_->Load(*reference).ok());
+  }
+  v1::CreateParticipationRequest Participant(const std::string& event,
+                                             const std::string& printed,
+                                             const std::string& entity,
+                                             int position) {
+    v1::CreateParticipationRequest r;
+    r.set_parent(event);
+    r.mutable_participation()->set_printed_name(printed);
+    r.mutable_participation()->set_printed_group("States-Members of the OSCE");
+    r.mutable_participation()->set_entity(entity);
+    r.mutable_participation()->set_position(position);
+    r.mutable_participation()->set_role(v1::PARTICIPATION_ROLE_PARTICIPANT);
+    return r;
+  }
+
+  std::string dir_;
+  FakeClock clock_;
+  FakeEventChecker events_;
+  std::unique_ptr<SqliteParticipantStore> store_;
+  std::unique_ptr<ParticipantManager> manager_;
+};
+
+TEST_F(ParticipantManagerTest, CreateListAndDeleteParticipations) {
+  v1::BatchCreateParticipationsRequest batch;
+  batch.set_parent("events/kiev-2013");
+  *batch.add_requests() = Participant("", "Albania", "entities/al", 0);
+  *batch.add_requests() = Participant("", "Russia", "entities/ru", 1);
+  *batch.add_requests() = Participant("", "Moldova", "entities/md", 2);
+  auto created = manager_->BatchCreateParticipations({}, batch);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(events_.calls, 1) << "one event check per batch";
+  EXPECT_EQ(created->participations(1).name(),
+            "events/kiev-2013/participations/russia");
+
+  ASSERT_TRUE(manager_
+                  ->CreateParticipation(
+                      {}, Participant("events/minsk-2014", "Russian Federation",
+                                      "entities/ru", 0))
+                  .ok());
+  // A State's history across events.
+  v1::ListParticipationsRequest by_entity;
+  by_entity.set_parent("events/-");
+  by_entity.set_filter("entity = \"entities/ru\"");
+  auto history = manager_->ListParticipations(by_entity);
+  ASSERT_TRUE(history.ok()) << history.status();
+  ASSERT_EQ(history->participations_size(), 2);
+  EXPECT_EQ(history->participations(0).printed_name(), "Russia");
+  EXPECT_EQ(history->participations(1).printed_name(), "Russian Federation");
+
+  // Pages of one, in printed order.
+  v1::ListParticipationsRequest list;
+  list.set_parent("events/kiev-2013");
+  list.set_page_size(1);
+  std::vector<std::string> order;
+  do {
+    auto page = manager_->ListParticipations(list);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& p : page->participations()) order.push_back(p.printed_name());
+    list.set_page_token(page->next_page_token());
+  } while (!list.page_token().empty());
+  EXPECT_THAT(order, ::testing::ElementsAre("Albania", "Russia", "Moldova"));
+
+  v1::DeleteParticipationRequest del;
+  del.set_name("events/kiev-2013/participations/russia");
+  ASSERT_TRUE(manager_->DeleteParticipation(del).ok());
+  EXPECT_EQ(manager_->DeleteParticipation(del).code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ParticipantManagerTest, MissingEventIsFailedPreconditionAndNothingStored) {
+  auto s = manager_->CreateParticipation(
+      {}, Participant("events/nowhere", "Albania", "entities/al", 0));
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
+  events_.down = true;
+  s = manager_->CreateParticipation(
+      {}, Participant("events/kiev-2013", "Albania", "entities/al", 0));
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kUnavailable);
+  v1::ListParticipationsRequest list;
+  list.set_parent("events/-");
+  EXPECT_EQ(manager_->ListParticipations(list)->participations_size(), 0);
+}
+
+TEST_F(ParticipantManagerTest, BatchIsAllOrNone) {
+  v1::BatchCreateParticipationsRequest batch;
+  batch.set_parent("events/kiev-2013");
+  *batch.add_requests() = Participant("", "Albania", "entities/al", 0);
+  auto bad = Participant("", "", "entities/nope", -1);
+  *batch.add_requests() = bad;
+  auto s = manager_->BatchCreateParticipations({}, batch).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  std::vector<std::string> fields;
+  for (const auto& v : GetFieldViolations(s)) fields.push_back(v.field);
+  EXPECT_THAT(fields, Contains("requests[1].participation.printed_name"));
+  EXPECT_THAT(fields, Contains("requests[1].participation.entity"));
+  EXPECT_THAT(fields, Contains("requests[1].participation.position"));
+  EXPECT_EQ(events_.calls, 0) << "invalid input never reaches the events service";
+  // An explicit id that collides fails the whole batch in the store.
+  v1::BatchCreateParticipationsRequest dup;
+  dup.set_parent("events/kiev-2013");
+  auto a = Participant("", "Albania", "entities/al", 0);
+  a.set_participation_id("al");
+  *dup.add_requests() = a;
+  *dup.add_requests() = a;
+  EXPECT_EQ(manager_->BatchCreateParticipations({}, dup).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  v1::ListParticipationsRequest list;
+  list.set_parent("events/kiev-2013");
+  EXPECT_EQ(manager_->ListParticipations(list)->participations_size(), 0);
+}
+
+TEST_F(ParticipantManagerTest, EntityCrudIsVisibleToResolutionAtOnce) {
+  v1::CreateEntityRequest create;
+  create.mutable_entity()->set_kind(v1::ENTITY_KIND_ORGANIZATION);
+  create.mutable_entity()->set_organization_kind(
+      v1::ORGANIZATION_KIND_NGO_OR_ACADEMIA);
+  create.mutable_entity()->set_display_name("James Martin Center for Nonproliferation Studies");
+  create.mutable_entity()->set_acronym("CNS");
+  auto created = manager_->CreateEntity(create);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->name(), "entities/cns");
+
+  v1::ResolveEntitiesRequest resolve;
+  resolve.add_names()->set_printed_name("CNS");
+  auto r = manager_->ResolveEntities(resolve);
+  ASSERT_EQ(r->resolutions(0).state(), v1::RESOLUTION_STATE_RESOLVED);
+
+  v1::UpdateEntityRequest update;
+  update.mutable_entity()->set_name(created->name());
+  update.mutable_entity()->set_etag(created->etag());
+  update.mutable_entity()->add_aliases("Monterey CNS");
+  update.mutable_update_mask()->add_paths("aliases");
+  auto updated = manager_->UpdateEntity(update);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(manager_->UpdateEntity(update).status().code(),
+            absl::StatusCode::kAborted);
+  resolve.mutable_names(0)->set_printed_name("Monterey CNS");
+  r = manager_->ResolveEntities(resolve);
+  EXPECT_EQ(r->resolutions(0).entity().name(), "entities/cns");
+
+  // Survives a restart.
+  Open();
+  v1::GetEntityRequest get;
+  get.set_name("entities/cns");
+  auto got = manager_->GetEntity(get);
+  ASSERT_TRUE(got.ok());
+  EXPECT_THAT(got->aliases(), Contains("Monterey CNS"));
+
+  // In use: cannot be deleted.
+  ASSERT_TRUE(manager_
+                  ->CreateParticipation({}, Participant("events/kiev-2013", "CNS",
+                                                        "entities/cns", 0))
+                  .ok());
+  v1::DeleteEntityRequest del;
+  del.set_name("entities/cns");
+  EXPECT_EQ(manager_->DeleteEntity(del).code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(ParticipantManagerTest, ValidationErrorsCarryFields) {
+  v1::CreateEntityRequest create;
+  create.mutable_entity()->set_kind(v1::ENTITY_KIND_ORGANIZATION);
+  create.set_entity_id("xx");
+  auto s = manager_->CreateEntity(create).status();
+  std::vector<std::string> fields;
+  for (const auto& v : GetFieldViolations(s)) fields.push_back(v.field);
+  EXPECT_THAT(fields, Contains("entity.display_name"));
+  EXPECT_THAT(fields, Contains("entity.organization_kind"));
+  EXPECT_THAT(fields, Contains("entity_id"));
+
+  v1::ResolveEntitiesRequest resolve;
+  resolve.add_names();
+  s = manager_->ResolveEntities(resolve).status();
+  EXPECT_EQ(GetFieldViolations(s)[0].field, "names[0].printed_name");
+
+  v1::CheckMembershipsRequest check;
+  check.set_printed_group("States-Members of the OSCE");
+  s = manager_->CheckMemberships(check).status();
+  EXPECT_EQ(GetFieldViolations(s)[0].field, "as_of");
+}
+
+TEST_F(ParticipantManagerTest, ListsEntitiesByPageAndFilter) {
+  v1::ListEntitiesRequest req;
+  req.set_filter("member_of = OSCE_PARTICIPATING_STATE");
+  req.set_page_size(20);
+  std::set<std::string> seen;
+  do {
+    auto page = manager_->ListEntities(req);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& e : page->entities()) EXPECT_TRUE(seen.insert(e.name()).second);
+    req.set_page_token(page->next_page_token());
+  } while (!req.page_token().empty());
+  EXPECT_EQ(seen.size(), 57u);
+  req.set_filter("text : korea");
+  req.set_page_size(0);
+  auto korea = manager_->ListEntities(req);
+  EXPECT_EQ(korea->entities_size(), 2);
+}
+
+}  // namespace
+}  // namespace outreach::participants

@@ -1,0 +1,181 @@
+#include "services/participants/registry.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/participants/reference_data.h"
+
+namespace outreach::participants {
+namespace {
+
+outreach::type::v1::Date D(int y, int m, int d) {
+  outreach::type::v1::Date date;
+  date.set_year(y);
+  date.set_month(m);
+  date.set_day(d);
+  return date;
+}
+
+class RegistryTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto countries = CountryRegistry::Load();
+    ASSERT_TRUE(countries.ok());
+    auto entities =
+        LoadReferenceEntities(OUTREACH_PARTICIPANTS_DATA_DIR, **countries);
+    ASSERT_TRUE(entities.ok()) << entities.status();
+    std::vector<StoredEntity> stored;
+    for (auto& e : *entities) stored.push_back({std::move(e), 1});
+    snapshot_ = new RegistrySnapshot(std::move(stored));
+  }
+  static v1::Resolution Resolve(const std::string& name,
+                                const std::string& group = "") {
+    v1::NameQuery q;
+    q.set_printed_name(name);
+    q.set_printed_group(group);
+    return snapshot_->Resolve(q, "");
+  }
+  static RegistrySnapshot* snapshot_;
+};
+RegistrySnapshot* RegistryTest::snapshot_ = nullptr;
+
+TEST_F(RegistryTest, ShipsEveryIsoCountryAndTheOrganizations) {
+  int states = 0, orgs = 0;
+  for (const auto& e : snapshot_->entities()) {
+    (e.entity.kind() == v1::ENTITY_KIND_STATE ? states : orgs)++;
+  }
+  EXPECT_EQ(states, 249);
+  EXPECT_GE(orgs, 25);
+  const StoredEntity* ua = snapshot_->Find("ua");
+  ASSERT_NE(ua, nullptr);
+  EXPECT_EQ(ua->entity.iso_alpha3(), "UKR");
+  EXPECT_EQ(ua->entity.iso_numeric(), "804");
+}
+
+// Every State printed in the seed note, and every alias DOMAIN.md names.
+TEST_F(RegistryTest, ResolutionTable) {
+  const std::vector<std::pair<std::string, std::string>> table = {
+      {"Albania", "AL"},      {"Algeria", "DZ"},     {"Armenia", "AM"},
+      {"Azerbaijan", "AZ"},   {"Belarus", "BY"},     {"Canada", "CA"},
+      {"Denmark", "DK"},      {"Egypt", "EG"},       {"Finland", "FI"},
+      {"Georgia", "GE"},      {"Germany", "DE"},     {"Holy See", "VA"},
+      {"Hungary", "HU"},      {"Italy", "IT"},       {"Kazakhstan", "KZ"},
+      {"Kyrgyzstan", "KG"},   {"Lithuania", "LT"},   {"Malta", "MT"},
+      {"Moldova", "MD"},      {"Morocco", "MA"},     {"Montenegro", "ME"},
+      {"Japan", "JP"},        {"Poland", "PL"},      {"Romania", "RO"},
+      {"Russia", "RU"},       {"Serbia", "RS"},      {"Slovenia", "SI"},
+      {"Switzerland", "CH"},  {"Tajikistan", "TJ"},  {"Ukraine", "UA"},
+      {"United States", "US"},
+      {"The former Yugoslav Republic of Macedonia", "MK"},
+      {"FYROM", "MK"},        {"Turkey", "TR"},      {"Türkiye", "TR"},
+      {"Czech Republic", "CZ"}, {"USA", "US"},       {"UK", "GB"},
+      {"Kyrgyz Republic", "KG"}, {"South Korea", "KR"},
+      {"the Republic of Korea", "KR"}, {"Russian Federation", "RU"},
+      {"Republic of Moldova", "MD"}, {"North Macedonia", "MK"},
+      {"Czechia", "CZ"},      {"Cote d'Ivoire", "CI"}, {"Côte d'Ivoire", "CI"},
+      {"Korea, Republic of", "KR"}, {"UNITED KINGDOM", "GB"},
+  };
+  for (const auto& [name, alpha2] : table) {
+    const v1::Resolution r = Resolve(name, "States");
+    ASSERT_EQ(r.state(), v1::RESOLUTION_STATE_RESOLVED) << name;
+    EXPECT_EQ(r.entity().iso_alpha2(), alpha2) << name;
+  }
+}
+
+TEST_F(RegistryTest, OrganizationsByNameAndAcronym) {
+  const std::vector<std::pair<std::string, std::string>> table = {
+      {"European Union", "entities/european-union"},
+      {"UN ODA", "entities/unoda"},
+      {"UNODA", "entities/unoda"},
+      {"OSCE", "entities/osce"},
+      {"1540 Committee expert", "entities/experts-1540"},
+      {"International Criminal Police Organisation (INTERPOL)",
+       "entities/interpol"},
+      {"INTERPOL", "entities/interpol"},
+      {"OPCW", "entities/opcw"},
+      {"IAEA", "entities/iaea"},
+      {"World Customs Organization (WCO)", "entities/wco"},
+      {"BWC ISU", "entities/bwc-isu"},
+      {"UNICRI", "entities/unicri"},
+      {"Conflict Prevention Center", "entities/osce-cpc"},
+  };
+  for (const auto& [name, entity] : table) {
+    const v1::Resolution r = Resolve(name, "Other");
+    ASSERT_EQ(r.state(), v1::RESOLUTION_STATE_RESOLVED) << name;
+    EXPECT_EQ(r.entity().name(), entity) << name;
+  }
+  const v1::Resolution noted =
+      Resolve("1540 Committee (two 1540 Committee experts)");
+  EXPECT_EQ(noted.entity().name(), "entities/committee-1540");
+  EXPECT_EQ(noted.printed_note(), "two 1540 Committee experts");
+}
+
+TEST_F(RegistryTest, MissesAreUnresolvedWithCandidatesNeverGuessed) {
+  v1::Resolution r = Resolve("Ukrain");
+  EXPECT_EQ(r.state(), v1::RESOLUTION_STATE_UNRESOLVED);
+  EXPECT_FALSE(r.has_entity());
+  ASSERT_GT(r.candidates_size(), 0);
+  EXPECT_EQ(r.candidates(0).entity(), "entities/ua");
+  EXPECT_LT(r.candidates(0).score(), 1.0);
+  r = Resolve("Atlantis");
+  EXPECT_EQ(r.state(), v1::RESOLUTION_STATE_UNRESOLVED);
+  EXPECT_FALSE(r.has_entity());
+}
+
+TEST_F(RegistryTest, MembershipOnADate) {
+  const StoredEntity* mn = snapshot_->Find("mn");
+  ASSERT_NE(mn, nullptr);
+  auto before = GroupsOn(mn->entity, D(2012, 11, 20));
+  auto after = GroupsOn(mn->entity, D(2012, 11, 21));
+  EXPECT_THAT(before, ::testing::Contains(v1::MEMBERSHIP_GROUP_OSCE_PARTNER_ASIAN));
+  EXPECT_THAT(before, ::testing::Not(::testing::Contains(
+                          v1::MEMBERSHIP_GROUP_OSCE_PARTICIPATING_STATE)));
+  EXPECT_THAT(after, ::testing::Contains(
+                         v1::MEMBERSHIP_GROUP_OSCE_PARTICIPATING_STATE));
+  const StoredEntity* va = snapshot_->Find("va");
+  auto holy_see = GroupsOn(va->entity, D(2013, 11, 5));
+  EXPECT_THAT(holy_see, ::testing::Contains(
+                            v1::MEMBERSHIP_GROUP_OSCE_PARTICIPATING_STATE));
+  EXPECT_THAT(holy_see, ::testing::Contains(v1::MEMBERSHIP_GROUP_UN_OBSERVER_STATE));
+  EXPECT_THAT(holy_see, ::testing::Not(::testing::Contains(
+                            v1::MEMBERSHIP_GROUP_UN_MEMBER)));
+  auto hr = GroupsOn(snapshot_->Find("hr")->entity, D(2013, 6, 30));
+  EXPECT_THAT(hr, ::testing::Not(::testing::Contains(v1::MEMBERSHIP_GROUP_EU_MEMBER)));
+}
+
+TEST_F(RegistryTest, SeedNoteListsPartnersAsOsceMembers) {
+  v1::CheckMembershipsRequest req;
+  req.set_printed_group("States-Members of the OSCE");
+  *req.mutable_as_of() = D(2013, 11, 5);
+  for (const char* n :
+       {"Albania", "Algeria", "Armenia", "Egypt", "Holy See", "Japan",
+        "Morocco", "Mongolia", "Russia", "The former Yugoslav Republic of Macedonia",
+        "Ukraine", "United States"}) {
+    req.add_printed_names(n);
+  }
+  auto resp = snapshot_->CheckMemberships(req);
+  EXPECT_EQ(resp.group(), v1::MEMBERSHIP_GROUP_OSCE_PARTICIPATING_STATE);
+  std::vector<std::string> flagged;
+  for (const auto& m : resp.mismatches()) flagged.push_back(m.printed_name());
+  EXPECT_THAT(flagged, ::testing::UnorderedElementsAre("Algeria", "Egypt",
+                                                       "Japan", "Morocco"));
+  EXPECT_EQ(resp.unchecked_names_size(), 0);
+  // Mongolia, listed before it joined, is flagged.
+  *req.mutable_as_of() = D(2012, 1, 10);
+  resp = snapshot_->CheckMemberships(req);
+  flagged.clear();
+  for (const auto& m : resp.mismatches()) flagged.push_back(m.printed_name());
+  EXPECT_THAT(flagged, ::testing::Contains("Mongolia"));
+}
+
+TEST_F(RegistryTest, GroupLabels) {
+  EXPECT_THAT(GroupsForLabel("States-Members of the OSCE"),
+              ::testing::ElementsAre(v1::MEMBERSHIP_GROUP_OSCE_PARTICIPATING_STATE));
+  EXPECT_EQ(GroupsForLabel("OSCE Partners for Co-operation").size(), 2u);
+  EXPECT_THAT(GroupsForLabel("EU Member States"),
+              ::testing::ElementsAre(v1::MEMBERSHIP_GROUP_EU_MEMBER));
+  EXPECT_TRUE(GroupsForLabel("Other").empty());
+  EXPECT_TRUE(GroupsForLabel("International organizations").empty());
+}
+
+}  // namespace
+}  // namespace outreach::participants
