@@ -8,7 +8,8 @@
 #   scripts/run.sh --once   start, check health, print, stop (a smoke test)
 #
 # Settings (environment): OUTREACH_DATA_DIR, OUTREACH_REDIS_PORT (6390),
-# OUTREACH_EVENTS_PORT (8081), OUTREACH_SKIP_BUILD=1 to use an existing build.
+# OUTREACH_EVENTS_PORT (8081), OUTREACH_PARTICIPANTS_PORT (8082),
+# OUTREACH_SKIP_BUILD=1 to use an existing build.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -29,6 +30,7 @@ fi
 data_dir=${OUTREACH_DATA_DIR:-$OUTREACH_ROOT/.outreach}
 redis_port=${OUTREACH_REDIS_PORT:-6390}
 events_port=${OUTREACH_EVENTS_PORT:-8081}
+participants_port=${OUTREACH_PARTICIPANTS_PORT:-8082}
 mkdir -p "$data_dir/data" "$data_dir/redis" "$data_dir/logs"
 
 pids=()
@@ -48,10 +50,11 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in "$redis_port" "$events_port"; do
+for p in "$redis_port" "$events_port" "$participants_port"; do
   if ! port_free "$p"; then
     echo "port $p on 127.0.0.1 is in use; is the suite already running?" \
-         "Set OUTREACH_REDIS_PORT / OUTREACH_EVENTS_PORT to use others." >&2
+         "Set OUTREACH_REDIS_PORT / OUTREACH_EVENTS_PORT /" \
+         "OUTREACH_PARTICIPANTS_PORT to use others." >&2
     exit 1
   fi
 done
@@ -84,17 +87,34 @@ if ! wait_for_serving "127.0.0.1:$events_port" 30; then
   exit 1
 fi
 
+log "Starting the participants service on 127.0.0.1:$participants_port"
+"$BUILD_DIR/services/participants/participants_server" \
+  --listen_host=127.0.0.1 --port="$participants_port" \
+  --db_path="$data_dir/data/participants.db" \
+  --redis_address="127.0.0.1:$redis_port" \
+  --events_address="127.0.0.1:$events_port" \
+  >>"$data_dir/logs/participants.log" 2>&1 &
+pids+=($!)
+if ! wait_for_serving "127.0.0.1:$participants_port" 30; then
+  echo "the participants service did not become ready; see $data_dir/logs/participants.log" >&2
+  tail -5 "$data_dir/logs/participants.log" >&2
+  exit 1
+fi
+
 "$BUILD_DIR/tools/outreach_health" --address="127.0.0.1:$events_port" \
   --service=outreach.events.v1.EventsService --list
+"$BUILD_DIR/tools/outreach_health" --address="127.0.0.1:$participants_port" \
+  --service=outreach.participants.v1.ParticipantsService --list
 cat <<INFO
 
 Outreach is running on loopback:
-  events service   127.0.0.1:$events_port   (outreach.events.v1.EventsService)
-  redis cache      127.0.0.1:$redis_port
-  data             $data_dir/data   logs  $data_dir/logs
+  events service         127.0.0.1:$events_port   (outreach.events.v1.EventsService)
+  participants service   127.0.0.1:$participants_port   (outreach.participants.v1.ParticipantsService)
+  redis cache            127.0.0.1:$redis_port
+  data                   $data_dir/data   logs  $data_dir/logs
 
 Health:   $BUILD_DIR/tools/outreach_health --address=127.0.0.1:$events_port
-Contract: protos/outreach/events/v1/events.proto (server reflection is on)
+Contracts: protos/outreach/*/v1/*.proto (server reflection is on)
 INFO
 
 if $once; then
