@@ -16,7 +16,7 @@
 #include "common/server/server_runner.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "services/participants/event_checker.h"
+#include "common/client/event_checker.h"
 #include "services/participants/participant_manager.h"
 #include "services/participants/participants_service.h"
 #include "services/participants/reference_data.h"

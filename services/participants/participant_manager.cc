@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -424,6 +425,37 @@ absl::Status ParticipantManager::DeleteEntity(const v1::DeleteEntityRequest& req
   if (auto s = store_->DeleteEntity(*id, expected); !s.ok()) return s;
   registry_.Remove(*id);
   return absl::OkStatus();
+}
+
+absl::StatusOr<v1::BatchGetEntitiesResponse>
+ParticipantManager::BatchGetEntities(const v1::BatchGetEntitiesRequest& req) {
+  FieldViolations v;
+  if (req.names_size() > kMaxBatch) {
+    v.Add("names", absl::StrCat("has more than ", kMaxBatch, " entries"));
+  }
+  for (int i = 0; i < req.names_size() && i < kMaxBatch; ++i) {
+    if (!ParseEntityName(req.names(i), "names").ok()) {
+      v.Add(absl::StrCat("names[", i, "]"),
+            "is not of the form entities/{entity_id}");
+    }
+  }
+  if (auto s = v.ToStatus("invalid request"); !s.ok()) return s;
+  auto snapshot = registry_.snapshot();
+  v1::BatchGetEntitiesResponse out;
+  std::vector<std::string> missing;
+  for (const auto& name : req.names()) {
+    const StoredEntity* e = snapshot->Find(EntityId(name));
+    if (e == nullptr) {
+      missing.push_back(name);
+    } else {
+      *out.add_entities() = WithEtag(*e);
+    }
+  }
+  if (!missing.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("no such entities: ", absl::StrJoin(missing, ", ")));
+  }
+  return out;
 }
 
 absl::StatusOr<v1::ResolveEntitiesResponse> ParticipantManager::ResolveEntities(

@@ -14,7 +14,7 @@
 #include "common/geo/iso3166.h"
 #include "common/time/clock.h"
 #include "outreach/participants/v1/participants.pb.h"
-#include "services/participants/event_checker.h"
+#include "common/client/event_checker.h"
 #include "services/participants/participant_store.h"
 #include "services/participants/registry.h"
 
@@ -36,6 +36,8 @@ class ParticipantManager {
   absl::StatusOr<v1::Entity> CreateEntity(const v1::CreateEntityRequest& req);
   absl::StatusOr<v1::Entity> UpdateEntity(const v1::UpdateEntityRequest& req);
   absl::Status DeleteEntity(const v1::DeleteEntityRequest& req);
+  absl::StatusOr<v1::BatchGetEntitiesResponse> BatchGetEntities(
+      const v1::BatchGetEntitiesRequest& req);
 
   absl::StatusOr<v1::ResolveEntitiesResponse> ResolveEntities(
       const v1::ResolveEntitiesRequest& req);

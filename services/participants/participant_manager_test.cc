@@ -240,6 +240,23 @@ TEST_F(ParticipantManagerTest, ValidationErrorsCarryFields) {
   EXPECT_EQ(GetFieldViolations(s)[0].field, "as_of");
 }
 
+TEST_F(ParticipantManagerTest, BatchGetNamesEveryMissingEntity) {
+  v1::BatchGetEntitiesRequest req;
+  req.add_names("entities/md");
+  req.add_names("entities/al");
+  auto got = manager_->BatchGetEntities(req);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->entities(0).iso_alpha2(), "MD");
+  req.add_names("entities/atlantis");
+  auto missing = manager_->BatchGetEntities(req);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find("entities/atlantis"),
+            std::string::npos);
+  req.add_names("Moldova");
+  EXPECT_EQ(manager_->BatchGetEntities(req).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(ParticipantManagerTest, ListsEntitiesByPageAndFilter) {
   v1::ListEntitiesRequest req;
   req.set_filter("member_of = OSCE_PARTICIPATING_STATE");

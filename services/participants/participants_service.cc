@@ -45,6 +45,12 @@ grpc::Status ParticipantsServiceImpl::DeleteEntity(
   return ToGrpcStatus(manager_->DeleteEntity(*req));
 }
 
+grpc::Status ParticipantsServiceImpl::BatchGetEntities(
+    grpc::ServerContext*, const v1::BatchGetEntitiesRequest* req,
+    v1::BatchGetEntitiesResponse* resp) {
+  return Reply(manager_->BatchGetEntities(*req), resp);
+}
+
 grpc::Status ParticipantsServiceImpl::ResolveEntities(
     grpc::ServerContext*, const v1::ResolveEntitiesRequest* req,
     v1::ResolveEntitiesResponse* resp) {

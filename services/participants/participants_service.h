@@ -31,6 +31,9 @@ class ParticipantsServiceImpl final : public v1::ParticipantsService::Service {
   grpc::Status DeleteEntity(grpc::ServerContext*,
                             const v1::DeleteEntityRequest*,
                             google::protobuf::Empty*) override;
+  grpc::Status BatchGetEntities(grpc::ServerContext*,
+                                const v1::BatchGetEntitiesRequest*,
+                                v1::BatchGetEntitiesResponse*) override;
   grpc::Status ResolveEntities(grpc::ServerContext*,
                                const v1::ResolveEntitiesRequest*,
                                v1::ResolveEntitiesResponse*) override;

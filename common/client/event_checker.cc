@@ -1,9 +1,9 @@
-#include "services/participants/event_checker.h"
+#include "common/client/event_checker.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/status/status_util.h"
 
-namespace outreach::participants {
+namespace outreach {
 
 absl::Status GrpcEventChecker::CheckExists(const CallScope& scope,
                                            const std::string& event_name) {
@@ -33,4 +33,4 @@ absl::Status GrpcEventChecker::CheckExists(const CallScope& scope,
   }
 }
 
-}  // namespace outreach::participants
+}  // namespace outreach

@@ -1,8 +1,9 @@
-#ifndef OUTREACH_SERVICES_PARTICIPANTS_EVENT_CHECKER_H_
-#define OUTREACH_SERVICES_PARTICIPANTS_EVENT_CHECKER_H_
+#ifndef OUTREACH_COMMON_CLIENT_EVENT_CHECKER_H_
+#define OUTREACH_COMMON_CLIENT_EVENT_CHECKER_H_
 
-// Whether an event exists, asked of the events service. Behind an interface
-// so the manager's tests hand in a fake.
+// Whether an event exists, asked of the events service: the participants
+// and recommendations services both refer to events. Behind an interface so
+// managers' tests hand in a fake.
 
 #include <memory>
 #include <string>
@@ -12,7 +13,7 @@
 #include "common/client/call_policy.h"
 #include "outreach/events/v1/events.grpc.pb.h"
 
-namespace outreach::participants {
+namespace outreach {
 
 class EventChecker {
  public:
@@ -45,6 +46,6 @@ class GrpcEventChecker final : public EventChecker {
   CacheAside* const cache_;
 };
 
-}  // namespace outreach::participants
+}  // namespace outreach
 
-#endif  // OUTREACH_SERVICES_PARTICIPANTS_EVENT_CHECKER_H_
+#endif  // OUTREACH_COMMON_CLIENT_EVENT_CHECKER_H_
