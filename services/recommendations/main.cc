@@ -1,0 +1,143 @@
+// The recommendations service: flags, then options, then run. Every flag
+// can also be set from the environment as OUTREACH_<FLAG>.
+
+#include <memory>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/cache/cache_aside.h"
+#include "common/cache/redis_cache.h"
+#include "common/client/call_policy.h"
+#include "common/client/event_checker.h"
+#include "common/config/env_flags.h"
+#include "common/log/json_log.h"
+#include "common/server/server_runner.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "services/recommendations/entity_checker.h"
+#include "services/recommendations/recommendation_manager.h"
+#include "services/recommendations/recommendations_service.h"
+#include "services/recommendations/sqlite_recommendation_store.h"
+
+ABSL_FLAG(std::string, listen_host, "127.0.0.1",
+          "Address to listen on; 0.0.0.0 in a container.");
+ABSL_FLAG(int, port, 8083, "gRPC port; 0 picks a free one.");
+ABSL_FLAG(std::string, db_path, ".outreach/data/recommendations.db",
+          "SQLite database file; created and migrated when missing.");
+ABSL_FLAG(absl::Duration, db_busy_timeout, absl::Seconds(5),
+          "How long a write waits for a locked database before UNAVAILABLE.");
+ABSL_FLAG(std::string, events_address, "127.0.0.1:8081",
+          "The events service, host:port.");
+ABSL_FLAG(std::string, participants_address, "127.0.0.1:8082",
+          "The participants service, host:port.");
+ABSL_FLAG(absl::Duration, dependency_timeout, absl::Seconds(2),
+          "Budget of a call to another service when the caller set none.");
+ABSL_FLAG(std::string, redis_address, "",
+          "Redis host:port for the shared cache; empty runs without a cache.");
+ABSL_FLAG(absl::Duration, redis_timeout, absl::Milliseconds(100),
+          "Redis connect and command timeout.");
+ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(10),
+          "Lifetime of cached outcomes.");
+ABSL_FLAG(absl::Duration, reference_cache_ttl, absl::Seconds(30),
+          "How long a confirmed event or addressee is trusted without asking "
+          "again.");
+ABSL_FLAG(int, max_threads, 32, "Upper bound on threads serving calls.");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
+          "Time calls in flight get to finish after SIGTERM.");
+ABSL_FLAG(int, max_message_bytes, 4 << 20, "Largest request accepted.");
+
+namespace outreach::recommendations {
+namespace {
+
+std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetLoadBalancingPolicyName("round_robin");
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
+int Run() {
+  SqliteOptions db_options;
+  db_options.path = absl::GetFlag(FLAGS_db_path);
+  db_options.busy_timeout = absl::GetFlag(FLAGS_db_busy_timeout);
+  auto store = SqliteRecommendationStore::Open(db_options);
+  if (!store.ok()) {
+    LogError("cannot open the database",
+             {{"path", db_options.path},
+              {"error", std::string(store.status().message())}});
+    return 1;
+  }
+  std::unique_ptr<RedisCache> redis;
+  if (!absl::GetFlag(FLAGS_redis_address).empty()) {
+    RedisCacheOptions redis_options;
+    redis_options.address = absl::GetFlag(FLAGS_redis_address);
+    redis_options.connect_timeout = absl::GetFlag(FLAGS_redis_timeout);
+    redis_options.command_timeout = absl::GetFlag(FLAGS_redis_timeout);
+    std::string host;
+    int port = 0;
+    if (auto s = ParseHostPort(redis_options.address, &host, &port); !s.ok()) {
+      LogError("bad --redis_address", {{"error", std::string(s.message())}});
+      return 2;
+    }
+    redis = std::make_unique<RedisCache>(redis_options);
+  }
+  CacheAsideOptions outcome_cache;
+  outcome_cache.key_namespace = "outreach:recommendations:v1:";
+  outcome_cache.ttl = absl::GetFlag(FLAGS_cache_ttl);
+  CacheAside cache(redis.get(), outcome_cache);
+  CacheAsideOptions reference_cache = outcome_cache;
+  reference_cache.key_namespace = "outreach:recommendations:v1:refs:";
+  reference_cache.ttl = absl::GetFlag(FLAGS_reference_cache_ttl);
+  CacheAside refs(redis.get(), reference_cache);
+
+  auto events_stub = outreach::events::v1::EventsService::NewStub(
+      Channel(absl::GetFlag(FLAGS_events_address)));
+  auto participants_stub =
+      outreach::participants::v1::ParticipantsService::NewStub(
+          Channel(absl::GetFlag(FLAGS_participants_address)));
+  CallPolicyOptions policy_options;
+  policy_options.default_timeout = absl::GetFlag(FLAGS_dependency_timeout);
+  CallPolicy policy(policy_options);
+  GrpcEventChecker events(events_stub.get(), &policy, &refs);
+  GrpcEntityChecker entities(participants_stub.get(), &policy, &refs);
+
+  RecommendationManager manager(store->get(), &cache, &events, &entities,
+                                SystemClock::Default());
+  RecommendationsServiceImpl service(&manager);
+
+  ServerOptions server_options;
+  server_options.listen_address = absl::StrCat(
+      absl::GetFlag(FLAGS_listen_host), ":", absl::GetFlag(FLAGS_port));
+  server_options.max_threads = absl::GetFlag(FLAGS_max_threads);
+  server_options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  server_options.max_receive_message_bytes =
+      absl::GetFlag(FLAGS_max_message_bytes);
+  RecommendationStore* readiness_store = store->get();
+  ServerRunner runner(
+      server_options,
+      {{&service, v1::RecommendationsService::service_full_name()}},
+      [readiness_store] { return readiness_store->Ping(); });
+  if (auto s = runner.Start(); !s.ok()) {
+    LogError("cannot start", {{"error", std::string(s.message())}});
+    return 1;
+  }
+  LogInfo("recommendations service ready",
+          {{"port", runner.port()}, {"db_path", db_options.path}});
+  ServeUntilSignal(runner);
+  LogInfo("stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace outreach::recommendations
+
+int main(int argc, char** argv) {
+  outreach::BlockTerminationSignals();
+  outreach::ParseFlagsWithEnv(
+      argc, argv,
+      "The Outreach recommendations service. Flags may also be set as "
+      "OUTREACH_<FLAG> environment variables.");
+  return outreach::recommendations::Run();
+}

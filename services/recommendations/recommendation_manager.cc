@@ -1,0 +1,499 @@
+#include "services/recommendations/recommendation_manager.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/resource/resource_ids.h"
+#include "common/status/status_util.h"
+#include "common/time/calendar_date.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/field_mask_util.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/recommendations/lifecycle.h"
+
+namespace outreach::recommendations {
+namespace {
+
+using google::protobuf::util::FieldMaskUtil;
+using google::protobuf::util::TimeUtil;
+
+constexpr size_t kMaxText = 10000;
+constexpr size_t kMaxShort = 300;
+constexpr size_t kMaxNote = 2000;
+constexpr int kMaxAreas = 20;
+constexpr int kMaxAddressees = 100;
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 1000;
+constexpr int kMaxWriteAttempts = 3;
+
+void CheckText(absl::string_view value, size_t max, bool required,
+               const std::string& field, FieldViolations& v) {
+  if (required && absl::StripAsciiWhitespace(value).empty()) {
+    v.Add(field, "is required");
+  } else if (value.size() > max) {
+    v.Add(field, absl::StrCat("is longer than ", max, " bytes"));
+  }
+}
+
+bool IsResourceName(absl::string_view name, absl::string_view collection) {
+  return absl::ConsumePrefix(&name, collection) && IsValidId(name);
+}
+
+void Validate(const v1::Recommendation& r, FieldViolations& v) {
+  const std::string p = "recommendation";
+  if (r.kind() < v1::RECOMMENDATION_KIND_RECOMMENDATION ||
+      r.kind() > v1::RECOMMENDATION_KIND_FOLLOW_UP) {
+    v.Add(p + ".kind", "is required: RECOMMENDATION, ASSISTANCE_NEED or FOLLOW_UP");
+  }
+  if (!IsResourceName(r.event(), "events/")) {
+    v.Add(p + ".event", "is required, as events/{event_id}");
+  }
+  CheckText(r.text(), kMaxText, true, p + ".text", v);
+  if (r.areas_size() > kMaxAreas) {
+    v.Add(p + ".areas", absl::StrCat("has more than ", kMaxAreas, " entries"));
+  } else {
+    absl::flat_hash_set<std::string> seen;
+    for (int i = 0; i < r.areas_size(); ++i) {
+      const std::string f = absl::StrCat(p, ".areas[", i, "]");
+      CheckText(r.areas(i), 100, true, f, v);
+      if (!seen.insert(r.areas(i)).second) v.Add(f, "repeats an earlier area");
+    }
+  }
+  if (r.addressees_size() > kMaxAddressees) {
+    v.Add(p + ".addressees",
+          absl::StrCat("has more than ", kMaxAddressees, " entries"));
+  } else {
+    absl::flat_hash_set<std::string> seen;
+    for (int i = 0; i < r.addressees_size(); ++i) {
+      const std::string f = absl::StrCat(p, ".addressees[", i, "]");
+      if (!IsResourceName(r.addressees(i), "entities/")) {
+        v.Add(f, "is not of the form entities/{entity_id}");
+      } else if (!seen.insert(r.addressees(i)).second) {
+        v.Add(f, "repeats an earlier addressee");
+      }
+    }
+  }
+  CheckText(r.source().document(), kMaxShort, false, p + ".source.document", v);
+  if (r.source().attachment() < 0) {
+    v.Add(p + ".source.attachment", "must not be negative");
+  }
+  CheckText(r.owner(), kMaxShort, false, p + ".owner", v);
+  if (r.has_due_date() && !IsValidDate(r.due_date())) {
+    v.Add(p + ".due_date", "is not a valid calendar date");
+  }
+  if (!r.fulfilled_by_event().empty() &&
+      !IsResourceName(r.fulfilled_by_event(), "events/")) {
+    v.Add(p + ".fulfilled_by_event", "is not of the form events/{event_id}");
+  }
+  if (r.consent_to_publish() &&
+      r.kind() != v1::RECOMMENDATION_KIND_ASSISTANCE_NEED) {
+    v.Add(p + ".consent_to_publish", "applies to assistance needs only");
+  }
+}
+
+// Areas are kept in lower case so that filters match however they were typed.
+void NormalizeAreas(v1::Recommendation& r) {
+  for (auto& a : *r.mutable_areas()) {
+    a = absl::AsciiStrToLower(absl::StripAsciiWhitespace(a));
+  }
+}
+
+const absl::flat_hash_set<std::string>& WritablePaths() {
+  static const auto* const kPaths = new absl::flat_hash_set<std::string>{
+      "text",  "areas",    "addressees",         "source",
+      "owner", "due_date", "fulfilled_by_event", "consent_to_publish"};
+  return *kPaths;
+}
+
+std::string CacheKey(const std::string& id) {
+  return absl::StrCat("recommendation/", id);
+}
+
+std::string IdOf(absl::string_view name) {
+  absl::ConsumePrefix(&name, "recommendations/");
+  return std::string(name);
+}
+
+absl::StatusOr<std::string> ParseName(absl::string_view name,
+                                      absl::string_view field) {
+  if (!IsResourceName(name, "recommendations/")) {
+    return InvalidField(field, "is not of the form recommendations/{id}");
+  }
+  return IdOf(name);
+}
+
+v1::Recommendation WithEtag(StoredRecommendation s) {
+  s.recommendation.set_etag(EtagForRevision(s.revision));
+  return std::move(s.recommendation);
+}
+
+template <typename Enum>
+bool ParseEnum(absl::string_view prefix, absl::string_view text,
+               bool (*parse)(const std::string&, Enum*), Enum* out) {
+  const std::string upper = absl::AsciiStrToUpper(text);
+  return parse(upper, out) || parse(absl::StrCat(prefix, upper), out);
+}
+
+}  // namespace
+
+RecommendationManager::RecommendationManager(RecommendationStore* store,
+                                             CacheAside* cache,
+                                             EventChecker* events,
+                                             EntityChecker* entities,
+                                             Clock* clock)
+    : store_(store),
+      cache_(cache),
+      events_(events),
+      entities_(entities),
+      clock_(clock) {}
+
+absl::Status RecommendationManager::CheckReferences(
+    const CallScope& scope, const v1::Recommendation& r, bool check_event,
+    bool check_addressees, bool check_fulfilled_by) {
+  if (check_event) {
+    if (auto s = events_->CheckExists(scope, r.event()); !s.ok()) return s;
+  }
+  if (check_fulfilled_by && !r.fulfilled_by_event().empty()) {
+    if (auto s = events_->CheckExists(scope, r.fulfilled_by_event()); !s.ok()) {
+      return s;
+    }
+  }
+  if (check_addressees && r.addressees_size() > 0) {
+    std::vector<std::string> names(r.addressees().begin(), r.addressees().end());
+    absl::Status s = entities_->CheckAll(scope, names);
+    if (s.code() == absl::StatusCode::kNotFound) {
+      return InvalidField("recommendation.addressees", s.message());
+    }
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Recommendation> RecommendationManager::Get(
+    const v1::GetRecommendationRequest& req) {
+  auto id = ParseName(req.name(), "name");
+  if (!id.ok()) return id.status();
+  if (auto cached = cache_->Get(CacheKey(*id)); cached.has_value()) {
+    v1::Recommendation r;
+    if (r.ParseFromString(*cached)) return r;
+  }
+  auto stored = store_->Get(*id);
+  if (!stored.ok()) return stored.status();
+  const int64_t revision = stored->revision;
+  v1::Recommendation r = WithEtag(std::move(*stored));
+  cache_->Fill(CacheKey(*id), revision, r.SerializeAsString());
+  return r;
+}
+
+absl::StatusOr<v1::ListRecommendationsResponse> RecommendationManager::List(
+    const v1::ListRecommendationsRequest& req) {
+  if (req.page_size() < 0) return InvalidField("page_size", "must not be negative");
+  RecommendationQuery q;
+  q.page_size = req.page_size() == 0 ? kDefaultPageSize
+                                     : std::min(req.page_size(), kMaxPageSize);
+  if (req.filter().size() > 2000) return InvalidField("filter", "is too long");
+  for (absl::string_view term : absl::StrSplit(req.filter(), " AND ")) {
+    term = absl::StripAsciiWhitespace(term);
+    if (term.empty()) continue;
+    const size_t op = term.find('=');
+    if (op == absl::string_view::npos) {
+      return InvalidField("filter", absl::StrCat("'", term.substr(0, 100),
+                                                 "' is not field = value"));
+    }
+    const std::string field(absl::StripAsciiWhitespace(term.substr(0, op)));
+    std::string value(absl::StripAsciiWhitespace(term.substr(op + 1)));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    bool ok = true;
+    if (field == "event") {
+      ok = IsResourceName(value, "events/");
+      q.event = value;
+    } else if (field == "addressee") {
+      ok = IsResourceName(value, "entities/");
+      q.addressee = value;
+    } else if (field == "kind") {
+      ok = ParseEnum<v1::RecommendationKind>(
+          "RECOMMENDATION_KIND_", value, &v1::RecommendationKind_Parse, &q.kind);
+    } else if (field == "status") {
+      ok = ParseEnum<v1::RecommendationStatus>("RECOMMENDATION_STATUS_", value,
+                                               &v1::RecommendationStatus_Parse,
+                                               &q.status);
+    } else if (field == "area") {
+      q.area = absl::AsciiStrToLower(value);
+      ok = !q.area.empty();
+    } else if (field == "overdue") {
+      outreach::type::v1::Date d;
+      ok = ParseDateKey(value, &d);
+      q.overdue_as_of = value;
+    } else {
+      return InvalidField(
+          "filter", absl::StrCat("cannot filter on '", field.substr(0, 50),
+                                 "'; fields: event, addressee, kind, area, "
+                                 "status, overdue"));
+    }
+    if (!ok) {
+      return InvalidField("filter", absl::StrCat("'", value.substr(0, 100),
+                                                 "' is not a valid ", field));
+    }
+  }
+  const uint64_t fp = Fingerprint({req.filter()});
+  if (!req.page_token().empty()) {
+    auto parts = DecodePageToken(req.page_token(), fp, 2);
+    if (!parts.ok()) return parts.status();
+    RecommendationCursor cursor;
+    if (!absl::SimpleAtoi((*parts)[0], &cursor.create_micros)) {
+      return InvalidField("page_token", "is not a token this service issued");
+    }
+    cursor.id = (*parts)[1];
+    q.after = std::move(cursor);
+  }
+  auto page = store_->List(q);
+  if (!page.ok()) return page.status();
+  v1::ListRecommendationsResponse out;
+  for (auto& r : page->recommendations) {
+    *out.add_recommendations() = WithEtag(std::move(r));
+  }
+  if (page->more && out.recommendations_size() > 0) {
+    const auto& last = out.recommendations(out.recommendations_size() - 1);
+    out.set_next_page_token(EncodePageToken(
+        fp, {absl::StrCat(TimeUtil::TimestampToMicroseconds(last.create_time())),
+             IdOf(last.name())}));
+  }
+  return out;
+}
+
+absl::StatusOr<v1::Recommendation> RecommendationManager::Create(
+    const CallScope& scope, const v1::CreateRecommendationRequest& req) {
+  FieldViolations v;
+  if (!req.has_recommendation()) {
+    v.Add("recommendation", "is required");
+    return v.ToStatus("invalid recommendation");
+  }
+  v1::Recommendation r = req.recommendation();
+  NormalizeAreas(r);
+  Validate(r, v);
+  if (!req.recommendation_id().empty() && !IsValidId(req.recommendation_id())) {
+    v.Add("recommendation_id",
+          "must be 1-63 characters of a-z, 0-9 and '-', starting with a letter");
+  }
+  if (!req.request_id().empty() && !IsUuid(req.request_id())) {
+    v.Add("request_id", "must be a UUID");
+  }
+  CheckText(req.actor(), kMaxShort, false, "actor", v);
+  if (auto s = v.ToStatus("invalid recommendation"); !s.ok()) return s;
+  if (auto s = CheckReferences(scope, r, true, true, true); !s.ok()) return s;
+
+  const auto now = TimeUtil::MicrosecondsToTimestamp(
+      absl::ToUnixMicros(clock_->Now()));
+  r.clear_history();
+  r.clear_etag();
+  r.set_status(InitialStatus(r.kind()));
+  auto* first = r.add_history();
+  first->set_status(r.status());
+  *first->mutable_time() = now;
+  first->set_actor(req.actor());
+  first->set_note("recorded");
+  *r.mutable_create_time() = now;
+  *r.mutable_update_time() = now;
+
+  v1::CreateRecommendationRequest fingerprint = req;
+  fingerprint.clear_request_id();
+  std::string request_bytes;
+  {
+    google::protobuf::io::StringOutputStream out(&request_bytes);
+    google::protobuf::io::CodedOutputStream coded(&out);
+    coded.SetSerializationDeterministic(true);
+    fingerprint.SerializeToCodedStream(&coded);
+  }
+  const bool generated = req.recommendation_id().empty();
+  const std::string base =
+      generated ? Slugify(r.text(), "", 40, "outcome") : req.recommendation_id();
+  for (int attempt = 1; attempt <= 50; ++attempt) {
+    const std::string id = attempt == 1 ? base : WithNumberSuffix(base, attempt);
+    r.set_name(absl::StrCat("recommendations/", id));
+    auto created = store_->Create(r, req.request_id(), request_bytes);
+    if (created.status().code() == absl::StatusCode::kAlreadyExists && generated) {
+      continue;
+    }
+    if (!created.ok()) return created.status();
+    if (!created->replayed) cache_->Invalidate(CacheKey(id), created->stored.revision);
+    return WithEtag(std::move(created->stored));
+  }
+  return absl::AlreadyExistsError(
+      absl::StrCat("no free id near '", base, "'; pass a recommendation_id"));
+}
+
+absl::StatusOr<v1::Recommendation> RecommendationManager::Update(
+    const CallScope& scope, const v1::UpdateRecommendationRequest& req) {
+  if (!req.has_recommendation()) return InvalidField("recommendation", "is required");
+  auto id = ParseName(req.recommendation().name(), "recommendation.name");
+  if (!id.ok()) return id.status();
+  int64_t expected = 0;
+  if (!req.recommendation().etag().empty()) {
+    auto revision = RevisionFromEtag(req.recommendation().etag(), "recommendation.etag");
+    if (!revision.ok()) return revision.status();
+    expected = *revision;
+  }
+  FieldViolations v;
+  google::protobuf::FieldMask mask;
+  if (!req.has_update_mask()) v.Add("update_mask", "is required");
+  for (int i = 0; i < req.update_mask().paths_size(); ++i) {
+    const std::string& path = req.update_mask().paths(i);
+    const std::string f = absl::StrCat("update_mask.paths[", i, "]");
+    if (WritablePaths().contains(path)) {
+      mask.add_paths(path);
+    } else if (path == "status" || path == "history") {
+      v.Add(f, "status changes go through TransitionRecommendation");
+    } else if (path == "kind" || path == "event") {
+      v.Add(f, "cannot change once recorded");
+    } else if (path != "name" && path != "etag" && path != "create_time" &&
+               path != "update_time") {
+      v.Add(f, absl::StrCat("'", path.substr(0, 100), "' is not a field of "
+                                                      "Recommendation"));
+    }
+  }
+  if (auto s = v.ToStatus("invalid update"); !s.ok()) return s;
+  FieldMaskUtil::MergeOptions options;
+  options.set_replace_message_fields(true);
+  options.set_replace_repeated_fields(true);
+  for (int attempt = 1;; ++attempt) {
+    auto current = store_->Get(*id);
+    if (!current.ok()) return current.status();
+    if (expected != 0 && current->revision != expected) {
+      return absl::AbortedError(absl::StrCat(
+          req.recommendation().name(),
+          " was changed by someone else; read it again and retry with its "
+          "new etag"));
+    }
+    v1::Recommendation merged = current->recommendation;
+    FieldMaskUtil::MergeMessageTo(req.recommendation(), mask, options, &merged);
+    NormalizeAreas(merged);
+    merged.clear_etag();
+    Validate(merged, v);
+    if (auto s = v.ToStatus("invalid recommendation"); !s.ok()) return s;
+    const bool addressees_changed =
+        absl::c_linear_search(mask.paths(), "addressees");
+    const bool fulfilled_changed =
+        absl::c_linear_search(mask.paths(), "fulfilled_by_event");
+    if (auto s = CheckReferences(scope, merged, false, addressees_changed,
+                                 fulfilled_changed);
+        !s.ok()) {
+      return s;
+    }
+    *merged.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(
+        absl::ToUnixMicros(clock_->Now()));
+    auto updated = store_->Update(merged, current->revision);
+    if (updated.status().code() == absl::StatusCode::kAborted && expected == 0 &&
+        attempt < kMaxWriteAttempts) {
+      continue;
+    }
+    if (!updated.ok()) return updated.status();
+    cache_->Invalidate(CacheKey(*id), updated->revision);
+    return WithEtag(std::move(*updated));
+  }
+}
+
+absl::Status RecommendationManager::Delete(
+    const v1::DeleteRecommendationRequest& req) {
+  auto id = ParseName(req.name(), "name");
+  if (!id.ok()) return id.status();
+  int64_t expected = 0;
+  if (!req.etag().empty()) {
+    auto revision = RevisionFromEtag(req.etag(), "etag");
+    if (!revision.ok()) return revision.status();
+    expected = *revision;
+  }
+  auto current = store_->Get(*id);
+  if (!current.ok()) return current.status();
+  if (auto s = store_->Delete(*id, expected); !s.ok()) return s;
+  // Deletion took a revision above the row's; a tombstone one above is safe.
+  cache_->Invalidate(CacheKey(*id), current->revision + 1);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Recommendation> RecommendationManager::Transition(
+    const CallScope& scope, const v1::TransitionRecommendationRequest& req) {
+  FieldViolations v;
+  auto id = ParseName(req.name(), "name");
+  if (!id.ok()) return id.status();
+  if (req.status() == v1::RECOMMENDATION_STATUS_UNSPECIFIED ||
+      !v1::RecommendationStatus_IsValid(req.status())) {
+    v.Add("status", "is required");
+  }
+  CheckText(req.actor(), kMaxShort, true, "actor", v);
+  CheckText(req.note(), kMaxNote, false, "note", v);
+  if (!req.fulfilled_by_event().empty() &&
+      !IsResourceName(req.fulfilled_by_event(), "events/")) {
+    v.Add("fulfilled_by_event", "is not of the form events/{event_id}");
+  }
+  int64_t expected = 0;
+  if (!req.etag().empty()) {
+    auto revision = RevisionFromEtag(req.etag(), "etag");
+    if (!revision.ok()) {
+      v.Add("etag", "is not an etag this service issued");
+    } else {
+      expected = *revision;
+    }
+  }
+  if (auto s = v.ToStatus("invalid transition"); !s.ok()) return s;
+  for (int attempt = 1;; ++attempt) {
+    auto current = store_->Get(*id);
+    if (!current.ok()) return current.status();
+    if (expected != 0 && current->revision != expected) {
+      return absl::AbortedError(absl::StrCat(
+          req.name(), " was changed by someone else; read it again and retry"));
+    }
+    v1::Recommendation r = std::move(current->recommendation);
+    if (!IsAllowed(r.kind(), r.status(), req.status())) {
+      std::vector<std::string> next;
+      for (auto s : NextStatuses(r.kind(), r.status())) {
+        next.push_back(v1::RecommendationStatus_Name(s));
+      }
+      return absl::FailedPreconditionError(absl::StrCat(
+          "a ", v1::RecommendationKind_Name(r.kind()), " cannot move from ",
+          v1::RecommendationStatus_Name(r.status()), " to ",
+          v1::RecommendationStatus_Name(req.status()), "; allowed: ",
+          next.empty() ? "none (final status)" : absl::StrJoin(next, ", ")));
+    }
+    if (!req.fulfilled_by_event().empty()) {
+      if (!(r.kind() == v1::RECOMMENDATION_KIND_FOLLOW_UP &&
+            req.status() == v1::RECOMMENDATION_STATUS_DONE)) {
+        return InvalidField("fulfilled_by_event",
+                            "is set only when a follow-up moves to DONE");
+      }
+      if (auto s = events_->CheckExists(scope, req.fulfilled_by_event()); !s.ok()) {
+        return s;
+      }
+      r.set_fulfilled_by_event(req.fulfilled_by_event());
+    }
+    const auto now = TimeUtil::MicrosecondsToTimestamp(
+        absl::ToUnixMicros(clock_->Now()));
+    r.set_status(req.status());
+    auto* entry = r.add_history();
+    entry->set_status(req.status());
+    *entry->mutable_time() = now;
+    entry->set_actor(req.actor());
+    entry->set_note(req.note());
+    *r.mutable_update_time() = now;
+    auto updated = store_->Update(r, current->revision);
+    if (updated.status().code() == absl::StatusCode::kAborted && expected == 0 &&
+        attempt < kMaxWriteAttempts) {
+      continue;
+    }
+    if (!updated.ok()) return updated.status();
+    cache_->Invalidate(CacheKey(*id), updated->revision);
+    return WithEtag(std::move(*updated));
+  }
+}
+
+}  // namespace outreach::recommendations

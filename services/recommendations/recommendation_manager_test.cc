@@ -1,0 +1,301 @@
+#include "services/recommendations/recommendation_manager.h"
+
+#include <cstdlib>
+
+#include "absl/container/flat_hash_set.h"
+#include "common/cache/in_memory_cache.h"
+#include "common/status/status_util.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/recommendations/sqlite_recommendation_store.h"
+
+namespace outreach::recommendations {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class FakeEvents : public EventChecker {
+ public:
+  absl::Status CheckExists(const CallScope&, const std::string& name) override {
+    if (down) return absl::UnavailableError("events down");
+    return known.contains(name) ? absl::OkStatus()
+                                : absl::FailedPreconditionError(name + " missing");
+  }
+  absl::flat_hash_set<std::string> known = {"events/kiev-2013",
+                                            "events/tirana-2014"};
+  bool down = false;
+};
+
+class FakeEntities : public EntityChecker {
+ public:
+  absl::Status CheckAll(const CallScope&,
+                        const std::vector<std::string>& names) override {
+    ++calls;
+    if (down) return absl::UnavailableError("participants down");
+    for (const auto& n : names) {
+      if (!known.contains(n)) return absl::NotFoundError("no such entities: " + n);
+    }
+    return absl::OkStatus();
+  }
+  absl::flat_hash_set<std::string> known = {"entities/al", "entities/md",
+                                            "entities/osce", "entities/ua"};
+  bool down = false;
+  int calls = 0;
+};
+
+outreach::type::v1::Date D(int y, int m, int d) {
+  outreach::type::v1::Date date;
+  date.set_year(y);
+  date.set_month(m);
+  date.set_day(d);
+  return date;
+}
+
+class RecommendationManagerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/outreach-recs-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    Open();
+  }
+  void TearDown() override {
+    manager_.reset();
+    store_.reset();
+    [[maybe_unused]] int rc = std::system(("rm -rf " + dir_).c_str());
+  }
+  void Open() {
+    manager_.reset();
+    store_.reset();
+    SqliteOptions options;
+    options.path = dir_ + "/recommendations.db";
+    auto store = SqliteRecommendationStore::Open(options);
+    ASSERT_TRUE(store.ok());
+    store_ = std::move(*store);
+    CacheAsideOptions cache_options;
+    cache_options.epoch = 1;
+    aside_ = std::make_unique<CacheAside>(&cache_, cache_options);
+    manager_ = std::make_unique<RecommendationManager>(
+        store_.get(), aside_.get(), &events_, &entities_, &clock_);
+  }
+  absl::StatusOr<v1::Recommendation> Create(v1::RecommendationKind kind,
+                                            const std::string& text,
+                                            std::vector<std::string> addressees,
+                                            std::vector<std::string> areas = {}) {
+    v1::CreateRecommendationRequest req;
+    auto* r = req.mutable_recommendation();
+    r->set_kind(kind);
+    r->set_event("events/kiev-2013");
+    r->set_text(text);
+    for (auto& a : addressees) r->add_addressees(a);
+    for (auto& a : areas) r->add_areas(a);
+    req.set_actor("1540 expert");
+    return manager_->Create({}, req);
+  }
+  absl::StatusOr<v1::Recommendation> Move(const v1::Recommendation& r,
+                                          v1::RecommendationStatus to,
+                                          const std::string& note = "") {
+    v1::TransitionRecommendationRequest req;
+    req.set_name(r.name());
+    req.set_status(to);
+    req.set_actor("1540 expert");
+    req.set_note(note);
+    return manager_->Transition({}, req);
+  }
+
+  std::string dir_;
+  FakeClock clock_;
+  FakeEvents events_;
+  FakeEntities entities_;
+  InMemoryCache cache_;
+  std::unique_ptr<CacheAside> aside_;
+  std::unique_ptr<SqliteRecommendationStore> store_;
+  std::unique_ptr<RecommendationManager> manager_;
+};
+
+TEST_F(RecommendationManagerTest, LifecycleAppendsHistoryInOrder) {
+  auto need = Create(v1::RECOMMENDATION_KIND_ASSISTANCE_NEED,
+                     "Training of personnel", {"entities/md"}, {"Training"});
+  ASSERT_TRUE(need.ok()) << need.status();
+  EXPECT_EQ(need->status(), v1::RECOMMENDATION_STATUS_IDENTIFIED);
+  EXPECT_THAT(need->areas(), ElementsAre("training"));
+  v1::Recommendation r = *need;
+  for (auto to : {v1::RECOMMENDATION_STATUS_REQUESTED,
+                  v1::RECOMMENDATION_STATUS_ACKNOWLEDGED,
+                  v1::RECOMMENDATION_STATUS_MATCHED,
+                  v1::RECOMMENDATION_STATUS_DELIVERED}) {
+    clock_.Advance(absl::Hours(24));
+    auto moved = Move(r, to, "step");
+    ASSERT_TRUE(moved.ok()) << moved.status();
+    r = *moved;
+  }
+  ASSERT_EQ(r.history_size(), 5);
+  for (int i = 1; i < r.history_size(); ++i) {
+    EXPECT_GT(r.history(i).time().seconds(), r.history(i - 1).time().seconds());
+  }
+  EXPECT_EQ(r.history(0).status(), v1::RECOMMENDATION_STATUS_IDENTIFIED);
+  EXPECT_EQ(r.history(4).status(), v1::RECOMMENDATION_STATUS_DELIVERED);
+  EXPECT_EQ(r.history(4).actor(), "1540 expert");
+}
+
+TEST_F(RecommendationManagerTest, RefusedTransitionChangesNothing) {
+  auto follow_up = Create(v1::RECOMMENDATION_KIND_FOLLOW_UP,
+                          "Bilateral consultations with Albania",
+                          {"entities/al"});
+  ASSERT_TRUE(follow_up.ok());
+  auto refused = Move(*follow_up, v1::RECOMMENDATION_STATUS_DONE);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused.status().message(), HasSubstr("SCHEDULED"));
+  refused = Move(*follow_up, v1::RECOMMENDATION_STATUS_MATCHED);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  v1::GetRecommendationRequest get;
+  get.set_name(follow_up->name());
+  auto now = manager_->Get(get);
+  EXPECT_EQ(now->status(), v1::RECOMMENDATION_STATUS_PROPOSED);
+  EXPECT_EQ(now->history_size(), 1);
+  EXPECT_EQ(now->etag(), follow_up->etag());
+}
+
+TEST_F(RecommendationManagerTest, FollowUpFulfilledByALaterEvent) {
+  auto f = Create(v1::RECOMMENDATION_KIND_FOLLOW_UP,
+                  "Possible country visit to Albania", {"entities/al"});
+  ASSERT_TRUE(Move(*f, v1::RECOMMENDATION_STATUS_SCHEDULED).ok());
+  v1::TransitionRecommendationRequest done;
+  done.set_name(f->name());
+  done.set_status(v1::RECOMMENDATION_STATUS_DONE);
+  done.set_actor("1540 expert");
+  done.set_fulfilled_by_event("events/nowhere");
+  EXPECT_EQ(manager_->Transition({}, done).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  done.set_fulfilled_by_event("events/tirana-2014");
+  auto finished = manager_->Transition({}, done);
+  ASSERT_TRUE(finished.ok()) << finished.status();
+  EXPECT_EQ(finished->fulfilled_by_event(), "events/tirana-2014");
+}
+
+TEST_F(RecommendationManagerTest, OverdueQueries) {
+  auto a = Create(v1::RECOMMENDATION_KIND_FOLLOW_UP, "Visit Albania", {"entities/al"});
+  auto b = Create(v1::RECOMMENDATION_KIND_FOLLOW_UP, "Visit Moldova", {"entities/md"});
+  for (auto* r : {&*a, &*b}) {
+    v1::UpdateRecommendationRequest u;
+    u.mutable_recommendation()->set_name(r->name());
+    *u.mutable_recommendation()->mutable_due_date() = D(2013, 12, 31);
+    u.mutable_update_mask()->add_paths("due_date");
+    ASSERT_TRUE(manager_->Update({}, u).ok());
+  }
+  ASSERT_TRUE(Move(*a, v1::RECOMMENDATION_STATUS_DROPPED).ok());
+  v1::ListRecommendationsRequest list;
+  list.set_filter("overdue = \"2014-01-15\"");
+  auto overdue = manager_->List(list);
+  ASSERT_TRUE(overdue.ok()) << overdue.status();
+  ASSERT_EQ(overdue->recommendations_size(), 1);
+  EXPECT_EQ(overdue->recommendations(0).text(), "Visit Moldova");
+  list.set_filter("overdue = \"2013-12-31\"");
+  EXPECT_EQ(manager_->List(list)->recommendations_size(), 0);
+  list.set_filter("addressee = \"entities/md\" AND kind = FOLLOW_UP");
+  EXPECT_EQ(manager_->List(list)->recommendations_size(), 1);
+}
+
+TEST_F(RecommendationManagerTest, PagesAndFilters) {
+  for (int i = 0; i < 7; ++i) {
+    clock_.Advance(absl::Seconds(1));
+    ASSERT_TRUE(Create(v1::RECOMMENDATION_KIND_RECOMMENDATION,
+                       absl::StrCat("Recommendation ", i), {"entities/osce"},
+                       {i % 2 ? "export control" : "legislation"})
+                    .ok());
+  }
+  v1::ListRecommendationsRequest list;
+  list.set_page_size(3);
+  list.set_filter("area = \"Export Control\"");
+  std::vector<std::string> texts;
+  do {
+    auto page = manager_->List(list);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& r : page->recommendations()) texts.push_back(r.text());
+    list.set_page_token(page->next_page_token());
+  } while (!list.page_token().empty());
+  EXPECT_THAT(texts, ElementsAre("Recommendation 1", "Recommendation 3",
+                                 "Recommendation 5"));
+}
+
+TEST_F(RecommendationManagerTest, ValidationErrorsCarryFields) {
+  v1::CreateRecommendationRequest req;
+  auto* r = req.mutable_recommendation();
+  r->set_event("kiev");
+  r->add_addressees("Moldova");
+  r->set_consent_to_publish(true);
+  r->set_kind(v1::RECOMMENDATION_KIND_FOLLOW_UP);
+  *r->mutable_due_date() = D(2013, 2, 30);
+  req.set_request_id("nope");
+  auto s = manager_->Create({}, req).status();
+  std::vector<std::string> fields;
+  for (const auto& v : GetFieldViolations(s)) fields.push_back(v.field);
+  for (const char* f :
+       {"recommendation.event", "recommendation.text",
+        "recommendation.addressees[0]", "recommendation.consent_to_publish",
+        "recommendation.due_date", "request_id"}) {
+    EXPECT_THAT(fields, Contains(f));
+  }
+  // An addressee the participants service does not know.
+  auto unknown = Create(v1::RECOMMENDATION_KIND_RECOMMENDATION, "x",
+                        {"entities/atlantis"});
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(GetFieldViolations(unknown.status())[0].field,
+            "recommendation.addressees");
+  v1::TransitionRecommendationRequest t;
+  t.set_name("recommendations/x");
+  s = manager_->Transition({}, t).status();
+  fields.clear();
+  for (const auto& v : GetFieldViolations(s)) fields.push_back(v.field);
+  EXPECT_THAT(fields, Contains("status"));
+  EXPECT_THAT(fields, Contains("actor"));
+}
+
+TEST_F(RecommendationManagerTest, DependenciesDown) {
+  events_.down = true;
+  EXPECT_EQ(Create(v1::RECOMMENDATION_KIND_RECOMMENDATION, "x", {}).status().code(),
+            absl::StatusCode::kUnavailable);
+  events_.down = false;
+  entities_.down = true;
+  EXPECT_EQ(Create(v1::RECOMMENDATION_KIND_RECOMMENDATION, "x", {"entities/al"})
+                .status()
+                .code(),
+            absl::StatusCode::kUnavailable);
+  entities_.down = false;
+  // The cache being down costs nothing but the cache.
+  cache_.set_available(false);
+  auto r = Create(v1::RECOMMENDATION_KIND_RECOMMENDATION, "y", {"entities/al"});
+  ASSERT_TRUE(r.ok());
+  v1::GetRecommendationRequest get;
+  get.set_name(r->name());
+  EXPECT_TRUE(manager_->Get(get).ok());
+  v1::ListRecommendationsRequest list;
+  EXPECT_EQ(manager_->List(list)->recommendations_size(), 1);
+}
+
+TEST_F(RecommendationManagerTest, SurvivesARestartAndRetriesAreIdempotent) {
+  v1::CreateRecommendationRequest req;
+  req.mutable_recommendation()->set_kind(v1::RECOMMENDATION_KIND_RECOMMENDATION);
+  req.mutable_recommendation()->set_event("events/kiev-2013");
+  req.mutable_recommendation()->set_text("Strengthen export controls");
+  req.set_request_id("5f0e1c2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b");
+  auto first = manager_->Create({}, req);
+  auto retry = manager_->Create({}, req);
+  ASSERT_TRUE(first.ok() && retry.ok());
+  EXPECT_EQ(first->name(), retry->name());
+  ASSERT_TRUE(Move(*first, v1::RECOMMENDATION_STATUS_ADOPTED).ok());
+  Open();
+  v1::GetRecommendationRequest get;
+  get.set_name(first->name());
+  auto after = manager_->Get(get);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->status(), v1::RECOMMENDATION_STATUS_ADOPTED);
+  EXPECT_EQ(after->history_size(), 2);
+  v1::ListRecommendationsRequest list;
+  EXPECT_EQ(manager_->List(list)->recommendations_size(), 1);
+}
+
+}  // namespace
+}  // namespace outreach::recommendations

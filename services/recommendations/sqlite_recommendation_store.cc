@@ -1,0 +1,352 @@
+#include "services/recommendations/sqlite_recommendation_store.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "common/status/status_util.h"
+#include "common/time/calendar_date.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/recommendations/lifecycle.h"
+
+namespace outreach::recommendations {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+// Append-only: never edit a migration that has shipped.
+const std::vector<std::string>& Migrations() {
+  static const auto* const kMigrations = new std::vector<std::string>{
+      R"sql(
+CREATE TABLE revision_counter (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  value INTEGER NOT NULL
+);
+INSERT INTO revision_counter (id, value) VALUES (1, 0);
+
+CREATE TABLE recommendations (
+  id TEXT PRIMARY KEY,
+  revision INTEGER NOT NULL,
+  event TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  final INTEGER NOT NULL,
+  due_date TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  body BLOB NOT NULL
+);
+CREATE INDEX recommendations_by_time ON recommendations (create_time, id);
+CREATE INDEX recommendations_by_event ON recommendations (event);
+CREATE INDEX recommendations_by_due ON recommendations (final, due_date);
+
+CREATE TABLE recommendation_addressees (
+  recommendation_id TEXT NOT NULL REFERENCES recommendations (id) ON DELETE CASCADE,
+  entity TEXT NOT NULL,
+  PRIMARY KEY (recommendation_id, entity)
+);
+CREATE INDEX addressees_by_entity ON recommendation_addressees (entity);
+
+CREATE TABLE recommendation_areas (
+  recommendation_id TEXT NOT NULL REFERENCES recommendations (id) ON DELETE CASCADE,
+  area TEXT NOT NULL,
+  PRIMARY KEY (recommendation_id, area)
+);
+CREATE INDEX areas_by_area ON recommendation_areas (area);
+
+CREATE TABLE request_ids (
+  request_id TEXT PRIMARY KEY,
+  request_bytes BLOB NOT NULL,
+  revision INTEGER NOT NULL,
+  body BLOB NOT NULL
+);
+)sql",
+  };
+  return *kMigrations;
+}
+
+std::string IdOf(const v1::Recommendation& r) {
+  absl::string_view id = r.name();
+  absl::ConsumePrefix(&id, "recommendations/");
+  return std::string(id);
+}
+
+absl::StatusOr<int64_t> NextRevision(SqliteConnection& c) {
+  auto stmt = c.Prepare(
+      "UPDATE revision_counter SET value = value + 1 WHERE id = 1 "
+      "RETURNING value");
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::InternalError("revision counter is missing");
+  return stmt->ColumnInt64(0);
+}
+
+absl::StatusOr<int64_t> CurrentRevision(SqliteConnection& c,
+                                        const std::string& id) {
+  auto stmt = c.Prepare("SELECT revision FROM recommendations WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Bind(1, id).Step();
+  if (!row.ok()) return row.status();
+  if (!*row) {
+    return absl::NotFoundError(absl::StrCat("recommendations/", id, " not found"));
+  }
+  return stmt->ColumnInt64(0);
+}
+
+absl::Status CheckExpected(int64_t current, int64_t expected,
+                           const std::string& id) {
+  if (expected != 0 && current != expected) {
+    return absl::AbortedError(absl::StrCat(
+        "recommendations/", id,
+        " was changed by someone else; read it again and retry with its new "
+        "etag"));
+  }
+  return absl::OkStatus();
+}
+
+// Writes the row and its addressee and area rows.
+absl::Status Put(SqliteConnection& c, const v1::Recommendation& r,
+                 int64_t revision) {
+  const std::string id = IdOf(r);
+  auto stmt = c.Prepare(
+      "INSERT INTO recommendations (id, revision, event, kind, status, final, "
+      "due_date, create_time, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, "
+      "event = excluded.event, kind = excluded.kind, status = excluded.status, "
+      "final = excluded.final, due_date = excluded.due_date, "
+      "body = excluded.body");
+  if (!stmt.ok()) return stmt.status();
+  if (auto s = stmt->Bind(1, id)
+                   .Bind(2, revision)
+                   .Bind(3, r.event())
+                   .Bind(4, int64_t{r.kind()})
+                   .Bind(5, int64_t{r.status()})
+                   .Bind(6, int64_t{IsFinal(r.status()) ? 1 : 0})
+                   .Bind(7, r.has_due_date() ? DateKey(r.due_date()) : "")
+                   .Bind(8, TimeUtil::TimestampToMicroseconds(r.create_time()))
+                   .BindBlob(9, r.SerializeAsString())
+                   .Run();
+      !s.ok()) {
+    return s;
+  }
+  for (const char* table : {"recommendation_addressees", "recommendation_areas"}) {
+    auto del = c.Prepare(absl::StrCat("DELETE FROM ", table,
+                                      " WHERE recommendation_id = ?"));
+    if (!del.ok()) return del.status();
+    if (auto s = del->Bind(1, id).Run(); !s.ok()) return s;
+  }
+  for (const auto& a : r.addressees()) {
+    auto ins = c.Prepare(
+        "INSERT OR IGNORE INTO recommendation_addressees VALUES (?, ?)");
+    if (!ins.ok()) return ins.status();
+    if (auto s = ins->Bind(1, id).Bind(2, a).Run(); !s.ok()) return s;
+  }
+  for (const auto& a : r.areas()) {
+    auto ins = c.Prepare("INSERT OR IGNORE INTO recommendation_areas VALUES (?, ?)");
+    if (!ins.ok()) return ins.status();
+    if (auto s = ins->Bind(1, id).Bind(2, a).Run(); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<StoredRecommendation> Parse(int64_t revision,
+                                           absl::string_view body) {
+  StoredRecommendation out;
+  out.revision = revision;
+  if (!out.recommendation.ParseFromArray(body.data(),
+                                         static_cast<int>(body.size()))) {
+    return absl::DataLossError("stored recommendation does not parse");
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteRecommendationStore>>
+SqliteRecommendationStore::Open(SqliteOptions options) {
+  options.migrations = Migrations();
+  auto db = SqliteDb::Open(std::move(options));
+  if (!db.ok()) return db.status();
+  return std::unique_ptr<SqliteRecommendationStore>(
+      new SqliteRecommendationStore(std::move(*db)));
+}
+
+absl::StatusOr<StoredRecommendation> SqliteRecommendationStore::Get(
+    const std::string& id) {
+  absl::StatusOr<StoredRecommendation> out;
+  absl::Status s = db_->Read([&](SqliteConnection& c) -> absl::Status {
+    auto stmt = c.Prepare("SELECT revision, body FROM recommendations WHERE id = ?");
+    if (!stmt.ok()) return stmt.status();
+    auto row = stmt->Bind(1, id).Step();
+    if (!row.ok()) return row.status();
+    if (!*row) {
+      return absl::NotFoundError(absl::StrCat("recommendations/", id, " not found"));
+    }
+    out = Parse(stmt->ColumnInt64(0), stmt->ColumnBlob(1));
+    return out.status();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<CreateOutcome> SqliteRecommendationStore::Create(
+    const v1::Recommendation& r, const std::string& request_id,
+    const std::string& request_bytes) {
+  CreateOutcome out;
+  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+    if (!request_id.empty()) {
+      auto seen = c.Prepare(
+          "SELECT request_bytes, revision, body FROM request_ids WHERE "
+          "request_id = ?");
+      if (!seen.ok()) return seen.status();
+      auto row = seen->Bind(1, request_id).Step();
+      if (!row.ok()) return row.status();
+      if (*row) {
+        if (seen->ColumnBlob(0) != request_bytes) {
+          return InvalidField("request_id",
+                              "was already used for a different request");
+        }
+        auto stored = Parse(seen->ColumnInt64(1), seen->ColumnBlob(2));
+        if (!stored.ok()) return stored.status();
+        out = {std::move(*stored), true};
+        return absl::OkStatus();
+      }
+    }
+    auto existing = CurrentRevision(c, IdOf(r));
+    if (existing.ok()) {
+      return absl::AlreadyExistsError(absl::StrCat(r.name(), " already exists"));
+    }
+    if (existing.status().code() != absl::StatusCode::kNotFound) {
+      return existing.status();
+    }
+    auto revision = NextRevision(c);
+    if (!revision.ok()) return revision.status();
+    if (auto st = Put(c, r, *revision); !st.ok()) return st;
+    if (!request_id.empty()) {
+      auto rec = c.Prepare("INSERT INTO request_ids VALUES (?, ?, ?, ?)");
+      if (!rec.ok()) return rec.status();
+      if (auto st = rec->Bind(1, request_id)
+                        .BindBlob(2, request_bytes)
+                        .Bind(3, *revision)
+                        .BindBlob(4, r.SerializeAsString())
+                        .Run();
+          !st.ok()) {
+        return st;
+      }
+    }
+    out = {{r, *revision}, false};
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<StoredRecommendation> SqliteRecommendationStore::Update(
+    const v1::Recommendation& r, int64_t expected) {
+  StoredRecommendation out;
+  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+    auto current = CurrentRevision(c, IdOf(r));
+    if (!current.ok()) return current.status();
+    if (auto st = CheckExpected(*current, expected, IdOf(r)); !st.ok()) return st;
+    auto revision = NextRevision(c);
+    if (!revision.ok()) return revision.status();
+    out = {r, *revision};
+    return Put(c, r, *revision);
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::Status SqliteRecommendationStore::Delete(const std::string& id,
+                                               int64_t expected) {
+  return db_->Write([&](SqliteConnection& c) -> absl::Status {
+    auto current = CurrentRevision(c, id);
+    if (!current.ok()) return current.status();
+    if (auto st = CheckExpected(*current, expected, id); !st.ok()) return st;
+    if (auto st = NextRevision(c); !st.ok()) return st.status();
+    auto del = c.Prepare("DELETE FROM recommendations WHERE id = ?");
+    if (!del.ok()) return del.status();
+    return del->Bind(1, id).Run();
+  });
+}
+
+absl::StatusOr<RecommendationPage> SqliteRecommendationStore::List(
+    const RecommendationQuery& q) {
+  struct Param {
+    bool is_int;
+    int64_t number;
+    std::string text;
+  };
+  std::vector<std::string> where;
+  std::vector<Param> params;
+  if (!q.event.empty()) {
+    where.push_back("event = ?");
+    params.push_back({false, 0, q.event});
+  }
+  if (q.kind != v1::RECOMMENDATION_KIND_UNSPECIFIED) {
+    where.push_back("kind = ?");
+    params.push_back({true, q.kind, ""});
+  }
+  if (q.status != v1::RECOMMENDATION_STATUS_UNSPECIFIED) {
+    where.push_back("status = ?");
+    params.push_back({true, q.status, ""});
+  }
+  if (!q.addressee.empty()) {
+    where.push_back(
+        "id IN (SELECT recommendation_id FROM recommendation_addressees "
+        "WHERE entity = ?)");
+    params.push_back({false, 0, q.addressee});
+  }
+  if (!q.area.empty()) {
+    where.push_back(
+        "id IN (SELECT recommendation_id FROM recommendation_areas WHERE "
+        "area = ?)");
+    params.push_back({false, 0, q.area});
+  }
+  if (!q.overdue_as_of.empty()) {
+    where.push_back("final = 0 AND due_date != '' AND due_date < ?");
+    params.push_back({false, 0, q.overdue_as_of});
+  }
+  if (q.after.has_value()) {
+    where.push_back("(create_time > ? OR (create_time = ? AND id > ?))");
+    params.push_back({true, q.after->create_micros, ""});
+    params.push_back({true, q.after->create_micros, ""});
+    params.push_back({false, 0, q.after->id});
+  }
+  std::string sql = "SELECT revision, body FROM recommendations";
+  if (!where.empty()) absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
+  absl::StrAppend(&sql, " ORDER BY create_time, id LIMIT ?");
+  params.push_back({true, q.page_size + 1, ""});
+  RecommendationPage page;
+  absl::Status s = db_->Read([&](SqliteConnection& c) -> absl::Status {
+    auto stmt = c.Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    for (size_t i = 0; i < params.size(); ++i) {
+      const int index = static_cast<int>(i) + 1;
+      if (params[i].is_int) {
+        stmt->Bind(index, params[i].number);
+      } else {
+        stmt->Bind(index, params[i].text);
+      }
+    }
+    while (true) {
+      auto row = stmt->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return absl::OkStatus();
+      auto stored = Parse(stmt->ColumnInt64(0), stmt->ColumnBlob(1));
+      if (!stored.ok()) return stored.status();
+      page.recommendations.push_back(std::move(*stored));
+    }
+  });
+  if (!s.ok()) return s;
+  if (static_cast<int>(page.recommendations.size()) > q.page_size) {
+    page.recommendations.pop_back();
+    page.more = true;
+  }
+  return page;
+}
+
+absl::Status SqliteRecommendationStore::Ping() { return db_->Ping(); }
+
+}  // namespace outreach::recommendations

@@ -1,0 +1,39 @@
+#ifndef OUTREACH_SERVICES_RECOMMENDATIONS_SQLITE_RECOMMENDATION_STORE_H_
+#define OUTREACH_SERVICES_RECOMMENDATIONS_SQLITE_RECOMMENDATION_STORE_H_
+
+// RecommendationStore on one SQLite file: each outcome whole as a
+// serialized proto, beside the columns and the addressee and area tables
+// that filters use.
+
+#include <memory>
+
+#include "common/sqlite/sqlite_db.h"
+#include "services/recommendations/recommendation_store.h"
+
+namespace outreach::recommendations {
+
+class SqliteRecommendationStore final : public RecommendationStore {
+ public:
+  static absl::StatusOr<std::unique_ptr<SqliteRecommendationStore>> Open(
+      SqliteOptions options);
+
+  absl::StatusOr<StoredRecommendation> Get(const std::string& id) override;
+  absl::StatusOr<CreateOutcome> Create(const v1::Recommendation& r,
+                                       const std::string& request_id,
+                                       const std::string& request_bytes) override;
+  absl::StatusOr<StoredRecommendation> Update(const v1::Recommendation& r,
+                                              int64_t expected) override;
+  absl::Status Delete(const std::string& id, int64_t expected) override;
+  absl::StatusOr<RecommendationPage> List(
+      const RecommendationQuery& query) override;
+  absl::Status Ping() override;
+
+ private:
+  explicit SqliteRecommendationStore(std::unique_ptr<SqliteDb> db)
+      : db_(std::move(db)) {}
+  std::unique_ptr<SqliteDb> db_;
+};
+
+}  // namespace outreach::recommendations
+
+#endif  // OUTREACH_SERVICES_RECOMMENDATIONS_SQLITE_RECOMMENDATION_STORE_H_
