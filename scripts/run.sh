@@ -9,6 +9,7 @@
 #
 # Settings (environment): OUTREACH_DATA_DIR, OUTREACH_REDIS_PORT (6390),
 # OUTREACH_EVENTS_PORT (8081), OUTREACH_PARTICIPANTS_PORT (8082),
+# OUTREACH_RECOMMENDATIONS_PORT (8083),
 # OUTREACH_SKIP_BUILD=1 to use an existing build.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -31,6 +32,7 @@ data_dir=${OUTREACH_DATA_DIR:-$OUTREACH_ROOT/.outreach}
 redis_port=${OUTREACH_REDIS_PORT:-6390}
 events_port=${OUTREACH_EVENTS_PORT:-8081}
 participants_port=${OUTREACH_PARTICIPANTS_PORT:-8082}
+recommendations_port=${OUTREACH_RECOMMENDATIONS_PORT:-8083}
 mkdir -p "$data_dir/data" "$data_dir/redis" "$data_dir/logs"
 
 pids=()
@@ -50,11 +52,11 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in "$redis_port" "$events_port" "$participants_port"; do
+for p in "$redis_port" "$events_port" "$participants_port" "$recommendations_port"; do
   if ! port_free "$p"; then
     echo "port $p on 127.0.0.1 is in use; is the suite already running?" \
          "Set OUTREACH_REDIS_PORT / OUTREACH_EVENTS_PORT /" \
-         "OUTREACH_PARTICIPANTS_PORT to use others." >&2
+         "OUTREACH_PARTICIPANTS_PORT / OUTREACH_RECOMMENDATIONS_PORT to use others." >&2
     exit 1
   fi
 done
@@ -101,15 +103,33 @@ if ! wait_for_serving "127.0.0.1:$participants_port" 30; then
   exit 1
 fi
 
+log "Starting the recommendations service on 127.0.0.1:$recommendations_port"
+"$BUILD_DIR/services/recommendations/recommendations_server" \
+  --listen_host=127.0.0.1 --port="$recommendations_port" \
+  --db_path="$data_dir/data/recommendations.db" \
+  --redis_address="127.0.0.1:$redis_port" \
+  --events_address="127.0.0.1:$events_port" \
+  --participants_address="127.0.0.1:$participants_port" \
+  >>"$data_dir/logs/recommendations.log" 2>&1 &
+pids+=($!)
+if ! wait_for_serving "127.0.0.1:$recommendations_port" 30; then
+  echo "the recommendations service did not become ready; see $data_dir/logs/recommendations.log" >&2
+  tail -5 "$data_dir/logs/recommendations.log" >&2
+  exit 1
+fi
+
 "$BUILD_DIR/tools/outreach_health" --address="127.0.0.1:$events_port" \
   --service=outreach.events.v1.EventsService --list
 "$BUILD_DIR/tools/outreach_health" --address="127.0.0.1:$participants_port" \
   --service=outreach.participants.v1.ParticipantsService --list
+"$BUILD_DIR/tools/outreach_health" --address="127.0.0.1:$recommendations_port" \
+  --service=outreach.recommendations.v1.RecommendationsService --list
 cat <<INFO
 
 Outreach is running on loopback:
   events service         127.0.0.1:$events_port   (outreach.events.v1.EventsService)
   participants service   127.0.0.1:$participants_port   (outreach.participants.v1.ParticipantsService)
+  recommendations        127.0.0.1:$recommendations_port   (outreach.recommendations.v1.RecommendationsService)
   redis cache            127.0.0.1:$redis_port
   data                   $data_dir/data   logs  $data_dir/logs
 
