@@ -12,6 +12,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
+namespace google::protobuf {
+class Message;
+}  // namespace google::protobuf
+
 namespace outreach {
 
 // 1-63 characters of [a-z0-9-], starting with a letter and not ending with
@@ -47,6 +51,23 @@ std::string EncodePageToken(uint64_t fingerprint,
 // `n_parts` parts), or made for another query.
 absl::StatusOr<std::vector<std::string>> DecodePageToken(
     absl::string_view token, uint64_t fingerprint, size_t n_parts);
+
+// A proto enum value from its name in a filter: "HELD", "held" or
+// "EVENT_STATUS_HELD" (with `prefix` "EVENT_STATUS_"). `parse` is the
+// generated <Enum>_Parse.
+template <typename Enum>
+bool ParseEnumName(absl::string_view prefix, absl::string_view text,
+                   bool (*parse)(const std::string&, Enum*), Enum* out) {
+  std::string upper(text);
+  for (char& c : upper) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return parse(upper, out) || parse(std::string(prefix) + upper, out);
+}
+
+// The message's bytes in deterministic serialization, to compare a retried
+// request with the first one (AIP-155).
+std::string DeterministicBytes(const google::protobuf::Message& message);
 
 }  // namespace outreach
 

@@ -5,6 +5,8 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/ascii.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -34,6 +36,15 @@ absl::Status WithViolations(absl::string_view message,
 
 void FieldViolations::Add(std::string field, std::string description) {
   violations_.push_back({std::move(field), std::move(description)});
+}
+
+void FieldViolations::CheckText(absl::string_view value, size_t max,
+                                bool required, absl::string_view field) {
+  if (required && absl::StripAsciiWhitespace(value).empty()) {
+    Add(std::string(field), "is required");
+  } else if (value.size() > max) {
+    Add(std::string(field), absl::StrCat("is longer than ", max, " bytes"));
+  }
 }
 
 absl::Status FieldViolations::ToStatus(absl::string_view summary) const {

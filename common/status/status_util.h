@@ -7,9 +7,11 @@
 // standard `grpc-status-details-bin` trailer.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "grpcpp/support/status.h"
 
@@ -31,6 +33,10 @@ struct FieldViolation {
 class FieldViolations {
  public:
   void Add(std::string field, std::string description);
+  // Adds "is required" when `required` and `value` is blank, or "is longer
+  // than `max` bytes" when it is too long.
+  void CheckText(absl::string_view value, size_t max, bool required,
+                 absl::string_view field);
   bool empty() const { return violations_.empty(); }
   const std::vector<FieldViolation>& violations() const { return violations_; }
   // OK when nothing was added; else INVALID_ARGUMENT carrying every
@@ -54,6 +60,14 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // Converts an answer from another service back, keeping its violations.
 absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// For gRPC handlers: moves the value into `response`, or converts the error.
+template <typename T>
+grpc::Status ReplyWith(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
 
 }  // namespace outreach
 

@@ -181,13 +181,7 @@ absl::StatusOr<Event> EventManager::CreateEvent(
   // a retry must be byte-identical to count as the same request.
   v1::CreateEventRequest fingerprint = req;
   fingerprint.clear_request_id();
-  std::string request_bytes;
-  {
-    google::protobuf::io::StringOutputStream out(&request_bytes);
-    google::protobuf::io::CodedOutputStream coded(&out);
-    coded.SetSerializationDeterministic(true);
-    fingerprint.SerializeToCodedStream(&coded);
-  }
+  const std::string request_bytes = DeterministicBytes(fingerprint);
 
   for (int attempt = 1; attempt <= kMaxSlugAttempts; ++attempt) {
     const std::string id = attempt > 1 ? WithNumberSuffix(base, attempt) : base;

@@ -21,15 +21,6 @@ bool IsBlank(absl::string_view s) {
   return absl::StripAsciiWhitespace(s).empty();
 }
 
-void CheckText(absl::string_view value, size_t max, bool required,
-               const std::string& field, FieldViolations& v) {
-  if (required && IsBlank(value)) {
-    v.Add(field, "is required");
-  } else if (value.size() > max) {
-    v.Add(field, absl::StrCat("is longer than ", max, " bytes"));
-  }
-}
-
 void CheckParagraphs(const google::protobuf::RepeatedPtrField<std::string>& list,
                      const std::string& field, FieldViolations& v) {
   if (list.size() > kMaxParagraphs) {
@@ -85,7 +76,7 @@ bool IsValidEmail(absl::string_view email) {
 void ValidateEvent(const Event& e, const CountryRegistry& countries,
                    absl::string_view prefix, FieldViolations& v) {
   const std::string p(prefix);
-  CheckText(e.title(), kMaxTitle, /*required=*/true, p + ".title", v);
+  v.CheckText(e.title(), kMaxTitle, /*required=*/true, p + ".title");
   if (!EventKind_IsValid(e.kind())) {
     v.Add(p + ".kind", absl::StrCat("has no meaning: ", e.kind()));
   }
@@ -106,7 +97,7 @@ void ValidateEvent(const Event& e, const CountryRegistry& countries,
     }
   }
   if (e.has_venue()) {
-    CheckText(e.venue().city(), kMaxShortText, false, p + ".venue.city", v);
+    v.CheckText(e.venue().city(), kMaxShortText, false, p + ".venue.city");
     const std::string& cc = e.venue().country_code();
     if (!cc.empty() && countries.FindByAlpha2(cc) == nullptr) {
       v.Add(p + ".venue.country_code",
@@ -121,7 +112,7 @@ void ValidateEvent(const Event& e, const CountryRegistry& countries,
     for (int i = 0; i < e.organizers_size(); ++i) {
       const auto& o = e.organizers(i);
       const std::string f = absl::StrCat(p, ".organizers[", i, "]");
-      CheckText(o.display_name(), kMaxTitle, true, f + ".display_name", v);
+      v.CheckText(o.display_name(), kMaxTitle, true, f + ".display_name");
       if (!OrganizerRole_IsValid(o.role())) {
         v.Add(f + ".role", absl::StrCat("has no meaning: ", o.role()));
       }
@@ -138,7 +129,7 @@ void ValidateEvent(const Event& e, const CountryRegistry& countries,
     absl::flat_hash_set<std::string> seen;
     for (int i = 0; i < e.topics_size(); ++i) {
       const std::string f = absl::StrCat(p, ".topics[", i, "]");
-      CheckText(e.topics(i), kMaxShortText, true, f, v);
+      v.CheckText(e.topics(i), kMaxShortText, true, f);
       if (!seen.insert(absl::AsciiStrToLower(e.topics(i))).second) {
         v.Add(f, "repeats an earlier topic");
       }
@@ -155,7 +146,7 @@ void ValidateEvent(const Event& e, const CountryRegistry& countries,
       !ParseEventName(e.parent_event(), "parent_event").ok()) {
     v.Add(p + ".parent_event", "is not of the form events/{event_id}");
   }
-  CheckText(e.series(), kMaxShortText, false, p + ".series", v);
+  v.CheckText(e.series(), kMaxShortText, false, p + ".series");
 }
 
 }  // namespace outreach::events

@@ -93,19 +93,6 @@ absl::StatusOr<FilterOp> ParseOp(const std::string& op) {
   return FilterError(absl::StrCat("has an unknown operator '", op, "'"));
 }
 
-// Accepts "REGIONAL_WORKSHOP", "EVENT_KIND_REGIONAL_WORKSHOP", any case.
-template <typename Enum>
-bool ParseEnumValue(absl::string_view prefix, absl::string_view text,
-                    bool (*parse)(const std::string&, Enum*), int64_t* out) {
-  std::string upper = absl::AsciiStrToUpper(text);
-  Enum value;
-  if (parse(upper, &value) || parse(absl::StrCat(prefix, upper), &value)) {
-    *out = static_cast<int64_t>(value);
-    return true;
-  }
-  return false;
-}
-
 absl::Status MakeTerm(const std::string& field_name, FilterOp op,
                       const std::string& value, FilterTerm* term) {
   term->op = op;
@@ -120,17 +107,21 @@ absl::Status MakeTerm(const std::string& field_name, FilterOp op,
   if (name == "kind") {
     term->field = FilterField::kKind;
     if (auto s = require_ops({FilterOp::kEq, FilterOp::kNe}); !s.ok()) return s;
-    if (!ParseEnumValue<EventKind>("EVENT_KIND_", value,
-                                   &v1::EventKind_Parse, &term->number)) {
+    EventKind kind;
+    if (!ParseEnumName<EventKind>("EVENT_KIND_", value, &v1::EventKind_Parse,
+                                  &kind)) {
       return FilterError(absl::StrCat("'", value, "' is not an event kind"));
     }
+    term->number = kind;
   } else if (name == "status") {
     term->field = FilterField::kStatus;
     if (auto s = require_ops({FilterOp::kEq, FilterOp::kNe}); !s.ok()) return s;
-    if (!ParseEnumValue<EventStatus>("EVENT_STATUS_", value,
-                                     &v1::EventStatus_Parse, &term->number)) {
+    EventStatus status;
+    if (!ParseEnumName<EventStatus>("EVENT_STATUS_", value,
+                                    &v1::EventStatus_Parse, &status)) {
       return FilterError(absl::StrCat("'", value, "' is not an event status"));
     }
+    term->number = status;
   } else if (name == "country" || name == "venue.country_code") {
     term->field = FilterField::kCountry;
     if (auto s = require_ops({FilterOp::kEq, FilterOp::kNe}); !s.ok()) return s;

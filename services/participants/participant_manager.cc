@@ -35,15 +35,6 @@ constexpr int kMaxList = 50;
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 1000;
 
-void CheckText(absl::string_view value, size_t max, bool required,
-               const std::string& field, FieldViolations& v) {
-  if (required && absl::StripAsciiWhitespace(value).empty()) {
-    v.Add(field, "is required");
-  } else if (value.size() > max) {
-    v.Add(field, absl::StrCat("is longer than ", max, " bytes"));
-  }
-}
-
 void CheckOptionalDate(const Date& d, const std::string& field,
                        FieldViolations& v) {
   const bool unset = d.year() == 0 && d.month() == 0 && d.day() == 0;
@@ -75,9 +66,9 @@ void ValidateEntity(const v1::Entity& e, const RegistrySnapshot& registry,
              e.organization_kind() != v1::ORGANIZATION_KIND_UNSPECIFIED) {
     v.Add(p + ".organization_kind", "applies to organizations only");
   }
-  CheckText(e.display_name(), kMaxName, true, p + ".display_name", v);
-  CheckText(e.official_name(), kMaxPrinted, false, p + ".official_name", v);
-  CheckText(e.acronym(), 30, false, p + ".acronym", v);
+  v.CheckText(e.display_name(), kMaxName, true, p + ".display_name");
+  v.CheckText(e.official_name(), kMaxPrinted, false, p + ".official_name");
+  v.CheckText(e.acronym(), 30, false, p + ".acronym");
   if (!e.iso_alpha2().empty() && !AllOf(e.iso_alpha2(), Upper, 2)) {
     v.Add(p + ".iso_alpha2", "must be two upper-case letters");
   }
@@ -91,8 +82,8 @@ void ValidateEntity(const v1::Entity& e, const RegistrySnapshot& registry,
     v.Add(p + ".aliases", absl::StrCat("has more than ", kMaxList, " entries"));
   } else {
     for (int i = 0; i < e.aliases_size(); ++i) {
-      CheckText(e.aliases(i), kMaxName, true,
-                absl::StrCat(p, ".aliases[", i, "]"), v);
+      v.CheckText(e.aliases(i), kMaxName, true,
+                absl::StrCat(p, ".aliases[", i, "]"));
     }
   }
   if (e.historic_names_size() > kMaxList) {
@@ -101,7 +92,7 @@ void ValidateEntity(const v1::Entity& e, const RegistrySnapshot& registry,
   } else {
     for (int i = 0; i < e.historic_names_size(); ++i) {
       const std::string f = absl::StrCat(p, ".historic_names[", i, "]");
-      CheckText(e.historic_names(i).name(), kMaxName, true, f + ".name", v);
+      v.CheckText(e.historic_names(i).name(), kMaxName, true, f + ".name");
       CheckOptionalDate(e.historic_names(i).valid_from(), f + ".valid_from", v);
       CheckOptionalDate(e.historic_names(i).valid_to(), f + ".valid_to", v);
     }
@@ -191,13 +182,6 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseTerms(
   return out;
 }
 
-template <typename Enum>
-bool ParseEnum(absl::string_view prefix, absl::string_view text,
-               bool (*parse)(const std::string&, Enum*), Enum* out) {
-  const std::string upper = absl::AsciiStrToUpper(text);
-  return parse(upper, out) || parse(absl::StrCat(prefix, upper), out);
-}
-
 }  // namespace
 
 ParticipantManager::ParticipantManager(ParticipantStore* store,
@@ -239,13 +223,13 @@ absl::StatusOr<v1::ListEntitiesResponse> ParticipantManager::ListEntities(
   for (const auto& [field, value] : *terms) {
     bool ok = true;
     if (field == "kind") {
-      ok = ParseEnum<v1::EntityKind>("ENTITY_KIND_", value,
+      ok = ParseEnumName<v1::EntityKind>("ENTITY_KIND_", value,
                                      &v1::EntityKind_Parse, &kind);
     } else if (field == "organization_kind") {
-      ok = ParseEnum<v1::OrganizationKind>(
+      ok = ParseEnumName<v1::OrganizationKind>(
           "ORGANIZATION_KIND_", value, &v1::OrganizationKind_Parse, &org);
     } else if (field == "member_of") {
-      ok = ParseEnum<v1::MembershipGroup>("MEMBERSHIP_GROUP_", value,
+      ok = ParseEnumName<v1::MembershipGroup>("MEMBERSHIP_GROUP_", value,
                                           &v1::MembershipGroup_Parse, &group);
     } else {
       text = NormalizeName(value);
@@ -467,14 +451,14 @@ absl::StatusOr<v1::ResolveEntitiesResponse> ParticipantManager::ResolveEntities(
   } else {
     for (int i = 0; i < req.names_size(); ++i) {
       const std::string f = absl::StrCat("names[", i, "]");
-      CheckText(req.names(i).printed_name(), kMaxPrinted, true,
-                f + ".printed_name", v);
-      CheckText(req.names(i).printed_group(), kMaxName, false,
-                f + ".printed_group", v);
+      v.CheckText(req.names(i).printed_name(), kMaxPrinted, true,
+                f + ".printed_name");
+      v.CheckText(req.names(i).printed_group(), kMaxName, false,
+                f + ".printed_group");
     }
   }
   if (req.has_as_of()) CheckOptionalDate(req.as_of(), "as_of", v);
-  CheckText(req.printed_group(), kMaxName, false, "printed_group", v);
+  v.CheckText(req.printed_group(), kMaxName, false, "printed_group");
   if (auto s = v.ToStatus("invalid request"); !s.ok()) return s;
   auto snapshot = registry_.snapshot();
   v1::ResolveEntitiesResponse out;
@@ -492,7 +476,7 @@ absl::StatusOr<v1::ResolveEntitiesResponse> ParticipantManager::ResolveEntities(
 absl::StatusOr<v1::CheckMembershipsResponse> ParticipantManager::CheckMemberships(
     const v1::CheckMembershipsRequest& req) {
   FieldViolations v;
-  CheckText(req.printed_group(), kMaxName, true, "printed_group", v);
+  v.CheckText(req.printed_group(), kMaxName, true, "printed_group");
   if (!req.has_as_of()) {
     v.Add("as_of", "is required");
   } else if (!IsValidDate(req.as_of())) {
@@ -502,8 +486,8 @@ absl::StatusOr<v1::CheckMembershipsResponse> ParticipantManager::CheckMembership
     v.Add("printed_names", absl::StrCat("has more than ", kMaxBatch, " entries"));
   } else {
     for (int i = 0; i < req.printed_names_size(); ++i) {
-      CheckText(req.printed_names(i), kMaxPrinted, true,
-                absl::StrCat("printed_names[", i, "]"), v);
+      v.CheckText(req.printed_names(i), kMaxPrinted, true,
+                absl::StrCat("printed_names[", i, "]"));
     }
   }
   if (auto s = v.ToStatus("invalid request"); !s.ok()) return s;
@@ -577,9 +561,9 @@ ParticipantManager::CreateMany(
       v.Add(p + "parent", "differs from the batch's parent");
     }
     const v1::Participation& in = r.participation();
-    CheckText(in.printed_name(), kMaxPrinted, true, p + "participation.printed_name", v);
-    CheckText(in.printed_group(), kMaxName, false, p + "participation.printed_group", v);
-    CheckText(in.notes(), kMaxNotes, false, p + "participation.notes", v);
+    v.CheckText(in.printed_name(), kMaxPrinted, true, p + "participation.printed_name");
+    v.CheckText(in.printed_group(), kMaxName, false, p + "participation.printed_group");
+    v.CheckText(in.notes(), kMaxNotes, false, p + "participation.notes");
     if (in.position() < 0) v.Add(p + "participation.position", "must not be negative");
     if (!v1::ParticipationRole_IsValid(in.role())) {
       v.Add(p + "participation.role", "has no meaning");
@@ -636,7 +620,7 @@ ParticipantManager::ListParticipations(const v1::ListParticipationsRequest& req)
         return InvalidField("filter", "entity must be entities/{entity_id}");
       }
       q.entity = value;
-    } else if (!ParseEnum<v1::ParticipationRole>(
+    } else if (!ParseEnumName<v1::ParticipationRole>(
                    "PARTICIPATION_ROLE_", value, &v1::ParticipationRole_Parse,
                    &q.role)) {
       return InvalidField("filter", absl::StrCat("'", value.substr(0, 100),

@@ -14,8 +14,6 @@
 #include "common/resource/resource_ids.h"
 #include "common/status/status_util.h"
 #include "common/time/calendar_date.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/recommendations/lifecycle.h"
@@ -35,15 +33,6 @@ constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 1000;
 constexpr int kMaxWriteAttempts = 3;
 
-void CheckText(absl::string_view value, size_t max, bool required,
-               const std::string& field, FieldViolations& v) {
-  if (required && absl::StripAsciiWhitespace(value).empty()) {
-    v.Add(field, "is required");
-  } else if (value.size() > max) {
-    v.Add(field, absl::StrCat("is longer than ", max, " bytes"));
-  }
-}
-
 bool IsResourceName(absl::string_view name, absl::string_view collection) {
   return absl::ConsumePrefix(&name, collection) && IsValidId(name);
 }
@@ -57,14 +46,14 @@ void Validate(const v1::Recommendation& r, FieldViolations& v) {
   if (!IsResourceName(r.event(), "events/")) {
     v.Add(p + ".event", "is required, as events/{event_id}");
   }
-  CheckText(r.text(), kMaxText, true, p + ".text", v);
+  v.CheckText(r.text(), kMaxText, true, p + ".text");
   if (r.areas_size() > kMaxAreas) {
     v.Add(p + ".areas", absl::StrCat("has more than ", kMaxAreas, " entries"));
   } else {
     absl::flat_hash_set<std::string> seen;
     for (int i = 0; i < r.areas_size(); ++i) {
       const std::string f = absl::StrCat(p, ".areas[", i, "]");
-      CheckText(r.areas(i), 100, true, f, v);
+      v.CheckText(r.areas(i), 100, true, f);
       if (!seen.insert(r.areas(i)).second) v.Add(f, "repeats an earlier area");
     }
   }
@@ -82,11 +71,11 @@ void Validate(const v1::Recommendation& r, FieldViolations& v) {
       }
     }
   }
-  CheckText(r.source().document(), kMaxShort, false, p + ".source.document", v);
+  v.CheckText(r.source().document(), kMaxShort, false, p + ".source.document");
   if (r.source().attachment() < 0) {
     v.Add(p + ".source.attachment", "must not be negative");
   }
-  CheckText(r.owner(), kMaxShort, false, p + ".owner", v);
+  v.CheckText(r.owner(), kMaxShort, false, p + ".owner");
   if (r.has_due_date() && !IsValidDate(r.due_date())) {
     v.Add(p + ".due_date", "is not a valid calendar date");
   }
@@ -134,13 +123,6 @@ absl::StatusOr<std::string> ParseName(absl::string_view name,
 v1::Recommendation WithEtag(StoredRecommendation s) {
   s.recommendation.set_etag(EtagForRevision(s.revision));
   return std::move(s.recommendation);
-}
-
-template <typename Enum>
-bool ParseEnum(absl::string_view prefix, absl::string_view text,
-               bool (*parse)(const std::string&, Enum*), Enum* out) {
-  const std::string upper = absl::AsciiStrToUpper(text);
-  return parse(upper, out) || parse(absl::StrCat(prefix, upper), out);
 }
 
 }  // namespace
@@ -222,10 +204,10 @@ absl::StatusOr<v1::ListRecommendationsResponse> RecommendationManager::List(
       ok = IsResourceName(value, "entities/");
       q.addressee = value;
     } else if (field == "kind") {
-      ok = ParseEnum<v1::RecommendationKind>(
+      ok = ParseEnumName<v1::RecommendationKind>(
           "RECOMMENDATION_KIND_", value, &v1::RecommendationKind_Parse, &q.kind);
     } else if (field == "status") {
-      ok = ParseEnum<v1::RecommendationStatus>("RECOMMENDATION_STATUS_", value,
+      ok = ParseEnumName<v1::RecommendationStatus>("RECOMMENDATION_STATUS_", value,
                                                &v1::RecommendationStatus_Parse,
                                                &q.status);
     } else if (field == "area") {
@@ -289,7 +271,7 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Create(
   if (!req.request_id().empty() && !IsUuid(req.request_id())) {
     v.Add("request_id", "must be a UUID");
   }
-  CheckText(req.actor(), kMaxShort, false, "actor", v);
+  v.CheckText(req.actor(), kMaxShort, false, "actor");
   if (auto s = v.ToStatus("invalid recommendation"); !s.ok()) return s;
   if (auto s = CheckReferences(scope, r, true, true, true); !s.ok()) return s;
 
@@ -308,13 +290,7 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Create(
 
   v1::CreateRecommendationRequest fingerprint = req;
   fingerprint.clear_request_id();
-  std::string request_bytes;
-  {
-    google::protobuf::io::StringOutputStream out(&request_bytes);
-    google::protobuf::io::CodedOutputStream coded(&out);
-    coded.SetSerializationDeterministic(true);
-    fingerprint.SerializeToCodedStream(&coded);
-  }
+  const std::string request_bytes = DeterministicBytes(fingerprint);
   const bool generated = req.recommendation_id().empty();
   const std::string base =
       generated ? Slugify(r.text(), "", 40, "outcome") : req.recommendation_id();
@@ -430,8 +406,8 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Transition(
       !v1::RecommendationStatus_IsValid(req.status())) {
     v.Add("status", "is required");
   }
-  CheckText(req.actor(), kMaxShort, true, "actor", v);
-  CheckText(req.note(), kMaxNote, false, "note", v);
+  v.CheckText(req.actor(), kMaxShort, true, "actor");
+  v.CheckText(req.note(), kMaxNote, false, "note");
   if (!req.fulfilled_by_event().empty() &&
       !IsResourceName(req.fulfilled_by_event(), "events/")) {
     v.Add("fulfilled_by_event", "is not of the form events/{event_id}");
