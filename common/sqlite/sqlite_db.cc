@@ -89,6 +89,28 @@ bool Statement::ColumnIsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
+void BindAll(Statement& stmt, const std::vector<SqlParam>& params) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    const int index = static_cast<int>(i) + 1;
+    if (params[i].is_int) {
+      stmt.Bind(index, params[i].number);
+    } else {
+      stmt.Bind(index, params[i].text);
+    }
+  }
+}
+
+absl::StatusOr<int64_t> NextRevision(SqliteConnection& c) {
+  auto stmt = c.Prepare(
+      "UPDATE revision_counter SET value = value + 1 WHERE id = 1 "
+      "RETURNING value");
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::InternalError("revision counter is missing");
+  return stmt->ColumnInt64(0);
+}
+
 SqliteConnection::~SqliteConnection() {
   for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
   sqlite3_close_v2(db_);

@@ -101,6 +101,31 @@ struct SqliteOptions {
   std::vector<std::string> migrations;
 };
 
+// A value to bind to a statement parameter: an integer or text.
+struct SqlParam {
+  static SqlParam Int(int64_t v) { return {true, v, {}}; }
+  static SqlParam Text(std::string v) { return {false, 0, std::move(v)}; }
+  bool is_int = false;
+  int64_t number = 0;
+  std::string text;
+};
+
+// Binds params[i] to parameter i + 1.
+void BindAll(Statement& stmt, const std::vector<SqlParam>& params);
+
+// A store-wide counter of writes that only grows, across deletes too: the
+// source of revisions, etags and cache versions. A store puts
+// kRevisionCounterSchema in its first migration and calls NextRevision
+// once per write, inside the write transaction.
+inline constexpr char kRevisionCounterSchema[] = R"sql(
+CREATE TABLE revision_counter (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  value INTEGER NOT NULL
+);
+INSERT INTO revision_counter (id, value) VALUES (1, 0);
+)sql";
+absl::StatusOr<int64_t> NextRevision(SqliteConnection& c);
+
 class SqliteDb {
  public:
   // Opens (creating if needed) and migrates the database.

@@ -21,13 +21,9 @@ using outreach::events::v1::Event;
 // Append-only: never edit a migration that has shipped.
 const std::vector<std::string>& Migrations() {
   static const auto* const kMigrations = new std::vector<std::string>{
+      std::string(kRevisionCounterSchema) +
       // 1: events, topics, the revision counter and request ids.
       R"sql(
-CREATE TABLE revision_counter (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  value INTEGER NOT NULL
-);
-INSERT INTO revision_counter (id, value) VALUES (1, 0);
 
 CREATE TABLE events (
   id TEXT PRIMARY KEY,
@@ -98,17 +94,6 @@ std::string SearchText(const Event& e) {
 
 std::string EndDateKey(const Event& e) {
   return DateKey(e.has_end_date() ? e.end_date() : e.start_date());
-}
-
-absl::StatusOr<int64_t> NextRevision(SqliteConnection& c) {
-  auto stmt = c.Prepare(
-      "UPDATE revision_counter SET value = value + 1 WHERE id = 1 "
-      "RETURNING value");
-  if (!stmt.ok()) return stmt.status();
-  auto row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return absl::InternalError("revision counter is missing");
-  return stmt->ColumnInt64(0);
 }
 
 absl::Status WriteTopics(SqliteConnection& c, const std::string& id,
@@ -234,13 +219,6 @@ std::string LikePattern(absl::string_view text) {
   out.push_back('%');
   return out;
 }
-
-// A value to bind, text or integer.
-struct Param {
-  bool is_int = false;
-  int64_t number = 0;
-  std::string text;
-};
 
 std::string SortValue(const StoredEvent& s, OrderField f) {
   const Event& e = s.event;
@@ -410,7 +388,7 @@ absl::StatusOr<int64_t> SqliteEventStore::Delete(const std::string& id,
 
 absl::StatusOr<ListPage> SqliteEventStore::List(const ListQuery& query) {
   std::vector<std::string> where;
-  std::vector<Param> params;
+  std::vector<SqlParam> params;
   for (const FilterTerm& t : query.terms) {
     switch (t.field) {
       case FilterField::kKind:
@@ -441,7 +419,7 @@ absl::StatusOr<ListPage> SqliteEventStore::List(const ListQuery& query) {
   const std::string col = OrderColumn(query.order.field);
   const bool int_order = IsIntegerOrder(query.order.field);
   if (query.after.has_value()) {
-    Param value;
+    SqlParam value;
     if (int_order) {
       value.is_int = true;
       if (!absl::SimpleAtoi(query.after->sort_value, &value.number)) {
@@ -466,14 +444,7 @@ absl::StatusOr<ListPage> SqliteEventStore::List(const ListQuery& query) {
   absl::Status s = db_->Read([&](SqliteConnection& c) -> absl::Status {
     auto stmt = c.Prepare(sql);
     if (!stmt.ok()) return stmt.status();
-    for (size_t i = 0; i < params.size(); ++i) {
-      const int index = static_cast<int>(i) + 1;
-      if (params[i].is_int) {
-        stmt->Bind(index, params[i].number);
-      } else {
-        stmt->Bind(index, params[i].text);
-      }
-    }
+    BindAll(*stmt, params);
     while (true) {
       auto row = stmt->Step();
       if (!row.ok()) return row.status();

@@ -13,12 +13,8 @@ namespace {
 // Append-only: never edit a migration that has shipped.
 const std::vector<std::string>& Migrations() {
   static const auto* const kMigrations = new std::vector<std::string>{
+      std::string(kRevisionCounterSchema) +
       R"sql(
-CREATE TABLE revision_counter (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  value INTEGER NOT NULL
-);
-INSERT INTO revision_counter (id, value) VALUES (1, 0);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 
 CREATE TABLE entities (
@@ -42,17 +38,6 @@ CREATE INDEX participations_by_entity ON participations (entity, event_id, posit
 )sql",
   };
   return *kMigrations;
-}
-
-absl::StatusOr<int64_t> NextRevision(SqliteConnection& c) {
-  auto stmt = c.Prepare(
-      "UPDATE revision_counter SET value = value + 1 WHERE id = 1 "
-      "RETURNING value");
-  if (!stmt.ok()) return stmt.status();
-  auto row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return absl::InternalError("revision counter is missing");
-  return stmt->ColumnInt64(0);
 }
 
 absl::StatusOr<int64_t> EntityRevision(SqliteConnection& c,
@@ -303,12 +288,7 @@ SqliteParticipantStore::CreateParticipations(
 absl::StatusOr<ParticipationPage> SqliteParticipantStore::ListParticipations(
     const ParticipationQuery& q) {
   std::vector<std::string> where;
-  struct Param {
-    bool is_int;
-    int64_t number;
-    std::string text;
-  };
-  std::vector<Param> params;
+  std::vector<SqlParam> params;
   if (!q.event_id.empty()) {
     where.push_back("event_id = ?");
     params.push_back({false, 0, q.event_id});
@@ -340,14 +320,7 @@ absl::StatusOr<ParticipationPage> SqliteParticipantStore::ListParticipations(
   absl::Status s = db_->Read([&](SqliteConnection& c) -> absl::Status {
     auto stmt = c.Prepare(sql);
     if (!stmt.ok()) return stmt.status();
-    for (size_t i = 0; i < params.size(); ++i) {
-      const int index = static_cast<int>(i) + 1;
-      if (params[i].is_int) {
-        stmt->Bind(index, params[i].number);
-      } else {
-        stmt->Bind(index, params[i].text);
-      }
-    }
+    BindAll(*stmt, params);
     while (true) {
       auto row = stmt->Step();
       if (!row.ok()) return row.status();

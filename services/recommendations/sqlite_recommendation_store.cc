@@ -18,12 +18,8 @@ using google::protobuf::util::TimeUtil;
 // Append-only: never edit a migration that has shipped.
 const std::vector<std::string>& Migrations() {
   static const auto* const kMigrations = new std::vector<std::string>{
+      std::string(kRevisionCounterSchema) +
       R"sql(
-CREATE TABLE revision_counter (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  value INTEGER NOT NULL
-);
-INSERT INTO revision_counter (id, value) VALUES (1, 0);
 
 CREATE TABLE recommendations (
   id TEXT PRIMARY KEY,
@@ -69,17 +65,6 @@ std::string IdOf(const v1::Recommendation& r) {
   absl::string_view id = r.name();
   absl::ConsumePrefix(&id, "recommendations/");
   return std::string(id);
-}
-
-absl::StatusOr<int64_t> NextRevision(SqliteConnection& c) {
-  auto stmt = c.Prepare(
-      "UPDATE revision_counter SET value = value + 1 WHERE id = 1 "
-      "RETURNING value");
-  if (!stmt.ok()) return stmt.status();
-  auto row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return absl::InternalError("revision counter is missing");
-  return stmt->ColumnInt64(0);
 }
 
 absl::StatusOr<int64_t> CurrentRevision(SqliteConnection& c,
@@ -273,13 +258,8 @@ absl::Status SqliteRecommendationStore::Delete(const std::string& id,
 
 absl::StatusOr<RecommendationPage> SqliteRecommendationStore::List(
     const RecommendationQuery& q) {
-  struct Param {
-    bool is_int;
-    int64_t number;
-    std::string text;
-  };
   std::vector<std::string> where;
-  std::vector<Param> params;
+  std::vector<SqlParam> params;
   if (!q.event.empty()) {
     where.push_back("event = ?");
     params.push_back({false, 0, q.event});
@@ -322,14 +302,7 @@ absl::StatusOr<RecommendationPage> SqliteRecommendationStore::List(
   absl::Status s = db_->Read([&](SqliteConnection& c) -> absl::Status {
     auto stmt = c.Prepare(sql);
     if (!stmt.ok()) return stmt.status();
-    for (size_t i = 0; i < params.size(); ++i) {
-      const int index = static_cast<int>(i) + 1;
-      if (params[i].is_int) {
-        stmt->Bind(index, params[i].number);
-      } else {
-        stmt->Bind(index, params[i].text);
-      }
-    }
+    BindAll(*stmt, params);
     while (true) {
       auto row = stmt->Step();
       if (!row.ok()) return row.status();
