@@ -64,6 +64,19 @@ absl::Status ParseHostPort(absl::string_view address, std::string* host,
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::unique_ptr<RedisCache>> MakeRedisCache(
+    const std::string& address, absl::Duration timeout) {
+  if (address.empty()) return std::unique_ptr<RedisCache>();
+  std::string host;
+  int port = 0;
+  if (auto s = ParseHostPort(address, &host, &port); !s.ok()) return s;
+  RedisCacheOptions options;
+  options.address = address;
+  options.connect_timeout = timeout;
+  options.command_timeout = timeout;
+  return std::make_unique<RedisCache>(options);
+}
+
 RedisCache::RedisCache(RedisCacheOptions options, Clock* clock)
     : options_(std::move(options)), breaker_(options_.breaker, clock) {
   if (!ParseHostPort(options_.address, &host_, &port_).ok()) port_ = 0;
@@ -133,8 +146,8 @@ absl::Status RedisCache::Command(const std::vector<std::string>& argv,
     auto* reply = static_cast<redisReply*>(raw);
     if (reply == nullptr) {
       // The context is unusable after an I/O error or timeout.
-      status = absl::UnavailableError(
-          absl::StrCat("redis: ", conn->ctx->errstr));
+      status =
+          absl::UnavailableError(absl::StrCat("redis: ", conn->ctx->errstr));
       conn->Reset();
     } else if (reply->type == REDIS_REPLY_ERROR) {
       status = absl::InternalError(
@@ -193,8 +206,8 @@ absl::Status RedisCache::Store(absl::string_view key, int64_t version,
   redisReply* raw = nullptr;
   absl::Status s = Command(
       {"EVAL", kStoreScript, "1", absl::StrCat(options_.key_prefix, key),
-       absl::StrCat(version), kind, absl::StrCat(version, ":", kind, ":", value),
-       absl::StrCat(ttl_ms)},
+       absl::StrCat(version), kind,
+       absl::StrCat(version, ":", kind, ":", value), absl::StrCat(ttl_ms)},
       &raw);
   ReplyPtr reply(raw);
   return s;

@@ -84,6 +84,12 @@ class RedisCache final : public Cache {
   std::vector<Connection*> idle_ ABSL_GUARDED_BY(mu_);
 };
 
+// The cache a service uses: none (nullptr) when `address` is empty, else a
+// RedisCache with `timeout` for connects and commands. INVALID_ARGUMENT
+// when the address is not host:port.
+absl::StatusOr<std::unique_ptr<RedisCache>> MakeRedisCache(
+    const std::string& address, absl::Duration timeout);
+
 // Parses "host:port". INVALID_ARGUMENT when malformed.
 absl::Status ParseHostPort(absl::string_view address, std::string* host,
                            int* port);

@@ -50,16 +50,16 @@ absl::Status ServerRunner::Start() {
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
                              ms(options_.keepalive_timeout));
   // Clients may ping as often as every 10s without being told off.
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
-                             10000);
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
                              ms(options_.max_connection_age));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
                              ms(options_.max_connection_age_grace));
 
-  std::vector<std::unique_ptr<
-      grpc::experimental::ServerInterceptorFactoryInterface>>
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(std::make_unique<CallLogInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
@@ -74,15 +74,16 @@ absl::Status ServerRunner::Start() {
   // NOT_SERVING until readiness has been checked once.
   SetServing(false);
   readiness_thread_ = std::thread([this] { ReadinessLoop(); });
-  LogInfo("server started", {{"address", options_.listen_address},
-                             {"port", port_}});
+  LogInfo("server started",
+          {{"address", options_.listen_address}, {"port", port_}});
   return absl::OkStatus();
 }
 
 void ServerRunner::SetServing(bool serving) {
   auto* health = server_->GetHealthCheckService();
   health->SetServingStatus("", serving);
-  for (const auto& s : services_) health->SetServingStatus(s.full_name, serving);
+  for (const auto& s : services_)
+    health->SetServingStatus(s.full_name, serving);
 }
 
 void ServerRunner::ReadinessLoop() {
@@ -103,8 +104,8 @@ void ServerRunner::ReadinessLoop() {
     }
     first = false;
     last = ready.ok();
-  } while (!stopping_.WaitForNotificationWithTimeout(
-      options_.readiness_interval));
+  } while (
+      !stopping_.WaitForNotificationWithTimeout(options_.readiness_interval));
 }
 
 void ServerRunner::Shutdown() {
@@ -116,8 +117,8 @@ void ServerRunner::Shutdown() {
     SetServing(false);
   }
   stopping_.Notify();
-  LogInfo("shutting down", {{"grace_seconds",
-                             absl::ToDoubleSeconds(options_.shutdown_grace)}});
+  LogInfo("shutting down",
+          {{"grace_seconds", absl::ToDoubleSeconds(options_.shutdown_grace)}});
   // Refuses new calls, waits for those in flight up to the deadline, then
   // cancels what is left.
   server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
@@ -151,12 +152,28 @@ int WaitForTerminationSignal() {
 void ServeUntilSignal(ServerRunner& runner) {
   std::thread signal_thread([&runner] {
     const int sig = WaitForTerminationSignal();
-    LogInfo("signal received", {{"signal", sig == SIGTERM ? "SIGTERM"
-                                                          : "SIGINT"}});
+    LogInfo("signal received",
+            {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
     runner.Shutdown();
   });
   signal_thread.detach();
   runner.Wait();
+}
+
+int Serve(ServerOptions options, std::vector<ServiceRegistration> services,
+          ServerRunner::Readiness readiness, absl::string_view what,
+          nlohmann::json fields) {
+  ServerRunner runner(std::move(options), std::move(services),
+                      std::move(readiness));
+  if (auto s = runner.Start(); !s.ok()) {
+    LogError("cannot start", {{"error", std::string(s.message())}});
+    return 1;
+  }
+  fields["port"] = runner.port();
+  LogInfo(absl::StrCat(what, " ready"), std::move(fields));
+  ServeUntilSignal(runner);
+  LogInfo("stopped");
+  return 0;
 }
 
 }  // namespace outreach

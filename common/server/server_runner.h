@@ -31,6 +31,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "nlohmann/json.hpp"
 
 namespace outreach {
 
@@ -102,6 +103,14 @@ int WaitForTerminationSignal();
 
 // Runs until SIGINT or SIGTERM, then shuts `runner` down gracefully.
 void ServeUntilSignal(ServerRunner& runner);
+
+// What main() does once its service is built: starts a ServerRunner, logs
+// "`what` ready" with `fields`, serves until SIGINT or SIGTERM, drains, and
+// returns the process exit code (0 after a clean stop, 1 when it could not
+// start).
+int Serve(ServerOptions options, std::vector<ServiceRegistration> services,
+          ServerRunner::Readiness readiness, absl::string_view what,
+          nlohmann::json fields = nlohmann::json::object());
 
 }  // namespace outreach
 

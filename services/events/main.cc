@@ -34,7 +34,6 @@ ABSL_FLAG(absl::Duration, db_busy_timeout, absl::Seconds(5),
 ABSL_FLAG(int, db_read_connections, 4, "SQLite reader connections.");
 ABSL_FLAG(std::string, redis_address, "",
           "Redis host:port for the shared cache; empty runs without a cache.");
-ABSL_FLAG(int, redis_pool_size, 4, "Redis connections.");
 ABSL_FLAG(absl::Duration, redis_timeout, absl::Milliseconds(100),
           "Redis connect and command timeout.");
 ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(10),
@@ -71,54 +70,36 @@ int Run() {
     return 1;
   }
 
-  std::unique_ptr<RedisCache> redis;
-  if (!absl::GetFlag(FLAGS_redis_address).empty()) {
-    RedisCacheOptions redis_options;
-    redis_options.address = absl::GetFlag(FLAGS_redis_address);
-    redis_options.pool_size = absl::GetFlag(FLAGS_redis_pool_size);
-    redis_options.connect_timeout = absl::GetFlag(FLAGS_redis_timeout);
-    redis_options.command_timeout = absl::GetFlag(FLAGS_redis_timeout);
-    std::string host;
-    int port = 0;
-    if (auto s = ParseHostPort(redis_options.address, &host, &port); !s.ok()) {
-      LogError("bad --redis_address", {{"error", std::string(s.message())}});
-      return 2;
-    }
-    redis = std::make_unique<RedisCache>(redis_options);
+  auto redis = MakeRedisCache(absl::GetFlag(FLAGS_redis_address),
+                              absl::GetFlag(FLAGS_redis_timeout));
+  if (!redis.ok()) {
+    LogError("bad --redis_address",
+             {{"error", std::string(redis.status().message())}});
+    return 2;
   }
   CacheAsideOptions cache_options;
   cache_options.key_namespace = "outreach:events:v1:";
   cache_options.ttl = absl::GetFlag(FLAGS_cache_ttl);
-  CacheAside cache(redis.get(), cache_options);
+  CacheAside cache(redis->get(), cache_options);
 
   EventManager manager(store->get(), &cache, countries->get(),
                        SystemClock::Default());
   EventsServiceImpl service(&manager);
 
   ServerOptions server_options;
-  server_options.listen_address = absl::StrCat(
-      absl::GetFlag(FLAGS_listen_host), ":", absl::GetFlag(FLAGS_port));
+  server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),
+                                               ":", absl::GetFlag(FLAGS_port));
   server_options.max_threads = absl::GetFlag(FLAGS_max_threads);
   server_options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   server_options.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
   server_options.max_receive_message_bytes =
       absl::GetFlag(FLAGS_max_message_bytes);
   EventStore* readiness_store = store->get();
-  ServerRunner runner(
-      server_options,
-      {{&service, v1::EventsService::service_full_name()}},
-      [readiness_store] { return readiness_store->Ping(); });
-  if (auto s = runner.Start(); !s.ok()) {
-    LogError("cannot start", {{"error", std::string(s.message())}});
-    return 1;
-  }
-  LogInfo("events service ready",
-          {{"port", runner.port()},
-           {"db_path", db_options.path},
-           {"redis", absl::GetFlag(FLAGS_redis_address)}});
-  ServeUntilSignal(runner);
-  LogInfo("stopped");
-  return 0;
+  return Serve(
+      server_options, {{&service, v1::EventsService::service_full_name()}},
+      [readiness_store] { return readiness_store->Ping(); }, "events service",
+      {{"db_path", db_options.path},
+       {"redis", absl::GetFlag(FLAGS_redis_address)}});
 }
 
 }  // namespace

@@ -10,13 +10,13 @@
 #include "common/cache/cache_aside.h"
 #include "common/cache/redis_cache.h"
 #include "common/client/call_policy.h"
+#include "common/client/event_checker.h"
 #include "common/config/env_flags.h"
 #include "common/geo/iso3166.h"
 #include "common/log/json_log.h"
 #include "common/server/server_runner.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "common/client/event_checker.h"
 #include "services/participants/participant_manager.h"
 #include "services/participants/participants_service.h"
 #include "services/participants/reference_data.h"
@@ -64,8 +64,8 @@ int Run() {
              {{"error", std::string(countries.status().message())}});
     return 1;
   }
-  auto reference = LoadReferenceEntities(absl::GetFlag(FLAGS_reference_dir),
-                                         **countries);
+  auto reference =
+      LoadReferenceEntities(absl::GetFlag(FLAGS_reference_dir), **countries);
   if (!reference.ok()) {
     LogError("cannot load reference data",
              {{"error", std::string(reference.status().message())}});
@@ -82,30 +82,23 @@ int Run() {
     return 1;
   }
 
-  std::unique_ptr<RedisCache> redis;
-  if (!absl::GetFlag(FLAGS_redis_address).empty()) {
-    RedisCacheOptions redis_options;
-    redis_options.address = absl::GetFlag(FLAGS_redis_address);
-    redis_options.connect_timeout = absl::GetFlag(FLAGS_redis_timeout);
-    redis_options.command_timeout = absl::GetFlag(FLAGS_redis_timeout);
-    std::string host;
-    int port = 0;
-    if (auto s = ParseHostPort(redis_options.address, &host, &port); !s.ok()) {
-      LogError("bad --redis_address", {{"error", std::string(s.message())}});
-      return 2;
-    }
-    redis = std::make_unique<RedisCache>(redis_options);
+  auto redis = MakeRedisCache(absl::GetFlag(FLAGS_redis_address),
+                              absl::GetFlag(FLAGS_redis_timeout));
+  if (!redis.ok()) {
+    LogError("bad --redis_address",
+             {{"error", std::string(redis.status().message())}});
+    return 2;
   }
   CacheAsideOptions cache_options;
   cache_options.key_namespace = "outreach:participants:v1:";
   cache_options.ttl = absl::GetFlag(FLAGS_event_cache_ttl);
-  CacheAside cache(redis.get(), cache_options);
+  CacheAside cache(redis->get(), cache_options);
 
   grpc::ChannelArguments args;
   args.SetLoadBalancingPolicyName("round_robin");
-  auto channel = grpc::CreateCustomChannel(
-      absl::GetFlag(FLAGS_events_address), grpc::InsecureChannelCredentials(),
-      args);
+  auto channel =
+      grpc::CreateCustomChannel(absl::GetFlag(FLAGS_events_address),
+                                grpc::InsecureChannelCredentials(), args);
   auto events_stub = outreach::events::v1::EventsService::NewStub(channel);
   CallPolicyOptions policy_options;
   policy_options.default_timeout = absl::GetFlag(FLAGS_events_timeout);
@@ -120,29 +113,20 @@ int Run() {
   ParticipantsServiceImpl service(&manager);
 
   ServerOptions server_options;
-  server_options.listen_address = absl::StrCat(
-      absl::GetFlag(FLAGS_listen_host), ":", absl::GetFlag(FLAGS_port));
+  server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),
+                                               ":", absl::GetFlag(FLAGS_port));
   server_options.max_threads = absl::GetFlag(FLAGS_max_threads);
   server_options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   server_options.max_receive_message_bytes =
       absl::GetFlag(FLAGS_max_message_bytes);
   ParticipantStore* readiness_store = store->get();
-  ServerRunner runner(
-      server_options,
-      {{&service, v1::ParticipantsService::service_full_name()}},
-      [readiness_store] { return readiness_store->Ping(); });
-  if (auto s = runner.Start(); !s.ok()) {
-    LogError("cannot start", {{"error", std::string(s.message())}});
-    return 1;
-  }
-  LogInfo("participants service ready",
-          {{"port", runner.port()},
-           {"db_path", db_options.path},
-           {"entities", reference->size()},
-           {"events", absl::GetFlag(FLAGS_events_address)}});
-  ServeUntilSignal(runner);
-  LogInfo("stopped");
-  return 0;
+  return Serve(server_options,
+               {{&service, v1::ParticipantsService::service_full_name()}},
+               [readiness_store] { return readiness_store->Ping(); },
+               "participants service",
+               {{"db_path", db_options.path},
+                {"entities", reference->size()},
+                {"events", absl::GetFlag(FLAGS_events_address)}});
 }
 
 }  // namespace

@@ -69,28 +69,21 @@ int Run() {
               {"error", std::string(store.status().message())}});
     return 1;
   }
-  std::unique_ptr<RedisCache> redis;
-  if (!absl::GetFlag(FLAGS_redis_address).empty()) {
-    RedisCacheOptions redis_options;
-    redis_options.address = absl::GetFlag(FLAGS_redis_address);
-    redis_options.connect_timeout = absl::GetFlag(FLAGS_redis_timeout);
-    redis_options.command_timeout = absl::GetFlag(FLAGS_redis_timeout);
-    std::string host;
-    int port = 0;
-    if (auto s = ParseHostPort(redis_options.address, &host, &port); !s.ok()) {
-      LogError("bad --redis_address", {{"error", std::string(s.message())}});
-      return 2;
-    }
-    redis = std::make_unique<RedisCache>(redis_options);
+  auto redis = MakeRedisCache(absl::GetFlag(FLAGS_redis_address),
+                              absl::GetFlag(FLAGS_redis_timeout));
+  if (!redis.ok()) {
+    LogError("bad --redis_address",
+             {{"error", std::string(redis.status().message())}});
+    return 2;
   }
   CacheAsideOptions outcome_cache;
   outcome_cache.key_namespace = "outreach:recommendations:v1:";
   outcome_cache.ttl = absl::GetFlag(FLAGS_cache_ttl);
-  CacheAside cache(redis.get(), outcome_cache);
+  CacheAside cache(redis->get(), outcome_cache);
   CacheAsideOptions reference_cache = outcome_cache;
   reference_cache.key_namespace = "outreach:recommendations:v1:refs:";
   reference_cache.ttl = absl::GetFlag(FLAGS_reference_cache_ttl);
-  CacheAside refs(redis.get(), reference_cache);
+  CacheAside refs(redis->get(), reference_cache);
 
   auto events_stub = outreach::events::v1::EventsService::NewStub(
       Channel(absl::GetFlag(FLAGS_events_address)));
@@ -108,26 +101,17 @@ int Run() {
   RecommendationsServiceImpl service(&manager);
 
   ServerOptions server_options;
-  server_options.listen_address = absl::StrCat(
-      absl::GetFlag(FLAGS_listen_host), ":", absl::GetFlag(FLAGS_port));
+  server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),
+                                               ":", absl::GetFlag(FLAGS_port));
   server_options.max_threads = absl::GetFlag(FLAGS_max_threads);
   server_options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   server_options.max_receive_message_bytes =
       absl::GetFlag(FLAGS_max_message_bytes);
   RecommendationStore* readiness_store = store->get();
-  ServerRunner runner(
-      server_options,
-      {{&service, v1::RecommendationsService::service_full_name()}},
-      [readiness_store] { return readiness_store->Ping(); });
-  if (auto s = runner.Start(); !s.ok()) {
-    LogError("cannot start", {{"error", std::string(s.message())}});
-    return 1;
-  }
-  LogInfo("recommendations service ready",
-          {{"port", runner.port()}, {"db_path", db_options.path}});
-  ServeUntilSignal(runner);
-  LogInfo("stopped");
-  return 0;
+  return Serve(server_options,
+               {{&service, v1::RecommendationsService::service_full_name()}},
+               [readiness_store] { return readiness_store->Ping(); },
+               "recommendations service", {{"db_path", db_options.path}});
 }
 
 }  // namespace
