@@ -38,8 +38,20 @@ const char* CodeName(grpc::StatusCode code) {
 
 class CallLogInterceptor final : public grpc::experimental::Interceptor {
  public:
-  explicit CallLogInterceptor(grpc::experimental::ServerRpcInfo* info)
-      : info_(info), start_(absl::Now()) {}
+  CallLogInterceptor(grpc::experimental::ServerRpcInfo* info,
+                     std::atomic<int>* in_flight)
+      : info_(info), start_(absl::Now()) {
+    const char* method = info->method();
+    if (in_flight != nullptr &&
+        !(method != nullptr &&
+          absl::string_view(method) == "/grpc.health.v1.Health/Watch")) {
+      in_flight_ = in_flight;
+      in_flight_->fetch_add(1);
+    }
+  }
+  ~CallLogInterceptor() override {
+    if (in_flight_ != nullptr) in_flight_->fetch_sub(1);
+  }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods)
       override {
@@ -89,6 +101,7 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
   }
 
   grpc::experimental::ServerRpcInfo* info_;
+  std::atomic<int>* in_flight_ = nullptr;
   absl::Time start_;
   std::string request_id_;
 };
@@ -98,7 +111,7 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
 grpc::experimental::Interceptor*
 CallLogInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new CallLogInterceptor(info);
+  return new CallLogInterceptor(info, in_flight_);
 }
 
 std::string NewRequestId() {

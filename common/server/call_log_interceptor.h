@@ -8,7 +8,11 @@
 //
 // Successful health checks are not logged: Kubernetes probes every few
 // seconds and those lines would bury the rest.
+//
+// It also counts the calls in flight, which graceful shutdown waits on.
+// Health watches are long-lived by design and are not counted.
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -21,8 +25,14 @@ inline constexpr char kRequestIdHeader[] = "x-request-id";
 class CallLogInterceptorFactory
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
+  // `in_flight` (may be null) counts calls from start to end; not owned.
+  explicit CallLogInterceptorFactory(std::atomic<int>* in_flight = nullptr)
+      : in_flight_(in_flight) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
+
+ private:
+  std::atomic<int>* const in_flight_;
 };
 
 // A new random request id: 32 lower-case hex digits.

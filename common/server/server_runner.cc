@@ -5,8 +5,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/log/json_log.h"
 #include "common/server/call_log_interceptor.h"
+#include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
@@ -61,7 +63,7 @@ absl::Status ServerRunner::Start() {
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
-  interceptors.push_back(std::make_unique<CallLogInterceptorFactory>());
+  interceptors.push_back(std::make_unique<CallLogInterceptorFactory>(&in_flight_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   server_ = builder.BuildAndStart();
@@ -118,15 +120,28 @@ void ServerRunner::Shutdown() {
   }
   stopping_.Notify();
   LogInfo("shutting down",
-          {{"grace_seconds", absl::ToDoubleSeconds(options_.shutdown_grace)}});
+          {{"grace_seconds", absl::ToDoubleSeconds(options_.shutdown_grace)},
+           {"in_flight", in_flight_.load()}});
+  const absl::Time deadline = absl::Now() + options_.shutdown_grace;
   // Refuses new calls, waits for those in flight up to the deadline, then
-  // cancels what is left.
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
+  // cancels what is left. It blocks, so it runs beside the drain watch.
+  shutdown_thread_ = std::thread(
+      [this, deadline] { server_->Shutdown(absl::ToChronoTime(deadline)); });
+  // Once nothing is in flight (seen twice, so that a call being dispatched
+  // is not missed), drop the idle connections that would otherwise hold
+  // Shutdown until each client hangs up after the GOAWAY.
+  int idle_checks = 0;
+  while (absl::Now() < deadline && idle_checks < 2) {
+    idle_checks = in_flight_.load() == 0 ? idle_checks + 1 : 0;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  grpc_server_cancel_all_calls(server_->c_server());
 }
 
 void ServerRunner::Wait() {
   if (server_ == nullptr) return;
   server_->Wait();
+  if (shutdown_thread_.joinable()) shutdown_thread_.join();
   if (readiness_thread_.joinable()) readiness_thread_.join();
 }
 

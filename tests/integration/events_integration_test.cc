@@ -433,7 +433,11 @@ TEST_F(EventsIntegrationTest, RestartKeepsAllData) {
   }
   Event updated;
   ASSERT_TRUE(SetTitle(created[0].name(), "Kept, renamed", &updated).ok());
+  // The test's channel stays connected: an idle client must not hold the
+  // drain open once nothing is in flight.
+  const absl::Time stop_start = absl::Now();
   EXPECT_EQ(events_->Stop(), 0);
+  EXPECT_LT(absl::Now() - stop_start, absl::Seconds(2));
   StartEvents();
   for (int i = 0; i < 5; ++i) {
     Event got;
