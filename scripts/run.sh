@@ -9,7 +9,8 @@
 #
 # Settings (environment): OUTREACH_DATA_DIR, OUTREACH_REDIS_PORT (6390),
 # OUTREACH_EVENTS_PORT (8081), OUTREACH_PARTICIPANTS_PORT (8082),
-# OUTREACH_RECOMMENDATIONS_PORT (8083),
+# OUTREACH_RECOMMENDATIONS_PORT (8083), OUTREACH_GATEWAY_PORT (8080),
+# OUTREACH_NOTE (the note imported at start; the seed by default),
 # OUTREACH_SKIP_BUILD=1 to use an existing build.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -33,6 +34,8 @@ redis_port=${OUTREACH_REDIS_PORT:-6390}
 events_port=${OUTREACH_EVENTS_PORT:-8081}
 participants_port=${OUTREACH_PARTICIPANTS_PORT:-8082}
 recommendations_port=${OUTREACH_RECOMMENDATIONS_PORT:-8083}
+gateway_port=${OUTREACH_GATEWAY_PORT:-8080}
+note_file=${OUTREACH_NOTE:-$OUTREACH_ROOT/examples/notes/kiev_2013.txt}
 mkdir -p "$data_dir/data" "$data_dir/redis" "$data_dir/logs"
 
 pids=()
@@ -52,11 +55,12 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in "$redis_port" "$events_port" "$participants_port" "$recommendations_port"; do
+for p in "$redis_port" "$events_port" "$participants_port" "$recommendations_port" "$gateway_port"; do
   if ! port_free "$p"; then
     echo "port $p on 127.0.0.1 is in use; is the suite already running?" \
          "Set OUTREACH_REDIS_PORT / OUTREACH_EVENTS_PORT /" \
-         "OUTREACH_PARTICIPANTS_PORT / OUTREACH_RECOMMENDATIONS_PORT to use others." >&2
+         "OUTREACH_PARTICIPANTS_PORT / OUTREACH_RECOMMENDATIONS_PORT /" \
+         "OUTREACH_GATEWAY_PORT to use others." >&2
     exit 1
   fi
 done
@@ -118,21 +122,49 @@ if ! wait_for_serving "127.0.0.1:$recommendations_port" 30; then
   exit 1
 fi
 
+log "Starting the gateway on 127.0.0.1:$gateway_port"
+"$BUILD_DIR/services/gateway/gateway_server" \
+  --listen_host=127.0.0.1 --port="$gateway_port" \
+  --events_address="127.0.0.1:$events_port" \
+  --participants_address="127.0.0.1:$participants_port" \
+  --recommendations_address="127.0.0.1:$recommendations_port" \
+  >>"$data_dir/logs/gateway.log" 2>&1 &
+pids+=($!)
+if ! wait_for_serving "127.0.0.1:$gateway_port" 30; then
+  echo "the gateway did not become ready; see $data_dir/logs/gateway.log" >&2
+  tail -5 "$data_dir/logs/gateway.log" >&2
+  exit 1
+fi
+
 "$BUILD_DIR/tools/outreach_health" --address="127.0.0.1:$events_port" \
   --service=outreach.events.v1.EventsService --list
 "$BUILD_DIR/tools/outreach_health" --address="127.0.0.1:$participants_port" \
   --service=outreach.participants.v1.ParticipantsService --list
 "$BUILD_DIR/tools/outreach_health" --address="127.0.0.1:$recommendations_port" \
   --service=outreach.recommendations.v1.RecommendationsService --list
+"$BUILD_DIR/tools/outreach_health" --address="127.0.0.1:$gateway_port" \
+  --service=outreach.gateway.v1.GatewayService --list
+
+# The main job: import the note (again is harmless: it creates nothing new)
+# and print it rebuilt from the records.
+ctl=("$BUILD_DIR/tools/outreachctl" --address="127.0.0.1:$gateway_port")
+log "Importing $note_file"
+report=$("${ctl[@]}" import "$note_file")
+echo "$report"
+event=$(awk '$1 == "Event" {print $2; exit}' <<<"$report")
+log "The information note of $event, rebuilt from the records"
+"${ctl[@]}" note "$event"
 cat <<INFO
 
 Outreach is running on loopback:
   events service         127.0.0.1:$events_port   (outreach.events.v1.EventsService)
   participants service   127.0.0.1:$participants_port   (outreach.participants.v1.ParticipantsService)
   recommendations        127.0.0.1:$recommendations_port   (outreach.recommendations.v1.RecommendationsService)
+  gateway                127.0.0.1:$gateway_port   (outreach.gateway.v1.GatewayService)
   redis cache            127.0.0.1:$redis_port
   data                   $data_dir/data   logs  $data_dir/logs
 
+CLI:      $BUILD_DIR/tools/outreachctl note $event [--format=html]
 Health:   $BUILD_DIR/tools/outreach_health --address=127.0.0.1:$events_port
 Contracts: protos/outreach/*/v1/*.proto (server reflection is on)
 INFO

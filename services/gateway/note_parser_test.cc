@@ -16,6 +16,13 @@ using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::HasSubstr;
 
+std::string ReadExample(const std::string& name) {
+  std::ifstream in(std::string(OUTREACH_EXAMPLES) + "/notes/" + name);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 std::string Read(const std::string& name) {
   std::ifstream in(std::string(OUTREACH_GATEWAY_TESTDATA) + "/" + name);
   std::stringstream s;
@@ -32,7 +39,7 @@ std::vector<std::string> Names(const ParsedNote& note, const std::string& group)
 }
 
 TEST(NoteParserTest, SeedNote) {
-  auto note = ParseInformationNote(Read("kiev_2013.txt"));
+  auto note = ParseInformationNote(ReadExample("kiev_2013.txt"));
   ASSERT_TRUE(note.ok()) << note.status();
   EXPECT_EQ(note->title,
             "Regional Workshop on the Implementation of UNSC Resolution 1540 "

@@ -13,8 +13,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string Read(const std::string& name) {
-  std::ifstream in(std::string(OUTREACH_GATEWAY_TESTDATA) + "/" + name);
+std::string ReadExample(const std::string& name) {
+  std::ifstream in(std::string(OUTREACH_EXAMPLES) + "/notes/" + name);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
@@ -49,7 +49,7 @@ TEST(FormatDateRangeTest, Shapes) {
 // Every fact of the seed survives parse -> render TEXT -> parse, and the
 // rendered text holds each of them where a reader expects it.
 TEST(NoteRendererTest, SeedFidelity) {
-  const std::string seed = Read("kiev_2013.txt");
+  const std::string seed = ReadExample("kiev_2013.txt");
   auto parsed = ParseInformationNote(seed);
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   const std::string text = RenderText(*parsed);
@@ -116,7 +116,7 @@ TEST(NoteRendererTest, HtmlIsACompleteEscapedPage) {
 }
 
 TEST(NoteRendererTest, MarkdownHasTheTableAndOneFootnote) {
-  auto parsed = ParseInformationNote(Read("kiev_2013.txt"));
+  auto parsed = ParseInformationNote(ReadExample("kiev_2013.txt"));
   ASSERT_TRUE(parsed.ok());
   const std::string md = RenderMarkdown(*parsed);
   EXPECT_THAT(md, HasSubstr("| **Event** | Regional Workshop"));

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's run command, end to end: scripts/run.sh --once on free ports
-# and a temporary data folder must start Redis and the events,
-# participants and recommendations services,
+# and a temporary data folder must start Redis, the three services and the
+# gateway, import the seed note and print it rebuilt from the records,
 # report SERVING with the service listed by reflection, and stop cleanly.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -21,18 +21,24 @@ free_port() {
 out=$(OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
       OUTREACH_DATA_DIR="$tmp" OUTREACH_REDIS_PORT=$(free_port) \
       OUTREACH_EVENTS_PORT=$(free_port) OUTREACH_PARTICIPANTS_PORT=$(free_port) \
-      OUTREACH_RECOMMENDATIONS_PORT=$(free_port) \
+      OUTREACH_RECOMMENDATIONS_PORT=$(free_port) OUTREACH_GATEWAY_PORT=$(free_port) \
       bash "$root/scripts/run.sh" --once 2>&1)
 echo "$out"
 grep -q "SERVING" <<<"$out"
 grep -q "outreach.events.v1.EventsService" <<<"$out"
 grep -q "outreach.participants.v1.ParticipantsService" <<<"$out"
 grep -q "outreach.recommendations.v1.RecommendationsService" <<<"$out"
+grep -q "outreach.gateway.v1.GatewayService" <<<"$out"
+# The main job: the seed imported and its note printed from the records.
+grep -q "Participants 36" <<<"$out"
+grep -qP "^Date and Venue\t5-6 November 2013, Kiev, Ukraine$" <<<"$out"
+grep -q "1540experts@un.org" <<<"$out"
 test -f "$tmp/data/events.db"
 test -f "$tmp/data/participants.db"
 grep -q '"message":"stopped"' "$tmp/logs/events.log"
 grep -q '"message":"stopped"' "$tmp/logs/participants.log"
 grep -q '"message":"stopped"' "$tmp/logs/recommendations.log"
+grep -q '"message":"stopped"' "$tmp/logs/gateway.log"
 if pgrep -f "$tmp" >/dev/null; then
   echo "processes were left running" >&2
   exit 1

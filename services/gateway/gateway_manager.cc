@@ -1,0 +1,466 @@
+#include "services/gateway/gateway_manager.h"
+
+#include <algorithm>
+#include <future>
+#include <map>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "common/resource/resource_ids.h"
+#include "common/status/status_util.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/gateway/note_parser.h"
+#include "services/gateway/note_renderer.h"
+
+namespace outreach::gateway {
+namespace {
+
+namespace ev = ::outreach::events::v1;
+namespace pv = ::outreach::participants::v1;
+namespace rv = ::outreach::recommendations::v1;
+
+// The share of the remaining deadline one step of a composite call gets.
+CallScope Share(const CallScope& scope, double fraction) {
+  if (scope.deadline == absl::InfiniteFuture()) return scope;
+  CallScope out = scope;
+  const absl::Duration left = scope.deadline - absl::Now();
+  out.deadline = absl::Now() + left * fraction;
+  return out;
+}
+
+absl::StatusOr<std::string> EventId(absl::string_view name) {
+  absl::string_view id = name;
+  if (!absl::ConsumePrefix(&id, "events/") || !IsValidId(id)) {
+    return InvalidField("event", "is not of the form events/{event_id}");
+  }
+  return std::string(id);
+}
+
+// The country's name for a reader: "Republic of Moldova" rather than ISO's
+// "Moldova, Republic of".
+std::string CountryName(const CountryRegistry& countries,
+                        const std::string& code) {
+  const Country* c = countries.FindByAlpha2(code);
+  if (c == nullptr) return code;
+  const std::string& name = c->common_name.empty() ? c->name : c->common_name;
+  const size_t comma = name.find(", ");
+  if (comma == std::string::npos) return name;
+  return absl::StrCat(name.substr(comma + 2), " ", name.substr(0, comma));
+}
+
+ev::EventKind GuessKind(const std::string& title) {
+  const std::string t = absl::AsciiStrToLower(title);
+  if (absl::StrContains(t, "peer review")) return ev::EVENT_KIND_PEER_REVIEW;
+  if (absl::StrContains(t, "visit")) return ev::EVENT_KIND_COUNTRY_VISIT;
+  if (absl::StrContains(t, "round table") || absl::StrContains(t, "roundtable")) {
+    return ev::EVENT_KIND_ROUND_TABLE;
+  }
+  if (absl::StrContains(t, "industry") || absl::StrContains(t, "conference")) {
+    return ev::EVENT_KIND_INDUSTRY_CONFERENCE;
+  }
+  if (absl::StrContains(t, "training") || absl::StrContains(t, "course")) {
+    return ev::EVENT_KIND_TRAINING;
+  }
+  if (absl::StrContains(t, "national") && absl::StrContains(t, "workshop")) {
+    return ev::EVENT_KIND_NATIONAL_WORKSHOP;
+  }
+  if (absl::StrContains(t, "workshop") || absl::StrContains(t, "seminar")) {
+    return ev::EVENT_KIND_REGIONAL_WORKSHOP;
+  }
+  if (absl::StrContains(t, "meeting")) return ev::EVENT_KIND_ORGANIZATION_MEETING;
+  return ev::EVENT_KIND_OTHER;
+}
+
+ev::OrganizerRole RoleOf(const std::string& role) {
+  if (role == "host") return ev::ORGANIZER_ROLE_HOST;
+  if (role == "supporter") return ev::ORGANIZER_ROLE_SUPPORTER;
+  return ev::ORGANIZER_ROLE_CO_ORGANIZER;
+}
+
+std::string RoleName(ev::OrganizerRole role) {
+  switch (role) {
+    case ev::ORGANIZER_ROLE_HOST: return "host";
+    case ev::ORGANIZER_ROLE_SUPPORTER: return "supporter";
+    default: return "co_organizer";
+  }
+}
+
+// A UUID-shaped id from the note's content, so a re-import is the same
+// request to the events service.
+std::string ContentRequestId(absl::string_view text) {
+  const uint64_t a = Fingerprint({text});
+  const uint64_t b = Fingerprint({text, "outreach-import"});
+  return absl::StrFormat("%08x-%04x-4%03x-8%03x-%012x",
+                         static_cast<uint32_t>(a >> 32),
+                         static_cast<uint32_t>((a >> 16) & 0xffff),
+                         static_cast<uint32_t>(a & 0xfff),
+                         static_cast<uint32_t>((b >> 48) & 0xfff),
+                         b & 0xffffffffffffull);
+}
+
+ParsedNote ToView(const v1::InformationNote& note,
+                  const CountryRegistry& countries) {
+  ParsedNote view;
+  const ev::Event& e = note.event();
+  view.title = e.title();
+  view.start_date = e.start_date();
+  view.end_date = e.end_date();
+  view.city = e.venue().city();
+  if (!e.venue().country_code().empty()) {
+    view.country = CountryName(countries, e.venue().country_code());
+  }
+  for (const auto& o : e.organizers()) {
+    view.organizers.push_back({o.display_name(), RoleName(o.role())});
+  }
+  for (const auto& g : note.participant_groups()) {
+    for (const auto& p : g.participations()) {
+      view.participants.push_back({p.printed_name(), g.printed_group(),
+                                   p.position()});
+    }
+  }
+  view.background.assign(e.background().begin(), e.background().end());
+  view.objectives.assign(e.objectives().begin(), e.objectives().end());
+  view.highlights.assign(e.highlights().begin(), e.highlights().end());
+  view.additional_comments.assign(e.additional_comments().begin(),
+                                  e.additional_comments().end());
+  view.contact_email = e.contact_email();
+  return view;
+}
+
+}  // namespace
+
+GatewayManager::GatewayManager(Backends backends, const CallPolicy* policy,
+                               const CountryRegistry* countries)
+    : backends_(backends), policy_(policy), countries_(countries) {}
+
+absl::StatusOr<v1::InformationNote> GatewayManager::GetInformationNote(
+    const CallScope& scope, const v1::GetInformationNoteRequest& req) {
+  auto id = EventId(req.event());
+  if (!id.ok()) return id.status();
+  v1::InformationNote note;
+  // The event is required: a third of the budget.
+  absl::Status s = policy_->Run(Share(scope, 1.0 / 3), [&](grpc::ClientContext& c) {
+    ev::GetEventRequest r;
+    r.set_name(req.event());
+    return FromGrpcStatus(backends_.events->GetEvent(&c, r, note.mutable_event()));
+  });
+  if (!s.ok()) return s;
+
+  // Participations and outcomes in parallel, each within the rest.
+  const CallScope rest = Share(scope, 0.9);
+  auto participations = std::async(std::launch::async, [&] {
+    std::vector<pv::Participation> all;
+    pv::ListParticipationsRequest r;
+    r.set_parent(req.event());
+    r.set_page_size(1000);
+    do {
+      pv::ListParticipationsResponse page;
+      absl::Status st = policy_->Run(rest, [&](grpc::ClientContext& c) {
+        return FromGrpcStatus(backends_.participants->ListParticipations(&c, r, &page));
+      });
+      if (!st.ok()) return absl::StatusOr<std::vector<pv::Participation>>(st);
+      all.insert(all.end(), page.participations().begin(),
+                 page.participations().end());
+      r.set_page_token(page.next_page_token());
+    } while (!r.page_token().empty());
+    return absl::StatusOr<std::vector<pv::Participation>>(std::move(all));
+  });
+  auto outcomes = std::async(std::launch::async, [&] {
+    std::vector<rv::Recommendation> all;
+    rv::ListRecommendationsRequest r;
+    r.set_filter(absl::StrCat("event = \"", req.event(), "\""));
+    r.set_page_size(1000);
+    do {
+      rv::ListRecommendationsResponse page;
+      absl::Status st = policy_->Run(rest, [&](grpc::ClientContext& c) {
+        return FromGrpcStatus(
+            backends_.recommendations->ListRecommendations(&c, r, &page));
+      });
+      if (!st.ok()) return absl::StatusOr<std::vector<rv::Recommendation>>(st);
+      all.insert(all.end(), page.recommendations().begin(),
+                 page.recommendations().end());
+      r.set_page_token(page.next_page_token());
+    } while (!r.page_token().empty());
+    return absl::StatusOr<std::vector<rv::Recommendation>>(std::move(all));
+  });
+
+  auto parts = participations.get();
+  if (parts.ok()) {
+    std::sort(parts->begin(), parts->end(), [](const auto& a, const auto& b) {
+      return a.position() < b.position();
+    });
+    for (const auto& p : *parts) {
+      if (note.participant_groups_size() == 0 ||
+          note.participant_groups(note.participant_groups_size() - 1)
+                  .printed_group() != p.printed_group()) {
+        note.add_participant_groups()->set_printed_group(p.printed_group());
+      }
+      *note.mutable_participant_groups(note.participant_groups_size() - 1)
+           ->add_participations() = p;
+    }
+    // Membership warnings per printed group, on the event's first day.
+    for (const auto& g : note.participant_groups()) {
+      if (g.printed_group().empty()) continue;
+      pv::CheckMembershipsRequest r;
+      r.set_printed_group(g.printed_group());
+      *r.mutable_as_of() = note.event().start_date();
+      for (const auto& p : g.participations()) r.add_printed_names(p.printed_name());
+      pv::CheckMembershipsResponse resp;
+      absl::Status st = policy_->Run(rest, [&](grpc::ClientContext& c) {
+        return FromGrpcStatus(backends_.participants->CheckMemberships(&c, r, &resp));
+      });
+      if (!st.ok()) {
+        note.set_partial(true);
+        note.add_missing_parts("membership_warnings");
+        break;
+      }
+      for (const auto& m : resp.mismatches()) *note.add_membership_warnings() = m;
+    }
+  } else {
+    note.set_partial(true);
+    note.add_missing_parts("participants");
+  }
+  auto outs = outcomes.get();
+  if (outs.ok()) {
+    for (auto& o : *outs) *note.add_outcomes() = std::move(o);
+  } else {
+    note.set_partial(true);
+    note.add_missing_parts("outcomes");
+  }
+  return note;
+}
+
+absl::StatusOr<v1::RenderedNote> GatewayManager::RenderInformationNote(
+    const CallScope& scope, const v1::RenderInformationNoteRequest& req) {
+  if (!v1::NoteFormat_IsValid(req.format())) {
+    return InvalidField("format", "is not a known format");
+  }
+  v1::GetInformationNoteRequest get;
+  get.set_event(req.event());
+  auto note = GetInformationNote(scope, get);
+  if (!note.ok()) return note.status();
+  v1::RenderedNote out;
+  out.set_partial(note->partial());
+  const ParsedNote view = ToView(*note, *countries_);
+  switch (req.format()) {
+    case v1::NOTE_FORMAT_MARKDOWN:
+      out.set_content_type("text/markdown; charset=utf-8");
+      out.set_content(RenderMarkdown(view));
+      break;
+    case v1::NOTE_FORMAT_HTML:
+      out.set_content_type("text/html; charset=utf-8");
+      out.set_content(RenderHtml(view));
+      break;
+    case v1::NOTE_FORMAT_JSON: {
+      google::protobuf::util::JsonPrintOptions options;
+      options.add_whitespace = true;
+      std::string json;
+      if (auto st = google::protobuf::util::MessageToJsonString(*note, &json, options);
+          !st.ok()) {
+        return absl::InternalError(std::string(st.message()));
+      }
+      out.set_content_type("application/json");
+      out.set_content(std::move(json));
+      break;
+    }
+    default:
+      out.set_content_type("text/plain; charset=utf-8");
+      out.set_content(RenderText(view));
+      break;
+  }
+  out.set_format(req.format() == v1::NOTE_FORMAT_UNSPECIFIED ? v1::NOTE_FORMAT_TEXT
+                                                             : req.format());
+  return out;
+}
+
+absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
+    const CallScope& scope, const v1::ImportInformationNoteRequest& req) {
+  if (!req.request_id().empty() && !IsUuid(req.request_id())) {
+    return InvalidField("request_id", "must be a UUID");
+  }
+  auto parsed = ParseInformationNote(req.text(), "text");
+  if (!parsed.ok()) return parsed.status();
+  v1::ImportReport report;
+  report.set_dry_run(req.dry_run());
+  for (const auto& w : parsed->warnings) report.add_warnings(w);
+
+  // Resolve every printed name, and the venue's country, in one call.
+  pv::ResolveEntitiesRequest resolve;
+  *resolve.mutable_as_of() = parsed->start_date;
+  for (const auto& p : parsed->participants) {
+    auto* q = resolve.add_names();
+    q->set_printed_name(p.printed_name);
+    q->set_printed_group(p.printed_group);
+  }
+  if (!parsed->country.empty()) {
+    auto* q = resolve.add_names();
+    q->set_printed_name(parsed->country);
+    q->set_printed_group("States");
+  }
+  pv::ResolveEntitiesResponse resolved;
+  if (resolve.names_size() > 0) {
+    absl::Status s = policy_->Run(Share(scope, 0.3), [&](grpc::ClientContext& c) {
+      return FromGrpcStatus(backends_.participants->ResolveEntities(&c, resolve, &resolved));
+    });
+    if (!s.ok()) return s;
+  }
+  for (size_t i = 0; i < parsed->participants.size(); ++i) {
+    const auto& p = parsed->participants[i];
+    const auto& r = resolved.resolutions(static_cast<int>(i));
+    auto* out = report.add_participations();
+    out->set_printed_name(p.printed_name);
+    out->set_printed_group(p.printed_group);
+    out->set_position(p.position);
+    out->set_resolution_state(r.state());
+    if (r.state() == pv::RESOLUTION_STATE_RESOLVED) {
+      out->set_entity(r.entity().name());
+      out->set_iso_alpha2(r.entity().iso_alpha2());
+    } else {
+      *out->mutable_candidates() = r.candidates();
+      report.add_warnings(absl::StrCat("unresolved name \"", p.printed_name,
+                                       "\" (", p.printed_group, ")"));
+    }
+  }
+
+  ev::Event event;
+  event.set_title(parsed->title);
+  event.set_kind(GuessKind(parsed->title));
+  event.set_status(ev::EVENT_STATUS_HELD);
+  if (parsed->start_date.year() != 0) {
+    *event.mutable_start_date() = parsed->start_date;
+    *event.mutable_end_date() = parsed->end_date;
+  }
+  event.mutable_venue()->set_city(parsed->city);
+  report.set_printed_country(parsed->country);
+  if (!parsed->country.empty()) {
+    const auto& r = resolved.resolutions(resolved.resolutions_size() - 1);
+    if (r.state() == pv::RESOLUTION_STATE_RESOLVED && !r.entity().iso_alpha2().empty()) {
+      event.mutable_venue()->set_country_code(r.entity().iso_alpha2());
+    } else {
+      report.add_warnings(absl::StrCat("venue country \"", parsed->country,
+                                       "\" did not resolve to a State"));
+    }
+  }
+  for (const auto& o : parsed->organizers) {
+    auto* org = event.add_organizers();
+    org->set_display_name(o.printed_name.substr(0, 500));
+    org->set_role(RoleOf(o.role));
+  }
+  for (const auto& b : parsed->background) event.add_background(b);
+  for (const auto& b : parsed->objectives) event.add_objectives(b);
+  for (const auto& b : parsed->highlights) event.add_highlights(b);
+  for (const auto& b : parsed->additional_comments) event.add_additional_comments(b);
+  event.set_contact_email(parsed->contact_email);
+
+  // Membership warnings per printed group.
+  std::map<std::string, std::vector<std::string>> groups;
+  for (const auto& p : parsed->participants) {
+    if (!p.printed_group.empty()) groups[p.printed_group].push_back(p.printed_name);
+  }
+  for (const auto& [label, names] : groups) {
+    if (parsed->start_date.year() == 0) break;
+    pv::CheckMembershipsRequest r;
+    r.set_printed_group(label);
+    *r.mutable_as_of() = parsed->start_date;
+    for (const auto& n : names) r.add_printed_names(n);
+    pv::CheckMembershipsResponse resp;
+    absl::Status s = policy_->Run(Share(scope, 0.3), [&](grpc::ClientContext& c) {
+      return FromGrpcStatus(backends_.participants->CheckMemberships(&c, r, &resp));
+    });
+    if (!s.ok()) return s;
+    for (const auto& m : resp.mismatches()) {
+      *report.add_membership_mismatches() = m;
+      report.add_warnings(absl::StrCat(
+          "\"", m.printed_name(), "\" is listed under \"", label,
+          "\" but was not a member of that group on ",
+          FormatDateRange(parsed->start_date, parsed->start_date)));
+    }
+  }
+
+  // The id is the title's slug plus a hash of the note: the same note
+  // always maps to the same event.
+  const std::string event_id = absl::StrCat(
+      Slugify(parsed->title, "", 40, "event"), "-",
+      absl::StrFormat("%08x", static_cast<uint32_t>(Fingerprint({req.text()}))));
+  ev::CreateEventRequest create;
+  *create.mutable_event() = event;
+  create.set_event_id(event_id);
+  create.set_request_id(ContentRequestId(req.text()));
+  create.set_validate_only(req.dry_run());
+
+  // Already imported? Then report what is there and create nothing.
+  if (!req.dry_run()) {
+    ev::Event existing;
+    absl::Status found = policy_->Run(Share(scope, 0.3), [&](grpc::ClientContext& c) {
+      ev::GetEventRequest r;
+      r.set_name(absl::StrCat("events/", event_id));
+      return FromGrpcStatus(backends_.events->GetEvent(&c, r, &existing));
+    });
+    if (found.ok()) {
+      report.set_already_imported(true);
+      *report.mutable_event() = existing;
+      for (auto& p : *report.mutable_participations()) {
+        p.set_participation(absl::StrCat("events/", event_id, "/participations/p",
+                                         p.position()));
+      }
+      return report;
+    }
+    if (found.code() != absl::StatusCode::kNotFound) return found;
+  }
+
+  ev::Event created;
+  absl::Status s = policy_->Run(Share(scope, 0.4), [&](grpc::ClientContext& c) {
+    return FromGrpcStatus(backends_.events->CreateEvent(&c, create, &created));
+  });
+  if (!s.ok()) return s;
+  *report.mutable_event() = created;
+  if (req.dry_run() || parsed->participants.empty()) return report;
+
+  pv::BatchCreateParticipationsRequest batch;
+  batch.set_parent(created.name());
+  for (const auto& p : report.participations()) {
+    auto* r = batch.add_requests();
+    r->set_participation_id(absl::StrCat("p", p.position()));
+    auto* part = r->mutable_participation();
+    part->set_printed_name(p.printed_name());
+    part->set_printed_group(p.printed_group());
+    part->set_position(p.position());
+    part->set_entity(p.entity());
+    part->set_role(pv::PARTICIPATION_ROLE_PARTICIPANT);
+  }
+  pv::BatchCreateParticipationsResponse made;
+  s = policy_->Run(Share(scope, 0.8), [&](grpc::ClientContext& c) {
+    return FromGrpcStatus(
+        backends_.participants->BatchCreateParticipations(&c, batch, &made));
+  });
+  if (!s.ok()) {
+    // No half-import: take the event back out. The caller's deadline may be
+    // spent, so the clean-up gets a short budget of its own.
+    CallScope cleanup;
+    cleanup.request_id = scope.request_id;
+    cleanup.deadline = absl::Now() + absl::Seconds(2);
+    absl::Status undo = policy_->Run(cleanup, [&](grpc::ClientContext& c) {
+      ev::DeleteEventRequest del;
+      del.set_name(created.name());
+      google::protobuf::Empty empty;
+      return FromGrpcStatus(backends_.events->DeleteEvent(&c, del, &empty));
+    });
+    if (!undo.ok()) {
+      return absl::Status(s.code(), absl::StrCat(
+          s.message(), "; removing the partly imported ", created.name(),
+          " also failed: ", undo.message()));
+    }
+    return absl::Status(s.code(), absl::StrCat(s.message(),
+                                               " (nothing was imported)"));
+  }
+  for (int i = 0; i < made.participations_size(); ++i) {
+    report.mutable_participations(i)->set_participation(made.participations(i).name());
+  }
+  return report;
+}
+
+}  // namespace outreach::gateway

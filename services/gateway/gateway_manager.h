@@ -1,0 +1,49 @@
+#ifndef OUTREACH_SERVICES_GATEWAY_GATEWAY_MANAGER_H_
+#define OUTREACH_SERVICES_GATEWAY_GATEWAY_MANAGER_H_
+
+// The gateway's logic: notes composed from the three services (asked in
+// parallel, each within a share of the caller's deadline, optional parts
+// marked missing rather than failing the call), rendering, and import of a
+// note's text into records. Thread-safe; it keeps no state of its own.
+
+#include "absl/status/statusor.h"
+#include "common/client/call_policy.h"
+#include "common/geo/iso3166.h"
+#include "outreach/events/v1/events.grpc.pb.h"
+#include "outreach/gateway/v1/gateway.pb.h"
+#include "outreach/participants/v1/participants.grpc.pb.h"
+#include "outreach/recommendations/v1/recommendations.grpc.pb.h"
+
+namespace outreach::gateway {
+
+namespace v1 = ::outreach::gateway::v1;
+
+struct Backends {
+  outreach::events::v1::EventsService::StubInterface* events;
+  outreach::participants::v1::ParticipantsService::StubInterface* participants;
+  outreach::recommendations::v1::RecommendationsService::StubInterface*
+      recommendations;
+};
+
+class GatewayManager {
+ public:
+  // None owned.
+  GatewayManager(Backends backends, const CallPolicy* policy,
+                 const CountryRegistry* countries);
+
+  absl::StatusOr<v1::InformationNote> GetInformationNote(
+      const CallScope& scope, const v1::GetInformationNoteRequest& req);
+  absl::StatusOr<v1::RenderedNote> RenderInformationNote(
+      const CallScope& scope, const v1::RenderInformationNoteRequest& req);
+  absl::StatusOr<v1::ImportReport> ImportInformationNote(
+      const CallScope& scope, const v1::ImportInformationNoteRequest& req);
+
+ private:
+  Backends backends_;
+  const CallPolicy* const policy_;
+  const CountryRegistry* const countries_;
+};
+
+}  // namespace outreach::gateway
+
+#endif  // OUTREACH_SERVICES_GATEWAY_GATEWAY_MANAGER_H_

@@ -1,0 +1,94 @@
+// The aggregation gateway: flags, then options, then run. Every flag can
+// also be set from the environment as OUTREACH_<FLAG>.
+
+#include <memory>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/client/call_policy.h"
+#include "common/config/env_flags.h"
+#include "common/geo/iso3166.h"
+#include "common/log/json_log.h"
+#include "common/server/server_runner.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "services/gateway/gateway_manager.h"
+#include "services/gateway/gateway_service.h"
+
+ABSL_FLAG(std::string, listen_host, "127.0.0.1",
+          "Address to listen on; 0.0.0.0 in a container.");
+ABSL_FLAG(int, port, 8080, "gRPC port; 0 picks a free one.");
+ABSL_FLAG(std::string, events_address, "127.0.0.1:8081",
+          "The events service, host:port.");
+ABSL_FLAG(std::string, participants_address, "127.0.0.1:8082",
+          "The participants service, host:port.");
+ABSL_FLAG(std::string, recommendations_address, "127.0.0.1:8083",
+          "The recommendations service, host:port.");
+ABSL_FLAG(absl::Duration, dependency_timeout, absl::Seconds(5),
+          "Budget of a composite call when the caller set no deadline.");
+ABSL_FLAG(std::string, iso3166_path, outreach::kDefaultIso3166Path,
+          "ISO 3166-1 JSON from Debian's iso-codes package.");
+ABSL_FLAG(int, max_threads, 32, "Upper bound on threads serving calls.");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
+          "Time calls in flight get to finish after SIGTERM.");
+ABSL_FLAG(int, max_message_bytes, 4 << 20, "Largest request accepted.");
+
+namespace outreach::gateway {
+namespace {
+
+std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetLoadBalancingPolicyName("round_robin");
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
+int Run() {
+  auto countries = CountryRegistry::Load(absl::GetFlag(FLAGS_iso3166_path));
+  if (!countries.ok()) {
+    LogError("cannot load ISO 3166 data",
+             {{"error", std::string(countries.status().message())}});
+    return 1;
+  }
+  auto events = outreach::events::v1::EventsService::NewStub(
+      Channel(absl::GetFlag(FLAGS_events_address)));
+  auto participants = outreach::participants::v1::ParticipantsService::NewStub(
+      Channel(absl::GetFlag(FLAGS_participants_address)));
+  auto recommendations =
+      outreach::recommendations::v1::RecommendationsService::NewStub(
+          Channel(absl::GetFlag(FLAGS_recommendations_address)));
+  CallPolicyOptions policy_options;
+  policy_options.default_timeout = absl::GetFlag(FLAGS_dependency_timeout);
+  policy_options.max_timeout = absl::GetFlag(FLAGS_dependency_timeout) * 2;
+  CallPolicy policy(policy_options);
+  GatewayManager manager(
+      {events.get(), participants.get(), recommendations.get()}, &policy,
+      countries->get());
+  GatewayServiceImpl service(&manager);
+
+  ServerOptions server_options;
+  server_options.listen_address = absl::StrCat(
+      absl::GetFlag(FLAGS_listen_host), ":", absl::GetFlag(FLAGS_port));
+  server_options.max_threads = absl::GetFlag(FLAGS_max_threads);
+  server_options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  server_options.max_receive_message_bytes =
+      absl::GetFlag(FLAGS_max_message_bytes);
+  // The gateway keeps no store: it is ready as soon as it serves.
+  return Serve(server_options,
+               {{&service, v1::GatewayService::service_full_name()}}, nullptr,
+               "gateway", {{"events", absl::GetFlag(FLAGS_events_address)}});
+}
+
+}  // namespace
+}  // namespace outreach::gateway
+
+int main(int argc, char** argv) {
+  outreach::BlockTerminationSignals();
+  outreach::ParseFlagsWithEnv(
+      argc, argv,
+      "The Outreach aggregation gateway. Flags may also be set as "
+      "OUTREACH_<FLAG> environment variables.");
+  return outreach::gateway::Run();
+}

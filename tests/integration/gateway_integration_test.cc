@@ -1,0 +1,220 @@
+// The whole suite as users run it: Redis, the three services and the
+// gateway on loopback, driven through the outreachctl CLI.
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/redis_server.h"
+#include "tests/testing/service_process.h"
+
+namespace outreach::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct CtlResult {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+class GatewayIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    redis_ = std::make_unique<RedisServer>(dir_.path());
+    ASSERT_TRUE(redis_->Start());
+    events_ = Start(OUTREACH_EVENTS_SERVER, "events",
+                    {"--db_path=" + dir_.path() + "/events.db",
+                     "--redis_address=" + redis_->address()});
+    participants_ = Start(OUTREACH_PARTICIPANTS_SERVER, "participants",
+                          {"--db_path=" + dir_.path() + "/participants.db",
+                           "--redis_address=" + redis_->address(),
+                           "--events_address=" + events_->address()});
+    recommendations_ = Start(
+        OUTREACH_RECOMMENDATIONS_SERVER, "recommendations",
+        {"--db_path=" + dir_.path() + "/recommendations.db",
+         "--redis_address=" + redis_->address(),
+         "--events_address=" + events_->address(),
+         "--participants_address=" + participants_->address()});
+    gateway_ = Start(OUTREACH_GATEWAY_SERVER, "gateway",
+                     {"--events_address=" + events_->address(),
+                      "--participants_address=" + participants_->address(),
+                      "--recommendations_address=" + recommendations_->address(),
+                      "--dependency_timeout=2s"});
+  }
+
+  std::unique_ptr<ServiceProcess> Start(const std::string& binary,
+                                        const std::string& name,
+                                        std::vector<std::string> flags) {
+    auto p = std::make_unique<ServiceProcess>(binary, std::move(flags),
+                                              dir_.path() + "/" + name + ".log");
+    EXPECT_TRUE(p->Start()) << p->log();
+    return p;
+  }
+
+  CtlResult Ctl(std::vector<std::string> args) {
+    std::vector<std::string> argv = {OUTREACH_CTL,
+                                     "--address=" + gateway_->address()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const std::string out = dir_.path() + "/ctl." + std::to_string(++calls_);
+    Subprocess p;
+    EXPECT_TRUE(p.Start(argv, out));
+    CtlResult r;
+    r.code = p.Wait(absl::Seconds(60)).value_or(-1);
+    r.out = ReadFile(out);
+    r.err = r.out;  // stdout and stderr share the file
+    return r;
+  }
+
+  std::string Write(const std::string& name, const std::string& content) {
+    const std::string path = dir_.path() + "/" + name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+
+  static std::string EventOf(const std::string& report) {
+    for (absl::string_view line : absl::StrSplit(report, '\n')) {
+      std::vector<std::string> words =
+          absl::StrSplit(line, ' ', absl::SkipEmpty());
+      if (words.size() >= 2 && words[0] == "Event") return words[1];
+    }
+    return "";
+  }
+
+  TempDir dir_;
+  int calls_ = 0;
+  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<ServiceProcess> events_, participants_, recommendations_,
+      gateway_;
+};
+
+const std::string kSeed = OUTREACH_EXAMPLES "/notes/kiev_2013.txt";
+const std::string kVariant =
+    OUTREACH_GATEWAY_TESTDATA "/chisinau_2015.txt";
+
+TEST_F(GatewayIntegrationTest, DryRunOfAVariantNoteAsJson) {
+  CtlResult r = Ctl({"import", "--dry-run", "--output=json", kVariant});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("\"title\": \"National Round Table on the "
+                               "Implementation of Resolution 1540 (2004)\""));
+  EXPECT_THAT(r.out, HasSubstr("\"year\": 2015"));
+  EXPECT_THAT(r.out, HasSubstr("\"country_code\": \"MD\""));
+  EXPECT_THAT(r.out, HasSubstr("\"city\": \"Chisinau\""));
+  for (const char* iso : {"\"iso_alpha2\": \"MD\"", "\"iso_alpha2\": \"RO\"",
+                          "\"iso_alpha2\": \"UA\""}) {
+    EXPECT_THAT(r.out, HasSubstr(iso));
+  }
+  EXPECT_THAT(r.out, HasSubstr("\"entity\": \"entities/interpol\""));
+  EXPECT_THAT(r.out, HasSubstr("\"entity\": \"entities/wco\""));
+  EXPECT_THAT(r.out, HasSubstr("\"entity\": \"entities/committee-1540\""));
+  EXPECT_THAT(r.out, HasSubstr("\"dry_run\": true"));
+  // Nothing was created.
+  CtlResult again = Ctl({"import", kVariant});
+  ASSERT_EQ(again.code, 0) << again.out;
+  EXPECT_THAT(again.out, HasSubstr("(created)"));
+}
+
+TEST_F(GatewayIntegrationTest, SeedImportIsIdempotentAndRendersEveryFact) {
+  CtlResult first = Ctl({"import", kSeed});
+  ASSERT_EQ(first.code, 0) << first.out;
+  EXPECT_THAT(first.out, HasSubstr("(created)"));
+  EXPECT_THAT(first.out, HasSubstr("Participants 36"));
+  for (const char* state : {"Algeria", "Egypt", "Morocco", "Japan"}) {
+    EXPECT_THAT(first.out, HasSubstr(absl::StrCat(
+                               "\"", state,
+                               "\" is listed under \"States-Members of the "
+                               "OSCE\" but was not a member")));
+  }
+  EXPECT_THAT(first.out, Not(HasSubstr("\"Albania\" is listed under")));
+  const std::string event = EventOf(first.out);
+  ASSERT_FALSE(event.empty());
+
+  CtlResult second = Ctl({"import", kSeed});
+  ASSERT_EQ(second.code, 0) << second.out;
+  EXPECT_THAT(second.out, HasSubstr("already imported"));
+  EXPECT_EQ(EventOf(second.out), event);
+
+  CtlResult note = Ctl({"note", event});
+  ASSERT_EQ(note.code, 0) << note.out;
+  std::ifstream in(kSeed);
+  std::stringstream seed;
+  seed << in.rdbuf();
+  // Every header fact, participant (in group and order), bullet and
+  // paragraph of the seed is in the note rebuilt from records.
+  for (absl::string_view line : absl::StrSplit(seed.str(), '\n')) {
+    std::string l(absl::StripAsciiWhitespace(line));
+    if (l.empty() || absl::StartsWith(l, "\u00b9") ||
+        absl::StartsWith(l, "Information Note") ||
+        absl::StartsWith(l, "Organizers") || absl::StartsWith(l, "Date and")) {
+      continue;
+    }
+    if (absl::StartsWith(l, "- ")) l = l.substr(2);
+    EXPECT_THAT(note.out, HasSubstr(l)) << "missing: " << l.substr(0, 80);
+  }
+  EXPECT_THAT(note.out, HasSubstr("Date and Venue\t5-6 November 2013, Kiev, Ukraine"));
+  EXPECT_THAT(note.out, HasSubstr("The Government of Ukraine in cooperation with "
+                                  "the Conflict Prevention Center"));
+  EXPECT_THAT(note.out, HasSubstr("1540experts@un.org"));
+  size_t disclaimers = 0;
+  for (size_t p = note.out.find("For information only"); p != std::string::npos;
+       p = note.out.find("For information only", p + 1)) {
+    ++disclaimers;
+  }
+  EXPECT_EQ(disclaimers, 1u);
+  EXPECT_GT(note.out.find("For information only"), note.out.find("Highlights"));
+
+  CtlResult html = Ctl({"note", event, "--format=html"});
+  ASSERT_EQ(html.code, 0);
+  EXPECT_THAT(html.out, HasSubstr("<!DOCTYPE html>"));
+}
+
+TEST_F(GatewayIntegrationTest, BadNotesAreRefusedAndCreateNothing) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {Write("empty.txt", ""), "is empty"},
+      {Write("binary.bin", std::string("\x89PNG\r\n\x1a\n\0\0\x01", 11)),
+       "not UTF-8 text"},
+      // Valid UTF-8 but binary: refused by the gateway itself.
+      {Write("controls.bin", std::string("Event\tX\0\x01\x02\x03", 10)),
+       "not UTF-8 text"},
+      {Write("huge.txt", std::string(2 << 20, 'a')), "larger than"},
+      {Write("noheader.txt", "Background\n- no header here\n"), "no header table"},
+  };
+  for (const auto& [path, why] : cases) {
+    CtlResult r = Ctl({"import", path});
+    EXPECT_EQ(r.code, 1) << path;
+    EXPECT_THAT(r.out, HasSubstr("INVALID_ARGUMENT")) << path;
+    EXPECT_THAT(r.out, HasSubstr(why)) << path;
+  }
+  CtlResult first = Ctl({"import", kSeed});
+  EXPECT_THAT(first.out, HasSubstr("(created)")) << "nothing was created before";
+}
+
+TEST_F(GatewayIntegrationTest, BackendStoppedMidTest) {
+  CtlResult imported = Ctl({"import", kSeed});
+  ASSERT_EQ(imported.code, 0) << imported.out;
+  const std::string event = EventOf(imported.out);
+  ASSERT_EQ(recommendations_->Stop(), 0);
+  CtlResult partial = Ctl({"note", event, "--output=json"});
+  ASSERT_EQ(partial.code, 0) << partial.out;
+  EXPECT_THAT(partial.out, HasSubstr("\"partial\": true"));
+  ASSERT_EQ(events_->Stop(), 0);
+  CtlResult down = Ctl({"note", event});
+  EXPECT_EQ(down.code, 1);
+  EXPECT_THAT(down.out, HasSubstr("UNAVAILABLE"));
+}
+
+TEST_F(GatewayIntegrationTest, ExceededDeadline) {
+  CtlResult r = Ctl({"--timeout=1ms", "import", kSeed});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("DEADLINE_EXCEEDED"));
+}
+
+}  // namespace
+}  // namespace outreach::testing

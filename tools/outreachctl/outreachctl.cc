@@ -1,0 +1,232 @@
+// outreachctl: the command line for Outreach users; talks to the gateway.
+//
+//   outreachctl import [--dry-run] [--output=json|text] FILE
+//   outreachctl note EVENT [--format=text|markdown|html|json]
+//
+// --address defaults to the address scripts/run.sh serves the gateway on.
+// Errors go to stderr with their gRPC code and field details; the exit
+// code is 1 for a failed call and 2 for a usage error.
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/config/env_flags.h"
+#include "common/status/status_util.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "outreach/gateway/v1/gateway.grpc.pb.h"
+
+ABSL_FLAG(std::string, address, "127.0.0.1:8080", "The gateway, host:port.");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30), "Deadline of the call.");
+ABSL_FLAG(std::string, output, "text", "text or json (the response message).");
+ABSL_FLAG(bool, dry_run, false, "import: parse and resolve, create nothing.");
+ABSL_FLAG(std::string, format, "text", "note: text, markdown, html or json.");
+
+namespace {
+
+namespace gv = ::outreach::gateway::v1;
+namespace pv = ::outreach::participants::v1;
+
+constexpr char kUsage[] =
+    "usage:\n"
+    "  outreachctl import [--dry-run] [--output=json|text] FILE\n"
+    "  outreachctl note EVENT [--format=text|markdown|html|json]\n"
+    "flags: --address (default 127.0.0.1:8080), --timeout (30s)";
+
+int Usage(const std::string& why) {
+  std::fprintf(stderr, "outreachctl: %s\n%s\n", why.c_str(), kUsage);
+  return 2;
+}
+
+int Fail(const grpc::Status& status) {
+  static const char* const kCodes[] = {
+      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
+      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
+      "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
+      "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  const int code = status.error_code();
+  std::fprintf(stderr, "outreachctl: %s: %s\n",
+               code >= 0 && code <= 16 ? kCodes[code] : "UNKNOWN",
+               status.error_message().c_str());
+  for (const auto& v :
+       outreach::GetFieldViolations(outreach::FromGrpcStatus(status))) {
+    std::fprintf(stderr, "  %s: %s\n", v.field.c_str(), v.description.c_str());
+  }
+  return 1;
+}
+
+void PrintJson(const google::protobuf::Message& m) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  (void)google::protobuf::util::MessageToJsonString(m, &json, options);
+  std::cout << json;
+}
+
+// Proto strings must be UTF-8; a file that is not cannot even be sent, so
+// it is refused here with the answer the gateway would give.
+bool IsUtf8(absl::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    int extra = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
+                : (c & 0xf8) == 0xf0 ? 3 : -1;
+    if (extra < 0 || (extra == 1 && c < 0xc2)) return false;
+    for (int k = 1; k <= extra; ++k) {
+      if (i + k >= s.size() ||
+          (static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) {
+        return false;
+      }
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+// absl flags are spelled with underscores; accept the dashes people type
+// ("--dry-run").
+std::vector<std::string> NormalizeFlagNames(int argc, char** argv) {
+  std::vector<std::string> out;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (i > 0 && a.size() > 2 && a[0] == '-' && a[1] == '-') {
+      const size_t end = std::min(a.find('='), a.size());
+      for (size_t k = 2; k < end; ++k) {
+        if (a[k] == '-') a[k] = '_';
+      }
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::string Date(const outreach::type::v1::Date& d) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", d.year(), d.month(), d.day());
+  return buf;
+}
+
+void PrintReport(const gv::ImportReport& r) {
+  const char* what = r.dry_run()           ? "dry run, nothing created"
+                     : r.already_imported() ? "already imported, nothing created"
+                                            : "created";
+  std::cout << "Event        " << (r.event().name().empty() ? "-" : r.event().name())
+            << "  (" << what << ")\n"
+            << "Title        " << r.event().title() << "\n"
+            << "Dates        " << Date(r.event().start_date()) << " to "
+            << Date(r.event().end_date()) << "\n"
+            << "Venue        " << r.event().venue().city() << ", "
+            << r.printed_country() << " ("
+            << (r.event().venue().country_code().empty()
+                    ? "?"
+                    : r.event().venue().country_code())
+            << ")\n";
+  for (const auto& o : r.event().organizers()) {
+    std::cout << "Organizer    " << o.display_name() << "\n";
+  }
+  std::cout << "Participants " << r.participations_size() << "\n";
+  std::string group = "\x01";
+  for (const auto& p : r.participations()) {
+    if (p.printed_group() != group) {
+      group = p.printed_group();
+      std::cout << "  " << (group.empty() ? "(no group)" : group) << "\n";
+    }
+    std::printf("    %-44s %-3s %s\n", p.printed_name().c_str(),
+                p.iso_alpha2().empty() ? "" : p.iso_alpha2().c_str(),
+                p.resolution_state() == pv::RESOLUTION_STATE_RESOLVED
+                    ? p.entity().c_str()
+                    : "UNRESOLVED");
+  }
+  if (r.warnings_size() > 0) {
+    std::cout << "Warnings\n";
+    for (const auto& w : r.warnings()) std::cout << "  - " << w << "\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> normalized = NormalizeFlagNames(argc, argv);
+  std::vector<char*> raw;
+  for (auto& a : normalized) raw.push_back(a.data());
+  std::vector<char*> args = outreach::ParseFlagsWithEnv(
+      static_cast<int>(raw.size()), raw.data(), kUsage);
+  if (args.size() < 2) return Usage("no command");
+  const std::string command = args[1];
+  const std::string output = absl::GetFlag(FLAGS_output);
+  if (output != "text" && output != "json") {
+    return Usage("--output must be text or json");
+  }
+  auto stub = gv::GatewayService::NewStub(grpc::CreateChannel(
+      absl::GetFlag(FLAGS_address), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
+
+  if (command == "import") {
+    if (args.size() != 3) return Usage("import takes one FILE");
+    std::ifstream in(args[2], std::ios::binary);
+    if (!in) return Usage(absl::StrCat("cannot read ", args[2]));
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!IsUtf8(text.str())) {
+      std::fprintf(stderr,
+                   "outreachctl: INVALID_ARGUMENT: %s is not UTF-8 text "
+                   "(binary data? extract the text of the PDF first)\n",
+                   args[2]);
+      return 1;
+    }
+    gv::ImportInformationNoteRequest req;
+    req.set_text(text.str());
+    req.set_dry_run(absl::GetFlag(FLAGS_dry_run));
+    gv::ImportReport report;
+    grpc::Status s = stub->ImportInformationNote(&ctx, req, &report);
+    if (!s.ok()) return Fail(s);
+    if (output == "json") {
+      PrintJson(report);
+    } else {
+      PrintReport(report);
+    }
+    return 0;
+  }
+  if (command == "note") {
+    if (args.size() != 3) return Usage("note takes one EVENT (events/{id})");
+    gv::RenderInformationNoteRequest req;
+    req.set_event(args[2]);
+    const std::string format = absl::GetFlag(FLAGS_format);
+    if (format == "text") {
+      req.set_format(gv::NOTE_FORMAT_TEXT);
+    } else if (format == "markdown") {
+      req.set_format(gv::NOTE_FORMAT_MARKDOWN);
+    } else if (format == "html") {
+      req.set_format(gv::NOTE_FORMAT_HTML);
+    } else if (format == "json") {
+      req.set_format(gv::NOTE_FORMAT_JSON);
+    } else {
+      return Usage("--format must be text, markdown, html or json");
+    }
+    gv::RenderedNote note;
+    grpc::Status s = stub->RenderInformationNote(&ctx, req, &note);
+    if (!s.ok()) return Fail(s);
+    if (output == "json") {
+      PrintJson(note);
+    } else {
+      std::cout << note.content();
+      if (note.partial()) {
+        std::fprintf(stderr, "outreachctl: note is partial (a service did not answer)\n");
+      }
+    }
+    return 0;
+  }
+  return Usage(absl::StrCat("unknown command '", command, "'"));
+}
