@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <future>
 #include <map>
+#include <tuple>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -153,39 +156,10 @@ absl::StatusOr<v1::InformationNote> GatewayManager::GetInformationNote(
   // Participations and outcomes in parallel, each within the rest.
   const CallScope rest = Share(scope, 0.9);
   auto participations = std::async(std::launch::async, [&] {
-    std::vector<pv::Participation> all;
-    pv::ListParticipationsRequest r;
-    r.set_parent(req.event());
-    r.set_page_size(1000);
-    do {
-      pv::ListParticipationsResponse page;
-      absl::Status st = policy_->Run(rest, [&](grpc::ClientContext& c) {
-        return FromGrpcStatus(backends_.participants->ListParticipations(&c, r, &page));
-      });
-      if (!st.ok()) return absl::StatusOr<std::vector<pv::Participation>>(st);
-      all.insert(all.end(), page.participations().begin(),
-                 page.participations().end());
-      r.set_page_token(page.next_page_token());
-    } while (!r.page_token().empty());
-    return absl::StatusOr<std::vector<pv::Participation>>(std::move(all));
+    return AllParticipations(rest, req.event(), "");
   });
   auto outcomes = std::async(std::launch::async, [&] {
-    std::vector<rv::Recommendation> all;
-    rv::ListRecommendationsRequest r;
-    r.set_filter(absl::StrCat("event = \"", req.event(), "\""));
-    r.set_page_size(1000);
-    do {
-      rv::ListRecommendationsResponse page;
-      absl::Status st = policy_->Run(rest, [&](grpc::ClientContext& c) {
-        return FromGrpcStatus(
-            backends_.recommendations->ListRecommendations(&c, r, &page));
-      });
-      if (!st.ok()) return absl::StatusOr<std::vector<rv::Recommendation>>(st);
-      all.insert(all.end(), page.recommendations().begin(),
-                 page.recommendations().end());
-      r.set_page_token(page.next_page_token());
-    } while (!r.page_token().empty());
-    return absl::StatusOr<std::vector<rv::Recommendation>>(std::move(all));
+    return AllOutcomes(rest, absl::StrCat("event = \"", req.event(), "\""));
   });
 
   auto parts = participations.get();
@@ -461,6 +435,225 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
     report.mutable_participations(i)->set_participation(made.participations(i).name());
   }
   return report;
+}
+
+absl::StatusOr<std::vector<pv::Participation>> GatewayManager::AllParticipations(
+    const CallScope& scope, const std::string& parent,
+    const std::string& filter) {
+  std::vector<pv::Participation> all;
+  pv::ListParticipationsRequest r;
+  r.set_parent(parent);
+  r.set_filter(filter);
+  r.set_page_size(1000);
+  do {
+    pv::ListParticipationsResponse page;
+    absl::Status st = policy_->Run(scope, [&](grpc::ClientContext& c) {
+      return FromGrpcStatus(backends_.participants->ListParticipations(&c, r, &page));
+    });
+    if (!st.ok()) return st;
+    all.insert(all.end(), page.participations().begin(),
+               page.participations().end());
+    r.set_page_token(page.next_page_token());
+  } while (!r.page_token().empty());
+  return all;
+}
+
+absl::StatusOr<std::vector<rv::Recommendation>> GatewayManager::AllOutcomes(
+    const CallScope& scope, const std::string& filter) {
+  std::vector<rv::Recommendation> all;
+  rv::ListRecommendationsRequest r;
+  r.set_filter(filter);
+  r.set_page_size(1000);
+  do {
+    rv::ListRecommendationsResponse page;
+    absl::Status st = policy_->Run(scope, [&](grpc::ClientContext& c) {
+      return FromGrpcStatus(
+          backends_.recommendations->ListRecommendations(&c, r, &page));
+    });
+    if (!st.ok()) return st;
+    all.insert(all.end(), page.recommendations().begin(),
+               page.recommendations().end());
+    r.set_page_token(page.next_page_token());
+  } while (!r.page_token().empty());
+  return all;
+}
+
+absl::StatusOr<ev::ListEventsResponse> GatewayManager::ListEvents(
+    const CallScope& scope, const ev::ListEventsRequest& req) {
+  ev::ListEventsResponse out;
+  absl::Status s = policy_->Run(scope, [&](grpc::ClientContext& c) {
+    return FromGrpcStatus(backends_.events->ListEvents(&c, req, &out));
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<v1::StateProfile> GatewayManager::GetStateProfile(
+    const CallScope& scope, const v1::GetStateProfileRequest& req) {
+  if (absl::StripAsciiWhitespace(req.entity()).empty()) {
+    return InvalidField("entity", "is required: entities/{id} or a name");
+  }
+  v1::StateProfile profile;
+  std::string name = req.entity();
+  if (!absl::StartsWith(name, "entities/")) {
+    pv::ResolveEntitiesRequest r;
+    r.add_names()->set_printed_name(req.entity());
+    pv::ResolveEntitiesResponse resp;
+    absl::Status s = policy_->Run(Share(scope, 0.3), [&](grpc::ClientContext& c) {
+      return FromGrpcStatus(backends_.participants->ResolveEntities(&c, r, &resp));
+    });
+    if (!s.ok()) return s;
+    if (resp.resolutions(0).state() != pv::RESOLUTION_STATE_RESOLVED) {
+      std::vector<std::string> candidates;
+      for (const auto& c : resp.resolutions(0).candidates()) {
+        candidates.push_back(c.display_name());
+      }
+      return absl::NotFoundError(absl::StrCat(
+          "no entity is named \"", req.entity(), "\"",
+          candidates.empty() ? "" : "; did you mean: ",
+          absl::StrJoin(candidates, ", ")));
+    }
+    name = resp.resolutions(0).entity().name();
+  }
+  absl::Status s = policy_->Run(Share(scope, 0.3), [&](grpc::ClientContext& c) {
+    pv::GetEntityRequest r;
+    r.set_name(name);
+    return FromGrpcStatus(
+        backends_.participants->GetEntity(&c, r, profile.mutable_entity()));
+  });
+  if (!s.ok()) return s;
+
+  const CallScope rest = Share(scope, 0.9);
+  auto outcomes = std::async(std::launch::async, [&] {
+    return AllOutcomes(rest, absl::StrCat("addressee = \"", name, "\""));
+  });
+  auto parts = AllParticipations(rest, "events/-",
+                                 absl::StrCat("entity = \"", name, "\""));
+  if (parts.ok()) {
+    std::map<std::string, v1::AttendedEvent> by_event;
+    for (const auto& p : *parts) {
+      const std::string event = p.name().substr(0, p.name().find("/participations/"));
+      *by_event[event].add_participations() = p;
+    }
+    for (auto& [event, attended] : by_event) {
+      absl::Status st = policy_->Run(rest, [&](grpc::ClientContext& c) {
+        ev::GetEventRequest r;
+        r.set_name(event);
+        return FromGrpcStatus(
+            backends_.events->GetEvent(&c, r, attended.mutable_event()));
+      });
+      if (!st.ok()) {
+        if (st.code() == absl::StatusCode::kNotFound) continue;  // deleted since
+        profile.set_partial(true);
+        profile.add_missing_parts("events");
+        break;
+      }
+      *profile.add_events() = attended;
+    }
+    std::sort(profile.mutable_events()->begin(), profile.mutable_events()->end(),
+              [](const v1::AttendedEvent& a, const v1::AttendedEvent& b) {
+                const auto& x = a.event().start_date();
+                const auto& y = b.event().start_date();
+                return std::make_tuple(x.year(), x.month(), x.day()) <
+                       std::make_tuple(y.year(), y.month(), y.day());
+              });
+  } else {
+    profile.set_partial(true);
+    profile.add_missing_parts("participations");
+  }
+  auto outs = outcomes.get();
+  if (outs.ok()) {
+    for (const auto& o : *outs) {
+      *profile.add_outcomes() = o;
+      if (o.kind() == rv::RECOMMENDATION_KIND_FOLLOW_UP &&
+          o.status() != rv::RECOMMENDATION_STATUS_DONE &&
+          o.status() != rv::RECOMMENDATION_STATUS_DROPPED) {
+        *profile.add_open_follow_ups() = o;
+      }
+    }
+  } else {
+    profile.set_partial(true);
+    profile.add_missing_parts("outcomes");
+  }
+  return profile;
+}
+
+namespace {
+
+void AddCounts(const std::map<std::string, int64_t>& counts,
+               google::protobuf::RepeatedPtrField<v1::Count>* out) {
+  std::vector<std::pair<std::string, int64_t>> sorted(counts.begin(), counts.end());
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  for (const auto& [key, n] : sorted) {
+    auto* c = out->Add();
+    c->set_key(key);
+    c->set_count(n);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Dashboard> GatewayManager::GetDashboard(
+    const CallScope& scope, const v1::GetDashboardRequest& req) {
+  std::vector<ev::Event> events;
+  ev::ListEventsRequest list;
+  list.set_filter(req.filter());
+  list.set_page_size(1000);
+  const CallScope first = Share(scope, 0.5);
+  do {
+    ev::ListEventsResponse page;
+    absl::Status s = policy_->Run(first, [&](grpc::ClientContext& c) {
+      return FromGrpcStatus(backends_.events->ListEvents(&c, list, &page));
+    });
+    if (!s.ok()) return s;
+    events.insert(events.end(), page.events().begin(), page.events().end());
+    list.set_page_token(page.next_page_token());
+  } while (!list.page_token().empty());
+
+  v1::Dashboard d;
+  d.set_event_count(static_cast<int64_t>(events.size()));
+  std::map<std::string, int64_t> by_year, by_kind, by_country;
+  absl::flat_hash_set<std::string> names;
+  for (const auto& e : events) {
+    names.insert(e.name());
+    ++by_year[absl::StrCat(e.start_date().year())];
+    ++by_kind[ev::EventKind_Name(e.kind())];
+    if (!e.venue().country_code().empty()) ++by_country[e.venue().country_code()];
+  }
+  AddCounts(by_year, d.mutable_events_by_year());
+  AddCounts(by_kind, d.mutable_events_by_kind());
+  AddCounts(by_country, d.mutable_events_by_country());
+
+  const CallScope rest = Share(scope, 0.9);
+  auto outcomes = std::async(std::launch::async, [&] { return AllOutcomes(rest, ""); });
+  auto parts = AllParticipations(rest, "events/-", "");
+  if (parts.ok()) {
+    std::map<std::string, int64_t> by_entity;
+    for (const auto& p : *parts) {
+      const std::string event = p.name().substr(0, p.name().find("/participations/"));
+      if (names.contains(event) && !p.entity().empty()) ++by_entity[p.entity()];
+    }
+    AddCounts(by_entity, d.mutable_participations_by_entity());
+  } else {
+    d.set_partial(true);
+    d.add_missing_parts("participations");
+  }
+  auto outs = outcomes.get();
+  if (outs.ok()) {
+    std::map<std::string, int64_t> by_area, by_status;
+    for (const auto& o : *outs) {
+      if (!names.contains(o.event())) continue;
+      for (const auto& a : o.areas()) ++by_area[a];
+      ++by_status[rv::RecommendationStatus_Name(o.status())];
+    }
+    AddCounts(by_area, d.mutable_outcomes_by_area());
+    AddCounts(by_status, d.mutable_outcomes_by_status());
+  } else {
+    d.set_partial(true);
+    d.add_missing_parts("outcomes");
+  }
+  return d;
 }
 
 }  // namespace outreach::gateway

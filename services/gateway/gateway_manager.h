@@ -37,8 +37,21 @@ class GatewayManager {
       const CallScope& scope, const v1::RenderInformationNoteRequest& req);
   absl::StatusOr<v1::ImportReport> ImportInformationNote(
       const CallScope& scope, const v1::ImportInformationNoteRequest& req);
+  absl::StatusOr<v1::StateProfile> GetStateProfile(
+      const CallScope& scope, const v1::GetStateProfileRequest& req);
+  absl::StatusOr<v1::Dashboard> GetDashboard(
+      const CallScope& scope, const v1::GetDashboardRequest& req);
+  absl::StatusOr<outreach::events::v1::ListEventsResponse> ListEvents(
+      const CallScope& scope, const outreach::events::v1::ListEventsRequest& req);
 
  private:
+  // Every page of a participants or recommendations listing.
+  absl::StatusOr<std::vector<outreach::participants::v1::Participation>>
+  AllParticipations(const CallScope& scope, const std::string& parent,
+                    const std::string& filter);
+  absl::StatusOr<std::vector<outreach::recommendations::v1::Recommendation>>
+  AllOutcomes(const CallScope& scope, const std::string& filter);
+
   Backends backends_;
   const CallPolicy* const policy_;
   const CountryRegistry* const countries_;

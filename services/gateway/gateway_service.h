@@ -30,6 +30,21 @@ class GatewayServiceImpl final : public v1::GatewayService::Service {
       v1::ImportReport* resp) override {
     return ReplyWith(manager_->ImportInformationNote(ScopeOf(*ctx), *req), resp);
   }
+  grpc::Status GetStateProfile(grpc::ServerContext* ctx,
+                               const v1::GetStateProfileRequest* req,
+                               v1::StateProfile* resp) override {
+    return ReplyWith(manager_->GetStateProfile(ScopeOf(*ctx), *req), resp);
+  }
+  grpc::Status GetDashboard(grpc::ServerContext* ctx,
+                            const v1::GetDashboardRequest* req,
+                            v1::Dashboard* resp) override {
+    return ReplyWith(manager_->GetDashboard(ScopeOf(*ctx), *req), resp);
+  }
+  grpc::Status ListEvents(grpc::ServerContext* ctx,
+                          const outreach::events::v1::ListEventsRequest* req,
+                          outreach::events::v1::ListEventsResponse* resp) override {
+    return ReplyWith(manager_->ListEvents(ScopeOf(*ctx), *req), resp);
+  }
 
  private:
   GatewayManager* const manager_;

@@ -210,6 +210,40 @@ TEST_F(GatewayIntegrationTest, BackendStoppedMidTest) {
   EXPECT_THAT(down.out, HasSubstr("UNAVAILABLE"));
 }
 
+TEST_F(GatewayIntegrationTest, ProfileDashboardAndEventList) {
+  CtlResult imported = Ctl({"import", kSeed});
+  ASSERT_EQ(imported.code, 0) << imported.out;
+  const std::string event = EventOf(imported.out);
+
+  CtlResult profile = Ctl({"profile", "Moldova"});
+  ASSERT_EQ(profile.code, 0) << profile.out;
+  EXPECT_THAT(profile.out, HasSubstr("(entities/md, MD)"));
+  EXPECT_THAT(profile.out, HasSubstr("Events attended: 1"));
+  EXPECT_THAT(profile.out, HasSubstr("2013-11-05  Regional Workshop"));
+  EXPECT_THAT(profile.out,
+              HasSubstr("[as \"Moldova\" under \"States-Members of the OSCE\"]"));
+  CtlResult unknown = Ctl({"profile", "Atlantis"});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_THAT(unknown.out, HasSubstr("NOT_FOUND"));
+
+  CtlResult dashboard = Ctl({"dashboard", "--output=json"});
+  ASSERT_EQ(dashboard.code, 0) << dashboard.out;
+  EXPECT_THAT(dashboard.out, HasSubstr("\"event_count\": \"1\""));
+  EXPECT_THAT(dashboard.out, HasSubstr("\"key\": \"UA\""));
+  EXPECT_THAT(dashboard.out, HasSubstr("\"key\": \"entities/md\""));
+  EXPECT_THAT(dashboard.out, HasSubstr("\"key\": \"2013\""));
+
+  CtlResult list = Ctl({"events", "list", "--filter=country = UA"});
+  ASSERT_EQ(list.code, 0) << list.out;
+  EXPECT_THAT(list.out, HasSubstr(event));
+  CtlResult none = Ctl({"events", "list", "--filter=country = KZ"});
+  EXPECT_THAT(none.out, Not(HasSubstr(event)));
+  CtlResult bad = Ctl({"events", "list", "--filter=colour = red"});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_THAT(bad.out, HasSubstr("INVALID_ARGUMENT"));
+  EXPECT_THAT(bad.out, HasSubstr("filter:"));
+}
+
 TEST_F(GatewayIntegrationTest, ExceededDeadline) {
   CtlResult r = Ctl({"--timeout=1ms", "import", kSeed});
   EXPECT_EQ(r.code, 1);

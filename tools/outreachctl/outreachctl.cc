@@ -2,6 +2,9 @@
 //
 //   outreachctl import [--dry-run] [--output=json|text] FILE
 //   outreachctl note EVENT [--format=text|markdown|html|json]
+//   outreachctl events list [--filter=...]
+//   outreachctl profile STATE          (entities/md or a name: "Moldova")
+//   outreachctl dashboard [--filter=...]
 //
 // --address defaults to the address scripts/run.sh serves the gateway on.
 // Errors go to stderr with their gRPC code and field details; the exit
@@ -31,6 +34,8 @@ ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30), "Deadline of the call.");
 ABSL_FLAG(std::string, output, "text", "text or json (the response message).");
 ABSL_FLAG(bool, dry_run, false, "import: parse and resolve, create nothing.");
 ABSL_FLAG(std::string, format, "text", "note: text, markdown, html or json.");
+ABSL_FLAG(std::string, filter, "",
+          "events list, dashboard: an events filter, e.g. 'country = \"UA\"'.");
 
 namespace {
 
@@ -41,6 +46,9 @@ constexpr char kUsage[] =
     "usage:\n"
     "  outreachctl import [--dry-run] [--output=json|text] FILE\n"
     "  outreachctl note EVENT [--format=text|markdown|html|json]\n"
+    "  outreachctl events list [--filter=FILTER]\n"
+    "  outreachctl profile STATE\n"
+    "  outreachctl dashboard [--filter=FILTER]\n"
     "flags: --address (default 127.0.0.1:8080), --timeout (30s)";
 
 int Usage(const std::string& why) {
@@ -226,6 +234,97 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "outreachctl: note is partial (a service did not answer)\n");
       }
     }
+    return 0;
+  }
+  if (command == "events") {
+    if (args.size() != 3 || std::string(args[2]) != "list") {
+      return Usage("events takes 'list'");
+    }
+    outreach::events::v1::ListEventsRequest req;
+    req.set_filter(absl::GetFlag(FLAGS_filter));
+    req.set_page_size(1000);
+    outreach::events::v1::ListEventsResponse all;
+    do {
+      grpc::ClientContext page_ctx;
+      page_ctx.set_deadline(
+          absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
+      outreach::events::v1::ListEventsResponse page;
+      grpc::Status s = stub->ListEvents(&page_ctx, req, &page);
+      if (!s.ok()) return Fail(s);
+      for (const auto& e : page.events()) *all.add_events() = e;
+      req.set_page_token(page.next_page_token());
+    } while (!req.page_token().empty());
+    if (output == "json") {
+      PrintJson(all);
+    } else {
+      for (const auto& e : all.events()) {
+        std::printf("%-60s %s  %-2s  %s\n", e.name().c_str(),
+                    Date(e.start_date()).c_str(),
+                    e.venue().country_code().c_str(), e.title().c_str());
+      }
+    }
+    return 0;
+  }
+  if (command == "profile") {
+    if (args.size() != 3) return Usage("profile takes one STATE");
+    gv::GetStateProfileRequest req;
+    req.set_entity(args[2]);
+    gv::StateProfile profile;
+    grpc::Status s = stub->GetStateProfile(&ctx, req, &profile);
+    if (!s.ok()) return Fail(s);
+    if (output == "json") {
+      PrintJson(profile);
+      return 0;
+    }
+    std::cout << profile.entity().display_name() << " (" << profile.entity().name()
+              << (profile.entity().iso_alpha2().empty()
+                      ? ""
+                      : ", " + profile.entity().iso_alpha2())
+              << ")\nEvents attended: " << profile.events_size() << "\n";
+    for (const auto& a : profile.events()) {
+      std::cout << "  " << Date(a.event().start_date()) << "  " << a.event().title();
+      for (const auto& p : a.participations()) {
+        std::cout << "  [as \"" << p.printed_name() << "\" under \""
+                  << p.printed_group() << "\"]";
+      }
+      std::cout << "\n";
+    }
+    std::cout << "Outcomes addressed: " << profile.outcomes_size() << "\n";
+    for (const auto& o : profile.outcomes()) {
+      std::cout << "  " << outreach::recommendations::v1::RecommendationStatus_Name(o.status())
+                << "  " << o.text() << "\n";
+    }
+    std::cout << "Open follow-ups: " << profile.open_follow_ups_size() << "\n";
+    if (profile.partial()) std::cerr << "outreachctl: profile is partial\n";
+    return 0;
+  }
+  if (command == "dashboard") {
+    if (args.size() != 2) return Usage("dashboard takes no arguments");
+    gv::GetDashboardRequest req;
+    req.set_filter(absl::GetFlag(FLAGS_filter));
+    gv::Dashboard d;
+    grpc::Status s = stub->GetDashboard(&ctx, req, &d);
+    if (!s.ok()) return Fail(s);
+    if (output == "json") {
+      PrintJson(d);
+      return 0;
+    }
+    std::cout << "Events: " << d.event_count() << "\n";
+    auto print = [](const char* title,
+                    const google::protobuf::RepeatedPtrField<gv::Count>& counts) {
+      std::cout << title << "\n";
+      for (const auto& c : counts) {
+        std::printf("  %-40s %lld\n", c.key().c_str(),
+                    static_cast<long long>(c.count()));
+      }
+    };
+    print("By year", d.events_by_year());
+    print("By kind", d.events_by_kind());
+    print("By country", d.events_by_country());
+    print("Participations by entity", d.participations_by_entity());
+    print("Outcomes by area", d.outcomes_by_area());
+    print("Outcomes by status", d.outcomes_by_status());
+    if (d.partial()) std::cerr << "outreachctl: dashboard is partial\n";
     return 0;
   }
   return Usage(absl::StrCat("unknown command '", command, "'"));
