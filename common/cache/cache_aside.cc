@@ -12,8 +12,8 @@ namespace outreach {
 
 CacheAside::CacheAside(Cache* cache, CacheAsideOptions options)
     : cache_(cache), options_(std::move(options)) {
-  epoch_ = options_.epoch != 0 ? options_.epoch
-                               : absl::ToUnixMicros(absl::Now());
+  epoch_ =
+      options_.epoch != 0 ? options_.epoch : absl::ToUnixMicros(absl::Now());
 }
 
 std::string CacheAside::FullKey(absl::string_view key) const {
@@ -50,8 +50,7 @@ void CacheAside::RetryPending() {
     batch.assign(pending_.begin(), pending_.end());
   }
   for (const auto& [key, version] : batch) {
-    absl::Status s =
-        cache_->Invalidate(FullKey(key), version, options_.ttl);
+    absl::Status s = cache_->Invalidate(FullKey(key), version, options_.ttl);
     NoteResult(s);
     if (!s.ok()) break;  // still down; try again on a later call
     absl::MutexLock lock(&mu_);

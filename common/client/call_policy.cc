@@ -16,7 +16,8 @@ CallScope ScopeOf(const grpc::ServerContext& context) {
   }
   const auto& md = context.client_metadata();
   auto it = md.find(kRequestIdHeader);
-  if (it != md.end()) scope.request_id.assign(it->second.data(), it->second.size());
+  if (it != md.end())
+    scope.request_id.assign(it->second.data(), it->second.size());
   return scope;
 }
 

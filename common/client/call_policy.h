@@ -60,9 +60,9 @@ class CallPolicy {
   // request id, retrying UNAVAILABLE. Returns the last attempt's status, or
   // DEADLINE_EXCEEDED when no time is left for (another) attempt. `attempt`
   // returns the peer's grpc::Status converted with FromGrpcStatus.
-  absl::Status Run(const CallScope& scope,
-                   const std::function<absl::Status(grpc::ClientContext&)>&
-                       attempt) const;
+  absl::Status Run(
+      const CallScope& scope,
+      const std::function<absl::Status(grpc::ClientContext&)>& attempt) const;
 
   // The deadline an outgoing call made now would get.
   absl::Time OutgoingDeadline(const CallScope& scope) const;

@@ -83,7 +83,8 @@ TEST_F(CallPolicyTest, EveryAttemptCarriesTheSameDeadline) {
   scope.deadline = start + absl::Seconds(1);
   int calls = 0;
   absl::Status s = Policy().Run(scope, [&](grpc::ClientContext& ctx) {
-    EXPECT_EQ(absl::FromChrono(ctx.deadline()), start + absl::Milliseconds(980));
+    EXPECT_EQ(absl::FromChrono(ctx.deadline()),
+              start + absl::Milliseconds(980));
     return ++calls < 2 ? absl::UnavailableError("down") : absl::OkStatus();
   });
   EXPECT_TRUE(s.ok());

@@ -25,9 +25,9 @@ absl::Status GrpcEventChecker::CheckExists(const CallScope& scope,
           absl::StrCat(event_name, " does not exist in the events service"));
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded:
-      return absl::UnavailableError(absl::StrCat(
-          "the events service could not confirm ", event_name,
-          " in time: ", s.message()));
+      return absl::UnavailableError(
+          absl::StrCat("the events service could not confirm ", event_name,
+                       " in time: ", s.message()));
     default:
       return s;
   }

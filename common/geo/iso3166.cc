@@ -12,9 +12,9 @@ absl::StatusOr<std::unique_ptr<CountryRegistry>> CountryRegistry::Load(
     const std::string& path) {
   std::ifstream in(path);
   if (!in) {
-    return absl::NotFoundError(absl::StrCat(
-        "cannot read ISO 3166 data at ", path,
-        " (install Debian's iso-codes package)"));
+    return absl::NotFoundError(
+        absl::StrCat("cannot read ISO 3166 data at ", path,
+                     " (install Debian's iso-codes package)"));
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
@@ -39,7 +39,8 @@ absl::StatusOr<std::unique_ptr<CountryRegistry>> CountryRegistry::Load(
     registry->countries_.push_back(std::move(c));
   }
   if (registry->countries_.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, " lists no countries"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, " lists no countries"));
   }
   return registry;
 }

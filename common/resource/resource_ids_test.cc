@@ -16,7 +16,8 @@ TEST(ResourceIdsTest, Slugs) {
   EXPECT_EQ(Slugify("Wiesbaden II: Industry & 1540", "2013"),
             "wiesbaden-ii-industry-1540-2013");
   EXPECT_EQ(Slugify("1540 at 20"), "item-1540-at-20");
-  EXPECT_EQ(Slugify("1540 at 20", "2024", 48, "event"), "event-1540-at-20-2024");
+  EXPECT_EQ(Slugify("1540 at 20", "2024", 48, "event"),
+            "event-1540-at-20-2024");
   EXPECT_EQ(Slugify("Семинар"), "item");
   EXPECT_TRUE(IsValidId(Slugify(std::string(200, 'x'), "2013")));
   EXPECT_EQ(WithNumberSuffix("kiev", 2), "kiev-2");

@@ -14,7 +14,8 @@ TEST(ExponentialBackoffTest, GrowsWithJitterAndCaps) {
   absl::Duration d2 = b.NextDelay();
   EXPECT_GE(d2, absl::Milliseconds(100));
   EXPECT_LE(d2, absl::Milliseconds(200));
-  for (int i = 0; i < 10; ++i) EXPECT_LE(b.NextDelay(), absl::Milliseconds(400));
+  for (int i = 0; i < 10; ++i)
+    EXPECT_LE(b.NextDelay(), absl::Milliseconds(400));
   b.Reset();
   EXPECT_LE(b.NextDelay(), absl::Milliseconds(100));
 }

@@ -80,9 +80,8 @@ std::string Statement::ColumnText(int column) const {
 absl::string_view Statement::ColumnBlob(int column) const {
   const void* blob = sqlite3_column_blob(stmt_, column);
   const int n = sqlite3_column_bytes(stmt_, column);
-  return blob == nullptr
-             ? absl::string_view()
-             : absl::string_view(static_cast<const char*>(blob), n);
+  return blob == nullptr ? absl::string_view()
+                         : absl::string_view(static_cast<const char*>(blob), n);
 }
 
 bool Statement::ColumnIsNull(int column) const {
@@ -130,8 +129,8 @@ absl::StatusOr<Statement> SqliteConnection::Prepare(absl::string_view sql) {
 
 absl::Status SqliteConnection::Exec(absl::string_view sql) {
   char* error = nullptr;
-  const int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr,
-                              &error);
+  const int rc =
+      sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &error);
   if (rc == SQLITE_OK) return absl::OkStatus();
   std::string message = error ? error : "";
   sqlite3_free(error);
@@ -204,7 +203,8 @@ absl::Status SqliteDb::Migrate() {
   if (!s.ok()) return s;
   int current = 0;
   s = Write([&current](SqliteConnection& c) {
-    auto stmt = c.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    auto stmt =
+        c.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
     if (!stmt.ok()) return stmt.status();
     auto row = stmt->Step();
     if (!row.ok()) return row.status();
@@ -214,18 +214,19 @@ absl::Status SqliteDb::Migrate() {
   if (!s.ok()) return s;
   const int latest = static_cast<int>(options_.migrations.size());
   if (current > latest) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "database ", options_.path, " has schema version ", current,
-        " but this binary knows only up to ", latest,
-        "; run a newer binary or restore a backup"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("database ", options_.path, " has schema version ",
+                     current, " but this binary knows only up to ", latest,
+                     "; run a newer binary or restore a backup"));
   }
   for (int v = current + 1; v <= latest; ++v) {
     s = Write([&](SqliteConnection& c) -> absl::Status {
       if (auto e = c.Exec(options_.migrations[v - 1]); !e.ok()) {
-        return absl::Status(e.code(), absl::StrCat("migration ", v, ": ",
-                                                   e.message()));
+        return absl::Status(e.code(),
+                            absl::StrCat("migration ", v, ": ", e.message()));
       }
-      auto stmt = c.Prepare("INSERT INTO schema_migrations(version) VALUES (?)");
+      auto stmt =
+          c.Prepare("INSERT INTO schema_migrations(version) VALUES (?)");
       if (!stmt.ok()) return stmt.status();
       return stmt->Bind(1, int64_t{v}).Run();
     });

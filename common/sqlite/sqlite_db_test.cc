@@ -53,13 +53,15 @@ TEST_F(SqliteDbTest, MigratesAndUsesWal) {
   ASSERT_TRUE(db.ok()) << db.status();
   EXPECT_EQ((*db)->schema_version(), 1);
   std::string mode;
-  ASSERT_TRUE((*db)->Read([&mode](SqliteConnection& c) {
-    auto stmt = c.Prepare("PRAGMA journal_mode");
-    if (!stmt.ok()) return stmt.status();
-    auto row = stmt->Step();
-    mode = stmt->ColumnText(0);
-    return row.status();
-  }).ok());
+  ASSERT_TRUE((*db)
+                  ->Read([&mode](SqliteConnection& c) {
+                    auto stmt = c.Prepare("PRAGMA journal_mode");
+                    if (!stmt.ok()) return stmt.status();
+                    auto row = stmt->Step();
+                    mode = stmt->ColumnText(0);
+                    return row.status();
+                  })
+                  .ok());
   EXPECT_EQ(mode, "wal");
 }
 
@@ -67,9 +69,11 @@ TEST_F(SqliteDbTest, AppliesOnlyNewMigrationsOnReopen) {
   {
     auto db = SqliteDb::Open(Options({"CREATE TABLE t (x INTEGER)"}));
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Write([](SqliteConnection& c) {
-      return c.Exec("INSERT INTO t VALUES (1)");
-    }).ok());
+    ASSERT_TRUE((*db)
+                    ->Write([](SqliteConnection& c) {
+                      return c.Exec("INSERT INTO t VALUES (1)");
+                    })
+                    .ok());
   }
   auto db = SqliteDb::Open(Options(
       {"CREATE TABLE t (x INTEGER)", "ALTER TABLE t ADD COLUMN y TEXT"}));
@@ -80,8 +84,8 @@ TEST_F(SqliteDbTest, AppliesOnlyNewMigrationsOnReopen) {
 
 TEST_F(SqliteDbTest, RefusesANewerSchema) {
   {
-    auto db = SqliteDb::Open(Options({"CREATE TABLE t (x INTEGER)",
-                                      "CREATE TABLE u (x INTEGER)"}));
+    auto db = SqliteDb::Open(
+        Options({"CREATE TABLE t (x INTEGER)", "CREATE TABLE u (x INTEGER)"}));
     ASSERT_TRUE(db.ok());
   }
   auto db = SqliteDb::Open(Options({"CREATE TABLE t (x INTEGER)"}));

@@ -24,10 +24,10 @@ TEST(FieldViolationsTest, CollectsEveryViolation) {
   absl::Status s = v.ToStatus("invalid event");
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("event.title is required"));
-  EXPECT_THAT(GetFieldViolations(s),
-              ElementsAre(Field(&FieldViolation::field, "event.title"),
-                          Field(&FieldViolation::field,
-                                "event.venue.country_code")));
+  EXPECT_THAT(
+      GetFieldViolations(s),
+      ElementsAre(Field(&FieldViolation::field, "event.title"),
+                  Field(&FieldViolation::field, "event.venue.country_code")));
 }
 
 TEST(ToGrpcStatusTest, CarriesBadRequestDetails) {

@@ -26,11 +26,15 @@ using v1::Event;
 // Fields a client may write, as update_mask paths.
 const absl::flat_hash_set<std::string>& WritablePaths() {
   static const auto* const kPaths = new absl::flat_hash_set<std::string>{
-      "title",       "kind",       "status",     "start_date",
-      "end_date",    "venue",      "venue.city", "venue.country_code",
-      "organizers",  "topics",     "background", "objectives",
-      "highlights",  "additional_comments",      "contact_email",
-      "parent_event", "series"};
+      "title",         "kind",
+      "status",        "start_date",
+      "end_date",      "venue",
+      "venue.city",    "venue.country_code",
+      "organizers",    "topics",
+      "background",    "objectives",
+      "highlights",    "additional_comments",
+      "contact_email", "parent_event",
+      "series"};
   return *kPaths;
 }
 
@@ -51,7 +55,9 @@ FieldMask PopulatedFields(const Event& e) {
   return mask;
 }
 
-std::string CacheKey(const std::string& id) { return absl::StrCat("event/", id); }
+std::string CacheKey(const std::string& id) {
+  return absl::StrCat("event/", id);
+}
 
 void ClearOutputOnly(Event& e) {
   e.clear_name();
@@ -90,8 +96,8 @@ absl::Status EventManager::CheckParent(const std::string& id, const Event& e) {
     auto parent = store_->Get(cursor);
     if (parent.status().code() == absl::StatusCode::kNotFound) {
       if (depth == 0) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "parent_event ", e.parent_event(), " does not exist"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("parent_event ", e.parent_event(), " does not exist"));
       }
       return absl::OkStatus();  // a dangling ancestor is not ours to fix
     }
@@ -101,9 +107,9 @@ absl::Status EventManager::CheckParent(const std::string& id, const Event& e) {
     absl::ConsumePrefix(&next, "events/");
     cursor = std::string(next);
   }
-  return InvalidField("event.parent_event",
-                      absl::StrCat("nests deeper than ", kMaxParentDepth,
-                                   " levels"));
+  return InvalidField(
+      "event.parent_event",
+      absl::StrCat("nests deeper than ", kMaxParentDepth, " levels"));
 }
 
 absl::StatusOr<Event> EventManager::GetEvent(const v1::GetEventRequest& req) {
@@ -162,8 +168,8 @@ absl::StatusOr<Event> EventManager::CreateEvent(
   ClearOutputOnly(event);
   if (!event.has_end_date()) *event.mutable_end_date() = event.start_date();
   if (auto s = CheckParent(req.event_id(), event); !s.ok()) return s;
-  const auto now = TimeUtil::MicrosecondsToTimestamp(
-      absl::ToUnixMicros(clock_->Now()));
+  const auto now =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_->Now()));
   *event.mutable_create_time() = now;
   *event.mutable_update_time() = now;
 
@@ -199,8 +205,8 @@ absl::StatusOr<Event> EventManager::CreateEvent(
     }
     return result;
   }
-  return absl::AlreadyExistsError(absl::StrCat(
-      "no free id near '", base, "'; pass an event_id"));
+  return absl::AlreadyExistsError(
+      absl::StrCat("no free id near '", base, "'; pass an event_id"));
 }
 
 absl::StatusOr<Event> EventManager::UpdateEvent(
@@ -259,8 +265,8 @@ absl::StatusOr<Event> EventManager::UpdateEvent(
     merged.set_name(current->event.name());
     *merged.mutable_create_time() = current->event.create_time();
     merged.clear_etag();
-    *merged.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(
-        absl::ToUnixMicros(clock_->Now()));
+    *merged.mutable_update_time() =
+        TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_->Now()));
     if (req.validate_only()) {
       merged.set_etag(EtagForRevision(current->revision));
       return merged;

@@ -113,8 +113,8 @@ TEST_F(EventManagerTest, ValidationErrorsCarryFields) {
   auto v = GetFieldViolations(s);
   EXPECT_THAT(v, Contains(Field(&FieldViolation::field, "event_id")));
   EXPECT_THAT(v, Contains(Field(&FieldViolation::field, "request_id")));
-  EXPECT_THAT(v, Contains(Field(&FieldViolation::field,
-                                "event.venue.country_code")));
+  EXPECT_THAT(
+      v, Contains(Field(&FieldViolation::field, "event.venue.country_code")));
   EXPECT_EQ(manager_->ListEvents({})->events_size(), 0) << "nothing stored";
 }
 

@@ -54,8 +54,9 @@ TEST_P(EventStoreConformanceTest, DuplicateIdIsAlreadyExists) {
   TempDir dir;
   auto store = GetParam()(dir.path());
   ASSERT_TRUE(store->Create(Named(KievWorkshop(), "kiev"), "", "").ok());
-  EXPECT_EQ(store->Create(Named(KievWorkshop(), "kiev"), "", "").status().code(),
-            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(
+      store->Create(Named(KievWorkshop(), "kiev"), "", "").status().code(),
+      absl::StatusCode::kAlreadyExists);
 }
 
 TEST_P(EventStoreConformanceTest, RevisionsNeverRepeatAcrossDeletes) {
@@ -80,11 +81,10 @@ TEST_P(EventStoreConformanceTest, RequestIdReplaysAndRefusesReuse) {
   EXPECT_EQ(again->stored.event.name(), "events/kiev");
   EXPECT_EQ(again->stored.revision, first->stored.revision);
   EXPECT_EQ(store->Get("kiev-2").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(
-      store->Create(Named(KievWorkshop(), "other"), "req-1", "different")
-          .status()
-          .code(),
-      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store->Create(Named(KievWorkshop(), "other"), "req-1", "different")
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_P(EventStoreConformanceTest, FiltersAndKeysetPages) {
@@ -110,25 +110,27 @@ TEST_P(EventStoreConformanceTest, FiltersAndKeysetPages) {
     for (const auto& s : page->events) {
       EXPECT_EQ(s.event.venue().country_code(), "UA");
       EXPECT_TRUE(seen.insert(s.event.name()).second) << "repeated";
-      const std::string date = absl::StrCat(s.event.start_date().year() * 10000 +
-                                            s.event.start_date().month() * 100 +
-                                            s.event.start_date().day());
+      const std::string date = absl::StrCat(
+          s.event.start_date().year() * 10000 +
+          s.event.start_date().month() * 100 + s.event.start_date().day());
       EXPECT_LE(date, last_date) << "default order is start_date desc";
       last_date = date;
     }
     if (!page->next.has_value()) break;
     q.after = page->next;
     // An insert between pages must not shift what follows.
-    ASSERT_TRUE(store->Create(Named(MakeEvent("Late", 2030, 1, 1, "UA"),
-                                    absl::StrCat("late", pages)),
-                              "", "")
+    ASSERT_TRUE(store
+                    ->Create(Named(MakeEvent("Late", 2030, 1, 1, "UA"),
+                                   absl::StrCat("late", pages)),
+                             "", "")
                     .ok());
   }
   EXPECT_EQ(seen.size(), 12u);  // the 12 odd-numbered events, no late ones
   EXPECT_EQ(pages, 3);
 
   ListQuery topic;
-  topic.terms.push_back({FilterField::kTopic, FilterOp::kEq, "export control", 0});
+  topic.terms.push_back(
+      {FilterField::kTopic, FilterOp::kEq, "export control", 0});
   topic.page_size = 100;
   EXPECT_EQ(store->List(topic)->events.size(), 9u);
 
@@ -138,7 +140,8 @@ TEST_P(EventStoreConformanceTest, FiltersAndKeysetPages) {
   EXPECT_EQ(store->List(text)->events.size(), 11u);  // 1, 10-19
 
   ListQuery range;
-  range.terms.push_back({FilterField::kStartDate, FilterOp::kGe, "2014-01-01", 0});
+  range.terms.push_back(
+      {FilterField::kStartDate, FilterOp::kGe, "2014-01-01", 0});
   range.page_size = 100;
   auto in_range = store->List(range);
   ASSERT_TRUE(in_range.ok());
@@ -152,9 +155,10 @@ TEST_P(EventStoreConformanceTest, OrderByCreateTimeAscending) {
   TempDir dir;
   auto store = GetParam()(dir.path());
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(store->Create(Named(MakeEvent("E", 2013, 1, 1, "UA"),
-                                    absl::StrCat("e", i), 1000 - i),
-                              "", "")
+    ASSERT_TRUE(store
+                    ->Create(Named(MakeEvent("E", 2013, 1, 1, "UA"),
+                                   absl::StrCat("e", i), 1000 - i),
+                             "", "")
                     .ok());
   }
   ListQuery q;
@@ -168,9 +172,9 @@ TEST_P(EventStoreConformanceTest, OrderByCreateTimeAscending) {
     if (!page->next) break;
     q.after = page->next;
   }
-  EXPECT_THAT(names, ::testing::ElementsAre("events/e4", "events/e3",
-                                            "events/e2", "events/e1",
-                                            "events/e0"));
+  EXPECT_THAT(names,
+              ::testing::ElementsAre("events/e4", "events/e3", "events/e2",
+                                     "events/e1", "events/e0"));
 }
 
 TEST_P(EventStoreConformanceTest, DataSurvivesReopen) {

@@ -18,7 +18,8 @@ namespace outreach::events::testing {
 
 // Opens a store whose data lives under `dir`. Opening twice with the same
 // `dir` must see the same data.
-using EventStoreFactory = std::unique_ptr<EventStore> (*)(const std::string& dir);
+using EventStoreFactory =
+    std::unique_ptr<EventStore> (*)(const std::string& dir);
 
 class EventStoreConformanceTest
     : public ::testing::TestWithParam<EventStoreFactory> {};

@@ -21,8 +21,9 @@ bool IsBlank(absl::string_view s) {
   return absl::StripAsciiWhitespace(s).empty();
 }
 
-void CheckParagraphs(const google::protobuf::RepeatedPtrField<std::string>& list,
-                     const std::string& field, FieldViolations& v) {
+void CheckParagraphs(
+    const google::protobuf::RepeatedPtrField<std::string>& list,
+    const std::string& field, FieldViolations& v) {
   if (list.size() > kMaxParagraphs) {
     v.Add(field, absl::StrCat("has more than ", kMaxParagraphs, " entries"));
     return;
@@ -44,9 +45,9 @@ absl::StatusOr<std::string> ParseEventName(absl::string_view name,
   absl::string_view id = name;
   if (name.empty()) return InvalidField(field, "is required");
   if (!absl::ConsumePrefix(&id, "events/") || !IsValidId(id)) {
-    return InvalidField(
-        field, absl::StrCat("'", name.substr(0, 100),
-                            "' is not of the form events/{event_id}"));
+    return InvalidField(field,
+                        absl::StrCat("'", name.substr(0, 100),
+                                     "' is not of the form events/{event_id}"));
   }
   return std::string(id);
 }
@@ -117,14 +118,15 @@ void ValidateEvent(const Event& e, const CountryRegistry& countries,
         v.Add(f + ".role", absl::StrCat("has no meaning: ", o.role()));
       }
       absl::string_view entity = o.entity();
-      if (!entity.empty() && (!absl::ConsumePrefix(&entity, "entities/") ||
-                              !IsValidId(entity))) {
+      if (!entity.empty() &&
+          (!absl::ConsumePrefix(&entity, "entities/") || !IsValidId(entity))) {
         v.Add(f + ".entity", "is not of the form entities/{entity_id}");
       }
     }
   }
   if (e.topics_size() > kMaxTopics) {
-    v.Add(p + ".topics", absl::StrCat("has more than ", kMaxTopics, " entries"));
+    v.Add(p + ".topics",
+          absl::StrCat("has more than ", kMaxTopics, " entries"));
   } else {
     absl::flat_hash_set<std::string> seen;
     for (int i = 0; i < e.topics_size(); ++i) {

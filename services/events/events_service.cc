@@ -9,9 +9,9 @@ grpc::Status EventsServiceImpl::GetEvent(grpc::ServerContext*,
   return ReplyWith(manager_->GetEvent(*request), response);
 }
 
-grpc::Status EventsServiceImpl::ListEvents(
-    grpc::ServerContext*, const v1::ListEventsRequest* request,
-    v1::ListEventsResponse* response) {
+grpc::Status EventsServiceImpl::ListEvents(grpc::ServerContext*,
+                                           const v1::ListEventsRequest* request,
+                                           v1::ListEventsResponse* response) {
   return ReplyWith(manager_->ListEvents(*request), response);
 }
 

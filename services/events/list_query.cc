@@ -127,8 +127,8 @@ absl::Status MakeTerm(const std::string& field_name, FilterOp op,
     if (auto s = require_ops({FilterOp::kEq, FilterOp::kNe}); !s.ok()) return s;
     term->value = absl::AsciiStrToUpper(value);
   } else if (name == "start_date" || name == "end_date") {
-    term->field = name == "start_date" ? FilterField::kStartDate
-                                       : FilterField::kEndDate;
+    term->field =
+        name == "start_date" ? FilterField::kStartDate : FilterField::kEndDate;
     if (auto s = require_ops({FilterOp::kEq, FilterOp::kNe, FilterOp::kLt,
                               FilterOp::kLe, FilterOp::kGt, FilterOp::kGe});
         !s.ok()) {
@@ -136,12 +136,14 @@ absl::Status MakeTerm(const std::string& field_name, FilterOp op,
     }
     outreach::type::v1::Date d;
     if (!ParseDateKey(value, &d)) {
-      return FilterError(absl::StrCat("'", value, "' is not a YYYY-MM-DD date"));
+      return FilterError(
+          absl::StrCat("'", value, "' is not a YYYY-MM-DD date"));
     }
     term->value = value;
   } else if (name == "topic" || name == "topics") {
     term->field = FilterField::kTopic;
-    if (auto s = require_ops({FilterOp::kEq, FilterOp::kHas}); !s.ok()) return s;
+    if (auto s = require_ops({FilterOp::kEq, FilterOp::kHas}); !s.ok())
+      return s;
     term->op = FilterOp::kEq;
     term->value = absl::AsciiStrToLower(value);
   } else if (name == "series") {
@@ -154,7 +156,8 @@ absl::Status MakeTerm(const std::string& field_name, FilterOp op,
     term->value = value;
   } else if (name == "text") {
     term->field = FilterField::kText;
-    if (auto s = require_ops({FilterOp::kHas, FilterOp::kEq}); !s.ok()) return s;
+    if (auto s = require_ops({FilterOp::kHas, FilterOp::kEq}); !s.ok())
+      return s;
     term->op = FilterOp::kHas;
     term->value = absl::AsciiStrToLower(value);
     if (term->value.empty()) return FilterError("has an empty text value");
@@ -186,8 +189,8 @@ absl::StatusOr<std::vector<FilterTerm>> ParseFilter(absl::string_view filter) {
     }
     const std::string field = t[i++].text;
     if (t[i].kind != Token::kOp) {
-      return FilterError(absl::StrCat("expects an operator after '", field,
-                                      "'"));
+      return FilterError(
+          absl::StrCat("expects an operator after '", field, "'"));
     }
     auto op = ParseOp(t[i++].text);
     if (!op.ok()) return op.status();
@@ -270,8 +273,8 @@ absl::StatusOr<ListQuery> BuildListQuery(int page_size,
                                          absl::string_view order_by) {
   ListQuery q;
   if (page_size < 0) return InvalidField("page_size", "must not be negative");
-  q.page_size = page_size == 0 ? kDefaultPageSize
-                               : std::min(page_size, kMaxPageSize);
+  q.page_size =
+      page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
   auto terms = ParseFilter(filter);
   if (!terms.ok()) return terms.status();
   q.terms = std::move(*terms);
@@ -279,7 +282,8 @@ absl::StatusOr<ListQuery> BuildListQuery(int page_size,
   if (!order.ok()) return order.status();
   q.order = *order;
   if (!page_token.empty()) {
-    auto cursor = DecodePageToken(page_token, QueryFingerprint(filter, order_by));
+    auto cursor =
+        DecodePageToken(page_token, QueryFingerprint(filter, order_by));
     if (!cursor.ok()) return cursor.status();
     q.after = std::move(*cursor);
   }

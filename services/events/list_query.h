@@ -42,7 +42,13 @@ struct FilterTerm {
   int64_t number = 0;
 };
 
-enum class OrderField { kStartDate, kEndDate, kTitle, kCreateTime, kUpdateTime };
+enum class OrderField {
+  kStartDate,
+  kEndDate,
+  kTitle,
+  kCreateTime,
+  kUpdateTime
+};
 
 struct OrderBy {
   OrderField field = OrderField::kStartDate;

@@ -22,8 +22,8 @@ using outreach::events::v1::Event;
 const std::vector<std::string>& Migrations() {
   static const auto* const kMigrations = new std::vector<std::string>{
       std::string(kRevisionCounterSchema) +
-      // 1: events, topics, the revision counter and request ids.
-      R"sql(
+          // 1: events, topics, the revision counter and request ids.
+          R"sql(
 
 CREATE TABLE events (
   id TEXT PRIMARY KEY,
@@ -150,7 +150,8 @@ absl::StatusOr<int64_t> CurrentRevision(SqliteConnection& c,
   if (!stmt.ok()) return stmt.status();
   auto row = stmt->Bind(1, id).Step();
   if (!row.ok()) return row.status();
-  if (!*row) return absl::NotFoundError(absl::StrCat("events/", id, " not found"));
+  if (!*row)
+    return absl::NotFoundError(absl::StrCat("events/", id, " not found"));
   return stmt->ColumnInt64(0);
 }
 
@@ -167,11 +168,16 @@ absl::Status CheckRevision(int64_t current, int64_t expected,
 
 const char* OrderColumn(OrderField f) {
   switch (f) {
-    case OrderField::kStartDate: return "start_date";
-    case OrderField::kEndDate: return "end_date";
-    case OrderField::kTitle: return "title_key";
-    case OrderField::kCreateTime: return "create_time";
-    case OrderField::kUpdateTime: return "update_time";
+    case OrderField::kStartDate:
+      return "start_date";
+    case OrderField::kEndDate:
+      return "end_date";
+    case OrderField::kTitle:
+      return "title_key";
+    case OrderField::kCreateTime:
+      return "create_time";
+    case OrderField::kUpdateTime:
+      return "update_time";
   }
   return "start_date";
 }
@@ -179,13 +185,20 @@ const char* OrderColumn(OrderField f) {
 // The column a simple comparison filter reads.
 const char* ComparedColumn(FilterField f) {
   switch (f) {
-    case FilterField::kKind: return "kind";
-    case FilterField::kStatus: return "status";
-    case FilterField::kCountry: return "country_code";
-    case FilterField::kStartDate: return "start_date";
-    case FilterField::kEndDate: return "end_date";
-    case FilterField::kSeries: return "series";
-    case FilterField::kParentEvent: return "parent_event";
+    case FilterField::kKind:
+      return "kind";
+    case FilterField::kStatus:
+      return "status";
+    case FilterField::kCountry:
+      return "country_code";
+    case FilterField::kStartDate:
+      return "start_date";
+    case FilterField::kEndDate:
+      return "end_date";
+    case FilterField::kSeries:
+      return "series";
+    case FilterField::kParentEvent:
+      return "parent_event";
     case FilterField::kTopic:
     case FilterField::kText:
       break;
@@ -199,13 +212,20 @@ bool IsIntegerOrder(OrderField f) {
 
 const char* SqlOp(FilterOp op) {
   switch (op) {
-    case FilterOp::kEq: return "=";
-    case FilterOp::kNe: return "!=";
-    case FilterOp::kLt: return "<";
-    case FilterOp::kLe: return "<=";
-    case FilterOp::kGt: return ">";
-    case FilterOp::kGe: return ">=";
-    case FilterOp::kHas: return "LIKE";
+    case FilterOp::kEq:
+      return "=";
+    case FilterOp::kNe:
+      return "!=";
+    case FilterOp::kLt:
+      return "<";
+    case FilterOp::kLe:
+      return "<=";
+    case FilterOp::kGt:
+      return ">";
+    case FilterOp::kGe:
+      return ">=";
+    case FilterOp::kHas:
+      return "LIKE";
   }
   return "=";
 }
@@ -223,9 +243,12 @@ std::string LikePattern(absl::string_view text) {
 std::string SortValue(const StoredEvent& s, OrderField f) {
   const Event& e = s.event;
   switch (f) {
-    case OrderField::kStartDate: return DateKey(e.start_date());
-    case OrderField::kEndDate: return EndDateKey(e);
-    case OrderField::kTitle: return absl::AsciiStrToLower(e.title());
+    case OrderField::kStartDate:
+      return DateKey(e.start_date());
+    case OrderField::kEndDate:
+      return EndDateKey(e);
+    case OrderField::kTitle:
+      return absl::AsciiStrToLower(e.title());
     case OrderField::kCreateTime:
       return absl::StrCat(TimeUtil::TimestampToMicroseconds(e.create_time()));
     case OrderField::kUpdateTime:
@@ -241,7 +264,8 @@ absl::StatusOr<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(
   options.migrations = Migrations();
   auto db = SqliteDb::Open(std::move(options));
   if (!db.ok()) return db.status();
-  return std::unique_ptr<SqliteEventStore>(new SqliteEventStore(std::move(*db)));
+  return std::unique_ptr<SqliteEventStore>(
+      new SqliteEventStore(std::move(*db)));
 }
 
 absl::StatusOr<StoredEvent> SqliteEventStore::Get(const std::string& id) {
@@ -306,7 +330,8 @@ absl::StatusOr<CreateResult> SqliteEventStore::Create(
     }
     if (auto e = WriteTopics(c, id, event); !e.ok()) return e;
     if (!request_id.empty()) {
-      const int64_t now = TimeUtil::TimestampToMicroseconds(event.create_time());
+      const int64_t now =
+          TimeUtil::TimestampToMicroseconds(event.create_time());
       auto purge = c.Prepare("DELETE FROM request_ids WHERE create_time < ?");
       if (!purge.ok()) return purge.status();
       if (auto e = purge->Bind(1, now - kRequestIdRetentionMicros).Run();
@@ -335,8 +360,8 @@ absl::StatusOr<CreateResult> SqliteEventStore::Create(
   return result;
 }
 
-absl::StatusOr<StoredEvent> SqliteEventStore::Update(const Event& event,
-                                                     int64_t expected_revision) {
+absl::StatusOr<StoredEvent> SqliteEventStore::Update(
+    const Event& event, int64_t expected_revision) {
   StoredEvent result;
   const std::string id = IdOf(event);
   absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
@@ -428,16 +453,19 @@ absl::StatusOr<ListPage> SqliteEventStore::List(const ListQuery& query) {
     } else {
       value.text = query.after->sort_value;
     }
-    where.push_back(absl::StrCat("(", col, query.order.descending ? " < " : " > ",
+    where.push_back(absl::StrCat("(", col,
+                                 query.order.descending ? " < " : " > ",
                                  "? OR (", col, " = ? AND id > ?))"));
     params.push_back(value);
     params.push_back(value);
     params.push_back({false, 0, query.after->id});
   }
   std::string sql = "SELECT revision, body FROM events";
-  if (!where.empty()) absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
+  if (!where.empty())
+    absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
   absl::StrAppend(&sql, " ORDER BY ", col,
-                  query.order.descending ? " DESC" : " ASC", ", id ASC LIMIT ?");
+                  query.order.descending ? " DESC" : " ASC",
+                  ", id ASC LIMIT ?");
   params.push_back({true, query.page_size + 1, ""});
 
   ListPage page;

@@ -21,9 +21,9 @@ class SqliteEventStore final : public EventStore {
       SqliteOptions options);
 
   absl::StatusOr<StoredEvent> Get(const std::string& id) override;
-  absl::StatusOr<CreateResult> Create(const v1::Event& event,
-                                      const std::string& request_id,
-                                      const std::string& request_bytes) override;
+  absl::StatusOr<CreateResult> Create(
+      const v1::Event& event, const std::string& request_id,
+      const std::string& request_bytes) override;
   absl::StatusOr<StoredEvent> Update(const v1::Event& event,
                                      int64_t expected_revision) override;
   absl::StatusOr<int64_t> Delete(const std::string& id,

@@ -8,10 +8,10 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "common/resource/resource_ids.h"
 #include "common/status/status_util.h"
@@ -59,7 +59,8 @@ ev::EventKind GuessKind(const std::string& title) {
   const std::string t = absl::AsciiStrToLower(title);
   if (absl::StrContains(t, "peer review")) return ev::EVENT_KIND_PEER_REVIEW;
   if (absl::StrContains(t, "visit")) return ev::EVENT_KIND_COUNTRY_VISIT;
-  if (absl::StrContains(t, "round table") || absl::StrContains(t, "roundtable")) {
+  if (absl::StrContains(t, "round table") ||
+      absl::StrContains(t, "roundtable")) {
     return ev::EVENT_KIND_ROUND_TABLE;
   }
   if (absl::StrContains(t, "industry") || absl::StrContains(t, "conference")) {
@@ -74,7 +75,8 @@ ev::EventKind GuessKind(const std::string& title) {
   if (absl::StrContains(t, "workshop") || absl::StrContains(t, "seminar")) {
     return ev::EVENT_KIND_REGIONAL_WORKSHOP;
   }
-  if (absl::StrContains(t, "meeting")) return ev::EVENT_KIND_ORGANIZATION_MEETING;
+  if (absl::StrContains(t, "meeting"))
+    return ev::EVENT_KIND_ORGANIZATION_MEETING;
   return ev::EVENT_KIND_OTHER;
 }
 
@@ -86,9 +88,12 @@ ev::OrganizerRole RoleOf(const std::string& role) {
 
 std::string RoleName(ev::OrganizerRole role) {
   switch (role) {
-    case ev::ORGANIZER_ROLE_HOST: return "host";
-    case ev::ORGANIZER_ROLE_SUPPORTER: return "supporter";
-    default: return "co_organizer";
+    case ev::ORGANIZER_ROLE_HOST:
+      return "host";
+    case ev::ORGANIZER_ROLE_SUPPORTER:
+      return "supporter";
+    default:
+      return "co_organizer";
   }
 }
 
@@ -97,12 +102,11 @@ std::string RoleName(ev::OrganizerRole role) {
 std::string ContentRequestId(absl::string_view text) {
   const uint64_t a = Fingerprint({text});
   const uint64_t b = Fingerprint({text, "outreach-import"});
-  return absl::StrFormat("%08x-%04x-4%03x-8%03x-%012x",
-                         static_cast<uint32_t>(a >> 32),
-                         static_cast<uint32_t>((a >> 16) & 0xffff),
-                         static_cast<uint32_t>(a & 0xfff),
-                         static_cast<uint32_t>((b >> 48) & 0xfff),
-                         b & 0xffffffffffffull);
+  return absl::StrFormat(
+      "%08x-%04x-4%03x-8%03x-%012x", static_cast<uint32_t>(a >> 32),
+      static_cast<uint32_t>((a >> 16) & 0xffff),
+      static_cast<uint32_t>(a & 0xfff),
+      static_cast<uint32_t>((b >> 48) & 0xfff), b & 0xffffffffffffull);
 }
 
 ParsedNote ToView(const v1::InformationNote& note,
@@ -121,8 +125,8 @@ ParsedNote ToView(const v1::InformationNote& note,
   }
   for (const auto& g : note.participant_groups()) {
     for (const auto& p : g.participations()) {
-      view.participants.push_back({p.printed_name(), g.printed_group(),
-                                   p.position()});
+      view.participants.push_back(
+          {p.printed_name(), g.printed_group(), p.position()});
     }
   }
   view.background.assign(e.background().begin(), e.background().end());
@@ -146,11 +150,13 @@ absl::StatusOr<v1::InformationNote> GatewayManager::GetInformationNote(
   if (!id.ok()) return id.status();
   v1::InformationNote note;
   // The event is required: a third of the budget.
-  absl::Status s = policy_->Run(Share(scope, 1.0 / 3), [&](grpc::ClientContext& c) {
-    ev::GetEventRequest r;
-    r.set_name(req.event());
-    return FromGrpcStatus(backends_.events->GetEvent(&c, r, note.mutable_event()));
-  });
+  absl::Status s =
+      policy_->Run(Share(scope, 1.0 / 3), [&](grpc::ClientContext& c) {
+        ev::GetEventRequest r;
+        r.set_name(req.event());
+        return FromGrpcStatus(
+            backends_.events->GetEvent(&c, r, note.mutable_event()));
+      });
   if (!s.ok()) return s;
 
   // Participations and outcomes in parallel, each within the rest.
@@ -182,17 +188,20 @@ absl::StatusOr<v1::InformationNote> GatewayManager::GetInformationNote(
       pv::CheckMembershipsRequest r;
       r.set_printed_group(g.printed_group());
       *r.mutable_as_of() = note.event().start_date();
-      for (const auto& p : g.participations()) r.add_printed_names(p.printed_name());
+      for (const auto& p : g.participations())
+        r.add_printed_names(p.printed_name());
       pv::CheckMembershipsResponse resp;
       absl::Status st = policy_->Run(rest, [&](grpc::ClientContext& c) {
-        return FromGrpcStatus(backends_.participants->CheckMemberships(&c, r, &resp));
+        return FromGrpcStatus(
+            backends_.participants->CheckMemberships(&c, r, &resp));
       });
       if (!st.ok()) {
         note.set_partial(true);
         note.add_missing_parts("membership_warnings");
         break;
       }
-      for (const auto& m : resp.mismatches()) *note.add_membership_warnings() = m;
+      for (const auto& m : resp.mismatches())
+        *note.add_membership_warnings() = m;
     }
   } else {
     note.set_partial(true);
@@ -233,7 +242,8 @@ absl::StatusOr<v1::RenderedNote> GatewayManager::RenderInformationNote(
       google::protobuf::util::JsonPrintOptions options;
       options.add_whitespace = true;
       std::string json;
-      if (auto st = google::protobuf::util::MessageToJsonString(*note, &json, options);
+      if (auto st = google::protobuf::util::MessageToJsonString(*note, &json,
+                                                                options);
           !st.ok()) {
         return absl::InternalError(std::string(st.message()));
       }
@@ -246,8 +256,9 @@ absl::StatusOr<v1::RenderedNote> GatewayManager::RenderInformationNote(
       out.set_content(RenderText(view));
       break;
   }
-  out.set_format(req.format() == v1::NOTE_FORMAT_UNSPECIFIED ? v1::NOTE_FORMAT_TEXT
-                                                             : req.format());
+  out.set_format(req.format() == v1::NOTE_FORMAT_UNSPECIFIED
+                     ? v1::NOTE_FORMAT_TEXT
+                     : req.format());
   return out;
 }
 
@@ -277,9 +288,11 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
   }
   pv::ResolveEntitiesResponse resolved;
   if (resolve.names_size() > 0) {
-    absl::Status s = policy_->Run(Share(scope, 0.3), [&](grpc::ClientContext& c) {
-      return FromGrpcStatus(backends_.participants->ResolveEntities(&c, resolve, &resolved));
-    });
+    absl::Status s =
+        policy_->Run(Share(scope, 0.3), [&](grpc::ClientContext& c) {
+          return FromGrpcStatus(
+              backends_.participants->ResolveEntities(&c, resolve, &resolved));
+        });
     if (!s.ok()) return s;
   }
   for (size_t i = 0; i < parsed->participants.size(); ++i) {
@@ -312,7 +325,8 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
   report.set_printed_country(parsed->country);
   if (!parsed->country.empty()) {
     const auto& r = resolved.resolutions(resolved.resolutions_size() - 1);
-    if (r.state() == pv::RESOLUTION_STATE_RESOLVED && !r.entity().iso_alpha2().empty()) {
+    if (r.state() == pv::RESOLUTION_STATE_RESOLVED &&
+        !r.entity().iso_alpha2().empty()) {
       event.mutable_venue()->set_country_code(r.entity().iso_alpha2());
     } else {
       report.add_warnings(absl::StrCat("venue country \"", parsed->country,
@@ -327,13 +341,15 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
   for (const auto& b : parsed->background) event.add_background(b);
   for (const auto& b : parsed->objectives) event.add_objectives(b);
   for (const auto& b : parsed->highlights) event.add_highlights(b);
-  for (const auto& b : parsed->additional_comments) event.add_additional_comments(b);
+  for (const auto& b : parsed->additional_comments)
+    event.add_additional_comments(b);
   event.set_contact_email(parsed->contact_email);
 
   // Membership warnings per printed group.
   std::map<std::string, std::vector<std::string>> groups;
   for (const auto& p : parsed->participants) {
-    if (!p.printed_group.empty()) groups[p.printed_group].push_back(p.printed_name);
+    if (!p.printed_group.empty())
+      groups[p.printed_group].push_back(p.printed_name);
   }
   for (const auto& [label, names] : groups) {
     if (parsed->start_date.year() == 0) break;
@@ -342,9 +358,11 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
     *r.mutable_as_of() = parsed->start_date;
     for (const auto& n : names) r.add_printed_names(n);
     pv::CheckMembershipsResponse resp;
-    absl::Status s = policy_->Run(Share(scope, 0.3), [&](grpc::ClientContext& c) {
-      return FromGrpcStatus(backends_.participants->CheckMemberships(&c, r, &resp));
-    });
+    absl::Status s =
+        policy_->Run(Share(scope, 0.3), [&](grpc::ClientContext& c) {
+          return FromGrpcStatus(
+              backends_.participants->CheckMemberships(&c, r, &resp));
+        });
     if (!s.ok()) return s;
     for (const auto& m : resp.mismatches()) {
       *report.add_membership_mismatches() = m;
@@ -359,7 +377,8 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
   // always maps to the same event.
   const std::string event_id = absl::StrCat(
       Slugify(parsed->title, "", 40, "event"), "-",
-      absl::StrFormat("%08x", static_cast<uint32_t>(Fingerprint({req.text()}))));
+      absl::StrFormat("%08x",
+                      static_cast<uint32_t>(Fingerprint({req.text()}))));
   ev::CreateEventRequest create;
   *create.mutable_event() = event;
   create.set_event_id(event_id);
@@ -369,17 +388,18 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
   // Already imported? Then report what is there and create nothing.
   if (!req.dry_run()) {
     ev::Event existing;
-    absl::Status found = policy_->Run(Share(scope, 0.3), [&](grpc::ClientContext& c) {
-      ev::GetEventRequest r;
-      r.set_name(absl::StrCat("events/", event_id));
-      return FromGrpcStatus(backends_.events->GetEvent(&c, r, &existing));
-    });
+    absl::Status found =
+        policy_->Run(Share(scope, 0.3), [&](grpc::ClientContext& c) {
+          ev::GetEventRequest r;
+          r.set_name(absl::StrCat("events/", event_id));
+          return FromGrpcStatus(backends_.events->GetEvent(&c, r, &existing));
+        });
     if (found.ok()) {
       report.set_already_imported(true);
       *report.mutable_event() = existing;
       for (auto& p : *report.mutable_participations()) {
-        p.set_participation(absl::StrCat("events/", event_id, "/participations/p",
-                                         p.position()));
+        p.set_participation(absl::StrCat("events/", event_id,
+                                         "/participations/p", p.position()));
       }
       return report;
     }
@@ -424,22 +444,25 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
       return FromGrpcStatus(backends_.events->DeleteEvent(&c, del, &empty));
     });
     if (!undo.ok()) {
-      return absl::Status(s.code(), absl::StrCat(
-          s.message(), "; removing the partly imported ", created.name(),
-          " also failed: ", undo.message()));
+      return absl::Status(
+          s.code(),
+          absl::StrCat(s.message(), "; removing the partly imported ",
+                       created.name(), " also failed: ", undo.message()));
     }
-    return absl::Status(s.code(), absl::StrCat(s.message(),
-                                               " (nothing was imported)"));
+    return absl::Status(s.code(),
+                        absl::StrCat(s.message(), " (nothing was imported)"));
   }
   for (int i = 0; i < made.participations_size(); ++i) {
-    report.mutable_participations(i)->set_participation(made.participations(i).name());
+    report.mutable_participations(i)->set_participation(
+        made.participations(i).name());
   }
   return report;
 }
 
-absl::StatusOr<std::vector<pv::Participation>> GatewayManager::AllParticipations(
-    const CallScope& scope, const std::string& parent,
-    const std::string& filter) {
+absl::StatusOr<std::vector<pv::Participation>>
+GatewayManager::AllParticipations(const CallScope& scope,
+                                  const std::string& parent,
+                                  const std::string& filter) {
   std::vector<pv::Participation> all;
   pv::ListParticipationsRequest r;
   r.set_parent(parent);
@@ -448,7 +471,8 @@ absl::StatusOr<std::vector<pv::Participation>> GatewayManager::AllParticipations
   do {
     pv::ListParticipationsResponse page;
     absl::Status st = policy_->Run(scope, [&](grpc::ClientContext& c) {
-      return FromGrpcStatus(backends_.participants->ListParticipations(&c, r, &page));
+      return FromGrpcStatus(
+          backends_.participants->ListParticipations(&c, r, &page));
     });
     if (!st.ok()) return st;
     all.insert(all.end(), page.participations().begin(),
@@ -499,19 +523,21 @@ absl::StatusOr<v1::StateProfile> GatewayManager::GetStateProfile(
     pv::ResolveEntitiesRequest r;
     r.add_names()->set_printed_name(req.entity());
     pv::ResolveEntitiesResponse resp;
-    absl::Status s = policy_->Run(Share(scope, 0.3), [&](grpc::ClientContext& c) {
-      return FromGrpcStatus(backends_.participants->ResolveEntities(&c, r, &resp));
-    });
+    absl::Status s =
+        policy_->Run(Share(scope, 0.3), [&](grpc::ClientContext& c) {
+          return FromGrpcStatus(
+              backends_.participants->ResolveEntities(&c, r, &resp));
+        });
     if (!s.ok()) return s;
     if (resp.resolutions(0).state() != pv::RESOLUTION_STATE_RESOLVED) {
       std::vector<std::string> candidates;
       for (const auto& c : resp.resolutions(0).candidates()) {
         candidates.push_back(c.display_name());
       }
-      return absl::NotFoundError(absl::StrCat(
-          "no entity is named \"", req.entity(), "\"",
-          candidates.empty() ? "" : "; did you mean: ",
-          absl::StrJoin(candidates, ", ")));
+      return absl::NotFoundError(
+          absl::StrCat("no entity is named \"", req.entity(), "\"",
+                       candidates.empty() ? "" : "; did you mean: ",
+                       absl::StrJoin(candidates, ", ")));
     }
     name = resp.resolutions(0).entity().name();
   }
@@ -532,7 +558,8 @@ absl::StatusOr<v1::StateProfile> GatewayManager::GetStateProfile(
   if (parts.ok()) {
     std::map<std::string, v1::AttendedEvent> by_event;
     for (const auto& p : *parts) {
-      const std::string event = p.name().substr(0, p.name().find("/participations/"));
+      const std::string event =
+          p.name().substr(0, p.name().find("/participations/"));
       *by_event[event].add_participations() = p;
     }
     for (auto& [event, attended] : by_event) {
@@ -543,14 +570,16 @@ absl::StatusOr<v1::StateProfile> GatewayManager::GetStateProfile(
             backends_.events->GetEvent(&c, r, attended.mutable_event()));
       });
       if (!st.ok()) {
-        if (st.code() == absl::StatusCode::kNotFound) continue;  // deleted since
+        if (st.code() == absl::StatusCode::kNotFound)
+          continue;  // deleted since
         profile.set_partial(true);
         profile.add_missing_parts("events");
         break;
       }
       *profile.add_events() = attended;
     }
-    std::sort(profile.mutable_events()->begin(), profile.mutable_events()->end(),
+    std::sort(profile.mutable_events()->begin(),
+              profile.mutable_events()->end(),
               [](const v1::AttendedEvent& a, const v1::AttendedEvent& b) {
                 const auto& x = a.event().start_date();
                 const auto& y = b.event().start_date();
@@ -582,9 +611,11 @@ namespace {
 
 void AddCounts(const std::map<std::string, int64_t>& counts,
                google::protobuf::RepeatedPtrField<v1::Count>* out) {
-  std::vector<std::pair<std::string, int64_t>> sorted(counts.begin(), counts.end());
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::vector<std::pair<std::string, int64_t>> sorted(counts.begin(),
+                                                      counts.end());
+  std::stable_sort(
+      sorted.begin(), sorted.end(),
+      [](const auto& a, const auto& b) { return a.second > b.second; });
   for (const auto& [key, n] : sorted) {
     auto* c = out->Add();
     c->set_key(key);
@@ -619,19 +650,22 @@ absl::StatusOr<v1::Dashboard> GatewayManager::GetDashboard(
     names.insert(e.name());
     ++by_year[absl::StrCat(e.start_date().year())];
     ++by_kind[ev::EventKind_Name(e.kind())];
-    if (!e.venue().country_code().empty()) ++by_country[e.venue().country_code()];
+    if (!e.venue().country_code().empty())
+      ++by_country[e.venue().country_code()];
   }
   AddCounts(by_year, d.mutable_events_by_year());
   AddCounts(by_kind, d.mutable_events_by_kind());
   AddCounts(by_country, d.mutable_events_by_country());
 
   const CallScope rest = Share(scope, 0.9);
-  auto outcomes = std::async(std::launch::async, [&] { return AllOutcomes(rest, ""); });
+  auto outcomes =
+      std::async(std::launch::async, [&] { return AllOutcomes(rest, ""); });
   auto parts = AllParticipations(rest, "events/-", "");
   if (parts.ok()) {
     std::map<std::string, int64_t> by_entity;
     for (const auto& p : *parts) {
-      const std::string event = p.name().substr(0, p.name().find("/participations/"));
+      const std::string event =
+          p.name().substr(0, p.name().find("/participations/"));
       if (names.contains(event) && !p.entity().empty()) ++by_entity[p.entity()];
     }
     AddCounts(by_entity, d.mutable_participations_by_entity());

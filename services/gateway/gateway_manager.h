@@ -42,7 +42,8 @@ class GatewayManager {
   absl::StatusOr<v1::Dashboard> GetDashboard(
       const CallScope& scope, const v1::GetDashboardRequest& req);
   absl::StatusOr<outreach::events::v1::ListEventsResponse> ListEvents(
-      const CallScope& scope, const outreach::events::v1::ListEventsRequest& req);
+      const CallScope& scope,
+      const outreach::events::v1::ListEventsRequest& req);
 
  private:
   // Every page of a participants or recommendations listing.

@@ -23,12 +23,14 @@ class GatewayServiceImpl final : public v1::GatewayService::Service {
   grpc::Status RenderInformationNote(
       grpc::ServerContext* ctx, const v1::RenderInformationNoteRequest* req,
       v1::RenderedNote* resp) override {
-    return ReplyWith(manager_->RenderInformationNote(ScopeOf(*ctx), *req), resp);
+    return ReplyWith(manager_->RenderInformationNote(ScopeOf(*ctx), *req),
+                     resp);
   }
   grpc::Status ImportInformationNote(
       grpc::ServerContext* ctx, const v1::ImportInformationNoteRequest* req,
       v1::ImportReport* resp) override {
-    return ReplyWith(manager_->ImportInformationNote(ScopeOf(*ctx), *req), resp);
+    return ReplyWith(manager_->ImportInformationNote(ScopeOf(*ctx), *req),
+                     resp);
   }
   grpc::Status GetStateProfile(grpc::ServerContext* ctx,
                                const v1::GetStateProfileRequest* req,
@@ -40,9 +42,10 @@ class GatewayServiceImpl final : public v1::GatewayService::Service {
                             v1::Dashboard* resp) override {
     return ReplyWith(manager_->GetDashboard(ScopeOf(*ctx), *req), resp);
   }
-  grpc::Status ListEvents(grpc::ServerContext* ctx,
-                          const outreach::events::v1::ListEventsRequest* req,
-                          outreach::events::v1::ListEventsResponse* resp) override {
+  grpc::Status ListEvents(
+      grpc::ServerContext* ctx,
+      const outreach::events::v1::ListEventsRequest* req,
+      outreach::events::v1::ListEventsResponse* resp) override {
     return ReplyWith(manager_->ListEvents(ScopeOf(*ctx), *req), resp);
   }
 

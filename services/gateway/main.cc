@@ -69,8 +69,8 @@ int Run() {
   GatewayServiceImpl service(&manager);
 
   ServerOptions server_options;
-  server_options.listen_address = absl::StrCat(
-      absl::GetFlag(FLAGS_listen_host), ":", absl::GetFlag(FLAGS_port));
+  server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),
+                                               ":", absl::GetFlag(FLAGS_port));
   server_options.max_threads = absl::GetFlag(FLAGS_max_threads);
   server_options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   server_options.max_receive_message_bytes =

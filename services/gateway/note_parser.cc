@@ -90,7 +90,13 @@ std::vector<std::string> SplitTopLevel(absl::string_view s, char sep) {
   return out;
 }
 
-enum class Section { kNone, kBackground, kObjectives, kHighlights, kAdditional };
+enum class Section {
+  kNone,
+  kBackground,
+  kObjectives,
+  kHighlights,
+  kAdditional
+};
 
 // A heading line: "Background", "1. Objectives of experts' participation",
 // "Objectives for 1540 expert participation", "Highlights", "Additional
@@ -168,9 +174,9 @@ std::string ExtractDates(const std::string& text, Date* start, Date* end) {
                   std::regex::icase),
        1},
       // 5-6 November 2013
-      {std::regex("(\\d{1,2})" + dash + "(\\d{1,2})\\s+" + kMonth +
-                      ",?\\s+(\\d{4})",
-                  std::regex::icase),
+      {std::regex(
+           "(\\d{1,2})" + dash + "(\\d{1,2})\\s+" + kMonth + ",?\\s+(\\d{4})",
+           std::regex::icase),
        2},
       // November 5-6, 2013
       {std::regex(kMonth + "\\s+(\\d{1,2})" + dash + "(\\d{1,2}),?\\s+(\\d{4})",
@@ -243,7 +249,8 @@ std::string CleanName(std::string name) {
   if (absl::ConsumePrefix(&v, "and ")) name = Trim(v);
   while (!name.empty() && (name.back() == '.' || name.back() == ';')) {
     // Keep "U.S." and similar dotted abbreviations.
-    if (name.find('.') < name.size() - 1 && name.find(' ') == std::string::npos) {
+    if (name.find('.') < name.size() - 1 &&
+        name.find(' ') == std::string::npos) {
       break;
     }
     name.pop_back();
@@ -253,16 +260,30 @@ std::string CleanName(std::string name) {
 
 // Names that contain " and " themselves; a list is never split inside them.
 const std::vector<std::string>& NamesWithAnd() {
-  static const auto* const k = new std::vector<std::string>{
-      "antigua and barbuda", "bosnia and herzegovina", "saint kitts and nevis",
-      "saint vincent and the grenadines", "sao tome and principe",
-      "trinidad and tobago", "turks and caicos", "wallis and futuna",
-      "saint pierre and miquelon", "svalbard and jan mayen",
-      "heard island and mcdonald", "south georgia and the south sandwich",
-      "serbia and montenegro", "security and co-operation",
-      "security and cooperation", "food and agriculture", "drugs and crime",
-      "crime and justice", "peace and disarmament", "ngos and academic",
-      "international and regional", "prohibition and", "research and"};
+  static const auto* const k =
+      new std::vector<std::string>{"antigua and barbuda",
+                                   "bosnia and herzegovina",
+                                   "saint kitts and nevis",
+                                   "saint vincent and the grenadines",
+                                   "sao tome and principe",
+                                   "trinidad and tobago",
+                                   "turks and caicos",
+                                   "wallis and futuna",
+                                   "saint pierre and miquelon",
+                                   "svalbard and jan mayen",
+                                   "heard island and mcdonald",
+                                   "south georgia and the south sandwich",
+                                   "serbia and montenegro",
+                                   "security and co-operation",
+                                   "security and cooperation",
+                                   "food and agriculture",
+                                   "drugs and crime",
+                                   "crime and justice",
+                                   "peace and disarmament",
+                                   "ngos and academic",
+                                   "international and regional",
+                                   "prohibition and",
+                                   "research and"};
   return *k;
 }
 
@@ -379,8 +400,8 @@ std::vector<ParsedOrganizer> ParseOrganizers(absl::string_view value) {
     }
   }
   for (std::string* part : {&host, &partners}) {
-    for (const char* sep : {" with the support of ", " supported by ",
-                            " with support from "}) {
+    for (const char* sep :
+         {" with the support of ", " supported by ", " with support from "}) {
       const size_t at = part->find(sep);
       if (at != std::string::npos) {
         supporters = part->substr(at + std::strlen(sep));
@@ -389,7 +410,8 @@ std::vector<ParsedOrganizer> ParseOrganizers(absl::string_view value) {
     }
   }
   auto add = [&out](const std::string& list, const char* role) {
-    for (auto& n : SplitNames(absl::StrReplaceAll(list, {{" and the ", ", the "}}))) {
+    for (auto& n :
+         SplitNames(absl::StrReplaceAll(list, {{" and the ", ", the "}}))) {
       out.push_back({n, role});
     }
   };
@@ -405,7 +427,8 @@ std::vector<ParsedOrganizer> ParseOrganizers(absl::string_view value) {
   return out;
 }
 
-bool IsLabel(const std::string& label, std::initializer_list<const char*> names) {
+bool IsLabel(const std::string& label,
+             std::initializer_list<const char*> names) {
   const std::string l = absl::AsciiStrToLower(Trim(label));
   for (const char* n : names) {
     if (l == n) return true;
@@ -418,7 +441,8 @@ bool IsLabel(const std::string& label, std::initializer_list<const char*> names)
 absl::StatusOr<ParsedNote> ParseInformationNote(absl::string_view text,
                                                 absl::string_view field) {
   if (absl::StripAsciiWhitespace(text).empty()) {
-    return InvalidField(field, "is empty; expected the text of an information note");
+    return InvalidField(field,
+                        "is empty; expected the text of an information note");
   }
   if (text.size() > kMaxNoteBytes) {
     return InvalidField(field, absl::StrCat("is larger than ", kMaxNoteBytes,
@@ -430,7 +454,8 @@ absl::StatusOr<ParsedNote> ParseInformationNote(absl::string_view text,
                         "the PDF first)");
   }
   ParsedNote note;
-  std::string body = absl::StrReplaceAll(text, {{"\r\n", "\n"}, {"\r", "\n"}, {"\f", "\n"}});
+  std::string body =
+      absl::StrReplaceAll(text, {{"\r\n", "\n"}, {"\r", "\n"}, {"\f", "\n"}});
   std::vector<std::string> lines = absl::StrSplit(body, '\n');
 
   // Footnotes: a line that starts with a superscript digit is the footnote
@@ -444,12 +469,14 @@ absl::StatusOr<ParsedNote> ParseInformationNote(absl::string_view text,
         footnote = absl::StrReplaceAll(footnote, {{s, ""}});
       }
       footnote = Trim(footnote);
-      if (absl::StrContains(absl::AsciiStrToLower(footnote), "for information only")) {
+      if (absl::StrContains(absl::AsciiStrToLower(footnote),
+                            "for information only")) {
         if (note.disclaimer.empty()) note.disclaimer = footnote;
       }
-      note.warnings.push_back(absl::StrCat(
-          "dropped footnote text found inside the body (page-break residue): \"",
-          footnote.substr(0, 80), "\""));
+      note.warnings.push_back(
+          absl::StrCat("dropped footnote text found inside the body "
+                       "(page-break residue): \"",
+                       footnote.substr(0, 80), "\""));
       continue;
     }
     bool had_marker = false;
@@ -460,8 +487,8 @@ absl::StatusOr<ParsedNote> ParseInformationNote(absl::string_view text,
       }
     }
     if (had_marker) {
-      note.warnings.push_back(
-          absl::StrCat("removed a footnote marker from \"", line.substr(0, 60), "\""));
+      note.warnings.push_back(absl::StrCat("removed a footnote marker from \"",
+                                           line.substr(0, 60), "\""));
     }
     kept.push_back(line);
   }
@@ -481,11 +508,21 @@ absl::StatusOr<ParsedNote> ParseInformationNote(absl::string_view text,
     if (heading != Section::kNone && line.find('\t') == std::string::npos) {
       section = heading;
       switch (section) {
-        case Section::kBackground: target = &note.background; break;
-        case Section::kObjectives: target = &note.objectives; break;
-        case Section::kHighlights: target = &note.highlights; break;
-        case Section::kAdditional: target = &note.additional_comments; break;
-        case Section::kNone: target = nullptr; break;
+        case Section::kBackground:
+          target = &note.background;
+          break;
+        case Section::kObjectives:
+          target = &note.objectives;
+          break;
+        case Section::kHighlights:
+          target = &note.highlights;
+          break;
+        case Section::kAdditional:
+          target = &note.additional_comments;
+          break;
+        case Section::kNone:
+          target = nullptr;
+          break;
       }
       last_was_bullet = false;
       continue;
@@ -493,7 +530,8 @@ absl::StatusOr<ParsedNote> ParseInformationNote(absl::string_view text,
     if (section == Section::kNone) {
       const size_t tab = line.find('\t');
       if (tab != std::string::npos) {
-        headers.push_back({Trim(line.substr(0, tab)), Trim(line.substr(tab + 1))});
+        headers.push_back(
+            {Trim(line.substr(0, tab)), Trim(line.substr(tab + 1))});
       } else if (!headers.empty()) {
         // A header value wrapped onto the next line.
         absl::StrAppend(&headers.back().value, " ", line);
@@ -519,12 +557,14 @@ absl::StatusOr<ParsedNote> ParseInformationNote(absl::string_view text,
     if (IsLabel(h.label, {"event", "title", "event title"})) {
       note.title = h.value;
       has_event = true;
-    } else if (IsLabel(h.label, {"date and venue", "venue and date",
-                                 "dates and venue", "venue and dates", "date",
-                                 "dates", "date and place", "place and date"})) {
+    } else if (IsLabel(h.label,
+                       {"date and venue", "venue and date", "dates and venue",
+                        "venue and dates", "date", "dates", "date and place",
+                        "place and date"})) {
       note.date_and_venue = h.value;
-    } else if (IsLabel(h.label, {"organizers", "organizer", "organisers",
-                                 "organiser", "organized by", "organised by"})) {
+    } else if (IsLabel(h.label,
+                       {"organizers", "organizer", "organisers", "organiser",
+                        "organized by", "organised by"})) {
       note.organizers = ParseOrganizers(h.value);
     } else if (IsLabel(h.label, {"participants", "participation"})) {
       note.participants = ParseParticipants(h.value);
@@ -562,7 +602,8 @@ absl::StatusOr<ParsedNote> ParseInformationNote(absl::string_view text,
     if (parts.size() >= 2) note.city = parts[parts.size() - 2];
   }
 
-  static const std::regex kEmail("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
+  static const std::regex kEmail(
+      "[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
   for (const auto* list : {&note.additional_comments, &note.highlights}) {
     for (const auto& p : *list) {
       std::smatch m;

@@ -33,7 +33,7 @@ struct ParsedOrganizer {
 };
 
 struct ParsedParticipant {
-  std::string printed_name;  // as printed, without a trailing note
+  std::string printed_name;   // as printed, without a trailing note
   std::string printed_group;  // the label it was listed under, as printed
   int position = 0;           // 0-based, across the whole list
 };
@@ -63,8 +63,8 @@ inline constexpr size_t kMaxNoteBytes = 1 << 20;
 
 // INVALID_ARGUMENT (with a field violation on `field`) when the text is
 // empty, too large, not UTF-8 text, or has no header table.
-absl::StatusOr<ParsedNote> ParseInformationNote(absl::string_view text,
-                                                absl::string_view field = "text");
+absl::StatusOr<ParsedNote> ParseInformationNote(
+    absl::string_view text, absl::string_view field = "text");
 
 }  // namespace outreach::gateway
 

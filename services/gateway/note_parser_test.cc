@@ -30,7 +30,8 @@ std::string Read(const std::string& name) {
   return s.str();
 }
 
-std::vector<std::string> Names(const ParsedNote& note, const std::string& group) {
+std::vector<std::string> Names(const ParsedNote& note,
+                               const std::string& group) {
   std::vector<std::string> out;
   for (const auto& p : note.participants) {
     if (p.printed_group == group) out.push_back(p.printed_name);
@@ -65,9 +66,9 @@ TEST(NoteParserTest, SeedNote) {
   EXPECT_EQ(states.front(), "Albania");
   EXPECT_EQ(states[29], "The former Yugoslav Republic of Macedonia");
   EXPECT_EQ(states.back(), "United States");
-  EXPECT_THAT(Names(*note, "Other"),
-              ElementsAre("European Union", "UN ODA", "OSCE",
-                          "1540 Committee expert"));
+  EXPECT_THAT(
+      Names(*note, "Other"),
+      ElementsAre("European Union", "UN ODA", "OSCE", "1540 Committee expert"));
   for (size_t i = 0; i < note->participants.size(); ++i) {
     EXPECT_EQ(note->participants[i].position, static_cast<int>(i));
   }
@@ -99,11 +100,13 @@ TEST(NoteParserTest, VariantWithNumberedSectionsAndAndEndings) {
   EXPECT_EQ(note->country, "Republic of Moldova");
   ASSERT_EQ(note->organizers.size(), 2u);
   EXPECT_EQ(note->organizers[1].role, "supporter");
-  EXPECT_THAT(Names(*note, "States"), ElementsAre("Moldova", "Romania", "Ukraine"));
-  EXPECT_THAT(Names(*note, "International organizations"),
-              ElementsAre("International Criminal Police Organisation (INTERPOL)",
-                          "World Customs Organization (WCO)",
-                          "1540 Committee (two 1540 Committee experts)"));
+  EXPECT_THAT(Names(*note, "States"),
+              ElementsAre("Moldova", "Romania", "Ukraine"));
+  EXPECT_THAT(
+      Names(*note, "International organizations"),
+      ElementsAre("International Criminal Police Organisation (INTERPOL)",
+                  "World Customs Organization (WCO)",
+                  "1540 Committee (two 1540 Committee experts)"));
   ASSERT_EQ(note->objectives.size(), 2u);
   EXPECT_EQ(note->objectives[1],
             "Discuss the draft national action plan with the national "

@@ -22,9 +22,8 @@ const char* MonthName(int m) {
 // "A", "A and B", "A, B and C".
 std::string JoinWithAnd(const std::vector<std::string>& items) {
   if (items.size() <= 1) return items.empty() ? "" : items[0];
-  return absl::StrCat(
-      absl::StrJoin(items.begin(), items.end() - 1, ", "), " and ",
-      items.back());
+  return absl::StrCat(absl::StrJoin(items.begin(), items.end() - 1, ", "),
+                      " and ", items.back());
 }
 
 std::string DateAndVenue(const ParsedNote& n) {
@@ -81,7 +80,8 @@ std::string Participants(const ParsedNote& n) {
   std::vector<std::string> parts;
   for (const auto& g : Groups(n)) {
     const std::string names = absl::StrJoin(g.names, ", ");
-    parts.push_back(g.label.empty() ? names : absl::StrCat(g.label, ": ", names));
+    parts.push_back(g.label.empty() ? names
+                                    : absl::StrCat(g.label, ": ", names));
   }
   return absl::StrJoin(parts, " ");
 }
@@ -119,12 +119,23 @@ std::string Html(absl::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -179,7 +190,8 @@ std::string RenderText(const ParsedNote& n) {
     if (entries.empty()) continue;
     absl::StrAppend(&out, "\n", s.heading, "\n\n");
     for (const auto& e : entries) {
-      absl::StrAppend(&out, s.bullets ? "- " : "", e, s.bullets ? "\n" : "\n\n");
+      absl::StrAppend(&out, s.bullets ? "- " : "", e,
+                      s.bullets ? "\n" : "\n\n");
     }
   }
   absl::StrAppend(&out, "\n\u00b9 ", Disclaimer(n), "\n");
@@ -214,7 +226,8 @@ std::string RenderMarkdown(const ParsedNote& n) {
     if (entries.empty()) continue;
     absl::StrAppend(&out, "\n## ", s.heading, "\n\n");
     for (const auto& e : entries) {
-      absl::StrAppend(&out, s.bullets ? "- " : "", Md(e), s.bullets ? "\n" : "\n\n");
+      absl::StrAppend(&out, s.bullets ? "- " : "", Md(e),
+                      s.bullets ? "\n" : "\n\n");
     }
   }
   absl::StrAppend(&out, "\n[^disclaimer]: ", Md(Disclaimer(n)), "\n");
@@ -224,7 +237,9 @@ std::string RenderMarkdown(const ParsedNote& n) {
 std::string RenderHtml(const ParsedNote& n) {
   std::string out = absl::StrCat(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<title>Information Note: ", Html(n.title), "</title>\n<style>\n"
+      "<title>Information Note: ",
+      Html(n.title),
+      "</title>\n<style>\n"
       "body{font-family:Georgia,serif;max-width:48rem;margin:2rem auto;"
       "line-height:1.45}\n"
       "table{border-collapse:collapse;width:100%}\n"
@@ -234,16 +249,17 @@ std::string RenderHtml(const ParsedNote& n) {
       "@media print{body{margin:0;max-width:none}a{color:inherit}}\n"
       "</style>\n</head>\n<body>\n<h1>Information Note<sup>1</sup></h1>\n"
       "<table>\n");
-  absl::StrAppend(&out, "<tr><th>Event</th><td>", Html(n.title), "</td></tr>\n");
-  absl::StrAppend(&out, "<tr><th>Date and Venue</th><td>", Html(DateAndVenue(n)),
+  absl::StrAppend(&out, "<tr><th>Event</th><td>", Html(n.title),
                   "</td></tr>\n");
+  absl::StrAppend(&out, "<tr><th>Date and Venue</th><td>",
+                  Html(DateAndVenue(n)), "</td></tr>\n");
   absl::StrAppend(&out, "<tr><th>Organizers</th><td>", Html(Organizers(n)),
                   "</td></tr>\n<tr><th>Participants</th><td>");
   for (const auto& g : Groups(n)) {
     std::vector<std::string> names;
     for (const auto& name : g.names) names.push_back(Html(name));
-    absl::StrAppend(&out, "<p>", g.label.empty() ? "" : "<em>",
-                    Html(g.label), g.label.empty() ? "" : ":</em> ",
+    absl::StrAppend(&out, "<p>", g.label.empty() ? "" : "<em>", Html(g.label),
+                    g.label.empty() ? "" : ":</em> ",
                     absl::StrJoin(names, ", "), "</p>");
   }
   absl::StrAppend(&out, "</td></tr>\n</table>\n");
@@ -253,7 +269,8 @@ std::string RenderHtml(const ParsedNote& n) {
       if (std::string c = ContactLine(n); !c.empty()) entries.push_back(c);
     }
     if (entries.empty()) continue;
-    absl::StrAppend(&out, "<h2>", s.heading, "</h2>\n", s.bullets ? "<ul>\n" : "");
+    absl::StrAppend(&out, "<h2>", s.heading, "</h2>\n",
+                    s.bullets ? "<ul>\n" : "");
     for (const auto& e : entries) {
       absl::StrAppend(&out, s.bullets ? "<li>" : "<p>", Html(e),
                       s.bullets ? "</li>\n" : "</p>\n");

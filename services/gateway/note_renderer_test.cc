@@ -38,7 +38,8 @@ outreach::type::v1::Date D(int y, int m, int d) {
 }
 
 TEST(FormatDateRangeTest, Shapes) {
-  EXPECT_EQ(FormatDateRange(D(2013, 11, 5), D(2013, 11, 6)), "5-6 November 2013");
+  EXPECT_EQ(FormatDateRange(D(2013, 11, 5), D(2013, 11, 6)),
+            "5-6 November 2013");
   EXPECT_EQ(FormatDateRange(D(2013, 11, 5), D(2013, 11, 5)), "5 November 2013");
   EXPECT_EQ(FormatDateRange(D(2013, 11, 30), D(2013, 12, 2)),
             "30 November - 2 December 2013");
@@ -56,7 +57,8 @@ TEST(NoteRendererTest, SeedFidelity) {
 
   EXPECT_THAT(text, HasSubstr("Event\tRegional Workshop on the Implementation "
                               "of UNSC Resolution 1540 (2004)"));
-  EXPECT_THAT(text, HasSubstr("Date and Venue\t5-6 November 2013, Kiev, Ukraine"));
+  EXPECT_THAT(text,
+              HasSubstr("Date and Venue\t5-6 November 2013, Kiev, Ukraine"));
   EXPECT_THAT(text, HasSubstr("Organizers\tThe Government of Ukraine in "
                               "cooperation with the Conflict Prevention"));
   EXPECT_THAT(text, HasSubstr("Participants\tStates-Members of the OSCE: "
@@ -64,7 +66,8 @@ TEST(NoteRendererTest, SeedFidelity) {
   EXPECT_THAT(text, HasSubstr("Ukraine, United States Other: European Union, "
                               "UN ODA, OSCE, 1540 Committee expert"));
   EXPECT_EQ(Count(text, "For information only"), 1u) << "the disclaimer, once";
-  const size_t objectives = text.find("Objectives for 1540 expert participation");
+  const size_t objectives =
+      text.find("Objectives for 1540 expert participation");
   const size_t highlights = text.find("\nHighlights\n");
   const size_t disclaimer = text.find("For information only");
   EXPECT_LT(objectives, highlights);
@@ -82,7 +85,8 @@ TEST(NoteRendererTest, SeedFidelity) {
   EXPECT_EQ(again->country, parsed->country);
   ASSERT_EQ(again->organizers.size(), parsed->organizers.size());
   for (size_t i = 0; i < parsed->organizers.size(); ++i) {
-    EXPECT_EQ(again->organizers[i].printed_name, parsed->organizers[i].printed_name);
+    EXPECT_EQ(again->organizers[i].printed_name,
+              parsed->organizers[i].printed_name);
     EXPECT_EQ(again->organizers[i].role, parsed->organizers[i].role);
   }
   ASSERT_EQ(again->participants.size(), parsed->participants.size());
@@ -109,7 +113,9 @@ TEST(NoteRendererTest, HtmlIsACompleteEscapedPage) {
   EXPECT_TRUE(absl::StartsWith(html, "<!DOCTYPE html>"));
   EXPECT_THAT(html, HasSubstr("</html>"));
   EXPECT_THAT(html, Not(HasSubstr("<script>")));
-  EXPECT_THAT(html, HasSubstr("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"));
+  EXPECT_THAT(
+      html,
+      HasSubstr("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"));
   EXPECT_THAT(html, HasSubstr("A &lt;b&gt;"));
   EXPECT_THAT(html, HasSubstr("@media print"));
   EXPECT_EQ(Count(html, "For information only"), 1u);

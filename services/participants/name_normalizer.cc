@@ -44,7 +44,8 @@ bool LooksLikeAcronym(absl::string_view s) {
   if (s.empty() || s.size() > 12) return false;
   int upper = 0;
   for (char c : s) {
-    if (absl::ascii_isupper(c)) ++upper;
+    if (absl::ascii_isupper(c))
+      ++upper;
     else if (!(absl::ascii_isdigit(c) || c == '-' || c == ' ' || c == '.' ||
                absl::ascii_islower(c))) {
       return false;
@@ -125,8 +126,8 @@ double Similarity(absl::string_view a, absl::string_view b) {
   if (a.empty() || b.empty()) return 0;
   if (a == b) return 1;
   const size_t longest = std::max(a.size(), b.size());
-  const double edit =
-      1.0 - static_cast<double>(EditDistance(a, b)) / static_cast<double>(longest);
+  const double edit = 1.0 - static_cast<double>(EditDistance(a, b)) /
+                                static_cast<double>(longest);
   const std::vector<absl::string_view> wa = absl::StrSplit(a, ' ');
   const std::vector<absl::string_view> wb = absl::StrSplit(b, ' ');
   absl::flat_hash_set<absl::string_view> sa(wa.begin(), wa.end());

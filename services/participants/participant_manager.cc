@@ -6,9 +6,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
@@ -83,7 +83,7 @@ void ValidateEntity(const v1::Entity& e, const RegistrySnapshot& registry,
   } else {
     for (int i = 0; i < e.aliases_size(); ++i) {
       v.CheckText(e.aliases(i), kMaxName, true,
-                absl::StrCat(p, ".aliases[", i, "]"));
+                  absl::StrCat(p, ".aliases[", i, "]"));
     }
   }
   if (e.historic_names_size() > kMaxList) {
@@ -149,9 +149,9 @@ v1::Entity WithEtag(const StoredEntity& s) {
 
 const absl::flat_hash_set<std::string>& WritableEntityPaths() {
   static const auto* const kPaths = new absl::flat_hash_set<std::string>{
-      "kind",        "organization_kind", "display_name", "official_name",
-      "acronym",     "iso_alpha2",        "iso_alpha3",   "iso_numeric",
-      "aliases",     "historic_names",    "memberships",  "parent_entity"};
+      "kind",    "organization_kind", "display_name", "official_name",
+      "acronym", "iso_alpha2",        "iso_alpha3",   "iso_numeric",
+      "aliases", "historic_names",    "memberships",  "parent_entity"};
   return *kPaths;
 }
 
@@ -188,7 +188,8 @@ ParticipantManager::ParticipantManager(ParticipantStore* store,
                                        EventChecker* events, Clock* clock)
     : store_(store), events_(events), clock_(clock) {}
 
-absl::Status ParticipantManager::Load(const std::vector<v1::Entity>& reference) {
+absl::Status ParticipantManager::Load(
+    const std::vector<v1::Entity>& reference) {
   auto seeded = store_->SeedReference(reference, kReferenceDataVersion);
   if (!seeded.ok()) return seeded.status();
   auto all = store_->ListEntities();
@@ -203,18 +204,20 @@ absl::StatusOr<v1::Entity> ParticipantManager::GetEntity(
   if (!id.ok()) return id.status();
   auto snapshot = registry_.snapshot();
   const StoredEntity* e = snapshot->Find(*id);
-  if (e == nullptr) return absl::NotFoundError(absl::StrCat(req.name(), " not found"));
+  if (e == nullptr)
+    return absl::NotFoundError(absl::StrCat(req.name(), " not found"));
   return WithEtag(*e);
 }
 
 absl::StatusOr<v1::ListEntitiesResponse> ParticipantManager::ListEntities(
     const v1::ListEntitiesRequest& req) {
-  if (req.page_size() < 0) return InvalidField("page_size", "must not be negative");
+  if (req.page_size() < 0)
+    return InvalidField("page_size", "must not be negative");
   const int page_size = req.page_size() == 0
                             ? kDefaultPageSize
                             : std::min(req.page_size(), kMaxPageSize);
-  auto terms = ParseTerms(req.filter(), {"kind", "organization_kind",
-                                         "member_of", "text"});
+  auto terms = ParseTerms(req.filter(),
+                          {"kind", "organization_kind", "member_of", "text"});
   if (!terms.ok()) return terms.status();
   v1::EntityKind kind = v1::ENTITY_KIND_UNSPECIFIED;
   v1::OrganizationKind org = v1::ORGANIZATION_KIND_UNSPECIFIED;
@@ -224,13 +227,13 @@ absl::StatusOr<v1::ListEntitiesResponse> ParticipantManager::ListEntities(
     bool ok = true;
     if (field == "kind") {
       ok = ParseEnumName<v1::EntityKind>("ENTITY_KIND_", value,
-                                     &v1::EntityKind_Parse, &kind);
+                                         &v1::EntityKind_Parse, &kind);
     } else if (field == "organization_kind") {
       ok = ParseEnumName<v1::OrganizationKind>(
           "ORGANIZATION_KIND_", value, &v1::OrganizationKind_Parse, &org);
     } else if (field == "member_of") {
-      ok = ParseEnumName<v1::MembershipGroup>("MEMBERSHIP_GROUP_", value,
-                                          &v1::MembershipGroup_Parse, &group);
+      ok = ParseEnumName<v1::MembershipGroup>(
+          "MEMBERSHIP_GROUP_", value, &v1::MembershipGroup_Parse, &group);
     } else {
       text = NormalizeName(value);
     }
@@ -248,7 +251,8 @@ absl::StatusOr<v1::ListEntitiesResponse> ParticipantManager::ListEntities(
   }
   Date today;
   {
-    const absl::CivilDay day = absl::ToCivilDay(clock_->Now(), absl::UTCTimeZone());
+    const absl::CivilDay day =
+        absl::ToCivilDay(clock_->Now(), absl::UTCTimeZone());
     today.set_year(static_cast<int>(day.year()));
     today.set_month(day.month());
     today.set_day(day.day());
@@ -260,12 +264,14 @@ absl::StatusOr<v1::ListEntitiesResponse> ParticipantManager::ListEntities(
     const std::string id = EntityId(e.name());
     if (!after.empty() && id <= after) continue;
     if (kind != v1::ENTITY_KIND_UNSPECIFIED && e.kind() != kind) continue;
-    if (org != v1::ORGANIZATION_KIND_UNSPECIFIED && e.organization_kind() != org) {
+    if (org != v1::ORGANIZATION_KIND_UNSPECIFIED &&
+        e.organization_kind() != org) {
       continue;
     }
     if (group != v1::MEMBERSHIP_GROUP_UNSPECIFIED) {
       const auto groups = GroupsOn(e, today);
-      if (std::find(groups.begin(), groups.end(), group) == groups.end()) continue;
+      if (std::find(groups.begin(), groups.end(), group) == groups.end())
+        continue;
     }
     if (!text.empty()) {
       bool hit = absl::StrContains(NormalizeName(e.display_name()), text) ||
@@ -277,8 +283,8 @@ absl::StatusOr<v1::ListEntitiesResponse> ParticipantManager::ListEntities(
       if (!hit) continue;
     }
     if (out.entities_size() == page_size) {
-      out.set_next_page_token(EncodePageToken(
-          fp, {EntityId(out.entities(page_size - 1).name())}));
+      out.set_next_page_token(
+          EncodePageToken(fp, {EntityId(out.entities(page_size - 1).name())}));
       break;
     }
     *out.add_entities() = WithEtag(stored);
@@ -311,15 +317,17 @@ absl::StatusOr<v1::Entity> ParticipantManager::CreateEntity(
   }
   v1::Entity e = req.entity();
   e.clear_etag();
-  const auto now = TimeUtil::MicrosecondsToTimestamp(
-      absl::ToUnixMicros(clock_->Now()));
+  const auto now =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_->Now()));
   *e.mutable_create_time() = now;
   *e.mutable_update_time() = now;
   for (int attempt = 1; attempt <= 50; ++attempt) {
-    const std::string candidate = attempt == 1 ? id : WithNumberSuffix(id, attempt);
+    const std::string candidate =
+        attempt == 1 ? id : WithNumberSuffix(id, attempt);
     e.set_name(absl::StrCat("entities/", candidate));
     auto created = store_->CreateEntity(e);
-    if (created.status().code() == absl::StatusCode::kAlreadyExists && generated) {
+    if (created.status().code() == absl::StatusCode::kAlreadyExists &&
+        generated) {
       continue;
     }
     if (!created.ok()) return created.status();
@@ -383,15 +391,16 @@ absl::StatusOr<v1::Entity> ParticipantManager::UpdateEntity(
   }
   ValidateEntity(merged, *snapshot, "entity", v);
   if (auto s = v.ToStatus("invalid entity"); !s.ok()) return s;
-  *merged.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(
-      absl::ToUnixMicros(clock_->Now()));
+  *merged.mutable_update_time() =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_->Now()));
   auto updated = store_->UpdateEntity(merged, current->revision);
   if (!updated.ok()) return updated.status();
   registry_.Upsert(*updated);
   return WithEtag(*updated);
 }
 
-absl::Status ParticipantManager::DeleteEntity(const v1::DeleteEntityRequest& req) {
+absl::Status ParticipantManager::DeleteEntity(
+    const v1::DeleteEntityRequest& req) {
   auto id = ParseEntityName(req.name(), "name");
   if (!id.ok()) return id.status();
   int64_t expected = 0;
@@ -452,9 +461,9 @@ absl::StatusOr<v1::ResolveEntitiesResponse> ParticipantManager::ResolveEntities(
     for (int i = 0; i < req.names_size(); ++i) {
       const std::string f = absl::StrCat("names[", i, "]");
       v.CheckText(req.names(i).printed_name(), kMaxPrinted, true,
-                f + ".printed_name");
+                  f + ".printed_name");
       v.CheckText(req.names(i).printed_group(), kMaxName, false,
-                f + ".printed_group");
+                  f + ".printed_group");
     }
   }
   if (req.has_as_of()) CheckOptionalDate(req.as_of(), "as_of", v);
@@ -473,8 +482,8 @@ absl::StatusOr<v1::ResolveEntitiesResponse> ParticipantManager::ResolveEntities(
   return out;
 }
 
-absl::StatusOr<v1::CheckMembershipsResponse> ParticipantManager::CheckMemberships(
-    const v1::CheckMembershipsRequest& req) {
+absl::StatusOr<v1::CheckMembershipsResponse>
+ParticipantManager::CheckMemberships(const v1::CheckMembershipsRequest& req) {
   FieldViolations v;
   v.CheckText(req.printed_group(), kMaxName, true, "printed_group");
   if (!req.has_as_of()) {
@@ -483,11 +492,12 @@ absl::StatusOr<v1::CheckMembershipsResponse> ParticipantManager::CheckMembership
     v.Add("as_of", "is not a valid calendar date");
   }
   if (req.printed_names_size() > kMaxBatch) {
-    v.Add("printed_names", absl::StrCat("has more than ", kMaxBatch, " entries"));
+    v.Add("printed_names",
+          absl::StrCat("has more than ", kMaxBatch, " entries"));
   } else {
     for (int i = 0; i < req.printed_names_size(); ++i) {
       v.CheckText(req.printed_names(i), kMaxPrinted, true,
-                absl::StrCat("printed_names[", i, "]"));
+                  absl::StrCat("printed_names[", i, "]"));
     }
   }
   if (auto s = v.ToStatus("invalid request"); !s.ok()) return s;
@@ -499,7 +509,8 @@ absl::StatusOr<v1::Participation> ParticipantManager::GetParticipation(
   std::string event_id, id;
   if (!SplitParticipationName(req.name(), &event_id, &id)) {
     return InvalidField(
-        "name", "is not of the form events/{event}/participations/{participation}");
+        "name",
+        "is not of the form events/{event}/participations/{participation}");
   }
   auto stored = store_->GetParticipation(event_id, id);
   if (!stored.ok()) return stored.status();
@@ -552,8 +563,8 @@ ParticipantManager::CreateMany(
   auto snapshot = registry_.snapshot();
   std::vector<v1::Participation> rows;
   std::vector<bool> generated;
-  const auto now = TimeUtil::MicrosecondsToTimestamp(
-      absl::ToUnixMicros(clock_->Now()));
+  const auto now =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_->Now()));
   for (size_t i = 0; i < requests.size(); ++i) {
     const auto& r = *requests[i];
     const std::string& p = prefixes[i];
@@ -561,10 +572,13 @@ ParticipantManager::CreateMany(
       v.Add(p + "parent", "differs from the batch's parent");
     }
     const v1::Participation& in = r.participation();
-    v.CheckText(in.printed_name(), kMaxPrinted, true, p + "participation.printed_name");
-    v.CheckText(in.printed_group(), kMaxName, false, p + "participation.printed_group");
+    v.CheckText(in.printed_name(), kMaxPrinted, true,
+                p + "participation.printed_name");
+    v.CheckText(in.printed_group(), kMaxName, false,
+                p + "participation.printed_group");
     v.CheckText(in.notes(), kMaxNotes, false, p + "participation.notes");
-    if (in.position() < 0) v.Add(p + "participation.position", "must not be negative");
+    if (in.position() < 0)
+      v.Add(p + "participation.position", "must not be negative");
     if (!v1::ParticipationRole_IsValid(in.role())) {
       v.Add(p + "participation.role", "has no meaning");
     }
@@ -575,7 +589,8 @@ ParticipantManager::CreateMany(
     }
     if (!r.participation_id().empty() && !IsValidId(r.participation_id())) {
       v.Add(p + "participation_id",
-            "must be 1-63 characters of a-z, 0-9 and '-', starting with a letter");
+            "must be 1-63 characters of a-z, 0-9 and '-', starting with a "
+            "letter");
     }
     v1::Participation row = in;
     row.clear_etag();
@@ -604,10 +619,13 @@ ParticipantManager::CreateMany(
 }
 
 absl::StatusOr<v1::ListParticipationsResponse>
-ParticipantManager::ListParticipations(const v1::ListParticipationsRequest& req) {
-  auto event = ParseEventParent(req.parent(), "parent", /*allow_wildcard=*/true);
+ParticipantManager::ListParticipations(
+    const v1::ListParticipationsRequest& req) {
+  auto event =
+      ParseEventParent(req.parent(), "parent", /*allow_wildcard=*/true);
   if (!event.ok()) return event.status();
-  if (req.page_size() < 0) return InvalidField("page_size", "must not be negative");
+  if (req.page_size() < 0)
+    return InvalidField("page_size", "must not be negative");
   ParticipationQuery q;
   q.event_id = *event == "-" ? "" : *event;
   q.page_size = req.page_size() == 0 ? kDefaultPageSize
@@ -623,8 +641,8 @@ ParticipantManager::ListParticipations(const v1::ListParticipationsRequest& req)
     } else if (!ParseEnumName<v1::ParticipationRole>(
                    "PARTICIPATION_ROLE_", value, &v1::ParticipationRole_Parse,
                    &q.role)) {
-      return InvalidField("filter", absl::StrCat("'", value.substr(0, 100),
-                                                 "' is not a role"));
+      return InvalidField(
+          "filter", absl::StrCat("'", value.substr(0, 100), "' is not a role"));
     }
   }
   const uint64_t fp = Fingerprint({req.parent(), req.filter()});
@@ -659,7 +677,8 @@ absl::Status ParticipantManager::DeleteParticipation(
   std::string event_id, id;
   if (!SplitParticipationName(req.name(), &event_id, &id)) {
     return InvalidField(
-        "name", "is not of the form events/{event}/participations/{participation}");
+        "name",
+        "is not of the form events/{event}/participations/{participation}");
   }
   return store_->DeleteParticipation(event_id, id);
 }

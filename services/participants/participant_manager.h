@@ -11,10 +11,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/client/call_policy.h"
+#include "common/client/event_checker.h"
 #include "common/geo/iso3166.h"
 #include "common/time/clock.h"
 #include "outreach/participants/v1/participants.pb.h"
-#include "common/client/event_checker.h"
 #include "services/participants/participant_store.h"
 #include "services/participants/registry.h"
 

@@ -58,8 +58,8 @@ class ParticipantManagerTest : public ::testing::Test {
     auto reference =
         LoadReferenceEntities(OUTREACH_PARTICIPANTS_DATA_DIR, **countries);
     ASSERT_TRUE(reference.ok());
-    manager_ = std::make_unique<ParticipantManager>(store_.get(), &events_,
-                                                    &clock_);
+    manager_ =
+        std::make_unique<ParticipantManager>(store_.get(), &events_, &clock_);
     ASSERT_TRUE(manager_->Load(*reference).ok());
   }
   v1::CreateParticipationRequest Participant(const std::string& event,
@@ -118,7 +118,8 @@ TEST_F(ParticipantManagerTest, CreateListAndDeleteParticipations) {
   do {
     auto page = manager_->ListParticipations(list);
     ASSERT_TRUE(page.ok()) << page.status();
-    for (const auto& p : page->participations()) order.push_back(p.printed_name());
+    for (const auto& p : page->participations())
+      order.push_back(p.printed_name());
     list.set_page_token(page->next_page_token());
   } while (!list.page_token().empty());
   EXPECT_THAT(order, ::testing::ElementsAre("Albania", "Russia", "Moldova"));
@@ -126,10 +127,12 @@ TEST_F(ParticipantManagerTest, CreateListAndDeleteParticipations) {
   v1::DeleteParticipationRequest del;
   del.set_name("events/kiev-2013/participations/russia");
   ASSERT_TRUE(manager_->DeleteParticipation(del).ok());
-  EXPECT_EQ(manager_->DeleteParticipation(del).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(manager_->DeleteParticipation(del).code(),
+            absl::StatusCode::kNotFound);
 }
 
-TEST_F(ParticipantManagerTest, MissingEventIsFailedPreconditionAndNothingStored) {
+TEST_F(ParticipantManagerTest,
+       MissingEventIsFailedPreconditionAndNothingStored) {
   auto s = manager_->CreateParticipation(
       {}, Participant("events/nowhere", "Albania", "entities/al", 0));
   EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -155,7 +158,8 @@ TEST_F(ParticipantManagerTest, BatchIsAllOrNone) {
   EXPECT_THAT(fields, Contains("requests[1].participation.printed_name"));
   EXPECT_THAT(fields, Contains("requests[1].participation.entity"));
   EXPECT_THAT(fields, Contains("requests[1].participation.position"));
-  EXPECT_EQ(events_.calls, 0) << "invalid input never reaches the events service";
+  EXPECT_EQ(events_.calls, 0)
+      << "invalid input never reaches the events service";
   // An explicit id that collides fails the whole batch in the store.
   v1::BatchCreateParticipationsRequest dup;
   dup.set_parent("events/kiev-2013");
@@ -175,7 +179,8 @@ TEST_F(ParticipantManagerTest, EntityCrudIsVisibleToResolutionAtOnce) {
   create.mutable_entity()->set_kind(v1::ENTITY_KIND_ORGANIZATION);
   create.mutable_entity()->set_organization_kind(
       v1::ORGANIZATION_KIND_NGO_OR_ACADEMIA);
-  create.mutable_entity()->set_display_name("James Martin Center for Nonproliferation Studies");
+  create.mutable_entity()->set_display_name(
+      "James Martin Center for Nonproliferation Studies");
   create.mutable_entity()->set_acronym("CNS");
   auto created = manager_->CreateEntity(create);
   ASSERT_TRUE(created.ok()) << created.status();
@@ -208,10 +213,11 @@ TEST_F(ParticipantManagerTest, EntityCrudIsVisibleToResolutionAtOnce) {
   EXPECT_THAT(got->aliases(), Contains("Monterey CNS"));
 
   // In use: cannot be deleted.
-  ASSERT_TRUE(manager_
-                  ->CreateParticipation({}, Participant("events/kiev-2013", "CNS",
-                                                        "entities/cns", 0))
-                  .ok());
+  ASSERT_TRUE(
+      manager_
+          ->CreateParticipation(
+              {}, Participant("events/kiev-2013", "CNS", "entities/cns", 0))
+          .ok());
   v1::DeleteEntityRequest del;
   del.set_name("entities/cns");
   EXPECT_EQ(manager_->DeleteEntity(del).code(),
@@ -265,7 +271,8 @@ TEST_F(ParticipantManagerTest, ListsEntitiesByPageAndFilter) {
   do {
     auto page = manager_->ListEntities(req);
     ASSERT_TRUE(page.ok()) << page.status();
-    for (const auto& e : page->entities()) EXPECT_TRUE(seen.insert(e.name()).second);
+    for (const auto& e : page->entities())
+      EXPECT_TRUE(seen.insert(e.name()).second);
     req.set_page_token(page->next_page_token());
   } while (!req.page_token().empty());
   EXPECT_EQ(seen.size(), 57u);

@@ -63,7 +63,8 @@ class ParticipantStore {
   virtual absl::StatusOr<StoredEntity> UpdateEntity(const v1::Entity& e,
                                                     int64_t expected) = 0;
   // Also FAILED_PRECONDITION while participations refer to it.
-  virtual absl::Status DeleteEntity(const std::string& id, int64_t expected) = 0;
+  virtual absl::Status DeleteEntity(const std::string& id,
+                                    int64_t expected) = 0;
 
   // Participations.
   virtual absl::StatusOr<StoredParticipation> GetParticipation(

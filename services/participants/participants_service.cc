@@ -3,8 +3,9 @@
 #include "common/status/status_util.h"
 
 namespace outreach::participants {
-grpc::Status ParticipantsServiceImpl::GetEntity(
-    grpc::ServerContext*, const v1::GetEntityRequest* req, v1::Entity* resp) {
+grpc::Status ParticipantsServiceImpl::GetEntity(grpc::ServerContext*,
+                                                const v1::GetEntityRequest* req,
+                                                v1::Entity* resp) {
   return ReplyWith(manager_->GetEntity(*req), resp);
 }
 
@@ -65,7 +66,8 @@ grpc::Status ParticipantsServiceImpl::CreateParticipation(
 grpc::Status ParticipantsServiceImpl::BatchCreateParticipations(
     grpc::ServerContext* ctx, const v1::BatchCreateParticipationsRequest* req,
     v1::BatchCreateParticipationsResponse* resp) {
-  return ReplyWith(manager_->BatchCreateParticipations(ScopeOf(*ctx), *req), resp);
+  return ReplyWith(manager_->BatchCreateParticipations(ScopeOf(*ctx), *req),
+                   resp);
 }
 
 grpc::Status ParticipantsServiceImpl::ListParticipations(

@@ -35,9 +35,9 @@ absl::StatusOr<std::vector<std::vector<std::string>>> ReadTsv(
     }
     std::vector<std::string> row = absl::StrSplit(line, '\t');
     if (row.size() < columns) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, ":", number, ": expected ", columns, " columns, got ",
-          row.size()));
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ":", number, ": expected ", columns,
+                       " columns, got ", row.size()));
     }
     rows.push_back(std::move(row));
   }
@@ -68,7 +68,8 @@ std::vector<std::string> SplitList(absl::string_view text) {
 }
 
 void AddAlias(v1::Entity& e, const std::string& alias) {
-  if (alias.empty() || alias == e.display_name() || alias == e.official_name()) {
+  if (alias.empty() || alias == e.display_name() ||
+      alias == e.official_name()) {
     return;
   }
   for (const auto& a : e.aliases()) {
@@ -105,10 +106,12 @@ absl::StatusOr<v1::MembershipGroup> Group(const std::string& group) {
   if (group == "osce_partner_asian" || group == "partner_asian") {
     return v1::MEMBERSHIP_GROUP_OSCE_PARTNER_ASIAN;
   }
-  if (group == "osce_partner_mediterranean" || group == "partner_mediterranean") {
+  if (group == "osce_partner_mediterranean" ||
+      group == "partner_mediterranean") {
     return v1::MEMBERSHIP_GROUP_OSCE_PARTNER_MEDITERRANEAN;
   }
-  return absl::InvalidArgumentError(absl::StrCat("unknown group '", group, "'"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown group '", group, "'"));
 }
 
 absl::Status AddMembership(v1::Entity& e, v1::MembershipGroup group,
@@ -169,7 +172,8 @@ absl::StatusOr<std::vector<v1::Entity>> LoadReferenceEntities(
     }
     for (const auto& alias : SplitList(row[7])) AddAlias(**e, alias);
     const std::string since = row.size() > 8 ? row[8] : "";
-    if (auto s = AddMembership(**e, *group, since, "", "osce_2013.tsv"); !s.ok()) {
+    if (auto s = AddMembership(**e, *group, since, "", "osce_2013.tsv");
+        !s.ok()) {
       return s;
     }
   }

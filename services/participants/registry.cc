@@ -15,16 +15,18 @@ namespace {
 
 using outreach::type::v1::Date;
 
-int DateKey(const Date& d) { return d.year() * 10000 + d.month() * 100 + d.day(); }
+int DateKey(const Date& d) {
+  return d.year() * 10000 + d.month() * 100 + d.day();
+}
 
 bool IsSet(const Date& d) { return d.year() != 0; }
 
 // Which kind of party a group label is about, to break ties.
 v1::EntityKind KindForLabel(absl::string_view label) {
   const std::string n = NormalizeName(label);
-  for (const char* w : {"organization", "organisation", "industry", "ngo",
-                        "academ", "civil society", "private sector", "agenc",
-                        "bodies", "entities"}) {
+  for (const char* w :
+       {"organization", "organisation", "industry", "ngo", "academ",
+        "civil society", "private sector", "agenc", "bodies", "entities"}) {
     if (absl::StrContains(n, w)) return v1::ENTITY_KIND_ORGANIZATION;
   }
   if (absl::StrContains(n, "state") || absl::StrContains(n, "countr") ||
@@ -64,7 +66,8 @@ std::vector<v1::MembershipGroup> GroupsOn(const v1::Entity& entity,
 std::vector<v1::MembershipGroup> GroupsForLabel(absl::string_view label) {
   const std::string n = NormalizeName(label);
   const auto has = [&n](absl::string_view w) {
-    return absl::StrContains(absl::StrCat(" ", n, " "), absl::StrCat(" ", w, " "));
+    return absl::StrContains(absl::StrCat(" ", n, " "),
+                             absl::StrCat(" ", w, " "));
   };
   if (has("osce") || absl::StrContains(n, "organization for security and co")) {
     if (absl::StrContains(n, "partner")) {
@@ -114,7 +117,8 @@ void RegistrySnapshot::IndexName(size_t entity, const std::string& name) {
   add(NormalizeName(name));
   // "Korea, Republic of" is printed "Republic of Korea".
   std::vector<absl::string_view> parts = absl::StrSplit(name, ", ");
-  if (parts.size() == 2) add(NormalizeName(absl::StrCat(parts[1], " ", parts[0])));
+  if (parts.size() == 2)
+    add(NormalizeName(absl::StrCat(parts[1], " ", parts[0])));
   // "Holy See (Vatican City State)" is printed "Holy See".
   const ParsedName parsed = ParseName(name);
   add(parsed.key);
@@ -125,8 +129,8 @@ const StoredEntity* RegistrySnapshot::Find(absl::string_view id) const {
   return it == by_id_.end() ? nullptr : &entities_[it->second];
 }
 
-v1::Resolution RegistrySnapshot::Resolve(const v1::NameQuery& query,
-                                         absl::string_view default_group) const {
+v1::Resolution RegistrySnapshot::Resolve(
+    const v1::NameQuery& query, absl::string_view default_group) const {
   v1::Resolution out;
   out.set_printed_name(query.printed_name());
   const ParsedName parsed = ParseName(query.printed_name());

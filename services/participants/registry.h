@@ -75,8 +75,9 @@ class RegistrySnapshot {
 // Thread-safe.
 class Registry {
  public:
-  Registry() : snapshot_(std::make_shared<RegistrySnapshot>(
-                   std::vector<StoredEntity>())) {}
+  Registry()
+      : snapshot_(
+            std::make_shared<RegistrySnapshot>(std::vector<StoredEntity>())) {}
 
   std::shared_ptr<const RegistrySnapshot> snapshot() const;
   void Reset(std::vector<StoredEntity> entities);

@@ -54,25 +54,55 @@ TEST_F(RegistryTest, ShipsEveryIsoCountryAndTheOrganizations) {
 // Every State printed in the seed note, and every alias DOMAIN.md names.
 TEST_F(RegistryTest, ResolutionTable) {
   const std::vector<std::pair<std::string, std::string>> table = {
-      {"Albania", "AL"},      {"Algeria", "DZ"},     {"Armenia", "AM"},
-      {"Azerbaijan", "AZ"},   {"Belarus", "BY"},     {"Canada", "CA"},
-      {"Denmark", "DK"},      {"Egypt", "EG"},       {"Finland", "FI"},
-      {"Georgia", "GE"},      {"Germany", "DE"},     {"Holy See", "VA"},
-      {"Hungary", "HU"},      {"Italy", "IT"},       {"Kazakhstan", "KZ"},
-      {"Kyrgyzstan", "KG"},   {"Lithuania", "LT"},   {"Malta", "MT"},
-      {"Moldova", "MD"},      {"Morocco", "MA"},     {"Montenegro", "ME"},
-      {"Japan", "JP"},        {"Poland", "PL"},      {"Romania", "RO"},
-      {"Russia", "RU"},       {"Serbia", "RS"},      {"Slovenia", "SI"},
-      {"Switzerland", "CH"},  {"Tajikistan", "TJ"},  {"Ukraine", "UA"},
+      {"Albania", "AL"},
+      {"Algeria", "DZ"},
+      {"Armenia", "AM"},
+      {"Azerbaijan", "AZ"},
+      {"Belarus", "BY"},
+      {"Canada", "CA"},
+      {"Denmark", "DK"},
+      {"Egypt", "EG"},
+      {"Finland", "FI"},
+      {"Georgia", "GE"},
+      {"Germany", "DE"},
+      {"Holy See", "VA"},
+      {"Hungary", "HU"},
+      {"Italy", "IT"},
+      {"Kazakhstan", "KZ"},
+      {"Kyrgyzstan", "KG"},
+      {"Lithuania", "LT"},
+      {"Malta", "MT"},
+      {"Moldova", "MD"},
+      {"Morocco", "MA"},
+      {"Montenegro", "ME"},
+      {"Japan", "JP"},
+      {"Poland", "PL"},
+      {"Romania", "RO"},
+      {"Russia", "RU"},
+      {"Serbia", "RS"},
+      {"Slovenia", "SI"},
+      {"Switzerland", "CH"},
+      {"Tajikistan", "TJ"},
+      {"Ukraine", "UA"},
       {"United States", "US"},
       {"The former Yugoslav Republic of Macedonia", "MK"},
-      {"FYROM", "MK"},        {"Turkey", "TR"},      {"Türkiye", "TR"},
-      {"Czech Republic", "CZ"}, {"USA", "US"},       {"UK", "GB"},
-      {"Kyrgyz Republic", "KG"}, {"South Korea", "KR"},
-      {"the Republic of Korea", "KR"}, {"Russian Federation", "RU"},
-      {"Republic of Moldova", "MD"}, {"North Macedonia", "MK"},
-      {"Czechia", "CZ"},      {"Cote d'Ivoire", "CI"}, {"Côte d'Ivoire", "CI"},
-      {"Korea, Republic of", "KR"}, {"UNITED KINGDOM", "GB"},
+      {"FYROM", "MK"},
+      {"Turkey", "TR"},
+      {"Türkiye", "TR"},
+      {"Czech Republic", "CZ"},
+      {"USA", "US"},
+      {"UK", "GB"},
+      {"Kyrgyz Republic", "KG"},
+      {"South Korea", "KR"},
+      {"the Republic of Korea", "KR"},
+      {"Russian Federation", "RU"},
+      {"Republic of Moldova", "MD"},
+      {"North Macedonia", "MK"},
+      {"Czechia", "CZ"},
+      {"Cote d'Ivoire", "CI"},
+      {"Côte d'Ivoire", "CI"},
+      {"Korea, Republic of", "KR"},
+      {"UNITED KINGDOM", "GB"},
   };
   for (const auto& [name, alpha2] : table) {
     const v1::Resolution r = Resolve(name, "States");
@@ -126,7 +156,8 @@ TEST_F(RegistryTest, MembershipOnADate) {
   ASSERT_NE(mn, nullptr);
   auto before = GroupsOn(mn->entity, D(2012, 11, 20));
   auto after = GroupsOn(mn->entity, D(2012, 11, 21));
-  EXPECT_THAT(before, ::testing::Contains(v1::MEMBERSHIP_GROUP_OSCE_PARTNER_ASIAN));
+  EXPECT_THAT(before,
+              ::testing::Contains(v1::MEMBERSHIP_GROUP_OSCE_PARTNER_ASIAN));
   EXPECT_THAT(before, ::testing::Not(::testing::Contains(
                           v1::MEMBERSHIP_GROUP_OSCE_PARTICIPATING_STATE)));
   EXPECT_THAT(after, ::testing::Contains(
@@ -135,21 +166,24 @@ TEST_F(RegistryTest, MembershipOnADate) {
   auto holy_see = GroupsOn(va->entity, D(2013, 11, 5));
   EXPECT_THAT(holy_see, ::testing::Contains(
                             v1::MEMBERSHIP_GROUP_OSCE_PARTICIPATING_STATE));
-  EXPECT_THAT(holy_see, ::testing::Contains(v1::MEMBERSHIP_GROUP_UN_OBSERVER_STATE));
-  EXPECT_THAT(holy_see, ::testing::Not(::testing::Contains(
-                            v1::MEMBERSHIP_GROUP_UN_MEMBER)));
+  EXPECT_THAT(holy_see,
+              ::testing::Contains(v1::MEMBERSHIP_GROUP_UN_OBSERVER_STATE));
+  EXPECT_THAT(
+      holy_see,
+      ::testing::Not(::testing::Contains(v1::MEMBERSHIP_GROUP_UN_MEMBER)));
   auto hr = GroupsOn(snapshot_->Find("hr")->entity, D(2013, 6, 30));
-  EXPECT_THAT(hr, ::testing::Not(::testing::Contains(v1::MEMBERSHIP_GROUP_EU_MEMBER)));
+  EXPECT_THAT(
+      hr, ::testing::Not(::testing::Contains(v1::MEMBERSHIP_GROUP_EU_MEMBER)));
 }
 
 TEST_F(RegistryTest, SeedNoteListsPartnersAsOsceMembers) {
   v1::CheckMembershipsRequest req;
   req.set_printed_group("States-Members of the OSCE");
   *req.mutable_as_of() = D(2013, 11, 5);
-  for (const char* n :
-       {"Albania", "Algeria", "Armenia", "Egypt", "Holy See", "Japan",
-        "Morocco", "Mongolia", "Russia", "The former Yugoslav Republic of Macedonia",
-        "Ukraine", "United States"}) {
+  for (const char* n : {"Albania", "Algeria", "Armenia", "Egypt", "Holy See",
+                        "Japan", "Morocco", "Mongolia", "Russia",
+                        "The former Yugoslav Republic of Macedonia", "Ukraine",
+                        "United States"}) {
     req.add_printed_names(n);
   }
   auto resp = snapshot_->CheckMemberships(req);
@@ -168,8 +202,9 @@ TEST_F(RegistryTest, SeedNoteListsPartnersAsOsceMembers) {
 }
 
 TEST_F(RegistryTest, GroupLabels) {
-  EXPECT_THAT(GroupsForLabel("States-Members of the OSCE"),
-              ::testing::ElementsAre(v1::MEMBERSHIP_GROUP_OSCE_PARTICIPATING_STATE));
+  EXPECT_THAT(
+      GroupsForLabel("States-Members of the OSCE"),
+      ::testing::ElementsAre(v1::MEMBERSHIP_GROUP_OSCE_PARTICIPATING_STATE));
   EXPECT_EQ(GroupsForLabel("OSCE Partners for Co-operation").size(), 2u);
   EXPECT_THAT(GroupsForLabel("EU Member States"),
               ::testing::ElementsAre(v1::MEMBERSHIP_GROUP_EU_MEMBER));

@@ -14,7 +14,7 @@ namespace {
 const std::vector<std::string>& Migrations() {
   static const auto* const kMigrations = new std::vector<std::string>{
       std::string(kRevisionCounterSchema) +
-      R"sql(
+          R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 
 CREATE TABLE entities (
@@ -46,7 +46,8 @@ absl::StatusOr<int64_t> EntityRevision(SqliteConnection& c,
   if (!stmt.ok()) return stmt.status();
   auto row = stmt->Bind(1, id).Step();
   if (!row.ok()) return row.status();
-  if (!*row) return absl::NotFoundError(absl::StrCat("entities/", id, " not found"));
+  if (!*row)
+    return absl::NotFoundError(absl::StrCat("entities/", id, " not found"));
   return stmt->ColumnInt64(0);
 }
 
@@ -54,8 +55,9 @@ absl::Status CheckExpected(int64_t current, int64_t expected,
                            absl::string_view name) {
   if (expected != 0 && current != expected) {
     return absl::AbortedError(absl::StrCat(
-        name, " was changed by someone else; read it again and retry with "
-              "its new etag"));
+        name,
+        " was changed by someone else; read it again and retry with "
+        "its new etag"));
   }
   return absl::OkStatus();
 }
@@ -109,7 +111,8 @@ SqliteParticipantStore::ListEntities() {
       StoredEntity e;
       e.revision = stmt->ColumnInt64(0);
       const auto body = stmt->ColumnBlob(1);
-      if (!e.entity.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+      if (!e.entity.ParseFromArray(body.data(),
+                                   static_cast<int>(body.size()))) {
         return absl::DataLossError("stored entity does not parse");
       }
       out.push_back(std::move(e));
@@ -123,8 +126,8 @@ absl::StatusOr<bool> SqliteParticipantStore::SeedReference(
     const std::vector<v1::Entity>& entities, int version) {
   bool wrote = false;
   absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
-    auto get = c.Prepare(
-        "SELECT value FROM meta WHERE key = 'reference_version'");
+    auto get =
+        c.Prepare("SELECT value FROM meta WHERE key = 'reference_version'");
     if (!get.ok()) return get.status();
     auto row = get->Step();
     if (!row.ok()) return row.status();
@@ -151,7 +154,8 @@ absl::StatusOr<StoredEntity> SqliteParticipantStore::CreateEntity(
   absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
     auto existing = EntityRevision(c, EntityId(e.name()));
     if (existing.ok()) {
-      return absl::AlreadyExistsError(absl::StrCat(e.name(), " already exists"));
+      return absl::AlreadyExistsError(
+          absl::StrCat(e.name(), " already exists"));
     }
     if (existing.status().code() != absl::StatusCode::kNotFound) {
       return existing.status();
@@ -171,7 +175,8 @@ absl::StatusOr<StoredEntity> SqliteParticipantStore::UpdateEntity(
   absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
     auto current = EntityRevision(c, EntityId(e.name()));
     if (!current.ok()) return current.status();
-    if (auto st = CheckExpected(*current, expected, e.name()); !st.ok()) return st;
+    if (auto st = CheckExpected(*current, expected, e.name()); !st.ok())
+      return st;
     auto revision = NextRevision(c);
     if (!revision.ok()) return revision.status();
     out = {e, *revision};
@@ -312,7 +317,8 @@ absl::StatusOr<ParticipationPage> SqliteParticipantStore::ListParticipations(
     params.push_back({false, 0, q.after->id});
   }
   std::string sql = "SELECT revision, body FROM participations";
-  if (!where.empty()) absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
+  if (!where.empty())
+    absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
   absl::StrAppend(&sql, " ORDER BY event_id, position, id LIMIT ?");
   params.push_back({true, q.page_size + 1, ""});
 

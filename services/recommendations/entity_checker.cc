@@ -5,8 +5,8 @@
 
 namespace outreach::recommendations {
 
-absl::Status GrpcEntityChecker::CheckAll(const CallScope& scope,
-                                         const std::vector<std::string>& names) {
+absl::Status GrpcEntityChecker::CheckAll(
+    const CallScope& scope, const std::vector<std::string>& names) {
   outreach::participants::v1::BatchGetEntitiesRequest request;
   for (const auto& name : names) {
     if (!cache_->Get(absl::StrCat("entity-exists/", name)).has_value()) {
@@ -16,7 +16,8 @@ absl::Status GrpcEntityChecker::CheckAll(const CallScope& scope,
   if (request.names_size() == 0) return absl::OkStatus();
   absl::Status s = policy_->Run(scope, [&](grpc::ClientContext& context) {
     outreach::participants::v1::BatchGetEntitiesResponse response;
-    return FromGrpcStatus(stub_->BatchGetEntities(&context, request, &response));
+    return FromGrpcStatus(
+        stub_->BatchGetEntities(&context, request, &response));
   });
   if (s.ok()) {
     for (const auto& name : request.names()) {

@@ -41,7 +41,8 @@ void Validate(const v1::Recommendation& r, FieldViolations& v) {
   const std::string p = "recommendation";
   if (r.kind() < v1::RECOMMENDATION_KIND_RECOMMENDATION ||
       r.kind() > v1::RECOMMENDATION_KIND_FOLLOW_UP) {
-    v.Add(p + ".kind", "is required: RECOMMENDATION, ASSISTANCE_NEED or FOLLOW_UP");
+    v.Add(p + ".kind",
+          "is required: RECOMMENDATION, ASSISTANCE_NEED or FOLLOW_UP");
   }
   if (!IsResourceName(r.event(), "events/")) {
     v.Add(p + ".event", "is required, as events/{event_id}");
@@ -138,9 +139,11 @@ RecommendationManager::RecommendationManager(RecommendationStore* store,
       entities_(entities),
       clock_(clock) {}
 
-absl::Status RecommendationManager::CheckReferences(
-    const CallScope& scope, const v1::Recommendation& r, bool check_event,
-    bool check_addressees, bool check_fulfilled_by) {
+absl::Status RecommendationManager::CheckReferences(const CallScope& scope,
+                                                    const v1::Recommendation& r,
+                                                    bool check_event,
+                                                    bool check_addressees,
+                                                    bool check_fulfilled_by) {
   if (check_event) {
     if (auto s = events_->CheckExists(scope, r.event()); !s.ok()) return s;
   }
@@ -150,7 +153,8 @@ absl::Status RecommendationManager::CheckReferences(
     }
   }
   if (check_addressees && r.addressees_size() > 0) {
-    std::vector<std::string> names(r.addressees().begin(), r.addressees().end());
+    std::vector<std::string> names(r.addressees().begin(),
+                                   r.addressees().end());
     absl::Status s = entities_->CheckAll(scope, names);
     if (s.code() == absl::StatusCode::kNotFound) {
       return InvalidField("recommendation.addressees", s.message());
@@ -178,7 +182,8 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Get(
 
 absl::StatusOr<v1::ListRecommendationsResponse> RecommendationManager::List(
     const v1::ListRecommendationsRequest& req) {
-  if (req.page_size() < 0) return InvalidField("page_size", "must not be negative");
+  if (req.page_size() < 0)
+    return InvalidField("page_size", "must not be negative");
   RecommendationQuery q;
   q.page_size = req.page_size() == 0 ? kDefaultPageSize
                                      : std::min(req.page_size(), kMaxPageSize);
@@ -204,12 +209,13 @@ absl::StatusOr<v1::ListRecommendationsResponse> RecommendationManager::List(
       ok = IsResourceName(value, "entities/");
       q.addressee = value;
     } else if (field == "kind") {
-      ok = ParseEnumName<v1::RecommendationKind>(
-          "RECOMMENDATION_KIND_", value, &v1::RecommendationKind_Parse, &q.kind);
+      ok = ParseEnumName<v1::RecommendationKind>("RECOMMENDATION_KIND_", value,
+                                                 &v1::RecommendationKind_Parse,
+                                                 &q.kind);
     } else if (field == "status") {
-      ok = ParseEnumName<v1::RecommendationStatus>("RECOMMENDATION_STATUS_", value,
-                                               &v1::RecommendationStatus_Parse,
-                                               &q.status);
+      ok = ParseEnumName<v1::RecommendationStatus>(
+          "RECOMMENDATION_STATUS_", value, &v1::RecommendationStatus_Parse,
+          &q.status);
     } else if (field == "area") {
       q.area = absl::AsciiStrToLower(value);
       ok = !q.area.empty();
@@ -248,8 +254,9 @@ absl::StatusOr<v1::ListRecommendationsResponse> RecommendationManager::List(
   if (page->more && out.recommendations_size() > 0) {
     const auto& last = out.recommendations(out.recommendations_size() - 1);
     out.set_next_page_token(EncodePageToken(
-        fp, {absl::StrCat(TimeUtil::TimestampToMicroseconds(last.create_time())),
-             IdOf(last.name())}));
+        fp,
+        {absl::StrCat(TimeUtil::TimestampToMicroseconds(last.create_time())),
+         IdOf(last.name())}));
   }
   return out;
 }
@@ -265,8 +272,9 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Create(
   NormalizeAreas(r);
   Validate(r, v);
   if (!req.recommendation_id().empty() && !IsValidId(req.recommendation_id())) {
-    v.Add("recommendation_id",
-          "must be 1-63 characters of a-z, 0-9 and '-', starting with a letter");
+    v.Add(
+        "recommendation_id",
+        "must be 1-63 characters of a-z, 0-9 and '-', starting with a letter");
   }
   if (!req.request_id().empty() && !IsUuid(req.request_id())) {
     v.Add("request_id", "must be a UUID");
@@ -275,8 +283,8 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Create(
   if (auto s = v.ToStatus("invalid recommendation"); !s.ok()) return s;
   if (auto s = CheckReferences(scope, r, true, true, true); !s.ok()) return s;
 
-  const auto now = TimeUtil::MicrosecondsToTimestamp(
-      absl::ToUnixMicros(clock_->Now()));
+  const auto now =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_->Now()));
   r.clear_history();
   r.clear_etag();
   r.set_status(InitialStatus(r.kind()));
@@ -292,17 +300,20 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Create(
   fingerprint.clear_request_id();
   const std::string request_bytes = DeterministicBytes(fingerprint);
   const bool generated = req.recommendation_id().empty();
-  const std::string base =
-      generated ? Slugify(r.text(), "", 40, "outcome") : req.recommendation_id();
+  const std::string base = generated ? Slugify(r.text(), "", 40, "outcome")
+                                     : req.recommendation_id();
   for (int attempt = 1; attempt <= 50; ++attempt) {
-    const std::string id = attempt == 1 ? base : WithNumberSuffix(base, attempt);
+    const std::string id =
+        attempt == 1 ? base : WithNumberSuffix(base, attempt);
     r.set_name(absl::StrCat("recommendations/", id));
     auto created = store_->Create(r, req.request_id(), request_bytes);
-    if (created.status().code() == absl::StatusCode::kAlreadyExists && generated) {
+    if (created.status().code() == absl::StatusCode::kAlreadyExists &&
+        generated) {
       continue;
     }
     if (!created.ok()) return created.status();
-    if (!created->replayed) cache_->Invalidate(CacheKey(id), created->stored.revision);
+    if (!created->replayed)
+      cache_->Invalidate(CacheKey(id), created->stored.revision);
     return WithEtag(std::move(created->stored));
   }
   return absl::AlreadyExistsError(
@@ -311,12 +322,14 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Create(
 
 absl::StatusOr<v1::Recommendation> RecommendationManager::Update(
     const CallScope& scope, const v1::UpdateRecommendationRequest& req) {
-  if (!req.has_recommendation()) return InvalidField("recommendation", "is required");
+  if (!req.has_recommendation())
+    return InvalidField("recommendation", "is required");
   auto id = ParseName(req.recommendation().name(), "recommendation.name");
   if (!id.ok()) return id.status();
   int64_t expected = 0;
   if (!req.recommendation().etag().empty()) {
-    auto revision = RevisionFromEtag(req.recommendation().etag(), "recommendation.etag");
+    auto revision =
+        RevisionFromEtag(req.recommendation().etag(), "recommendation.etag");
     if (!revision.ok()) return revision.status();
     expected = *revision;
   }
@@ -334,8 +347,9 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Update(
       v.Add(f, "cannot change once recorded");
     } else if (path != "name" && path != "etag" && path != "create_time" &&
                path != "update_time") {
-      v.Add(f, absl::StrCat("'", path.substr(0, 100), "' is not a field of "
-                                                      "Recommendation"));
+      v.Add(f, absl::StrCat("'", path.substr(0, 100),
+                            "' is not a field of "
+                            "Recommendation"));
     }
   }
   if (auto s = v.ToStatus("invalid update"); !s.ok()) return s;
@@ -366,11 +380,11 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Update(
         !s.ok()) {
       return s;
     }
-    *merged.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(
-        absl::ToUnixMicros(clock_->Now()));
+    *merged.mutable_update_time() =
+        TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_->Now()));
     auto updated = store_->Update(merged, current->revision);
-    if (updated.status().code() == absl::StatusCode::kAborted && expected == 0 &&
-        attempt < kMaxWriteAttempts) {
+    if (updated.status().code() == absl::StatusCode::kAborted &&
+        expected == 0 && attempt < kMaxWriteAttempts) {
       continue;
     }
     if (!updated.ok()) return updated.status();
@@ -447,13 +461,14 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Transition(
         return InvalidField("fulfilled_by_event",
                             "is set only when a follow-up moves to DONE");
       }
-      if (auto s = events_->CheckExists(scope, req.fulfilled_by_event()); !s.ok()) {
+      if (auto s = events_->CheckExists(scope, req.fulfilled_by_event());
+          !s.ok()) {
         return s;
       }
       r.set_fulfilled_by_event(req.fulfilled_by_event());
     }
-    const auto now = TimeUtil::MicrosecondsToTimestamp(
-        absl::ToUnixMicros(clock_->Now()));
+    const auto now =
+        TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_->Now()));
     r.set_status(req.status());
     auto* entry = r.add_history();
     entry->set_status(req.status());
@@ -462,8 +477,8 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Transition(
     entry->set_note(req.note());
     *r.mutable_update_time() = now;
     auto updated = store_->Update(r, current->revision);
-    if (updated.status().code() == absl::StatusCode::kAborted && expected == 0 &&
-        attempt < kMaxWriteAttempts) {
+    if (updated.status().code() == absl::StatusCode::kAborted &&
+        expected == 0 && attempt < kMaxWriteAttempts) {
       continue;
     }
     if (!updated.ok()) return updated.status();

@@ -42,9 +42,8 @@ class RecommendationManager {
  private:
   // Confirms the events and addressees `r` refers to with their services.
   absl::Status CheckReferences(const CallScope& scope,
-                               const v1::Recommendation& r,
-                               bool check_event, bool check_addressees,
-                               bool check_fulfilled_by);
+                               const v1::Recommendation& r, bool check_event,
+                               bool check_addressees, bool check_fulfilled_by);
 
   RecommendationStore* const store_;
   CacheAside* const cache_;

@@ -20,8 +20,9 @@ class FakeEvents : public EventChecker {
  public:
   absl::Status CheckExists(const CallScope&, const std::string& name) override {
     if (down) return absl::UnavailableError("events down");
-    return known.contains(name) ? absl::OkStatus()
-                                : absl::FailedPreconditionError(name + " missing");
+    return known.contains(name)
+               ? absl::OkStatus()
+               : absl::FailedPreconditionError(name + " missing");
   }
   absl::flat_hash_set<std::string> known = {"events/kiev-2013",
                                             "events/tirana-2014"};
@@ -35,7 +36,8 @@ class FakeEntities : public EntityChecker {
     ++calls;
     if (down) return absl::UnavailableError("participants down");
     for (const auto& n : names) {
-      if (!known.contains(n)) return absl::NotFoundError("no such entities: " + n);
+      if (!known.contains(n))
+        return absl::NotFoundError("no such entities: " + n);
     }
     return absl::OkStatus();
   }
@@ -80,10 +82,10 @@ class RecommendationManagerTest : public ::testing::Test {
     manager_ = std::make_unique<RecommendationManager>(
         store_.get(), aside_.get(), &events_, &entities_, &clock_);
   }
-  absl::StatusOr<v1::Recommendation> Create(v1::RecommendationKind kind,
-                                            const std::string& text,
-                                            std::vector<std::string> addressees,
-                                            std::vector<std::string> areas = {}) {
+  absl::StatusOr<v1::Recommendation> Create(
+      v1::RecommendationKind kind, const std::string& text,
+      std::vector<std::string> addressees,
+      std::vector<std::string> areas = {}) {
     v1::CreateRecommendationRequest req;
     auto* r = req.mutable_recommendation();
     r->set_kind(kind);
@@ -141,9 +143,9 @@ TEST_F(RecommendationManagerTest, LifecycleAppendsHistoryInOrder) {
 }
 
 TEST_F(RecommendationManagerTest, RefusedTransitionChangesNothing) {
-  auto follow_up = Create(v1::RECOMMENDATION_KIND_FOLLOW_UP,
-                          "Bilateral consultations with Albania",
-                          {"entities/al"});
+  auto follow_up =
+      Create(v1::RECOMMENDATION_KIND_FOLLOW_UP,
+             "Bilateral consultations with Albania", {"entities/al"});
   ASSERT_TRUE(follow_up.ok());
   auto refused = Move(*follow_up, v1::RECOMMENDATION_STATUS_DONE);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -176,8 +178,10 @@ TEST_F(RecommendationManagerTest, FollowUpFulfilledByALaterEvent) {
 }
 
 TEST_F(RecommendationManagerTest, OverdueQueries) {
-  auto a = Create(v1::RECOMMENDATION_KIND_FOLLOW_UP, "Visit Albania", {"entities/al"});
-  auto b = Create(v1::RECOMMENDATION_KIND_FOLLOW_UP, "Visit Moldova", {"entities/md"});
+  auto a = Create(v1::RECOMMENDATION_KIND_FOLLOW_UP, "Visit Albania",
+                  {"entities/al"});
+  auto b = Create(v1::RECOMMENDATION_KIND_FOLLOW_UP, "Visit Moldova",
+                  {"entities/md"});
   for (auto* r : {&*a, &*b}) {
     v1::UpdateRecommendationRequest u;
     u.mutable_recommendation()->set_name(r->name());
@@ -255,8 +259,9 @@ TEST_F(RecommendationManagerTest, ValidationErrorsCarryFields) {
 
 TEST_F(RecommendationManagerTest, DependenciesDown) {
   events_.down = true;
-  EXPECT_EQ(Create(v1::RECOMMENDATION_KIND_RECOMMENDATION, "x", {}).status().code(),
-            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(
+      Create(v1::RECOMMENDATION_KIND_RECOMMENDATION, "x", {}).status().code(),
+      absl::StatusCode::kUnavailable);
   events_.down = false;
   entities_.down = true;
   EXPECT_EQ(Create(v1::RECOMMENDATION_KIND_RECOMMENDATION, "x", {"entities/al"})
@@ -277,7 +282,8 @@ TEST_F(RecommendationManagerTest, DependenciesDown) {
 
 TEST_F(RecommendationManagerTest, SurvivesARestartAndRetriesAreIdempotent) {
   v1::CreateRecommendationRequest req;
-  req.mutable_recommendation()->set_kind(v1::RECOMMENDATION_KIND_RECOMMENDATION);
+  req.mutable_recommendation()->set_kind(
+      v1::RECOMMENDATION_KIND_RECOMMENDATION);
   req.mutable_recommendation()->set_event("events/kiev-2013");
   req.mutable_recommendation()->set_text("Strengthen export controls");
   req.set_request_id("5f0e1c2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b");

@@ -37,7 +37,7 @@ struct RecommendationQuery {
   std::string event;      // "events/{id}" or empty
   std::string addressee;  // "entities/{id}" or empty
   v1::RecommendationKind kind = v1::RECOMMENDATION_KIND_UNSPECIFIED;
-  std::string area;       // lower case or empty
+  std::string area;  // lower case or empty
   v1::RecommendationStatus status = v1::RECOMMENDATION_STATUS_UNSPECIFIED;
   // "YYYY-MM-DD": due before this day and not in a final status.
   std::string overdue_as_of;

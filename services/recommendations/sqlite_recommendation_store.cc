@@ -19,7 +19,7 @@ using google::protobuf::util::TimeUtil;
 const std::vector<std::string>& Migrations() {
   static const auto* const kMigrations = new std::vector<std::string>{
       std::string(kRevisionCounterSchema) +
-      R"sql(
+          R"sql(
 
 CREATE TABLE recommendations (
   id TEXT PRIMARY KEY,
@@ -74,7 +74,8 @@ absl::StatusOr<int64_t> CurrentRevision(SqliteConnection& c,
   auto row = stmt->Bind(1, id).Step();
   if (!row.ok()) return row.status();
   if (!*row) {
-    return absl::NotFoundError(absl::StrCat("recommendations/", id, " not found"));
+    return absl::NotFoundError(
+        absl::StrCat("recommendations/", id, " not found"));
   }
   return stmt->ColumnInt64(0);
 }
@@ -115,9 +116,10 @@ absl::Status Put(SqliteConnection& c, const v1::Recommendation& r,
       !s.ok()) {
     return s;
   }
-  for (const char* table : {"recommendation_addressees", "recommendation_areas"}) {
-    auto del = c.Prepare(absl::StrCat("DELETE FROM ", table,
-                                      " WHERE recommendation_id = ?"));
+  for (const char* table :
+       {"recommendation_addressees", "recommendation_areas"}) {
+    auto del = c.Prepare(
+        absl::StrCat("DELETE FROM ", table, " WHERE recommendation_id = ?"));
     if (!del.ok()) return del.status();
     if (auto s = del->Bind(1, id).Run(); !s.ok()) return s;
   }
@@ -128,7 +130,8 @@ absl::Status Put(SqliteConnection& c, const v1::Recommendation& r,
     if (auto s = ins->Bind(1, id).Bind(2, a).Run(); !s.ok()) return s;
   }
   for (const auto& a : r.areas()) {
-    auto ins = c.Prepare("INSERT OR IGNORE INTO recommendation_areas VALUES (?, ?)");
+    auto ins =
+        c.Prepare("INSERT OR IGNORE INTO recommendation_areas VALUES (?, ?)");
     if (!ins.ok()) return ins.status();
     if (auto s = ins->Bind(1, id).Bind(2, a).Run(); !s.ok()) return s;
   }
@@ -161,12 +164,14 @@ absl::StatusOr<StoredRecommendation> SqliteRecommendationStore::Get(
     const std::string& id) {
   absl::StatusOr<StoredRecommendation> out;
   absl::Status s = db_->Read([&](SqliteConnection& c) -> absl::Status {
-    auto stmt = c.Prepare("SELECT revision, body FROM recommendations WHERE id = ?");
+    auto stmt =
+        c.Prepare("SELECT revision, body FROM recommendations WHERE id = ?");
     if (!stmt.ok()) return stmt.status();
     auto row = stmt->Bind(1, id).Step();
     if (!row.ok()) return row.status();
     if (!*row) {
-      return absl::NotFoundError(absl::StrCat("recommendations/", id, " not found"));
+      return absl::NotFoundError(
+          absl::StrCat("recommendations/", id, " not found"));
     }
     out = Parse(stmt->ColumnInt64(0), stmt->ColumnBlob(1));
     return out.status();
@@ -200,7 +205,8 @@ absl::StatusOr<CreateOutcome> SqliteRecommendationStore::Create(
     }
     auto existing = CurrentRevision(c, IdOf(r));
     if (existing.ok()) {
-      return absl::AlreadyExistsError(absl::StrCat(r.name(), " already exists"));
+      return absl::AlreadyExistsError(
+          absl::StrCat(r.name(), " already exists"));
     }
     if (existing.status().code() != absl::StatusCode::kNotFound) {
       return existing.status();
@@ -233,7 +239,8 @@ absl::StatusOr<StoredRecommendation> SqliteRecommendationStore::Update(
   absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
     auto current = CurrentRevision(c, IdOf(r));
     if (!current.ok()) return current.status();
-    if (auto st = CheckExpected(*current, expected, IdOf(r)); !st.ok()) return st;
+    if (auto st = CheckExpected(*current, expected, IdOf(r)); !st.ok())
+      return st;
     auto revision = NextRevision(c);
     if (!revision.ok()) return revision.status();
     out = {r, *revision};
@@ -295,7 +302,8 @@ absl::StatusOr<RecommendationPage> SqliteRecommendationStore::List(
     params.push_back({false, 0, q.after->id});
   }
   std::string sql = "SELECT revision, body FROM recommendations";
-  if (!where.empty()) absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
+  if (!where.empty())
+    absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
   absl::StrAppend(&sql, " ORDER BY create_time, id LIMIT ?");
   params.push_back({true, q.page_size + 1, ""});
   RecommendationPage page;

@@ -18,9 +18,9 @@ class SqliteRecommendationStore final : public RecommendationStore {
       SqliteOptions options);
 
   absl::StatusOr<StoredRecommendation> Get(const std::string& id) override;
-  absl::StatusOr<CreateOutcome> Create(const v1::Recommendation& r,
-                                       const std::string& request_id,
-                                       const std::string& request_bytes) override;
+  absl::StatusOr<CreateOutcome> Create(
+      const v1::Recommendation& r, const std::string& request_id,
+      const std::string& request_bytes) override;
   absl::StatusOr<StoredRecommendation> Update(const v1::Recommendation& r,
                                               int64_t expected) override;
   absl::Status Delete(const std::string& id, int64_t expected) override;

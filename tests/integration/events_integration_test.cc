@@ -21,8 +21,6 @@
 namespace outreach::testing {
 namespace {
 
-using ::testing::Contains;
-using ::testing::HasSubstr;
 using outreach::events::v1::CreateEventRequest;
 using outreach::events::v1::DeleteEventRequest;
 using outreach::events::v1::Event;
@@ -31,6 +29,8 @@ using outreach::events::v1::GetEventRequest;
 using outreach::events::v1::ListEventsRequest;
 using outreach::events::v1::ListEventsResponse;
 using outreach::events::v1::UpdateEventRequest;
+using ::testing::Contains;
+using ::testing::HasSubstr;
 
 Event Workshop(const std::string& title, int year, int month, int day,
                const std::string& country) {
@@ -58,10 +58,10 @@ class EventsIntegrationTest : public ::testing::Test {
   void StartEvents() {
     events_ = std::make_unique<ServiceProcess>(
         OUTREACH_EVENTS_SERVER,
-        std::vector<std::string>{
-            "--db_path=" + db_path(), "--redis_address=" + redis_->address(),
-            "--redis_timeout=50ms", "--shutdown_grace=10s",
-            "--db_busy_timeout=10s"},
+        std::vector<std::string>{"--db_path=" + db_path(),
+                                 "--redis_address=" + redis_->address(),
+                                 "--redis_timeout=50ms", "--shutdown_grace=10s",
+                                 "--db_busy_timeout=10s"},
         dir_.path() + "/events.log");
     ASSERT_TRUE(events_->Start()) << events_->log();
     channel_ = events_->NewChannel();
@@ -125,8 +125,8 @@ TEST_F(EventsIntegrationTest, HealthAndReflection) {
 
 TEST_F(EventsIntegrationTest, CreateGetUpdateDelete) {
   Event created;
-  ASSERT_TRUE(Create(Workshop("Kiev Workshop", 2013, 11, 5, "UA"), &created)
-                  .ok());
+  ASSERT_TRUE(
+      Create(Workshop("Kiev Workshop", 2013, 11, 5, "UA"), &created).ok());
   EXPECT_EQ(created.name(), "events/kiev-workshop-2013");
   Event got;
   ASSERT_TRUE(Get(created.name(), &got).ok());
@@ -134,9 +134,8 @@ TEST_F(EventsIntegrationTest, CreateGetUpdateDelete) {
   EXPECT_EQ(got.etag(), created.etag());
 
   Event updated;
-  ASSERT_TRUE(SetTitle(created.name(), "Kyiv Workshop", &updated,
-                       created.etag())
-                  .ok());
+  ASSERT_TRUE(
+      SetTitle(created.name(), "Kyiv Workshop", &updated, created.etag()).ok());
   EXPECT_EQ(updated.title(), "Kyiv Workshop");
 
   grpc::ClientContext ctx;
@@ -210,9 +209,9 @@ TEST_F(EventsIntegrationTest, ValidationErrorsCarryFieldDetails) {
   grpc::Status s = Create(bad, &out, "not-a-uuid");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   auto fields = ViolatedFields(s);
-  for (const char* f : {"event.title", "event.start_date",
-                        "event.venue.country_code", "event.contact_email",
-                        "request_id"}) {
+  for (const char* f :
+       {"event.title", "event.start_date", "event.venue.country_code",
+        "event.contact_email", "request_id"}) {
     EXPECT_THAT(fields, Contains(f));
   }
   EXPECT_EQ(Get("events/Not Valid", &out).error_code(),
@@ -267,9 +266,9 @@ TEST_F(EventsIntegrationTest, RetriedCreateIsIdempotent) {
 TEST_F(EventsIntegrationTest, DuplicateIdIsAlreadyExists) {
   Event out;
   ASSERT_TRUE(Create(Workshop("A", 2013, 1, 1, "UA"), &out, "", "kiev").ok());
-  EXPECT_EQ(Create(Workshop("B", 2013, 1, 1, "UA"), &out, "", "kiev")
-                .error_code(),
-            grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(
+      Create(Workshop("B", 2013, 1, 1, "UA"), &out, "", "kiev").error_code(),
+      grpc::StatusCode::ALREADY_EXISTS);
 }
 
 TEST_F(EventsIntegrationTest, ReadAfterWriteThroughTheCache) {
@@ -302,8 +301,8 @@ TEST_F(EventsIntegrationTest, RedisStoppedThenRestarted) {
     EXPECT_EQ(got.title(), title);
   }
   Event another;
-  ASSERT_TRUE(Create(Workshop("Made while down", 2013, 1, 1, "UA"), &another)
-                  .ok());
+  ASSERT_TRUE(
+      Create(Workshop("Made while down", 2013, 1, 1, "UA"), &another).ok());
   // 41 calls; the breaker keeps a dead Redis from costing a timeout each.
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
 
@@ -426,10 +425,9 @@ TEST_F(EventsIntegrationTest, SigtermDrainsInFlightCallsAndExitsZero) {
 TEST_F(EventsIntegrationTest, RestartKeepsAllData) {
   std::vector<Event> created(5);
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(
-        Create(Workshop(absl::StrCat("Kept ", i), 2013, 1, 1 + i, "UA"),
-               &created[i])
-            .ok());
+    ASSERT_TRUE(Create(Workshop(absl::StrCat("Kept ", i), 2013, 1, 1 + i, "UA"),
+                       &created[i])
+                    .ok());
   }
   Event updated;
   ASSERT_TRUE(SetTitle(created[0].name(), "Kept, renamed", &updated).ok());

@@ -4,8 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gmock/gmock.h"
@@ -37,24 +37,25 @@ class GatewayIntegrationTest : public ::testing::Test {
                           {"--db_path=" + dir_.path() + "/participants.db",
                            "--redis_address=" + redis_->address(),
                            "--events_address=" + events_->address()});
-    recommendations_ = Start(
-        OUTREACH_RECOMMENDATIONS_SERVER, "recommendations",
-        {"--db_path=" + dir_.path() + "/recommendations.db",
-         "--redis_address=" + redis_->address(),
-         "--events_address=" + events_->address(),
-         "--participants_address=" + participants_->address()});
-    gateway_ = Start(OUTREACH_GATEWAY_SERVER, "gateway",
-                     {"--events_address=" + events_->address(),
-                      "--participants_address=" + participants_->address(),
-                      "--recommendations_address=" + recommendations_->address(),
-                      "--dependency_timeout=2s"});
+    recommendations_ =
+        Start(OUTREACH_RECOMMENDATIONS_SERVER, "recommendations",
+              {"--db_path=" + dir_.path() + "/recommendations.db",
+               "--redis_address=" + redis_->address(),
+               "--events_address=" + events_->address(),
+               "--participants_address=" + participants_->address()});
+    gateway_ =
+        Start(OUTREACH_GATEWAY_SERVER, "gateway",
+              {"--events_address=" + events_->address(),
+               "--participants_address=" + participants_->address(),
+               "--recommendations_address=" + recommendations_->address(),
+               "--dependency_timeout=2s"});
   }
 
   std::unique_ptr<ServiceProcess> Start(const std::string& binary,
                                         const std::string& name,
                                         std::vector<std::string> flags) {
-    auto p = std::make_unique<ServiceProcess>(binary, std::move(flags),
-                                              dir_.path() + "/" + name + ".log");
+    auto p = std::make_unique<ServiceProcess>(
+        binary, std::move(flags), dir_.path() + "/" + name + ".log");
     EXPECT_TRUE(p->Start()) << p->log();
     return p;
   }
@@ -96,8 +97,7 @@ class GatewayIntegrationTest : public ::testing::Test {
 };
 
 const std::string kSeed = OUTREACH_EXAMPLES "/notes/kiev_2013.txt";
-const std::string kVariant =
-    OUTREACH_GATEWAY_TESTDATA "/chisinau_2015.txt";
+const std::string kVariant = OUTREACH_GATEWAY_TESTDATA "/chisinau_2015.txt";
 
 TEST_F(GatewayIntegrationTest, DryRunOfAVariantNoteAsJson) {
   CtlResult r = Ctl({"import", "--dry-run", "--output=json", kVariant});
@@ -158,9 +158,11 @@ TEST_F(GatewayIntegrationTest, SeedImportIsIdempotentAndRendersEveryFact) {
     if (absl::StartsWith(l, "- ")) l = l.substr(2);
     EXPECT_THAT(note.out, HasSubstr(l)) << "missing: " << l.substr(0, 80);
   }
-  EXPECT_THAT(note.out, HasSubstr("Date and Venue\t5-6 November 2013, Kiev, Ukraine"));
-  EXPECT_THAT(note.out, HasSubstr("The Government of Ukraine in cooperation with "
-                                  "the Conflict Prevention Center"));
+  EXPECT_THAT(note.out,
+              HasSubstr("Date and Venue\t5-6 November 2013, Kiev, Ukraine"));
+  EXPECT_THAT(note.out,
+              HasSubstr("The Government of Ukraine in cooperation with "
+                        "the Conflict Prevention Center"));
   EXPECT_THAT(note.out, HasSubstr("1540experts@un.org"));
   size_t disclaimers = 0;
   for (size_t p = note.out.find("For information only"); p != std::string::npos;
@@ -184,7 +186,8 @@ TEST_F(GatewayIntegrationTest, BadNotesAreRefusedAndCreateNothing) {
       {Write("controls.bin", std::string("Event\tX\0\x01\x02\x03", 10)),
        "not UTF-8 text"},
       {Write("huge.txt", std::string(2 << 20, 'a')), "larger than"},
-      {Write("noheader.txt", "Background\n- no header here\n"), "no header table"},
+      {Write("noheader.txt", "Background\n- no header here\n"),
+       "no header table"},
   };
   for (const auto& [path, why] : cases) {
     CtlResult r = Ctl({"import", path});
@@ -193,7 +196,8 @@ TEST_F(GatewayIntegrationTest, BadNotesAreRefusedAndCreateNothing) {
     EXPECT_THAT(r.out, HasSubstr(why)) << path;
   }
   CtlResult first = Ctl({"import", kSeed});
-  EXPECT_THAT(first.out, HasSubstr("(created)")) << "nothing was created before";
+  EXPECT_THAT(first.out, HasSubstr("(created)"))
+      << "nothing was created before";
 }
 
 TEST_F(GatewayIntegrationTest, BackendStoppedMidTest) {
@@ -220,8 +224,9 @@ TEST_F(GatewayIntegrationTest, ProfileDashboardAndEventList) {
   EXPECT_THAT(profile.out, HasSubstr("(entities/md, MD)"));
   EXPECT_THAT(profile.out, HasSubstr("Events attended: 1"));
   EXPECT_THAT(profile.out, HasSubstr("2013-11-05  Regional Workshop"));
-  EXPECT_THAT(profile.out,
-              HasSubstr("[as \"Moldova\" under \"States-Members of the OSCE\"]"));
+  EXPECT_THAT(
+      profile.out,
+      HasSubstr("[as \"Moldova\" under \"States-Members of the OSCE\"]"));
   CtlResult unknown = Ctl({"profile", "Atlantis"});
   EXPECT_EQ(unknown.code, 1);
   EXPECT_THAT(unknown.out, HasSubstr("NOT_FOUND"));

@@ -24,20 +24,24 @@ namespace pv = outreach::participants::v1;
 
 // Every State listed in the seed note, with its ISO 3166-1 alpha-2 code.
 const std::vector<std::pair<std::string, std::string>>& SeedStates() {
-  static const auto* const kStates =
-      new std::vector<std::pair<std::string, std::string>>{
-          {"Albania", "AL"},     {"Algeria", "DZ"},    {"Armenia", "AM"},
-          {"Azerbaijan", "AZ"},  {"Belarus", "BY"},    {"Canada", "CA"},
-          {"Denmark", "DK"},     {"Egypt", "EG"},      {"Finland", "FI"},
-          {"Georgia", "GE"},     {"Germany", "DE"},    {"Holy See", "VA"},
-          {"Hungary", "HU"},     {"Italy", "IT"},      {"Kazakhstan", "KZ"},
-          {"Kyrgyzstan", "KG"},  {"Lithuania", "LT"},  {"Malta", "MT"},
-          {"Moldova", "MD"},     {"Morocco", "MA"},    {"Montenegro", "ME"},
-          {"Japan", "JP"},       {"Poland", "PL"},     {"Romania", "RO"},
-          {"Russia", "RU"},      {"Serbia", "RS"},     {"Slovenia", "SI"},
-          {"Switzerland", "CH"}, {"Tajikistan", "TJ"},
-          {"The former Yugoslav Republic of Macedonia", "MK"},
-          {"Ukraine", "UA"},     {"United States", "US"}};
+  static const auto* const kStates = new std::vector<
+      std::pair<std::string, std::string>>{
+      {"Albania", "AL"},    {"Algeria", "DZ"},
+      {"Armenia", "AM"},    {"Azerbaijan", "AZ"},
+      {"Belarus", "BY"},    {"Canada", "CA"},
+      {"Denmark", "DK"},    {"Egypt", "EG"},
+      {"Finland", "FI"},    {"Georgia", "GE"},
+      {"Germany", "DE"},    {"Holy See", "VA"},
+      {"Hungary", "HU"},    {"Italy", "IT"},
+      {"Kazakhstan", "KZ"}, {"Kyrgyzstan", "KG"},
+      {"Lithuania", "LT"},  {"Malta", "MT"},
+      {"Moldova", "MD"},    {"Morocco", "MA"},
+      {"Montenegro", "ME"}, {"Japan", "JP"},
+      {"Poland", "PL"},     {"Romania", "RO"},
+      {"Russia", "RU"},     {"Serbia", "RS"},
+      {"Slovenia", "SI"},   {"Switzerland", "CH"},
+      {"Tajikistan", "TJ"}, {"The former Yugoslav Republic of Macedonia", "MK"},
+      {"Ukraine", "UA"},    {"United States", "US"}};
   return *kStates;
 }
 
@@ -86,8 +90,7 @@ class ParticipantsIntegrationTest : public ::testing::Test {
 
   grpc::Status AddParticipant(const std::string& event,
                               const std::string& printed,
-                              const std::string& entity,
-                              pv::Participation* out,
+                              const std::string& entity, pv::Participation* out,
                               absl::Duration deadline = absl::Seconds(5),
                               const std::string& request_id = "") {
     grpc::ClientContext ctx;
@@ -111,8 +114,9 @@ class ParticipantsIntegrationTest : public ::testing::Test {
 };
 
 TEST_F(ParticipantsIntegrationTest, HealthAndReflection) {
-  EXPECT_EQ(HealthStatus(channel_, "outreach.participants.v1.ParticipantsService"),
-            "SERVING");
+  EXPECT_EQ(
+      HealthStatus(channel_, "outreach.participants.v1.ParticipantsService"),
+      "SERVING");
   EXPECT_THAT(ReflectedServices(channel_),
               Contains("outreach.participants.v1.ParticipantsService"));
 }
@@ -133,7 +137,8 @@ TEST_F(ParticipantsIntegrationTest, ResolvesEveryStateOfTheSeedNote) {
   ASSERT_EQ(resp.resolutions_size(), static_cast<int>(SeedStates().size()));
   for (size_t i = 0; i < SeedStates().size(); ++i) {
     const auto& r = resp.resolutions(static_cast<int>(i));
-    EXPECT_EQ(r.state(), pv::RESOLUTION_STATE_RESOLVED) << SeedStates()[i].first;
+    EXPECT_EQ(r.state(), pv::RESOLUTION_STATE_RESOLVED)
+        << SeedStates()[i].first;
     EXPECT_EQ(r.entity().iso_alpha2(), SeedStates()[i].second)
         << SeedStates()[i].first;
   }
@@ -208,7 +213,8 @@ TEST_F(ParticipantsIntegrationTest, EventsServiceDownIsUnavailableInTime) {
 
 TEST_F(ParticipantsIntegrationTest, ValidationErrorsCarryFields) {
   pv::Participation out;
-  grpc::Status s = AddParticipant("events/kiev-2013", "", "entities/zz-nope", &out);
+  grpc::Status s =
+      AddParticipant("events/kiev-2013", "", "entities/zz-nope", &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(s), Contains("participation.printed_name"));
   EXPECT_THAT(ViolatedFields(s), Contains("participation.entity"));
@@ -219,7 +225,8 @@ TEST_F(ParticipantsIntegrationTest, AStatesHistoryAcrossEvents) {
   const std::string minsk = CreateEvent("minsk-2014");
   pv::Participation out;
   ASSERT_TRUE(AddParticipant(kiev, "Russia", "entities/ru", &out).ok());
-  ASSERT_TRUE(AddParticipant(minsk, "Russian Federation", "entities/ru", &out).ok());
+  ASSERT_TRUE(
+      AddParticipant(minsk, "Russian Federation", "entities/ru", &out).ok());
   ASSERT_TRUE(AddParticipant(minsk, "Belarus", "entities/by", &out).ok());
   pv::ListParticipationsRequest req;
   req.set_parent("events/-");
@@ -231,7 +238,8 @@ TEST_F(ParticipantsIntegrationTest, AStatesHistoryAcrossEvents) {
     grpc::ClientContext ctx;
     Deadline(ctx);
     ASSERT_TRUE(stub_->ListParticipations(&ctx, req, &resp).ok());
-    for (const auto& p : resp.participations()) printed.push_back(p.printed_name());
+    for (const auto& p : resp.participations())
+      printed.push_back(p.printed_name());
     req.set_page_token(resp.next_page_token());
   } while (!req.page_token().empty());
   EXPECT_THAT(printed, ::testing::ElementsAre("Russia", "Russian Federation"));

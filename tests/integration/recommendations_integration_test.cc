@@ -101,7 +101,8 @@ class RecommendationsIntegrationTest : public ::testing::Test {
   }
 
   grpc::Status Move(const rv::Recommendation& r, rv::RecommendationStatus to,
-                    rv::Recommendation* out, const std::string& fulfilled = "") {
+                    rv::Recommendation* out,
+                    const std::string& fulfilled = "") {
     grpc::ClientContext ctx;
     Deadline(ctx);
     rv::TransitionRecommendationRequest req;
@@ -143,16 +144,18 @@ TEST_F(RecommendationsIntegrationTest, SeedOutcomesThroughTheirLifecycles) {
                      "Equipment at border check points", {},
                      {"equipment", "border security"}, &equipment)
                   .ok());
-  ASSERT_TRUE(Record(rv::RECOMMENDATION_KIND_FOLLOW_UP,
-                     "Bilateral consultations with Albania regarding a possible "
-                     "country visit",
-                     {"entities/al"}, {}, &albania)
-                  .ok());
-  ASSERT_TRUE(Record(rv::RECOMMENDATION_KIND_FOLLOW_UP,
-                     "Bilateral consultations with Moldova regarding a possible "
-                     "country visit",
-                     {"entities/md"}, {}, &moldova)
-                  .ok());
+  ASSERT_TRUE(
+      Record(rv::RECOMMENDATION_KIND_FOLLOW_UP,
+             "Bilateral consultations with Albania regarding a possible "
+             "country visit",
+             {"entities/al"}, {}, &albania)
+          .ok());
+  ASSERT_TRUE(
+      Record(rv::RECOMMENDATION_KIND_FOLLOW_UP,
+             "Bilateral consultations with Moldova regarding a possible "
+             "country visit",
+             {"entities/md"}, {}, &moldova)
+          .ok());
 
   rv::Recommendation r;
   ASSERT_TRUE(Move(chair, rv::RECOMMENDATION_STATUS_ADOPTED, &r).ok());
@@ -191,14 +194,14 @@ TEST_F(RecommendationsIntegrationTest, SeedOutcomesThroughTheirLifecycles) {
 
 TEST_F(RecommendationsIntegrationTest, ValidationErrorsCarryFields) {
   rv::Recommendation out;
-  grpc::Status s = Record(rv::RECOMMENDATION_KIND_UNSPECIFIED, "",
-                          {"Moldova"}, {}, &out);
+  grpc::Status s =
+      Record(rv::RECOMMENDATION_KIND_UNSPECIFIED, "", {"Moldova"}, {}, &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(s), Contains("recommendation.kind"));
   EXPECT_THAT(ViolatedFields(s), Contains("recommendation.text"));
   EXPECT_THAT(ViolatedFields(s), Contains("recommendation.addressees[0]"));
-  s = Record(rv::RECOMMENDATION_KIND_RECOMMENDATION, "x",
-             {"entities/atlantis"}, {}, &out);
+  s = Record(rv::RECOMMENDATION_KIND_RECOMMENDATION, "x", {"entities/atlantis"},
+             {}, &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(s), Contains("recommendation.addressees"));
 }
@@ -222,16 +225,16 @@ TEST_F(RecommendationsIntegrationTest, ParticipantsServiceDown) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
   EXPECT_LT(absl::Now() - start, absl::Seconds(3));
   // Without addressees the participants service is not needed.
-  EXPECT_TRUE(Record(rv::RECOMMENDATION_KIND_RECOMMENDATION, "y", {}, {}, &out)
-                  .ok());
+  EXPECT_TRUE(
+      Record(rv::RECOMMENDATION_KIND_RECOMMENDATION, "y", {}, {}, &out).ok());
 }
 
 TEST_F(RecommendationsIntegrationTest, RedisDown) {
   redis_->Stop();
   rv::Recommendation out, moved;
-  ASSERT_TRUE(Record(rv::RECOMMENDATION_KIND_FOLLOW_UP, "z", {"entities/md"},
-                     {}, &out)
-                  .ok());
+  ASSERT_TRUE(
+      Record(rv::RECOMMENDATION_KIND_FOLLOW_UP, "z", {"entities/md"}, {}, &out)
+          .ok());
   ASSERT_TRUE(Move(out, rv::RECOMMENDATION_STATUS_SCHEDULED, &moved).ok());
   grpc::ClientContext ctx;
   Deadline(ctx);

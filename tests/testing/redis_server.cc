@@ -63,14 +63,16 @@ std::string RedisServer::Command(const std::string& command) {
       c, static_cast<int>(argv.size()), argv.data(), lens.data()));
   std::string out;
   if (reply != nullptr) {
-    if (reply->type == REDIS_REPLY_STRING || reply->type == REDIS_REPLY_STATUS) {
+    if (reply->type == REDIS_REPLY_STRING ||
+        reply->type == REDIS_REPLY_STATUS) {
       out.assign(reply->str, reply->len);
     } else if (reply->type == REDIS_REPLY_INTEGER) {
       out = absl::StrCat(reply->integer);
     } else if (reply->type == REDIS_REPLY_ARRAY) {
       for (size_t i = 0; i < reply->elements; ++i) {
-        absl::StrAppend(&out, std::string(reply->element[i]->str,
-                                          reply->element[i]->len), "\n");
+        absl::StrAppend(
+            &out, std::string(reply->element[i]->str, reply->element[i]->len),
+            "\n");
       }
     }
     freeReplyObject(reply);
@@ -83,7 +85,8 @@ long RedisServer::KeyspaceHits() {
   for (absl::string_view line : absl::StrSplit(Command("INFO stats"), '\n')) {
     if (absl::ConsumePrefix(&line, "keyspace_hits:")) {
       long hits = -1;
-      if (absl::SimpleAtoi(absl::StripAsciiWhitespace(line), &hits)) return hits;
+      if (absl::SimpleAtoi(absl::StripAsciiWhitespace(line), &hits))
+        return hits;
     }
   }
   return -1;

@@ -30,8 +30,8 @@ std::shared_ptr<grpc::Channel> ServiceProcess::NewChannel() const {
   grpc::ChannelArguments args;
   // Each test channel gets its own connection.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(address(), grpc::InsecureChannelCredentials(),
-                                   args);
+  return grpc::CreateCustomChannel(address(),
+                                   grpc::InsecureChannelCredentials(), args);
 }
 
 bool ServiceProcess::Start(absl::Duration timeout) {

@@ -29,7 +29,8 @@ namespace {
 int ListServices(const std::shared_ptr<grpc::Channel>& channel) {
   auto stub = grpc::reflection::v1alpha::ServerReflection::NewStub(channel);
   grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
+  ctx.set_deadline(
+      absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
   auto stream = stub->ServerReflectionInfo(&ctx);
   grpc::reflection::v1alpha::ServerReflectionRequest req;
   req.set_list_services("");
@@ -58,7 +59,8 @@ int main(int argc, char** argv) {
                                      grpc::InsecureChannelCredentials());
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
+  ctx.set_deadline(
+      absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
   grpc::health::v1::HealthCheckRequest req;
   req.set_service(absl::GetFlag(FLAGS_service));
   grpc::health::v1::HealthCheckResponse resp;
@@ -69,11 +71,12 @@ int main(int argc, char** argv) {
                  s.error_message().c_str());
     return 1;
   }
-  std::printf("%s %s\n", absl::GetFlag(FLAGS_address).c_str(),
-              grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
-                  resp.status())
-                  .c_str());
-  int rc = resp.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
+  std::printf(
+      "%s %s\n", absl::GetFlag(FLAGS_address).c_str(),
+      grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status())
+          .c_str());
+  int rc =
+      resp.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
   if (absl::GetFlag(FLAGS_list)) rc |= ListServices(channel);
   return rc;
 }

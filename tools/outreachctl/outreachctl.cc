@@ -57,11 +57,23 @@ int Usage(const std::string& why) {
 }
 
 int Fail(const grpc::Status& status) {
-  static const char* const kCodes[] = {
-      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
-      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-      "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
-      "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  static const char* const kCodes[] = {"OK",
+                                       "CANCELLED",
+                                       "UNKNOWN",
+                                       "INVALID_ARGUMENT",
+                                       "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND",
+                                       "ALREADY_EXISTS",
+                                       "PERMISSION_DENIED",
+                                       "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION",
+                                       "ABORTED",
+                                       "OUT_OF_RANGE",
+                                       "UNIMPLEMENTED",
+                                       "INTERNAL",
+                                       "UNAVAILABLE",
+                                       "DATA_LOSS",
+                                       "UNAUTHENTICATED"};
   const int code = status.error_code();
   std::fprintf(stderr, "outreachctl: %s: %s\n",
                code >= 0 && code <= 16 ? kCodes[code] : "UNKNOWN",
@@ -88,8 +100,11 @@ bool IsUtf8(absl::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
-    int extra = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
-                : (c & 0xf8) == 0xf0 ? 3 : -1;
+    int extra = c < 0x80             ? 0
+                : (c & 0xe0) == 0xc0 ? 1
+                : (c & 0xf0) == 0xe0 ? 2
+                : (c & 0xf8) == 0xf0 ? 3
+                                     : -1;
     if (extra < 0 || (extra == 1 && c < 0xc2)) return false;
     for (int k = 1; k <= extra; ++k) {
       if (i + k >= s.size() ||
@@ -121,16 +136,19 @@ std::vector<std::string> NormalizeFlagNames(int argc, char** argv) {
 
 std::string Date(const outreach::type::v1::Date& d) {
   char buf[16];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", d.year(), d.month(), d.day());
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", d.year(), d.month(),
+                d.day());
   return buf;
 }
 
 void PrintReport(const gv::ImportReport& r) {
-  const char* what = r.dry_run()           ? "dry run, nothing created"
-                     : r.already_imported() ? "already imported, nothing created"
-                                            : "created";
-  std::cout << "Event        " << (r.event().name().empty() ? "-" : r.event().name())
-            << "  (" << what << ")\n"
+  const char* what = r.dry_run() ? "dry run, nothing created"
+                     : r.already_imported()
+                         ? "already imported, nothing created"
+                         : "created";
+  std::cout << "Event        "
+            << (r.event().name().empty() ? "-" : r.event().name()) << "  ("
+            << what << ")\n"
             << "Title        " << r.event().title() << "\n"
             << "Dates        " << Date(r.event().start_date()) << " to "
             << Date(r.event().end_date()) << "\n"
@@ -179,7 +197,8 @@ int main(int argc, char** argv) {
   auto stub = gv::GatewayService::NewStub(grpc::CreateChannel(
       absl::GetFlag(FLAGS_address), grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
+  ctx.set_deadline(
+      absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
 
   if (command == "import") {
     if (args.size() != 3) return Usage("import takes one FILE");
@@ -231,7 +250,9 @@ int main(int argc, char** argv) {
     } else {
       std::cout << note.content();
       if (note.partial()) {
-        std::fprintf(stderr, "outreachctl: note is partial (a service did not answer)\n");
+        std::fprintf(
+            stderr,
+            "outreachctl: note is partial (a service did not answer)\n");
       }
     }
     return 0;
@@ -276,13 +297,15 @@ int main(int argc, char** argv) {
       PrintJson(profile);
       return 0;
     }
-    std::cout << profile.entity().display_name() << " (" << profile.entity().name()
+    std::cout << profile.entity().display_name() << " ("
+              << profile.entity().name()
               << (profile.entity().iso_alpha2().empty()
                       ? ""
                       : ", " + profile.entity().iso_alpha2())
               << ")\nEvents attended: " << profile.events_size() << "\n";
     for (const auto& a : profile.events()) {
-      std::cout << "  " << Date(a.event().start_date()) << "  " << a.event().title();
+      std::cout << "  " << Date(a.event().start_date()) << "  "
+                << a.event().title();
       for (const auto& p : a.participations()) {
         std::cout << "  [as \"" << p.printed_name() << "\" under \""
                   << p.printed_group() << "\"]";
@@ -291,7 +314,9 @@ int main(int argc, char** argv) {
     }
     std::cout << "Outcomes addressed: " << profile.outcomes_size() << "\n";
     for (const auto& o : profile.outcomes()) {
-      std::cout << "  " << outreach::recommendations::v1::RecommendationStatus_Name(o.status())
+      std::cout << "  "
+                << outreach::recommendations::v1::RecommendationStatus_Name(
+                       o.status())
                 << "  " << o.text() << "\n";
     }
     std::cout << "Open follow-ups: " << profile.open_follow_ups_size() << "\n";
@@ -310,14 +335,15 @@ int main(int argc, char** argv) {
       return 0;
     }
     std::cout << "Events: " << d.event_count() << "\n";
-    auto print = [](const char* title,
-                    const google::protobuf::RepeatedPtrField<gv::Count>& counts) {
-      std::cout << title << "\n";
-      for (const auto& c : counts) {
-        std::printf("  %-40s %lld\n", c.key().c_str(),
-                    static_cast<long long>(c.count()));
-      }
-    };
+    auto print =
+        [](const char* title,
+           const google::protobuf::RepeatedPtrField<gv::Count>& counts) {
+          std::cout << title << "\n";
+          for (const auto& c : counts) {
+            std::printf("  %-40s %lld\n", c.key().c_str(),
+                        static_cast<long long>(c.count()));
+          }
+        };
     print("By year", d.events_by_year());
     print("By kind", d.events_by_kind());
     print("By country", d.events_by_country());
