@@ -10,7 +10,7 @@ OUTREACH_BUILD_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libhiredis-dev libsqlite3-dev nlohmann-json3-dev libicu-dev
   libgtest-dev libgmock-dev
-  iso-codes redis-server
+  iso-codes redis-server procps
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
