@@ -286,6 +286,14 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
     q->set_printed_name(parsed->country);
     q->set_printed_group("States");
   }
+  const int outcome_names_start = resolve.names_size();
+  for (const auto& o : parsed->outcomes) {
+    for (const auto& a : o.addressees) {
+      auto* q = resolve.add_names();
+      q->set_printed_name(a);
+      q->set_printed_group("States");
+    }
+  }
   pv::ResolveEntitiesResponse resolved;
   if (resolve.names_size() > 0) {
     absl::Status s =
@@ -324,7 +332,7 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
   event.mutable_venue()->set_city(parsed->city);
   report.set_printed_country(parsed->country);
   if (!parsed->country.empty()) {
-    const auto& r = resolved.resolutions(resolved.resolutions_size() - 1);
+    const auto& r = resolved.resolutions(outcome_names_start - 1);
     if (r.state() == pv::RESOLUTION_STATE_RESOLVED &&
         !r.entity().iso_alpha2().empty()) {
       event.mutable_venue()->set_country_code(r.entity().iso_alpha2());
@@ -344,6 +352,33 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
   for (const auto& b : parsed->additional_comments)
     event.add_additional_comments(b);
   event.set_contact_email(parsed->contact_email);
+
+  // Outcomes read from the prose, with their addressees resolved.
+  int next_name = outcome_names_start;
+  for (const auto& o : parsed->outcomes) {
+    rv::Recommendation r;
+    r.set_kind(
+        o.kind == "recommendation"    ? rv::RECOMMENDATION_KIND_RECOMMENDATION
+        : o.kind == "assistance_need" ? rv::RECOMMENDATION_KIND_ASSISTANCE_NEED
+                                      : rv::RECOMMENDATION_KIND_FOLLOW_UP);
+    r.set_text(o.text.substr(0, 10000));
+    for (const auto& a : o.areas) r.add_areas(a);
+    for (const auto& a : o.addressees) {
+      const auto& res = resolved.resolutions(next_name++);
+      if (res.state() == pv::RESOLUTION_STATE_RESOLVED) {
+        r.add_addressees(res.entity().name());
+      } else {
+        report.add_warnings(absl::StrCat("outcome addressee \"", a,
+                                         "\" did not resolve; left out"));
+      }
+    }
+    if (!o.source_document.empty() || o.attachment > 0 || !o.official) {
+      r.mutable_source()->set_document(o.source_document);
+      r.mutable_source()->set_attachment(o.attachment);
+      r.mutable_source()->set_official(o.official);
+    }
+    *report.add_outcomes() = std::move(r);
+  }
 
   // Membership warnings per printed group.
   std::map<std::string, std::vector<std::string>> groups;
@@ -397,6 +432,12 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
     if (found.ok()) {
       report.set_already_imported(true);
       *report.mutable_event() = existing;
+      auto stored = AllOutcomes(
+          Share(scope, 0.5), absl::StrCat("event = \"", existing.name(), "\""));
+      report.clear_outcomes();
+      if (stored.ok()) {
+        for (auto& o : *stored) *report.add_outcomes() = std::move(o);
+      }
       for (auto& p : *report.mutable_participations()) {
         p.set_participation(absl::StrCat("events/", event_id,
                                          "/participations/p", p.position()));
@@ -412,7 +453,8 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
   });
   if (!s.ok()) return s;
   *report.mutable_event() = created;
-  if (req.dry_run() || parsed->participants.empty()) return report;
+  for (auto& o : *report.mutable_outcomes()) o.set_event(created.name());
+  if (req.dry_run()) return report;
 
   pv::BatchCreateParticipationsRequest batch;
   batch.set_parent(created.name());
@@ -427,30 +469,31 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
     part->set_role(pv::PARTICIPATION_ROLE_PARTICIPANT);
   }
   pv::BatchCreateParticipationsResponse made;
-  s = policy_->Run(Share(scope, 0.8), [&](grpc::ClientContext& c) {
-    return FromGrpcStatus(
-        backends_.participants->BatchCreateParticipations(&c, batch, &made));
-  });
-  if (!s.ok()) {
-    // No half-import: take the event back out. The caller's deadline may be
-    // spent, so the clean-up gets a short budget of its own.
-    CallScope cleanup;
-    cleanup.request_id = scope.request_id;
-    cleanup.deadline = absl::Now() + absl::Seconds(2);
-    absl::Status undo = policy_->Run(cleanup, [&](grpc::ClientContext& c) {
-      ev::DeleteEventRequest del;
-      del.set_name(created.name());
-      google::protobuf::Empty empty;
-      return FromGrpcStatus(backends_.events->DeleteEvent(&c, del, &empty));
+  if (batch.requests_size() > 0) {
+    s = policy_->Run(Share(scope, 0.6), [&](grpc::ClientContext& c) {
+      return FromGrpcStatus(
+          backends_.participants->BatchCreateParticipations(&c, batch, &made));
     });
-    if (!undo.ok()) {
-      return absl::Status(
-          s.code(),
-          absl::StrCat(s.message(), "; removing the partly imported ",
-                       created.name(), " also failed: ", undo.message()));
+    if (!s.ok()) return Undo(scope, s, created.name(), {}, {});
+  }
+  std::vector<std::string> created_outcomes;
+  for (int i = 0; i < report.outcomes_size(); ++i) {
+    rv::CreateRecommendationRequest r;
+    *r.mutable_recommendation() = report.outcomes(i);
+    r.set_recommendation_id(absl::StrCat(event_id, "-o", i + 1));
+    r.set_actor("information note import");
+    rv::Recommendation out;
+    s = policy_->Run(Share(scope, 0.8), [&](grpc::ClientContext& c) {
+      return FromGrpcStatus(
+          backends_.recommendations->CreateRecommendation(&c, r, &out));
+    });
+    if (!s.ok()) {
+      std::vector<std::string> parts;
+      for (const auto& p : made.participations()) parts.push_back(p.name());
+      return Undo(scope, s, created.name(), parts, created_outcomes);
     }
-    return absl::Status(s.code(),
-                        absl::StrCat(s.message(), " (nothing was imported)"));
+    created_outcomes.push_back(out.name());
+    *report.mutable_outcomes(i) = std::move(out);
   }
   for (int i = 0; i < made.participations_size(); ++i) {
     report.mutable_participations(i)->set_participation(
@@ -510,6 +553,54 @@ absl::StatusOr<ev::ListEventsResponse> GatewayManager::ListEvents(
   });
   if (!s.ok()) return s;
   return out;
+}
+
+absl::Status GatewayManager::Undo(
+    const CallScope& scope, absl::Status failure, const std::string& event,
+    const std::vector<std::string>& participations,
+    const std::vector<std::string>& outcomes) {
+  // No half-import: take back what this import created, newest first. The
+  // caller's deadline may be spent, so the clean-up has its own budget.
+  CallScope cleanup;
+  cleanup.request_id = scope.request_id;
+  cleanup.deadline = absl::Now() + absl::Seconds(5);
+  std::vector<std::string> left;
+  for (auto it = outcomes.rbegin(); it != outcomes.rend(); ++it) {
+    absl::Status st = policy_->Run(cleanup, [&](grpc::ClientContext& c) {
+      rv::DeleteRecommendationRequest del;
+      del.set_name(*it);
+      google::protobuf::Empty empty;
+      return FromGrpcStatus(
+          backends_.recommendations->DeleteRecommendation(&c, del, &empty));
+    });
+    if (!st.ok()) left.push_back(*it);
+  }
+  for (const auto& p : participations) {
+    absl::Status st = policy_->Run(cleanup, [&](grpc::ClientContext& c) {
+      pv::DeleteParticipationRequest del;
+      del.set_name(p);
+      google::protobuf::Empty empty;
+      return FromGrpcStatus(
+          backends_.participants->DeleteParticipation(&c, del, &empty));
+    });
+    if (!st.ok()) left.push_back(p);
+  }
+  absl::Status st = policy_->Run(cleanup, [&](grpc::ClientContext& c) {
+    ev::DeleteEventRequest del;
+    del.set_name(event);
+    google::protobuf::Empty empty;
+    return FromGrpcStatus(backends_.events->DeleteEvent(&c, del, &empty));
+  });
+  if (!st.ok()) left.push_back(event);
+  if (!left.empty()) {
+    return absl::Status(
+        failure.code(),
+        absl::StrCat(failure.message(),
+                     "; could not remove what this import created: ",
+                     absl::StrJoin(left, ", ")));
+  }
+  return absl::Status(failure.code(), absl::StrCat(failure.message(),
+                                                   " (nothing was imported)"));
 }
 
 absl::StatusOr<v1::StateProfile> GatewayManager::GetStateProfile(

@@ -46,6 +46,13 @@ class GatewayManager {
       const outreach::events::v1::ListEventsRequest& req);
 
  private:
+  // Removes what a failed import created; returns `failure` with a note of
+  // what happened (or of what could not be removed).
+  absl::Status Undo(const CallScope& scope, absl::Status failure,
+                    const std::string& event,
+                    const std::vector<std::string>& participations,
+                    const std::vector<std::string>& outcomes);
+
   // Every page of a participants or recommendations listing.
   absl::StatusOr<std::vector<outreach::participants::v1::Participation>>
   AllParticipations(const CallScope& scope, const std::string& parent,

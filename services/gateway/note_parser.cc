@@ -436,6 +436,114 @@ bool IsLabel(const std::string& label,
   return false;
 }
 
+// Sentences of a paragraph, split after ". " when the next word starts
+// with a capital letter.
+std::vector<std::string> Sentences(const std::string& paragraph) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t i = 0; i + 2 < paragraph.size(); ++i) {
+    if (paragraph[i] == '.' && paragraph[i + 1] == ' ' &&
+        absl::ascii_isupper(paragraph[i + 2])) {
+      out.push_back(Trim(paragraph.substr(start, i + 1 - start)));
+      start = i + 2;
+    }
+  }
+  out.push_back(Trim(paragraph.substr(start)));
+  return out;
+}
+
+std::vector<std::string> AreasOf(const std::string& text) {
+  const std::string t = absl::AsciiStrToLower(text);
+  std::vector<std::string> areas;
+  const std::vector<std::pair<const char*, const char*>> kAreas = {
+      {"training", "training"},
+      {"equipment", "equipment"},
+      {"border", "border security"},
+      {"export control", "export control"},
+      {"law enforcement", "law enforcement"},
+      {"legislat", "legislation"},
+      {"national action plan", "national action plan"},
+      {"regional co", "regional cooperation"}};
+  for (const auto& [needle, area] : kAreas) {
+    if (absl::StrContains(t, needle)) areas.push_back(area);
+  }
+  return areas;
+}
+
+// Upper-case the first letter, for outcomes cut out of a sentence.
+std::string Capitalize(std::string s) {
+  if (!s.empty()) s[0] = absl::ascii_toupper(s[0]);
+  return s;
+}
+
+void ExtractOutcomes(ParsedNote& note) {
+  static const std::regex kAttachment("\\(Attachment\\s+(\\d+)\\)",
+                                      std::regex::icase);
+  static const std::regex kArea("in the areas? of ([^.]+)", std::regex::icase);
+  static const std::regex kConsultations(
+      "(bilateral )?consultations with (?:the )?(?:representatives of )?"
+      "([A-Z][^.]*?) regarding ([^.]+)",
+      std::regex::icase);
+  std::vector<std::string> paragraphs = note.highlights;
+  paragraphs.insert(paragraphs.end(), note.additional_comments.begin(),
+                    note.additional_comments.end());
+  for (const auto& paragraph : paragraphs) {
+    // Needs are often named in the sentence after the one that mentions
+    // them ("… identify some specific needs … For example in the area of
+    // training of personnel and …").
+    bool needs_context = false;
+    for (const auto& sentence : Sentences(paragraph)) {
+      const std::string lower = absl::AsciiStrToLower(sentence);
+      const bool mentions_needs = absl::StrContains(lower, "need") ||
+                                  absl::StrContains(lower, "assistance");
+      std::smatch m;
+      if (absl::StrContains(lower, "recommendation") &&
+          !absl::StrContains(lower, "recommendations have")) {
+        ParsedOutcome o;
+        o.kind = "recommendation";
+        o.text = sentence;
+        o.official = !absl::StrContains(lower, "unofficial");
+        if (absl::StrContains(lower, "chair's summary") ||
+            absl::StrContains(lower, "chair\u2019s summary")) {
+          o.source_document = "Chair's summary";
+        }
+        if (std::regex_search(sentence, m, kAttachment)) {
+          (void)absl::SimpleAtoi(m[1].str(), &o.attachment);
+        }
+        o.areas = AreasOf(sentence);
+        note.outcomes.push_back(std::move(o));
+      }
+      const bool example = absl::StartsWith(lower, "for example") ||
+                           absl::StartsWith(lower, "in particular") ||
+                           absl::StartsWith(lower, "such as");
+      if ((mentions_needs || (needs_context && example)) &&
+          std::regex_search(sentence, m, kArea)) {
+        for (std::string item :
+             SplitNames(absl::StrReplaceAll(m[1].str(), {{" and ", ", "}}))) {
+          ParsedOutcome o;
+          o.kind = "assistance_need";
+          o.text = Capitalize(item);
+          o.areas = AreasOf(item);
+          note.outcomes.push_back(std::move(o));
+        }
+      }
+      if (std::regex_search(sentence, m, kConsultations)) {
+        const std::string purpose = Trim(m[3].str());
+        for (const std::string& party :
+             SplitNames(absl::StrReplaceAll(m[2].str(), {{" and ", ", "}}))) {
+          ParsedOutcome o;
+          o.kind = "follow_up";
+          o.text = absl::StrCat("Bilateral consultations with ", party,
+                                " regarding ", purpose);
+          o.addressees.push_back(party);
+          note.outcomes.push_back(std::move(o));
+        }
+      }
+      needs_context = mentions_needs;
+    }
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<ParsedNote> ParseInformationNote(absl::string_view text,
@@ -619,6 +727,7 @@ absl::StatusOr<ParsedNote> ParseInformationNote(absl::string_view text,
   if (note.disclaimer.empty()) {
     note.warnings.push_back("no disclaimer footnote found");
   }
+  ExtractOutcomes(note);
   return note;
 }
 

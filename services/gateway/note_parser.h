@@ -38,6 +38,22 @@ struct ParsedParticipant {
   int position = 0;           // 0-based, across the whole list
 };
 
+// An outcome read from a note's prose: "unofficial recommendations …
+// (Attachment 1)", "needs … in the area of training of personnel and …",
+// "bilateral consultations with representatives of Albania and Moldova
+// regarding possible country visits".
+struct ParsedOutcome {
+  // "recommendation", "assistance_need" or "follow_up".
+  std::string kind;
+  std::string text;
+  std::vector<std::string> areas;
+  // Names as printed ("Albania"), resolved by the gateway.
+  std::vector<std::string> addressees;
+  std::string source_document;  // "Chair's summary", or empty
+  int attachment = 0;
+  bool official = true;
+};
+
 struct ParsedNote {
   std::string title;
   std::string date_and_venue;  // as printed
@@ -52,6 +68,9 @@ struct ParsedNote {
   std::vector<std::string> highlights;
   std::vector<std::string> additional_comments;
   std::string contact_email;
+  // Outcomes found in Highlights and Additional comments. Reading prose is
+  // heuristic: the gateway reports them so a person can check.
+  std::vector<ParsedOutcome> outcomes;
   // The "For information only …" footnote, once, when the note has it.
   std::string disclaimer;
   // What was dropped or could not be read, in words a person can check.

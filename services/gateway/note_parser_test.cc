@@ -84,6 +84,25 @@ TEST(NoteParserTest, SeedNote) {
   EXPECT_EQ(note->contact_email, "1540experts@un.org");
   EXPECT_THAT(note->warnings, Contains(HasSubstr("page-break residue")));
   EXPECT_THAT(note->warnings, Contains(HasSubstr("footnote marker")));
+
+  // The seed's outcomes: the unofficial recommendations of the Chair's
+  // summary (Attachment 1), two needs for assistance, two follow-ups.
+  std::vector<std::string> kinds;
+  for (const auto& o : note->outcomes) kinds.push_back(o.kind);
+  EXPECT_THAT(kinds, ElementsAre("assistance_need", "assistance_need",
+                                 "follow_up", "follow_up", "recommendation"));
+  EXPECT_EQ(note->outcomes[0].text, "Training of personnel");
+  EXPECT_THAT(note->outcomes[0].areas, Contains("training"));
+  EXPECT_EQ(note->outcomes[1].text,
+            "Establishing necessary equipment at border check points");
+  EXPECT_THAT(note->outcomes[1].areas, Contains("border security"));
+  EXPECT_THAT(note->outcomes[2].addressees, ElementsAre("Albania"));
+  EXPECT_THAT(note->outcomes[3].addressees, ElementsAre("Moldova"));
+  EXPECT_THAT(note->outcomes[3].text, HasSubstr("possible country visits"));
+  const ParsedOutcome& chair = note->outcomes[4];
+  EXPECT_FALSE(chair.official);
+  EXPECT_EQ(chair.source_document, "Chair's summary");
+  EXPECT_EQ(chair.attachment, 1);
 }
 
 TEST(NoteParserTest, VariantWithNumberedSectionsAndAndEndings) {

@@ -133,6 +133,13 @@ TEST_F(GatewayIntegrationTest, SeedImportIsIdempotentAndRendersEveryFact) {
                                "OSCE\" but was not a member")));
   }
   EXPECT_THAT(first.out, Not(HasSubstr("\"Albania\" is listed under")));
+  // The seed's outcomes, read from its prose.
+  EXPECT_THAT(first.out, HasSubstr("Outcomes     5"));
+  EXPECT_THAT(
+      first.out,
+      HasSubstr("RECOMMENDATION_KIND_ASSISTANCE_NEED  Training of personnel"));
+  EXPECT_THAT(first.out, HasSubstr("RECOMMENDATION_KIND_FOLLOW_UP  Bilateral "
+                                   "consultations with Albania"));
   const std::string event = EventOf(first.out);
   ASSERT_FALSE(event.empty());
 
@@ -221,6 +228,7 @@ TEST_F(GatewayIntegrationTest, ProfileDashboardAndEventList) {
 
   CtlResult profile = Ctl({"profile", "Moldova"});
   ASSERT_EQ(profile.code, 0) << profile.out;
+  EXPECT_THAT(profile.out, HasSubstr("Open follow-ups: 1"));
   EXPECT_THAT(profile.out, HasSubstr("(entities/md, MD)"));
   EXPECT_THAT(profile.out, HasSubstr("Events attended: 1"));
   EXPECT_THAT(profile.out, HasSubstr("2013-11-05  Regional Workshop"));
@@ -247,6 +255,19 @@ TEST_F(GatewayIntegrationTest, ProfileDashboardAndEventList) {
   EXPECT_EQ(bad.code, 1);
   EXPECT_THAT(bad.out, HasSubstr("INVALID_ARGUMENT"));
   EXPECT_THAT(bad.out, HasSubstr("filter:"));
+}
+
+TEST_F(GatewayIntegrationTest, FailurePartWayLeavesNoHalfImport) {
+  ASSERT_EQ(recommendations_->Stop(), 0);
+  CtlResult r = Ctl({"import", kSeed});
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("UNAVAILABLE"));
+  EXPECT_THAT(r.out, HasSubstr("nothing was imported"));
+  CtlResult list = Ctl({"events", "list"});
+  ASSERT_EQ(list.code, 0) << list.out;
+  EXPECT_THAT(list.out, Not(HasSubstr("events/")));
+  CtlResult profile = Ctl({"profile", "Albania"});
+  EXPECT_THAT(profile.out, HasSubstr("Events attended: 0"));
 }
 
 TEST_F(GatewayIntegrationTest, ExceededDeadline) {

@@ -174,6 +174,13 @@ void PrintReport(const gv::ImportReport& r) {
                     ? p.entity().c_str()
                     : "UNRESOLVED");
   }
+  std::cout << "Outcomes     " << r.outcomes_size() << "\n";
+  for (const auto& o : r.outcomes()) {
+    std::cout << "  "
+              << outreach::recommendations::v1::RecommendationKind_Name(
+                     o.kind())
+              << "  " << o.text() << "\n";
+  }
   if (r.warnings_size() > 0) {
     std::cout << "Warnings\n";
     for (const auto& w : r.warnings()) std::cout << "  - " << w << "\n";
