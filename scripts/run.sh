@@ -128,6 +128,7 @@ log "Starting the gateway on 127.0.0.1:$gateway_port"
   --events_address="127.0.0.1:$events_port" \
   --participants_address="127.0.0.1:$participants_port" \
   --recommendations_address="127.0.0.1:$recommendations_port" \
+  --redis_address="127.0.0.1:$redis_port" \
   >>"$data_dir/logs/gateway.log" 2>&1 &
 pids+=($!)
 if ! wait_for_serving "127.0.0.1:$gateway_port" 30; then

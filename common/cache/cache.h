@@ -58,6 +58,15 @@ class Cache {
   // Stores a tombstone at `version` for `ttl`, subject to CacheEntryReplaces.
   virtual absl::Status Invalidate(absl::string_view key, int64_t version,
                                   absl::Duration ttl) = 0;
+
+  // Plain values, for what is not versioned (composite results keyed by a
+  // write generation). nullopt on a miss.
+  virtual absl::StatusOr<std::optional<std::string>> GetRaw(
+      absl::string_view key) = 0;
+  virtual absl::Status SetRaw(absl::string_view key, absl::string_view value,
+                              absl::Duration ttl) = 0;
+  // Adds one to the integer at `key` (0 when absent) and returns it.
+  virtual absl::StatusOr<int64_t> Increment(absl::string_view key) = 0;
 };
 
 }  // namespace outreach

@@ -2,6 +2,9 @@
 
 #include <utility>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
 namespace outreach {
 
 absl::StatusOr<std::optional<CacheEntry>> InMemoryCache::Lookup(
@@ -35,6 +38,34 @@ absl::Status InMemoryCache::Fill(absl::string_view key, int64_t version,
 absl::Status InMemoryCache::Invalidate(absl::string_view key, int64_t version,
                                        absl::Duration) {
   return Store(key, CacheEntry{version, true, ""});
+}
+
+absl::StatusOr<std::optional<std::string>> InMemoryCache::GetRaw(
+    absl::string_view key) {
+  absl::MutexLock lock(&mu_);
+  if (!available_) return absl::UnavailableError("cache unavailable");
+  auto it = raw_.find(key);
+  if (it == raw_.end()) return std::optional<std::string>();
+  return std::optional<std::string>(it->second);
+}
+
+absl::Status InMemoryCache::SetRaw(absl::string_view key,
+                                   absl::string_view value, absl::Duration) {
+  absl::MutexLock lock(&mu_);
+  if (!available_) return absl::UnavailableError("cache unavailable");
+  raw_[std::string(key)] = std::string(value);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> InMemoryCache::Increment(absl::string_view key) {
+  absl::MutexLock lock(&mu_);
+  if (!available_) return absl::UnavailableError("cache unavailable");
+  int64_t value = 0;
+  auto it = raw_.find(key);
+  if (it != raw_.end()) (void)absl::SimpleAtoi(it->second, &value);
+  ++value;
+  raw_[std::string(key)] = absl::StrCat(value);
+  return value;
 }
 
 void InMemoryCache::set_available(bool available) {

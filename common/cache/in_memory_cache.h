@@ -22,6 +22,12 @@ class InMemoryCache final : public Cache {
   absl::Status Invalidate(absl::string_view key, int64_t version,
                           absl::Duration ttl) override;
 
+  absl::StatusOr<std::optional<std::string>> GetRaw(
+      absl::string_view key) override;
+  absl::Status SetRaw(absl::string_view key, absl::string_view value,
+                      absl::Duration ttl) override;
+  absl::StatusOr<int64_t> Increment(absl::string_view key) override;
+
   // While false, every call returns UNAVAILABLE and nothing changes.
   void set_available(bool available);
   // Test helpers.
@@ -35,6 +41,7 @@ class InMemoryCache final : public Cache {
   mutable absl::Mutex mu_;
   bool available_ ABSL_GUARDED_BY(mu_) = true;
   absl::flat_hash_map<std::string, CacheEntry> entries_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::string> raw_ ABSL_GUARDED_BY(mu_);
   int lookups_ ABSL_GUARDED_BY(mu_) = 0;
   int hits_ ABSL_GUARDED_BY(mu_) = 0;
 };

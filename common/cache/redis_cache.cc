@@ -223,4 +223,42 @@ absl::Status RedisCache::Invalidate(absl::string_view key, int64_t version,
   return Store(key, version, true, "", ttl);
 }
 
+absl::StatusOr<std::optional<std::string>> RedisCache::GetRaw(
+    absl::string_view key) {
+  redisReply* raw = nullptr;
+  absl::Status s =
+      Command({"GET", absl::StrCat(options_.key_prefix, key)}, &raw);
+  if (!s.ok()) return s;
+  ReplyPtr reply(raw);
+  if (reply->type == REDIS_REPLY_NIL) return std::optional<std::string>();
+  if (reply->type != REDIS_REPLY_STRING) {
+    return absl::InternalError("redis: unexpected reply to GET");
+  }
+  return std::optional<std::string>(std::string(reply->str, reply->len));
+}
+
+absl::Status RedisCache::SetRaw(absl::string_view key, absl::string_view value,
+                                absl::Duration ttl) {
+  int64_t ttl_ms = absl::ToInt64Milliseconds(ttl);
+  if (ttl_ms <= 0) ttl_ms = 1;
+  redisReply* raw = nullptr;
+  absl::Status s = Command({"SET", absl::StrCat(options_.key_prefix, key),
+                            std::string(value), "PX", absl::StrCat(ttl_ms)},
+                           &raw);
+  ReplyPtr reply(raw);
+  return s;
+}
+
+absl::StatusOr<int64_t> RedisCache::Increment(absl::string_view key) {
+  redisReply* raw = nullptr;
+  absl::Status s =
+      Command({"INCR", absl::StrCat(options_.key_prefix, key)}, &raw);
+  if (!s.ok()) return s;
+  ReplyPtr reply(raw);
+  if (reply->type != REDIS_REPLY_INTEGER) {
+    return absl::InternalError("redis: unexpected reply to INCR");
+  }
+  return static_cast<int64_t>(reply->integer);
+}
+
 }  // namespace outreach

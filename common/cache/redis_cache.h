@@ -61,6 +61,12 @@ class RedisCache final : public Cache {
   absl::Status Invalidate(absl::string_view key, int64_t version,
                           absl::Duration ttl) override;
 
+  absl::StatusOr<std::optional<std::string>> GetRaw(
+      absl::string_view key) override;
+  absl::Status SetRaw(absl::string_view key, absl::string_view value,
+                      absl::Duration ttl) override;
+  absl::StatusOr<int64_t> Increment(absl::string_view key) override;
+
   CircuitBreaker::State breaker_state() const { return breaker_.state(); }
 
  private:

@@ -57,8 +57,9 @@ const char* CodeName(grpc::StatusCode code) {
 class CallLogInterceptor final : public grpc::experimental::Interceptor {
  public:
   CallLogInterceptor(grpc::experimental::ServerRpcInfo* info,
-                     std::atomic<int>* in_flight)
-      : info_(info), start_(absl::Now()) {
+                     std::atomic<int>* in_flight,
+                     const std::function<void()>* after_write)
+      : info_(info), after_write_(after_write), start_(absl::Now()) {
     const char* method = info->method();
     if (in_flight != nullptr &&
         !(method != nullptr &&
@@ -90,7 +91,12 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
     }
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::PRE_SEND_STATUS)) {
-      LogCall(methods->GetSendStatus());
+      const grpc::Status status = methods->GetSendStatus();
+      if (status.ok() && after_write_ != nullptr && *after_write_ &&
+          info_->method() != nullptr && IsWriteMethod(info_->method())) {
+        (*after_write_)();
+      }
+      LogCall(status);
     }
     methods->Proceed();
   }
@@ -118,6 +124,7 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
   }
 
   grpc::experimental::ServerRpcInfo* info_;
+  const std::function<void()>* after_write_;
   std::atomic<int>* in_flight_ = nullptr;
   absl::Time start_;
   std::string request_id_;
@@ -128,7 +135,18 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
 grpc::experimental::Interceptor*
 CallLogInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new CallLogInterceptor(info, in_flight_);
+  return new CallLogInterceptor(info, in_flight_, &after_write_);
+}
+
+bool IsWriteMethod(absl::string_view method) {
+  const size_t slash = method.rfind('/');
+  const absl::string_view name =
+      slash == absl::string_view::npos ? method : method.substr(slash + 1);
+  for (const char* prefix :
+       {"Create", "BatchCreate", "Update", "Delete", "Transition"}) {
+    if (absl::StartsWith(name, prefix)) return true;
+  }
+  return false;
 }
 
 std::string NewRequestId() {

@@ -13,9 +13,11 @@
 // Health watches are long-lived by design and are not counted.
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "grpcpp/support/server_interceptor.h"
 
 namespace outreach {
@@ -26,14 +28,22 @@ class CallLogInterceptorFactory
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   // `in_flight` (may be null) counts calls from start to end; not owned.
-  explicit CallLogInterceptorFactory(std::atomic<int>* in_flight = nullptr)
-      : in_flight_(in_flight) {}
+  // `after_write` (may be empty) runs after each successful write call
+  // (Create*, BatchCreate*, Update*, Delete*, Transition*), before its
+  // status is sent, so that what it does precedes the acknowledgement.
+  explicit CallLogInterceptorFactory(std::atomic<int>* in_flight = nullptr,
+                                     std::function<void()> after_write = {})
+      : in_flight_(in_flight), after_write_(std::move(after_write)) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
 
  private:
   std::atomic<int>* const in_flight_;
+  const std::function<void()> after_write_;
 };
+
+// Whether a full method name ("/pkg.Service/CreateEvent") changes data.
+bool IsWriteMethod(absl::string_view method);
 
 // A new random request id: 32 lower-case hex digits.
 std::string NewRequestId();

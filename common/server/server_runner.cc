@@ -63,8 +63,8 @@ absl::Status ServerRunner::Start() {
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
-  interceptors.push_back(
-      std::make_unique<CallLogInterceptorFactory>(&in_flight_));
+  interceptors.push_back(std::make_unique<CallLogInterceptorFactory>(
+      &in_flight_, options_.after_write));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   server_ = builder.BuildAndStart();

@@ -58,6 +58,9 @@ struct ServerOptions {
   int max_send_message_bytes = 16 << 20;
   // How often readiness is re-checked. Default 5s.
   absl::Duration readiness_interval = absl::Seconds(5);
+  // Runs after each successful write call, before it is acknowledged
+  // (call_log_interceptor.h); services bump the write generation here.
+  std::function<void()> after_write;
 };
 
 struct ServiceRegistration {

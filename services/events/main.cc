@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "common/cache/cache_aside.h"
 #include "common/cache/redis_cache.h"
+#include "common/cache/write_generation.h"
 #include "common/config/env_flags.h"
 #include "common/geo/iso3166.h"
 #include "common/log/json_log.h"
@@ -86,7 +87,11 @@ int Run() {
                        SystemClock::Default());
   EventsServiceImpl service(&manager);
 
+  // Every acknowledged write changes the suite's write generation, which
+  // keys the gateway's composite cache.
+  WriteGeneration generation(redis->get());
   ServerOptions server_options;
+  server_options.after_write = [&generation] { generation.Bump(); };
   server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),
                                                ":", absl::GetFlag(FLAGS_port));
   server_options.max_threads = absl::GetFlag(FLAGS_max_threads);

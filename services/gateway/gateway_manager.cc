@@ -8,6 +8,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -141,10 +142,66 @@ ParsedNote ToView(const v1::InformationNote& note,
 }  // namespace
 
 GatewayManager::GatewayManager(Backends backends, const CallPolicy* policy,
-                               const CountryRegistry* countries)
-    : backends_(backends), policy_(policy), countries_(countries) {}
+                               const CountryRegistry* countries, Cache* cache,
+                               WriteGeneration* generation,
+                               absl::Duration cache_ttl)
+    : backends_(backends),
+      policy_(policy),
+      countries_(countries),
+      cache_(cache),
+      generation_(generation),
+      cache_ttl_(cache_ttl) {}
+
+template <typename Response>
+absl::StatusOr<Response> GatewayManager::Cached(
+    absl::string_view method, const google::protobuf::Message& request,
+    const std::function<absl::StatusOr<Response>()>& compute) {
+  std::string key;
+  if (cache_ != nullptr && generation_ != nullptr) {
+    auto generation = generation_->Current();
+    if (generation.ok()) {
+      key =
+          absl::StrCat("outreach:gateway:v1:", method, ":", *generation, ":",
+                       absl::WebSafeBase64Escape(DeterministicBytes(request)));
+      auto hit = cache_->GetRaw(key);
+      Response cached;
+      if (hit.ok() && hit->has_value() && cached.ParseFromString(**hit)) {
+        return cached;
+      }
+    }
+  }
+  auto result = compute();
+  if (result.ok() && !key.empty() && !result->partial()) {
+    cache_->SetRaw(key, result->SerializeAsString(), cache_ttl_).IgnoreError();
+  }
+  return result;
+}
 
 absl::StatusOr<v1::InformationNote> GatewayManager::GetInformationNote(
+    const CallScope& scope, const v1::GetInformationNoteRequest& req) {
+  return Cached<v1::InformationNote>("note", req,
+                                     [&] { return ComputeNote(scope, req); });
+}
+
+absl::StatusOr<v1::RenderedNote> GatewayManager::RenderInformationNote(
+    const CallScope& scope, const v1::RenderInformationNoteRequest& req) {
+  return Cached<v1::RenderedNote>("render", req,
+                                  [&] { return ComputeRendered(scope, req); });
+}
+
+absl::StatusOr<v1::StateProfile> GatewayManager::GetStateProfile(
+    const CallScope& scope, const v1::GetStateProfileRequest& req) {
+  return Cached<v1::StateProfile>("profile", req,
+                                  [&] { return ComputeProfile(scope, req); });
+}
+
+absl::StatusOr<v1::Dashboard> GatewayManager::GetDashboard(
+    const CallScope& scope, const v1::GetDashboardRequest& req) {
+  return Cached<v1::Dashboard>("dashboard", req,
+                               [&] { return ComputeDashboard(scope, req); });
+}
+
+absl::StatusOr<v1::InformationNote> GatewayManager::ComputeNote(
     const CallScope& scope, const v1::GetInformationNoteRequest& req) {
   auto id = EventId(req.event());
   if (!id.ok()) return id.status();
@@ -217,14 +274,14 @@ absl::StatusOr<v1::InformationNote> GatewayManager::GetInformationNote(
   return note;
 }
 
-absl::StatusOr<v1::RenderedNote> GatewayManager::RenderInformationNote(
+absl::StatusOr<v1::RenderedNote> GatewayManager::ComputeRendered(
     const CallScope& scope, const v1::RenderInformationNoteRequest& req) {
   if (!v1::NoteFormat_IsValid(req.format())) {
     return InvalidField("format", "is not a known format");
   }
   v1::GetInformationNoteRequest get;
   get.set_event(req.event());
-  auto note = GetInformationNote(scope, get);
+  auto note = ComputeNote(scope, get);
   if (!note.ok()) return note.status();
   v1::RenderedNote out;
   out.set_partial(note->partial());
@@ -603,7 +660,7 @@ absl::Status GatewayManager::Undo(
                                                    " (nothing was imported)"));
 }
 
-absl::StatusOr<v1::StateProfile> GatewayManager::GetStateProfile(
+absl::StatusOr<v1::StateProfile> GatewayManager::ComputeProfile(
     const CallScope& scope, const v1::GetStateProfileRequest& req) {
   if (absl::StripAsciiWhitespace(req.entity()).empty()) {
     return InvalidField("entity", "is required: entities/{id} or a name");
@@ -716,7 +773,7 @@ void AddCounts(const std::map<std::string, int64_t>& counts,
 
 }  // namespace
 
-absl::StatusOr<v1::Dashboard> GatewayManager::GetDashboard(
+absl::StatusOr<v1::Dashboard> GatewayManager::ComputeDashboard(
     const CallScope& scope, const v1::GetDashboardRequest& req) {
   std::vector<ev::Event> events;
   ev::ListEventsRequest list;

@@ -5,8 +5,18 @@
 // parallel, each within a share of the caller's deadline, optional parts
 // marked missing rather than failing the call), rendering, and import of a
 // note's text into records. Thread-safe; it keeps no state of its own.
+//
+// Complete composite results (notes, renderings, profiles, dashboards) are
+// cached in Redis under the suite's write generation
+// (common/cache/write_generation.h), so a write through any service is
+// seen by the next read. Partial results are never cached; a cache that
+// cannot be read is skipped.
+
+#include <functional>
 
 #include "absl/status/statusor.h"
+#include "common/cache/cache.h"
+#include "common/cache/write_generation.h"
 #include "common/client/call_policy.h"
 #include "common/geo/iso3166.h"
 #include "outreach/events/v1/events.grpc.pb.h"
@@ -28,8 +38,11 @@ struct Backends {
 class GatewayManager {
  public:
   // None owned.
+  // `cache` and `generation` may be null (no caching). None owned.
   GatewayManager(Backends backends, const CallPolicy* policy,
-                 const CountryRegistry* countries);
+                 const CountryRegistry* countries, Cache* cache = nullptr,
+                 WriteGeneration* generation = nullptr,
+                 absl::Duration cache_ttl = absl::Minutes(5));
 
   absl::StatusOr<v1::InformationNote> GetInformationNote(
       const CallScope& scope, const v1::GetInformationNoteRequest& req);
@@ -46,6 +59,20 @@ class GatewayManager {
       const outreach::events::v1::ListEventsRequest& req);
 
  private:
+  // The composite for `request` from the cache, or computed and stored.
+  template <typename Response>
+  absl::StatusOr<Response> Cached(
+      absl::string_view method, const google::protobuf::Message& request,
+      const std::function<absl::StatusOr<Response>()>& compute);
+  absl::StatusOr<v1::InformationNote> ComputeNote(
+      const CallScope& scope, const v1::GetInformationNoteRequest& req);
+  absl::StatusOr<v1::RenderedNote> ComputeRendered(
+      const CallScope& scope, const v1::RenderInformationNoteRequest& req);
+  absl::StatusOr<v1::StateProfile> ComputeProfile(
+      const CallScope& scope, const v1::GetStateProfileRequest& req);
+  absl::StatusOr<v1::Dashboard> ComputeDashboard(
+      const CallScope& scope, const v1::GetDashboardRequest& req);
+
   // Removes what a failed import created; returns `failure` with a note of
   // what happened (or of what could not be removed).
   absl::Status Undo(const CallScope& scope, absl::Status failure,
@@ -63,6 +90,9 @@ class GatewayManager {
   Backends backends_;
   const CallPolicy* const policy_;
   const CountryRegistry* const countries_;
+  Cache* const cache_;
+  WriteGeneration* const generation_;
+  const absl::Duration cache_ttl_;
 };
 
 }  // namespace outreach::gateway

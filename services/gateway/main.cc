@@ -7,6 +7,8 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/cache/redis_cache.h"
+#include "common/cache/write_generation.h"
 #include "common/client/call_policy.h"
 #include "common/config/env_flags.h"
 #include "common/geo/iso3166.h"
@@ -30,6 +32,12 @@ ABSL_FLAG(absl::Duration, dependency_timeout, absl::Seconds(5),
           "Budget of a composite call when the caller set no deadline.");
 ABSL_FLAG(std::string, iso3166_path, outreach::kDefaultIso3166Path,
           "ISO 3166-1 JSON from Debian's iso-codes package.");
+ABSL_FLAG(std::string, redis_address, "",
+          "Redis host:port for the composite cache; empty runs without one.");
+ABSL_FLAG(absl::Duration, redis_timeout, absl::Milliseconds(100),
+          "Redis connect and command timeout.");
+ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(5),
+          "Lifetime of a cached composite result.");
 ABSL_FLAG(int, max_threads, 32, "Upper bound on threads serving calls.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
           "Time calls in flight get to finish after SIGTERM.");
@@ -63,9 +71,18 @@ int Run() {
   policy_options.default_timeout = absl::GetFlag(FLAGS_dependency_timeout);
   policy_options.max_timeout = absl::GetFlag(FLAGS_dependency_timeout) * 2;
   CallPolicy policy(policy_options);
+  auto redis = MakeRedisCache(absl::GetFlag(FLAGS_redis_address),
+                              absl::GetFlag(FLAGS_redis_timeout));
+  if (!redis.ok()) {
+    LogError("bad --redis_address",
+             {{"error", std::string(redis.status().message())}});
+    return 2;
+  }
+  WriteGeneration generation(redis->get());
   GatewayManager manager(
       {events.get(), participants.get(), recommendations.get()}, &policy,
-      countries->get());
+      countries->get(), redis->get(), &generation,
+      absl::GetFlag(FLAGS_cache_ttl));
   GatewayServiceImpl service(&manager);
 
   ServerOptions server_options;

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "common/cache/cache_aside.h"
 #include "common/cache/redis_cache.h"
+#include "common/cache/write_generation.h"
 #include "common/client/call_policy.h"
 #include "common/client/event_checker.h"
 #include "common/config/env_flags.h"
@@ -112,7 +113,11 @@ int Run() {
   }
   ParticipantsServiceImpl service(&manager);
 
+  // Every acknowledged write changes the suite's write generation, which
+  // keys the gateway's composite cache.
+  WriteGeneration generation(redis->get());
   ServerOptions server_options;
+  server_options.after_write = [&generation] { generation.Bump(); };
   server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),
                                                ":", absl::GetFlag(FLAGS_port));
   server_options.max_threads = absl::GetFlag(FLAGS_max_threads);

@@ -8,8 +8,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
+#include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
+#include "outreach/events/v1/events.grpc.pb.h"
+#include "outreach/participants/v1/participants.grpc.pb.h"
+#include "outreach/recommendations/v1/recommendations.grpc.pb.h"
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_process.h"
 
@@ -43,12 +48,12 @@ class GatewayIntegrationTest : public ::testing::Test {
                "--redis_address=" + redis_->address(),
                "--events_address=" + events_->address(),
                "--participants_address=" + participants_->address()});
-    gateway_ =
-        Start(OUTREACH_GATEWAY_SERVER, "gateway",
-              {"--events_address=" + events_->address(),
-               "--participants_address=" + participants_->address(),
-               "--recommendations_address=" + recommendations_->address(),
-               "--dependency_timeout=2s"});
+    gateway_ = Start(
+        OUTREACH_GATEWAY_SERVER, "gateway",
+        {"--events_address=" + events_->address(),
+         "--participants_address=" + participants_->address(),
+         "--recommendations_address=" + recommendations_->address(),
+         "--redis_address=" + redis_->address(), "--dependency_timeout=2s"});
   }
 
   std::unique_ptr<ServiceProcess> Start(const std::string& binary,
@@ -268,6 +273,72 @@ TEST_F(GatewayIntegrationTest, FailurePartWayLeavesNoHalfImport) {
   EXPECT_THAT(list.out, Not(HasSubstr("events/")));
   CtlResult profile = Ctl({"profile", "Albania"});
   EXPECT_THAT(profile.out, HasSubstr("Events attended: 0"));
+}
+
+// A write through any service is visible in the next gateway read, even
+// though composites are cached.
+TEST_F(GatewayIntegrationTest, CachedNotesStayCoherentWithWrites) {
+  CtlResult imported = Ctl({"import", kSeed});
+  ASSERT_EQ(imported.code, 0) << imported.out;
+  const std::string event = EventOf(imported.out);
+  ASSERT_EQ(Ctl({"note", event}).code, 0);
+  EXPECT_THAT(redis_->Command("KEYS outreach:gateway:v1:render:*"),
+              HasSubstr("outreach:gateway:v1:render:"));
+  const long hits = redis_->KeyspaceHits();
+  CtlResult cached = Ctl({"note", event});
+  ASSERT_EQ(cached.code, 0);
+  EXPECT_GT(redis_->KeyspaceHits(), hits) << "the second read used the cache";
+
+  // Through the events service.
+  auto events =
+      outreach::events::v1::EventsService::NewStub(events_->NewChannel());
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    outreach::events::v1::UpdateEventRequest req;
+    req.mutable_event()->set_name(event);
+    req.mutable_event()->set_title("Regional Workshop, Kyiv");
+    req.mutable_update_mask()->add_paths("title");
+    outreach::events::v1::Event out;
+    ASSERT_TRUE(events->UpdateEvent(&ctx, req, &out).ok());
+  }
+  EXPECT_THAT(Ctl({"note", event}).out,
+              HasSubstr("Event\tRegional Workshop, Kyiv"));
+
+  // Through the participants service.
+  auto participants = outreach::participants::v1::ParticipantsService::NewStub(
+      participants_->NewChannel());
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    outreach::participants::v1::CreateParticipationRequest req;
+    req.set_parent(event);
+    req.mutable_participation()->set_printed_name("Estonia");
+    req.mutable_participation()->set_printed_group("Other");
+    req.mutable_participation()->set_position(99);
+    outreach::participants::v1::Participation out;
+    ASSERT_TRUE(participants->CreateParticipation(&ctx, req, &out).ok());
+  }
+  EXPECT_THAT(Ctl({"note", event}).out,
+              HasSubstr("1540 Committee expert, Estonia"));
+
+  // Through the recommendations service.
+  auto recs = outreach::recommendations::v1::RecommendationsService::NewStub(
+      recommendations_->NewChannel());
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    outreach::recommendations::v1::TransitionRecommendationRequest req;
+    req.set_name(absl::StrCat("recommendations/", event.substr(7), "-o1"));
+    req.set_status(
+        outreach::recommendations::v1::RECOMMENDATION_STATUS_REQUESTED);
+    req.set_actor("test");
+    outreach::recommendations::v1::Recommendation out;
+    grpc::Status st = recs->TransitionRecommendation(&ctx, req, &out);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+  EXPECT_THAT(Ctl({"note", event, "--format=json"}).out,
+              HasSubstr("RECOMMENDATION_STATUS_REQUESTED"));
 }
 
 TEST_F(GatewayIntegrationTest, ExceededDeadline) {
