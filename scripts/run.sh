@@ -80,62 +80,39 @@ if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
   exit 1
 fi
 
-log "Starting the events service on 127.0.0.1:$events_port"
-"$BUILD_DIR/services/events/events_server" \
-  --listen_host=127.0.0.1 --port="$events_port" \
-  --db_path="$data_dir/data/events.db" \
-  --redis_address="127.0.0.1:$redis_port" \
-  >>"$data_dir/logs/events.log" 2>&1 &
-pids+=($!)
-if ! wait_for_serving "127.0.0.1:$events_port" 30; then
-  echo "the events service did not become ready; see $data_dir/logs/events.log" >&2
-  tail -5 "$data_dir/logs/events.log" >&2
-  exit 1
-fi
+# start_service NAME PORT BINARY [FLAGS...]: starts one of the suite's
+# binaries on 127.0.0.1:PORT with its log in logs/NAME.log, and waits until
+# its health says SERVING.
+start_service() {
+  local name=$1 port=$2 binary=$3
+  shift 3
+  log "Starting $name on 127.0.0.1:$port"
+  "$BUILD_DIR/$binary" --listen_host=127.0.0.1 --port="$port" "$@" \
+    >>"$data_dir/logs/$name.log" 2>&1 &
+  pids+=($!)
+  if ! wait_for_serving "127.0.0.1:$port" 30; then
+    echo "$name did not become ready; see $data_dir/logs/$name.log" >&2
+    tail -5 "$data_dir/logs/$name.log" >&2
+    exit 1
+  fi
+}
 
-log "Starting the participants service on 127.0.0.1:$participants_port"
-"$BUILD_DIR/services/participants/participants_server" \
-  --listen_host=127.0.0.1 --port="$participants_port" \
-  --db_path="$data_dir/data/participants.db" \
-  --redis_address="127.0.0.1:$redis_port" \
+redis="--redis_address=127.0.0.1:$redis_port"
+start_service events "$events_port" services/events/events_server \
+  --db_path="$data_dir/data/events.db" "$redis"
+start_service participants "$participants_port" \
+  services/participants/participants_server \
+  --db_path="$data_dir/data/participants.db" "$redis" \
+  --events_address="127.0.0.1:$events_port"
+start_service recommendations "$recommendations_port" \
+  services/recommendations/recommendations_server \
+  --db_path="$data_dir/data/recommendations.db" "$redis" \
   --events_address="127.0.0.1:$events_port" \
-  >>"$data_dir/logs/participants.log" 2>&1 &
-pids+=($!)
-if ! wait_for_serving "127.0.0.1:$participants_port" 30; then
-  echo "the participants service did not become ready; see $data_dir/logs/participants.log" >&2
-  tail -5 "$data_dir/logs/participants.log" >&2
-  exit 1
-fi
-
-log "Starting the recommendations service on 127.0.0.1:$recommendations_port"
-"$BUILD_DIR/services/recommendations/recommendations_server" \
-  --listen_host=127.0.0.1 --port="$recommendations_port" \
-  --db_path="$data_dir/data/recommendations.db" \
-  --redis_address="127.0.0.1:$redis_port" \
+  --participants_address="127.0.0.1:$participants_port"
+start_service gateway "$gateway_port" services/gateway/gateway_server "$redis" \
   --events_address="127.0.0.1:$events_port" \
   --participants_address="127.0.0.1:$participants_port" \
-  >>"$data_dir/logs/recommendations.log" 2>&1 &
-pids+=($!)
-if ! wait_for_serving "127.0.0.1:$recommendations_port" 30; then
-  echo "the recommendations service did not become ready; see $data_dir/logs/recommendations.log" >&2
-  tail -5 "$data_dir/logs/recommendations.log" >&2
-  exit 1
-fi
-
-log "Starting the gateway on 127.0.0.1:$gateway_port"
-"$BUILD_DIR/services/gateway/gateway_server" \
-  --listen_host=127.0.0.1 --port="$gateway_port" \
-  --events_address="127.0.0.1:$events_port" \
-  --participants_address="127.0.0.1:$participants_port" \
-  --recommendations_address="127.0.0.1:$recommendations_port" \
-  --redis_address="127.0.0.1:$redis_port" \
-  >>"$data_dir/logs/gateway.log" 2>&1 &
-pids+=($!)
-if ! wait_for_serving "127.0.0.1:$gateway_port" 30; then
-  echo "the gateway did not become ready; see $data_dir/logs/gateway.log" >&2
-  tail -5 "$data_dir/logs/gateway.log" >&2
-  exit 1
-fi
+  --recommendations_address="127.0.0.1:$recommendations_port"
 
 "$BUILD_DIR/tools/outreach_health" --address="127.0.0.1:$events_port" \
   --service=outreach.events.v1.EventsService --list
