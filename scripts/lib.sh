@@ -13,6 +13,10 @@ OUTREACH_BUILD_PACKAGES=(
   iso-codes redis-server procps
 )
 
+# What only the tests need: the Python example client runs on Debian's
+# python3-grpcio (the pyenv python3 first on PATH has no grpc).
+OUTREACH_TEST_PACKAGES=(python3 python3-grpcio python3-protobuf)
+
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 as_root() {

@@ -1,0 +1,75 @@
+// The example clients in other languages against the live suite: Redis, the
+// three services and the gateway on loopback.
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/redis_server.h"
+#include "tests/testing/service_process.h"
+
+namespace outreach::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class ClientsIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    redis_ = std::make_unique<RedisServer>(dir_.path());
+    ASSERT_TRUE(redis_->Start());
+    const std::string redis = "--redis_address=" + redis_->address();
+    events_ = Start(OUTREACH_EVENTS_SERVER, "events",
+                    {"--db_path=" + dir_.path() + "/events.db", redis});
+    participants_ = Start(OUTREACH_PARTICIPANTS_SERVER, "participants",
+                          {"--db_path=" + dir_.path() + "/participants.db", redis,
+                           "--events_address=" + events_->address()});
+    recommendations_ = Start(
+        OUTREACH_RECOMMENDATIONS_SERVER, "recommendations",
+        {"--db_path=" + dir_.path() + "/recommendations.db", redis,
+         "--events_address=" + events_->address(),
+         "--participants_address=" + participants_->address()});
+    gateway_ = Start(OUTREACH_GATEWAY_SERVER, "gateway",
+                     {redis, "--events_address=" + events_->address(),
+                      "--participants_address=" + participants_->address(),
+                      "--recommendations_address=" +
+                          recommendations_->address()});
+  }
+
+  std::unique_ptr<ServiceProcess> Start(const std::string& binary,
+                                        const std::string& name,
+                                        std::vector<std::string> flags) {
+    auto p = std::make_unique<ServiceProcess>(
+        binary, std::move(flags), dir_.path() + "/" + name + ".log");
+    EXPECT_TRUE(p->Start()) << p->log();
+    return p;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<ServiceProcess> events_, participants_, recommendations_,
+      gateway_;
+};
+
+TEST_F(ClientsIntegrationTest, PythonClient) {
+  const std::string log = dir_.path() + "/python.log";
+  for (int run = 0; run < 2; ++run) {
+    Subprocess python;
+    ASSERT_TRUE(python.Start(
+        {"/usr/bin/python3", OUTREACH_SOURCE "/clients/python/outreach_client.py",
+         "--stubs", OUTREACH_PYTHON_STUBS, "--gateway", gateway_->address(),
+         "--note", OUTREACH_SOURCE "/examples/notes/kiev_2013.txt"},
+        log));
+    EXPECT_EQ(python.Wait(absl::Seconds(60)), 0) << ReadFile(log);
+  }
+  const std::string out = ReadFile(log);
+  EXPECT_THAT(out, HasSubstr("36 participations, 32 States with ISO codes, "
+                             "5 outcomes, already_imported=False"));
+  EXPECT_THAT(out, HasSubstr("already_imported=True"));
+  EXPECT_THAT(out, HasSubstr("Event\tRegional Workshop on the Implementation"));
+  EXPECT_THAT(out, HasSubstr("events: 1 in 1 page(s)"));
+  EXPECT_THAT(out, HasSubstr("validation error INVALID_ARGUMENT: ['text: is "
+                             "empty"));
+}
+
+}  // namespace
+}  // namespace outreach::testing
