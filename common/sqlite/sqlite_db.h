@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -158,6 +159,33 @@ class SqliteDb {
   std::vector<std::unique_ptr<SqliteConnection>> readers_;
   std::vector<SqliteConnection*> idle_readers_ ABSL_GUARDED_BY(read_mu_);
 };
+
+// For stores that keep each record whole: runs a SELECT whose first two
+// columns are (revision, serialized body) in one read transaction, and
+// parses every body into `Message`. DATA_LOSS when a body does not parse.
+template <typename Message>
+absl::StatusOr<std::vector<std::pair<int64_t, Message>>> SelectRecords(
+    SqliteDb& db, const std::string& sql, const std::vector<SqlParam>& params) {
+  std::vector<std::pair<int64_t, Message>> rows;
+  absl::Status s = db.Read([&](SqliteConnection& c) -> absl::Status {
+    auto stmt = c.Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    BindAll(*stmt, params);
+    while (true) {
+      auto row = stmt->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return absl::OkStatus();
+      Message m;
+      const absl::string_view body = stmt->ColumnBlob(1);
+      if (!m.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+        return absl::DataLossError("a stored record does not parse");
+      }
+      rows.emplace_back(stmt->ColumnInt64(0), std::move(m));
+    }
+  });
+  if (!s.ok()) return s;
+  return rows;
+}
 
 }  // namespace outreach
 

@@ -468,22 +468,12 @@ absl::StatusOr<ListPage> SqliteEventStore::List(const ListQuery& query) {
                   ", id ASC LIMIT ?");
   params.push_back({true, query.page_size + 1, ""});
 
+  auto rows = SelectRecords<Event>(*db_, sql, params);
+  if (!rows.ok()) return rows.status();
   ListPage page;
-  absl::Status s = db_->Read([&](SqliteConnection& c) -> absl::Status {
-    auto stmt = c.Prepare(sql);
-    if (!stmt.ok()) return stmt.status();
-    BindAll(*stmt, params);
-    while (true) {
-      auto row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      auto stored = ParseRow(stmt->ColumnInt64(0), stmt->ColumnBlob(1));
-      if (!stored.ok()) return stored.status();
-      page.events.push_back(std::move(*stored));
-    }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
+  for (auto& [revision, event] : *rows) {
+    page.events.push_back({std::move(event), revision});
+  }
   if (static_cast<int>(page.events.size()) > query.page_size) {
     page.events.pop_back();
     const StoredEvent& last = page.events.back();

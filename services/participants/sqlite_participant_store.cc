@@ -100,25 +100,13 @@ SqliteParticipantStore::Open(SqliteOptions options) {
 
 absl::StatusOr<std::vector<StoredEntity>>
 SqliteParticipantStore::ListEntities() {
+  auto rows = SelectRecords<v1::Entity>(
+      *db_, "SELECT revision, body FROM entities ORDER BY id", {});
+  if (!rows.ok()) return rows.status();
   std::vector<StoredEntity> out;
-  absl::Status s = db_->Read([&](SqliteConnection& c) -> absl::Status {
-    auto stmt = c.Prepare("SELECT revision, body FROM entities ORDER BY id");
-    if (!stmt.ok()) return stmt.status();
-    while (true) {
-      auto row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) return absl::OkStatus();
-      StoredEntity e;
-      e.revision = stmt->ColumnInt64(0);
-      const auto body = stmt->ColumnBlob(1);
-      if (!e.entity.ParseFromArray(body.data(),
-                                   static_cast<int>(body.size()))) {
-        return absl::DataLossError("stored entity does not parse");
-      }
-      out.push_back(std::move(e));
-    }
-  });
-  if (!s.ok()) return s;
+  for (auto& [revision, entity] : *rows) {
+    out.push_back({std::move(entity), revision});
+  }
   return out;
 }
 
@@ -322,26 +310,12 @@ absl::StatusOr<ParticipationPage> SqliteParticipantStore::ListParticipations(
   absl::StrAppend(&sql, " ORDER BY event_id, position, id LIMIT ?");
   params.push_back({true, q.page_size + 1, ""});
 
+  auto rows = SelectRecords<v1::Participation>(*db_, sql, params);
+  if (!rows.ok()) return rows.status();
   ParticipationPage page;
-  absl::Status s = db_->Read([&](SqliteConnection& c) -> absl::Status {
-    auto stmt = c.Prepare(sql);
-    if (!stmt.ok()) return stmt.status();
-    BindAll(*stmt, params);
-    while (true) {
-      auto row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) return absl::OkStatus();
-      StoredParticipation p;
-      p.revision = stmt->ColumnInt64(0);
-      const auto body = stmt->ColumnBlob(1);
-      if (!p.participation.ParseFromArray(body.data(),
-                                          static_cast<int>(body.size()))) {
-        return absl::DataLossError("stored participation does not parse");
-      }
-      page.participations.push_back(std::move(p));
-    }
-  });
-  if (!s.ok()) return s;
+  for (auto& [revision, participation] : *rows) {
+    page.participations.push_back({std::move(participation), revision});
+  }
   if (static_cast<int>(page.participations.size()) > q.page_size) {
     page.participations.pop_back();
     page.more = true;

@@ -306,21 +306,12 @@ absl::StatusOr<RecommendationPage> SqliteRecommendationStore::List(
     absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
   absl::StrAppend(&sql, " ORDER BY create_time, id LIMIT ?");
   params.push_back({true, q.page_size + 1, ""});
+  auto rows = SelectRecords<v1::Recommendation>(*db_, sql, params);
+  if (!rows.ok()) return rows.status();
   RecommendationPage page;
-  absl::Status s = db_->Read([&](SqliteConnection& c) -> absl::Status {
-    auto stmt = c.Prepare(sql);
-    if (!stmt.ok()) return stmt.status();
-    BindAll(*stmt, params);
-    while (true) {
-      auto row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) return absl::OkStatus();
-      auto stored = Parse(stmt->ColumnInt64(0), stmt->ColumnBlob(1));
-      if (!stored.ok()) return stored.status();
-      page.recommendations.push_back(std::move(*stored));
-    }
-  });
-  if (!s.ok()) return s;
+  for (auto& [revision, recommendation] : *rows) {
+    page.recommendations.push_back({std::move(recommendation), revision});
+  }
   if (static_cast<int>(page.recommendations.size()) > q.page_size) {
     page.recommendations.pop_back();
     page.more = true;
