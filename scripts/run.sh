@@ -10,6 +10,8 @@
 # Settings (environment): OUTREACH_DATA_DIR, OUTREACH_REDIS_PORT (6390),
 # OUTREACH_EVENTS_PORT (8081), OUTREACH_PARTICIPANTS_PORT (8082),
 # OUTREACH_RECOMMENDATIONS_PORT (8083), OUTREACH_GATEWAY_PORT (8080),
+# OUTREACH_<SERVICE>_METRICS_PORT (Prometheus /metrics; 9081, 9082, 9083 and
+# 9080 for the gateway),
 # OUTREACH_NOTE (the note imported at start; the seed by default),
 # OUTREACH_SKIP_BUILD=1 to use an existing build.
 set -euo pipefail
@@ -35,6 +37,10 @@ events_port=${OUTREACH_EVENTS_PORT:-8081}
 participants_port=${OUTREACH_PARTICIPANTS_PORT:-8082}
 recommendations_port=${OUTREACH_RECOMMENDATIONS_PORT:-8083}
 gateway_port=${OUTREACH_GATEWAY_PORT:-8080}
+events_metrics_port=${OUTREACH_EVENTS_METRICS_PORT:-9081}
+participants_metrics_port=${OUTREACH_PARTICIPANTS_METRICS_PORT:-9082}
+recommendations_metrics_port=${OUTREACH_RECOMMENDATIONS_METRICS_PORT:-9083}
+gateway_metrics_port=${OUTREACH_GATEWAY_METRICS_PORT:-9080}
 note_file=${OUTREACH_NOTE:-$OUTREACH_ROOT/examples/notes/kiev_2013.txt}
 mkdir -p "$data_dir/data" "$data_dir/redis" "$data_dir/logs"
 
@@ -55,12 +61,15 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in "$redis_port" "$events_port" "$participants_port" "$recommendations_port" "$gateway_port"; do
+for p in "$redis_port" "$events_port" "$participants_port" "$recommendations_port" "$gateway_port" \
+         "$events_metrics_port" "$participants_metrics_port" \
+         "$recommendations_metrics_port" "$gateway_metrics_port"; do
   if ! port_free "$p"; then
     echo "port $p on 127.0.0.1 is in use; is the suite already running?" \
          "Set OUTREACH_REDIS_PORT / OUTREACH_EVENTS_PORT /" \
          "OUTREACH_PARTICIPANTS_PORT / OUTREACH_RECOMMENDATIONS_PORT /" \
-         "OUTREACH_GATEWAY_PORT to use others." >&2
+         "OUTREACH_GATEWAY_PORT (and OUTREACH_<SERVICE>_METRICS_PORT) to use" \
+         "others." >&2
     exit 1
   fi
 done
@@ -80,14 +89,15 @@ if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
   exit 1
 fi
 
-# start_service NAME PORT BINARY [FLAGS...]: starts one of the suite's
-# binaries on 127.0.0.1:PORT with its log in logs/NAME.log, and waits until
-# its health says SERVING.
+# start_service NAME PORT METRICS_PORT BINARY [FLAGS...]: starts one of the
+# suite's binaries on 127.0.0.1:PORT, with /metrics on METRICS_PORT and its
+# log in logs/NAME.log, and waits until its health says SERVING.
 start_service() {
-  local name=$1 port=$2 binary=$3
-  shift 3
-  log "Starting $name on 127.0.0.1:$port"
-  "$BUILD_DIR/$binary" --listen_host=127.0.0.1 --port="$port" "$@" \
+  local name=$1 port=$2 metrics_port=$3 binary=$4
+  shift 4
+  log "Starting $name on 127.0.0.1:$port (metrics on :$metrics_port)"
+  "$BUILD_DIR/$binary" --listen_host=127.0.0.1 --port="$port" \
+    --metrics_port="$metrics_port" "$@" \
     >>"$data_dir/logs/$name.log" 2>&1 &
   pids+=($!)
   if ! wait_for_serving "127.0.0.1:$port" 30; then
@@ -98,18 +108,18 @@ start_service() {
 }
 
 redis="--redis_address=127.0.0.1:$redis_port"
-start_service events "$events_port" services/events/events_server \
+start_service events "$events_port" "$events_metrics_port" services/events/events_server \
   --db_path="$data_dir/data/events.db" "$redis"
-start_service participants "$participants_port" \
+start_service participants "$participants_port" "$participants_metrics_port" \
   services/participants/participants_server \
   --db_path="$data_dir/data/participants.db" "$redis" \
   --events_address="127.0.0.1:$events_port"
-start_service recommendations "$recommendations_port" \
+start_service recommendations "$recommendations_port" "$recommendations_metrics_port" \
   services/recommendations/recommendations_server \
   --db_path="$data_dir/data/recommendations.db" "$redis" \
   --events_address="127.0.0.1:$events_port" \
   --participants_address="127.0.0.1:$participants_port"
-start_service gateway "$gateway_port" services/gateway/gateway_server "$redis" \
+start_service gateway "$gateway_port" "$gateway_metrics_port" services/gateway/gateway_server "$redis" \
   --events_address="127.0.0.1:$events_port" \
   --participants_address="127.0.0.1:$participants_port" \
   --recommendations_address="127.0.0.1:$recommendations_port"

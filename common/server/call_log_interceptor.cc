@@ -13,63 +13,30 @@ namespace {
 
 using grpc::experimental::InterceptionHookPoints;
 
-const char* CodeName(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK:
-      return "OK";
-    case grpc::StatusCode::CANCELLED:
-      return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN:
-      return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT:
-      return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND:
-      return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS:
-      return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED:
-      return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION:
-      return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED:
-      return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE:
-      return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED:
-      return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL:
-      return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE:
-      return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS:
-      return "DATA_LOSS";
-    case grpc::StatusCode::UNAUTHENTICATED:
-      return "UNAUTHENTICATED";
-    default:
-      return "UNKNOWN";
-  }
-}
-
 class CallLogInterceptor final : public grpc::experimental::Interceptor {
  public:
   CallLogInterceptor(grpc::experimental::ServerRpcInfo* info,
                      std::atomic<int>* in_flight,
-                     const std::function<void()>* after_write)
-      : info_(info), after_write_(after_write), start_(absl::Now()) {
+                     const std::function<void()>* after_write,
+                     Metrics* metrics)
+      : info_(info),
+        after_write_(after_write),
+        metrics_(metrics),
+        start_(absl::Now()) {
     const char* method = info->method();
     if (in_flight != nullptr &&
         !(method != nullptr &&
           absl::string_view(method) == "/grpc.health.v1.Health/Watch")) {
       in_flight_ = in_flight;
       in_flight_->fetch_add(1);
+      if (metrics_ != nullptr) metrics_->AddInFlight(1);
     }
   }
   ~CallLogInterceptor() override {
-    if (in_flight_ != nullptr) in_flight_->fetch_sub(1);
+    if (in_flight_ != nullptr) {
+      in_flight_->fetch_sub(1);
+      if (metrics_ != nullptr) metrics_->AddInFlight(-1);
+    }
   }
 
   void Intercept(
@@ -104,13 +71,22 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
  private:
   void LogCall(const grpc::Status& status) {
     const std::string method = info_->method() ? info_->method() : "";
+    const absl::Duration latency = absl::Now() - start_;
+    if (metrics_ != nullptr) {
+      // An unknown method's name is whatever the caller sent; it must not
+      // become a label value, or any client could grow the series unbounded.
+      const bool unknown =
+          status.error_code() == grpc::StatusCode::UNIMPLEMENTED;
+      metrics_->ObserveServerCall(unknown ? "unknown" : method,
+                                  GrpcCodeName(status.error_code()), latency);
+    }
     if (status.ok() && absl::StartsWith(method, "/grpc.health.v1.Health/")) {
       return;
     }
     nlohmann::json fields = {
         {"method", method},
-        {"code", CodeName(status.error_code())},
-        {"latency_ms", absl::ToDoubleMilliseconds(absl::Now() - start_)},
+        {"code", GrpcCodeName(status.error_code())},
+        {"latency_ms", absl::ToDoubleMilliseconds(latency)},
         {"request_id", request_id_},
         {"peer", info_->server_context()->peer()},
     };
@@ -125,6 +101,7 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
 
   grpc::experimental::ServerRpcInfo* info_;
   const std::function<void()>* after_write_;
+  Metrics* const metrics_;
   std::atomic<int>* in_flight_ = nullptr;
   absl::Time start_;
   std::string request_id_;
@@ -135,7 +112,7 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
 grpc::experimental::Interceptor*
 CallLogInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new CallLogInterceptor(info, in_flight_, &after_write_);
+  return new CallLogInterceptor(info, in_flight_, &after_write_, metrics_);
 }
 
 bool IsWriteMethod(absl::string_view method) {

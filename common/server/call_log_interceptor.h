@@ -6,6 +6,8 @@
 // fresh one when the caller sent none; either way it is echoed back in the
 // response's initial metadata so a client can quote it.
 //
+// The same facts go to Metrics, when given, as Prometheus series.
+//
 // Successful health checks are not logged: Kubernetes probes every few
 // seconds and those lines would bury the rest.
 //
@@ -18,6 +20,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "common/metrics/metrics.h"
 #include "grpcpp/support/server_interceptor.h"
 
 namespace outreach {
@@ -31,15 +34,21 @@ class CallLogInterceptorFactory
   // `after_write` (may be empty) runs after each successful write call
   // (Create*, BatchCreate*, Update*, Delete*, Transition*), before its
   // status is sent, so that what it does precedes the acknowledgement.
+  // `metrics` (may be null, not owned) receives each call's method, code
+  // and latency.
   explicit CallLogInterceptorFactory(std::atomic<int>* in_flight = nullptr,
-                                     std::function<void()> after_write = {})
-      : in_flight_(in_flight), after_write_(std::move(after_write)) {}
+                                     std::function<void()> after_write = {},
+                                     Metrics* metrics = nullptr)
+      : in_flight_(in_flight),
+        after_write_(std::move(after_write)),
+        metrics_(metrics) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
 
  private:
   std::atomic<int>* const in_flight_;
   const std::function<void()> after_write_;
+  Metrics* const metrics_;
 };
 
 // Whether a full method name ("/pkg.Service/CreateEvent") changes data.

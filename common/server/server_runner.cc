@@ -30,6 +30,13 @@ ServerRunner::~ServerRunner() {
 }
 
 absl::Status ServerRunner::Start() {
+  // Metrics first: a port clash there is as fatal as one on the gRPC port,
+  // and is better found before clients can reach a half-started server.
+  if (options_.metrics != nullptr && !options_.metrics_address.empty()) {
+    if (auto s = options_.metrics->Expose(options_.metrics_address); !s.ok()) {
+      return s;
+    }
+  }
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
@@ -64,7 +71,7 @@ absl::Status ServerRunner::Start() {
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(std::make_unique<CallLogInterceptorFactory>(
-      &in_flight_, options_.after_write));
+      &in_flight_, options_.after_write, options_.metrics));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   server_ = builder.BuildAndStart();
@@ -78,7 +85,11 @@ absl::Status ServerRunner::Start() {
   SetServing(false);
   readiness_thread_ = std::thread([this] { ReadinessLoop(); });
   LogInfo("server started",
-          {{"address", options_.listen_address}, {"port", port_}});
+          {{"address", options_.listen_address},
+           {"port", port_},
+           {"metrics_port",
+            options_.metrics != nullptr ? options_.metrics->exposed_port()
+                                        : 0}});
   return absl::OkStatus();
 }
 

@@ -14,7 +14,8 @@
 //   threads).
 // - Keepalive, maximum connection age, explicit message size limits, and
 //   SO_REUSEPORT off, so a second instance on the same port fails loudly.
-// - One JSON log line per call (call_log_interceptor.h).
+// - One JSON log line per call (call_log_interceptor.h), and Prometheus
+//   series on a separate HTTP port (common/metrics/metrics.h).
 // - Graceful shutdown: on Shutdown() health turns NOT_SERVING at once, new
 //   calls are refused, and calls in flight get up to `shutdown_grace` to
 //   finish before they are cancelled. Once none is left, the connections
@@ -33,6 +34,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "common/metrics/metrics.h"
 #include "grpcpp/server.h"
 #include "nlohmann/json.hpp"
 
@@ -61,6 +63,10 @@ struct ServerOptions {
   // Runs after each successful write call, before it is acknowledged
   // (call_log_interceptor.h); services bump the write generation here.
   std::function<void()> after_write;
+  // Where calls are counted (not owned; may be null), and where its
+  // /metrics endpoint listens ("host:port"); empty serves none.
+  Metrics* metrics = nullptr;
+  std::string metrics_address;
 };
 
 struct ServiceRegistration {

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/metrics/metrics.h"
 
 namespace outreach {
 
@@ -239,12 +240,22 @@ absl::Status SqliteDb::Migrate() {
 absl::Status SqliteDb::Write(const Fn& fn) {
   absl::MutexLock lock(&write_mu_);
   SqliteConnection& c = *writer_;
-  if (auto s = c.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  if (auto s = c.Exec("BEGIN IMMEDIATE"); !s.ok()) {
+    return Counted("write", std::move(s));
+  }
   absl::Status s = fn(c);
   if (s.ok()) s = c.Exec("COMMIT");
   if (!s.ok()) {
     // After a failed COMMIT the transaction may still be open.
     if (!sqlite3_get_autocommit(c.raw())) c.Exec("ROLLBACK").IgnoreError();
+  }
+  return Counted("write", std::move(s));
+}
+
+absl::Status SqliteDb::Counted(absl::string_view operation, absl::Status s) {
+  if (options_.metrics != nullptr && IsStoreFault(s)) {
+    options_.metrics->CountStoreError(operation,
+                                      GrpcCodeName(static_cast<int>(s.code())));
   }
   return s;
 }
@@ -267,9 +278,11 @@ absl::Status SqliteDb::Read(const Fn& fn) {
     if (s.ok()) s = end;
     if (!sqlite3_get_autocommit(c->raw())) c->Exec("ROLLBACK").IgnoreError();
   }
-  absl::MutexLock lock(&read_mu_);
-  idle_readers_.push_back(c);
-  return s;
+  {
+    absl::MutexLock lock(&read_mu_);
+    idle_readers_.push_back(c);
+  }
+  return Counted("read", std::move(s));
 }
 
 absl::Status SqliteDb::Ping() {

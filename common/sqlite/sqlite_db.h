@@ -34,6 +34,8 @@
 
 namespace outreach {
 
+class Metrics;
+
 // Maps an SQLite result code to a status: BUSY and LOCKED are UNAVAILABLE
 // (retryable), FULL is RESOURCE_EXHAUSTED, CONSTRAINT is ALREADY_EXISTS,
 // anything else INTERNAL.
@@ -100,6 +102,9 @@ struct SqliteOptions {
   // Schema migrations; migration i (0-based) brings the schema to version
   // i + 1. Never edit a released migration; append a new one.
   std::vector<std::string> migrations;
+  // Where store faults (IsStoreFault: busy, I/O, corruption) are counted;
+  // not owned, may be null.
+  Metrics* metrics = nullptr;
 };
 
 // A value to bind to a statement parameter: an integer or text.
@@ -148,6 +153,8 @@ class SqliteDb {
  private:
   SqliteDb() = default;
   absl::Status Migrate();
+  // Counts `s` under `operation` when it is a store fault; returns it.
+  absl::Status Counted(absl::string_view operation, absl::Status s);
 
   SqliteOptions options_;
   int schema_version_ = 0;

@@ -16,7 +16,10 @@
 #include "common/cache/cache_aside.h"
 #include "common/cache/redis_cache.h"
 #include "common/cache/write_generation.h"
+#include "common/cache/instrumented_cache.h"
+#include "common/client/channel.h"
 #include "common/config/env_flags.h"
+#include "common/metrics/metrics.h"
 #include "common/geo/iso3166.h"
 #include "common/log/json_log.h"
 #include "common/server/server_runner.h"
@@ -41,6 +44,9 @@ ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(10),
           "Lifetime of cached events.");
 ABSL_FLAG(std::string, iso3166_path, outreach::kDefaultIso3166Path,
           "ISO 3166-1 JSON from Debian's iso-codes package.");
+ABSL_FLAG(int, metrics_port, 9081,
+          "Port of the Prometheus /metrics endpoint, on --listen_host; 0 "
+          "serves none.");
 ABSL_FLAG(int, max_threads, 32, "Upper bound on threads serving calls.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
           "Time calls in flight get to finish after SIGTERM.");
@@ -52,6 +58,8 @@ namespace outreach::events {
 namespace {
 
 int Run() {
+  // Every part below records into this; it outlives them all.
+  Metrics metrics;
   auto countries = CountryRegistry::Load(absl::GetFlag(FLAGS_iso3166_path));
   if (!countries.ok()) {
     LogError("cannot load ISO 3166 data",
@@ -62,6 +70,7 @@ int Run() {
   SqliteOptions db_options;
   db_options.path = absl::GetFlag(FLAGS_db_path);
   db_options.busy_timeout = absl::GetFlag(FLAGS_db_busy_timeout);
+  db_options.metrics = &metrics;
   db_options.read_connections = absl::GetFlag(FLAGS_db_read_connections);
   auto store = SqliteEventStore::Open(db_options);
   if (!store.ok()) {
@@ -78,10 +87,12 @@ int Run() {
              {{"error", std::string(redis.status().message())}});
     return 2;
   }
+  const std::unique_ptr<Cache> shared_cache =
+      WithMetrics(std::move(*redis), &metrics);
   CacheAsideOptions cache_options;
   cache_options.key_namespace = "outreach:events:v1:";
   cache_options.ttl = absl::GetFlag(FLAGS_cache_ttl);
-  CacheAside cache(redis->get(), cache_options);
+  CacheAside cache(shared_cache.get(), cache_options);
 
   EventManager manager(store->get(), &cache, countries->get(),
                        SystemClock::Default());
@@ -89,12 +100,18 @@ int Run() {
 
   // Every acknowledged write changes the suite's write generation, which
   // keys the gateway's composite cache.
-  WriteGeneration generation(redis->get());
+  WriteGeneration generation(shared_cache.get());
   ServerOptions server_options;
   server_options.after_write = [&generation] { generation.Bump(); };
   server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),
                                                ":", absl::GetFlag(FLAGS_port));
   server_options.max_threads = absl::GetFlag(FLAGS_max_threads);
+  server_options.metrics = &metrics;
+  if (absl::GetFlag(FLAGS_metrics_port) != 0) {
+    server_options.metrics_address =
+        absl::StrCat(absl::GetFlag(FLAGS_listen_host), ":",
+                     absl::GetFlag(FLAGS_metrics_port));
+  }
   server_options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   server_options.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
   server_options.max_receive_message_bytes =

@@ -10,7 +10,10 @@
 #include "common/cache/redis_cache.h"
 #include "common/cache/write_generation.h"
 #include "common/client/call_policy.h"
+#include "common/cache/instrumented_cache.h"
+#include "common/client/channel.h"
 #include "common/config/env_flags.h"
+#include "common/metrics/metrics.h"
 #include "common/geo/iso3166.h"
 #include "common/log/json_log.h"
 #include "common/server/server_runner.h"
@@ -38,6 +41,9 @@ ABSL_FLAG(absl::Duration, redis_timeout, absl::Milliseconds(100),
           "Redis connect and command timeout.");
 ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(5),
           "Lifetime of a cached composite result.");
+ABSL_FLAG(int, metrics_port, 9080,
+          "Port of the Prometheus /metrics endpoint, on --listen_host; 0 "
+          "serves none.");
 ABSL_FLAG(int, max_threads, 32, "Upper bound on threads serving calls.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
           "Time calls in flight get to finish after SIGTERM.");
@@ -46,14 +52,9 @@ ABSL_FLAG(int, max_message_bytes, 4 << 20, "Largest request accepted.");
 namespace outreach::gateway {
 namespace {
 
-std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
-  grpc::ChannelArguments args;
-  args.SetLoadBalancingPolicyName("round_robin");
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
-                                   args);
-}
-
 int Run() {
+  // Every part below records into this; it outlives them all.
+  Metrics metrics;
   auto countries = CountryRegistry::Load(absl::GetFlag(FLAGS_iso3166_path));
   if (!countries.ok()) {
     LogError("cannot load ISO 3166 data",
@@ -61,12 +62,12 @@ int Run() {
     return 1;
   }
   auto events = outreach::events::v1::EventsService::NewStub(
-      Channel(absl::GetFlag(FLAGS_events_address)));
+      MakeServiceChannel(absl::GetFlag(FLAGS_events_address), &metrics));
   auto participants = outreach::participants::v1::ParticipantsService::NewStub(
-      Channel(absl::GetFlag(FLAGS_participants_address)));
+      MakeServiceChannel(absl::GetFlag(FLAGS_participants_address), &metrics));
   auto recommendations =
       outreach::recommendations::v1::RecommendationsService::NewStub(
-          Channel(absl::GetFlag(FLAGS_recommendations_address)));
+          MakeServiceChannel(absl::GetFlag(FLAGS_recommendations_address), &metrics));
   CallPolicyOptions policy_options;
   policy_options.default_timeout = absl::GetFlag(FLAGS_dependency_timeout);
   policy_options.max_timeout = absl::GetFlag(FLAGS_dependency_timeout) * 2;
@@ -78,10 +79,12 @@ int Run() {
              {{"error", std::string(redis.status().message())}});
     return 2;
   }
-  WriteGeneration generation(redis->get());
+  const std::unique_ptr<Cache> shared_cache =
+      WithMetrics(std::move(*redis), &metrics);
+  WriteGeneration generation(shared_cache.get());
   GatewayManager manager(
       {events.get(), participants.get(), recommendations.get()}, &policy,
-      countries->get(), redis->get(), &generation,
+      countries->get(), shared_cache.get(), &generation,
       absl::GetFlag(FLAGS_cache_ttl));
   GatewayServiceImpl service(&manager);
 
@@ -89,6 +92,12 @@ int Run() {
   server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),
                                                ":", absl::GetFlag(FLAGS_port));
   server_options.max_threads = absl::GetFlag(FLAGS_max_threads);
+  server_options.metrics = &metrics;
+  if (absl::GetFlag(FLAGS_metrics_port) != 0) {
+    server_options.metrics_address =
+        absl::StrCat(absl::GetFlag(FLAGS_listen_host), ":",
+                     absl::GetFlag(FLAGS_metrics_port));
+  }
   server_options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   server_options.max_receive_message_bytes =
       absl::GetFlag(FLAGS_max_message_bytes);

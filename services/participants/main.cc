@@ -12,7 +12,10 @@
 #include "common/cache/write_generation.h"
 #include "common/client/call_policy.h"
 #include "common/client/event_checker.h"
+#include "common/cache/instrumented_cache.h"
+#include "common/client/channel.h"
 #include "common/config/env_flags.h"
+#include "common/metrics/metrics.h"
 #include "common/geo/iso3166.h"
 #include "common/log/json_log.h"
 #include "common/server/server_runner.h"
@@ -50,6 +53,9 @@ ABSL_FLAG(absl::Duration, redis_timeout, absl::Milliseconds(100),
           "Redis connect and command timeout.");
 ABSL_FLAG(absl::Duration, event_cache_ttl, absl::Seconds(30),
           "How long a confirmed event is trusted without asking again.");
+ABSL_FLAG(int, metrics_port, 9082,
+          "Port of the Prometheus /metrics endpoint, on --listen_host; 0 "
+          "serves none.");
 ABSL_FLAG(int, max_threads, 32, "Upper bound on threads serving calls.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
           "Time calls in flight get to finish after SIGTERM.");
@@ -59,6 +65,8 @@ namespace outreach::participants {
 namespace {
 
 int Run() {
+  // Every part below records into this; it outlives them all.
+  Metrics metrics;
   auto countries = CountryRegistry::Load(absl::GetFlag(FLAGS_iso3166_path));
   if (!countries.ok()) {
     LogError("cannot load ISO 3166 data",
@@ -75,6 +83,7 @@ int Run() {
   SqliteOptions db_options;
   db_options.path = absl::GetFlag(FLAGS_db_path);
   db_options.busy_timeout = absl::GetFlag(FLAGS_db_busy_timeout);
+  db_options.metrics = &metrics;
   auto store = SqliteParticipantStore::Open(db_options);
   if (!store.ok()) {
     LogError("cannot open the database",
@@ -90,16 +99,15 @@ int Run() {
              {{"error", std::string(redis.status().message())}});
     return 2;
   }
+  const std::unique_ptr<Cache> shared_cache =
+      WithMetrics(std::move(*redis), &metrics);
   CacheAsideOptions cache_options;
   cache_options.key_namespace = "outreach:participants:v1:";
   cache_options.ttl = absl::GetFlag(FLAGS_event_cache_ttl);
-  CacheAside cache(redis->get(), cache_options);
+  CacheAside cache(shared_cache.get(), cache_options);
 
-  grpc::ChannelArguments args;
-  args.SetLoadBalancingPolicyName("round_robin");
   auto channel =
-      grpc::CreateCustomChannel(absl::GetFlag(FLAGS_events_address),
-                                grpc::InsecureChannelCredentials(), args);
+      MakeServiceChannel(absl::GetFlag(FLAGS_events_address), &metrics);
   auto events_stub = outreach::events::v1::EventsService::NewStub(channel);
   CallPolicyOptions policy_options;
   policy_options.default_timeout = absl::GetFlag(FLAGS_events_timeout);
@@ -115,12 +123,18 @@ int Run() {
 
   // Every acknowledged write changes the suite's write generation, which
   // keys the gateway's composite cache.
-  WriteGeneration generation(redis->get());
+  WriteGeneration generation(shared_cache.get());
   ServerOptions server_options;
   server_options.after_write = [&generation] { generation.Bump(); };
   server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),
                                                ":", absl::GetFlag(FLAGS_port));
   server_options.max_threads = absl::GetFlag(FLAGS_max_threads);
+  server_options.metrics = &metrics;
+  if (absl::GetFlag(FLAGS_metrics_port) != 0) {
+    server_options.metrics_address =
+        absl::StrCat(absl::GetFlag(FLAGS_listen_host), ":",
+                     absl::GetFlag(FLAGS_metrics_port));
+  }
   server_options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   server_options.max_receive_message_bytes =
       absl::GetFlag(FLAGS_max_message_bytes);

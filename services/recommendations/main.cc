@@ -12,7 +12,10 @@
 #include "common/cache/write_generation.h"
 #include "common/client/call_policy.h"
 #include "common/client/event_checker.h"
+#include "common/cache/instrumented_cache.h"
+#include "common/client/channel.h"
 #include "common/config/env_flags.h"
+#include "common/metrics/metrics.h"
 #include "common/log/json_log.h"
 #include "common/server/server_runner.h"
 #include "grpcpp/create_channel.h"
@@ -44,6 +47,9 @@ ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(10),
 ABSL_FLAG(absl::Duration, reference_cache_ttl, absl::Seconds(30),
           "How long a confirmed event or addressee is trusted without asking "
           "again.");
+ABSL_FLAG(int, metrics_port, 9083,
+          "Port of the Prometheus /metrics endpoint, on --listen_host; 0 "
+          "serves none.");
 ABSL_FLAG(int, max_threads, 32, "Upper bound on threads serving calls.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
           "Time calls in flight get to finish after SIGTERM.");
@@ -52,17 +58,13 @@ ABSL_FLAG(int, max_message_bytes, 4 << 20, "Largest request accepted.");
 namespace outreach::recommendations {
 namespace {
 
-std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
-  grpc::ChannelArguments args;
-  args.SetLoadBalancingPolicyName("round_robin");
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
-                                   args);
-}
-
 int Run() {
+  // Every part below records into this; it outlives them all.
+  Metrics metrics;
   SqliteOptions db_options;
   db_options.path = absl::GetFlag(FLAGS_db_path);
   db_options.busy_timeout = absl::GetFlag(FLAGS_db_busy_timeout);
+  db_options.metrics = &metrics;
   auto store = SqliteRecommendationStore::Open(db_options);
   if (!store.ok()) {
     LogError("cannot open the database",
@@ -77,20 +79,22 @@ int Run() {
              {{"error", std::string(redis.status().message())}});
     return 2;
   }
+  const std::unique_ptr<Cache> shared_cache =
+      WithMetrics(std::move(*redis), &metrics);
   CacheAsideOptions outcome_cache;
   outcome_cache.key_namespace = "outreach:recommendations:v1:";
   outcome_cache.ttl = absl::GetFlag(FLAGS_cache_ttl);
-  CacheAside cache(redis->get(), outcome_cache);
+  CacheAside cache(shared_cache.get(), outcome_cache);
   CacheAsideOptions reference_cache = outcome_cache;
   reference_cache.key_namespace = "outreach:recommendations:v1:refs:";
   reference_cache.ttl = absl::GetFlag(FLAGS_reference_cache_ttl);
-  CacheAside refs(redis->get(), reference_cache);
+  CacheAside refs(shared_cache.get(), reference_cache);
 
   auto events_stub = outreach::events::v1::EventsService::NewStub(
-      Channel(absl::GetFlag(FLAGS_events_address)));
+      MakeServiceChannel(absl::GetFlag(FLAGS_events_address), &metrics));
   auto participants_stub =
       outreach::participants::v1::ParticipantsService::NewStub(
-          Channel(absl::GetFlag(FLAGS_participants_address)));
+          MakeServiceChannel(absl::GetFlag(FLAGS_participants_address), &metrics));
   CallPolicyOptions policy_options;
   policy_options.default_timeout = absl::GetFlag(FLAGS_dependency_timeout);
   CallPolicy policy(policy_options);
@@ -103,12 +107,18 @@ int Run() {
 
   // Every acknowledged write changes the suite's write generation, which
   // keys the gateway's composite cache.
-  WriteGeneration generation(redis->get());
+  WriteGeneration generation(shared_cache.get());
   ServerOptions server_options;
   server_options.after_write = [&generation] { generation.Bump(); };
   server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),
                                                ":", absl::GetFlag(FLAGS_port));
   server_options.max_threads = absl::GetFlag(FLAGS_max_threads);
+  server_options.metrics = &metrics;
+  if (absl::GetFlag(FLAGS_metrics_port) != 0) {
+    server_options.metrics_address =
+        absl::StrCat(absl::GetFlag(FLAGS_listen_host), ":",
+                     absl::GetFlag(FLAGS_metrics_port));
+  }
   server_options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   server_options.max_receive_message_bytes =
       absl::GetFlag(FLAGS_max_message_bytes);

@@ -15,6 +15,7 @@
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "outreach/events/v1/events.grpc.pb.h"
+#include "tests/testing/http_get.h"
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_process.h"
 
@@ -357,6 +358,48 @@ TEST_F(EventsIntegrationTest, LockedDatabaseAnswersWithinTheDeadline) {
   sqlite3_close(db);
   // Reads were never blocked, and the service is still healthy.
   EXPECT_EQ(HealthStatus(channel_, ""), "SERVING");
+}
+
+// A write that gives up on a locked database is a store fault: the caller
+// gets UNAVAILABLE and outreach_store_errors_total counts it, where an
+// operator can alert on it.
+TEST_F(EventsIntegrationTest, StoreFaultsAreCountedInMetrics) {
+  events_->Stop();
+  events_ = std::make_unique<ServiceProcess>(
+      OUTREACH_EVENTS_SERVER,
+      std::vector<std::string>{"--db_path=" + db_path(),
+                               "--redis_address=" + redis_->address(),
+                               "--db_busy_timeout=100ms"},
+      dir_.path() + "/events2.log");
+  ASSERT_TRUE(events_->Start()) << events_->log();
+  stub_ = EventsService::NewStub(events_->NewChannel());
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  Event out;
+  grpc::Status s = Create(Workshop("Blocked", 2013, 1, 1, "UA"), &out);
+  sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
+
+  auto text = HttpGet(events_->metrics_port(), "/metrics");
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(SeriesValue(*text, "outreach_store_errors_total{code="
+                               "\"UNAVAILABLE\",operation=\"write\"}"),
+            1);
+  EXPECT_EQ(SeriesValue(*text, "outreach_server_requests_total{code="
+                               "\"UNAVAILABLE\",method=\"/outreach.events."
+                               "v1.EventsService/CreateEvent\"}"),
+            1);
+  // The next write, with the lock gone, succeeds and counts no fault.
+  ASSERT_TRUE(Create(Workshop("Unblocked", 2013, 1, 2, "UA"), &out).ok());
+  text = HttpGet(events_->metrics_port(), "/metrics");
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(SeriesValue(*text, "outreach_store_errors_total{code="
+                               "\"UNAVAILABLE\",operation=\"write\"}"),
+            1);
 }
 
 TEST_F(EventsIntegrationTest, SigtermDrainsInFlightCallsAndExitsZero) {

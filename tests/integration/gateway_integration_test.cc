@@ -1,8 +1,10 @@
 // The whole suite as users run it: Redis, the three services and the
 // gateway on loopback, driven through the outreachctl CLI.
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -15,6 +17,8 @@
 #include "outreach/events/v1/events.grpc.pb.h"
 #include "outreach/participants/v1/participants.grpc.pb.h"
 #include "outreach/recommendations/v1/recommendations.grpc.pb.h"
+#include "outreach/gateway/v1/gateway.grpc.pb.h"
+#include "tests/testing/http_get.h"
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_process.h"
 
@@ -339,6 +343,100 @@ TEST_F(GatewayIntegrationTest, CachedNotesStayCoherentWithWrites) {
   }
   EXPECT_THAT(Ctl({"note", event, "--format=json"}).out,
               HasSubstr("RECOMMENDATION_STATUS_REQUESTED"));
+}
+
+// Every binary's /metrics answers while the suite is busy, and what it
+// reports matches the traffic: the gateway's served calls, its calls to the
+// backends, and the backends' own calls and cache use.
+TEST_F(GatewayIntegrationTest, MetricsAreScrapedUnderTraffic) {
+  CtlResult imported = Ctl({"import", kSeed});
+  ASSERT_EQ(imported.code, 0) << imported.out;
+  const std::string event = EventOf(imported.out);
+
+  auto gateway =
+      outreach::gateway::v1::GatewayService::NewStub(gateway_->NewChannel());
+  std::atomic<bool> stop{false};
+  std::atomic<int> ok_notes{0}, failed{0};
+  std::vector<std::thread> traffic;
+  for (int t = 0; t < 2; ++t) {
+    traffic.emplace_back([&] {
+      while (!stop.load()) {
+        grpc::ClientContext ctx;
+        ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+        outreach::gateway::v1::GetInformationNoteRequest req;
+        req.set_event(event);
+        outreach::gateway::v1::InformationNote out;
+        if (gateway->GetInformationNote(&ctx, req, &out).ok()) {
+          ok_notes.fetch_add(1);
+        } else {
+          failed.fetch_add(1);
+        }
+      }
+    });
+  }
+  // Scrape every binary repeatedly while the calls run.
+  std::vector<ServiceProcess*> all = {events_.get(), participants_.get(),
+                                      recommendations_.get(), gateway_.get()};
+  int scrapes = 0;
+  const absl::Time until = absl::Now() + absl::Seconds(1.5);
+  while (absl::Now() < until) {
+    for (ServiceProcess* p : all) {
+      auto body = HttpGet(p->metrics_port(), "/metrics");
+      ASSERT_TRUE(body.ok()) << body.status();
+      EXPECT_THAT(*body, HasSubstr("outreach_server_requests_total"));
+      ++scrapes;
+    }
+  }
+  stop.store(true);
+  for (auto& t : traffic) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  ASSERT_GT(ok_notes.load(), 10);
+  EXPECT_GT(scrapes, 8);
+
+  auto gw = HttpGet(gateway_->metrics_port(), "/metrics");
+  ASSERT_TRUE(gw.ok());
+  // Counted before the status is sent, so every answered call is in.
+  EXPECT_EQ(SeriesValue(*gw,
+                        "outreach_server_requests_total{code=\"OK\",method="
+                        "\"/outreach.gateway.v1.GatewayService/"
+                        "GetInformationNote\"}"),
+            ok_notes.load());
+  EXPECT_EQ(SeriesValue(*gw,
+                        "outreach_server_request_duration_seconds_count{"
+                        "method=\"/outreach.gateway.v1.GatewayService/"
+                        "GetInformationNote\"}"),
+            ok_notes.load());
+  // The first note was built from the backends; the rest came warm.
+  EXPECT_GT(SeriesValue(*gw, "outreach_client_requests_total{code=\"OK\","
+                             "method=\"GetEvent\",target=\"outreach.events."
+                             "v1.EventsService\"}"),
+            0);
+  EXPECT_GT(SeriesValue(*gw, "outreach_cache_requests_total{operation="
+                             "\"get\",result=\"hit\"}"),
+            ok_notes.load() / 2);
+  EXPECT_THAT(*gw, HasSubstr("outreach_client_request_duration_seconds_bucket"));
+
+  auto ev = HttpGet(events_->metrics_port(), "/metrics");
+  ASSERT_TRUE(ev.ok());
+  EXPECT_GT(SeriesValue(*ev, "outreach_server_requests_total{code=\"OK\","
+                             "method=\"/outreach.events.v1.EventsService/"
+                             "CreateEvent\"}"),
+            0);
+  EXPECT_THAT(*ev, HasSubstr("outreach_cache_requests_total{operation="
+                             "\"lookup\""));
+  EXPECT_EQ(SeriesValue(*ev, "outreach_server_in_flight"), 0);
+  auto pa = HttpGet(participants_->metrics_port(), "/metrics");
+  ASSERT_TRUE(pa.ok());
+  EXPECT_GT(SeriesValue(*pa, "outreach_server_requests_total{code=\"OK\","
+                             "method=\"/outreach.participants.v1."
+                             "ParticipantsService/BatchCreateParticipations\"}"),
+            0);
+  // The participants service checked the event with the events service.
+  EXPECT_THAT(*pa, HasSubstr("target=\"outreach.events.v1.EventsService\""));
+  auto re = HttpGet(recommendations_->metrics_port(), "/metrics");
+  ASSERT_TRUE(re.ok());
+  EXPECT_THAT(*re, HasSubstr("outreach.recommendations.v1."
+                             "RecommendationsService/"));
 }
 
 TEST_F(GatewayIntegrationTest, ExceededDeadline) {

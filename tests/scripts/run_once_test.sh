@@ -22,6 +22,10 @@ out=$(OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
       OUTREACH_DATA_DIR="$tmp" OUTREACH_REDIS_PORT=$(free_port) \
       OUTREACH_EVENTS_PORT=$(free_port) OUTREACH_PARTICIPANTS_PORT=$(free_port) \
       OUTREACH_RECOMMENDATIONS_PORT=$(free_port) OUTREACH_GATEWAY_PORT=$(free_port) \
+      OUTREACH_EVENTS_METRICS_PORT=$(free_port) \
+      OUTREACH_PARTICIPANTS_METRICS_PORT=$(free_port) \
+      OUTREACH_RECOMMENDATIONS_METRICS_PORT=$(free_port) \
+      OUTREACH_GATEWAY_METRICS_PORT=$(free_port) \
       bash "$root/scripts/run.sh" --once 2>&1)
 echo "$out"
 grep -q "SERVING" <<<"$out"

@@ -18,7 +18,8 @@ ServiceProcess::ServiceProcess(std::string binary,
     : binary_(std::move(binary)),
       flags_(std::move(flags)),
       log_path_(std::move(log_path)),
-      port_(PickFreePort()) {}
+      port_(PickFreePort()),
+      metrics_port_(PickFreePort()) {}
 
 ServiceProcess::~ServiceProcess() { process_.Stop(absl::Seconds(5)); }
 
@@ -35,8 +36,10 @@ std::shared_ptr<grpc::Channel> ServiceProcess::NewChannel() const {
 }
 
 bool ServiceProcess::Start(absl::Duration timeout) {
-  std::vector<std::string> argv = {binary_, absl::StrCat("--port=", port_),
-                                   "--listen_host=127.0.0.1"};
+  std::vector<std::string> argv = {
+      binary_, absl::StrCat("--port=", port_),
+      absl::StrCat("--metrics_port=", metrics_port_),
+      "--listen_host=127.0.0.1"};
   argv.insert(argv.end(), flags_.begin(), flags_.end());
   if (!process_.Start(argv, log_path_)) return false;
   const absl::Time deadline = absl::Now() + timeout;

@@ -16,8 +16,8 @@ namespace outreach::testing {
 
 class ServiceProcess {
  public:
-  // `binary` is a path; `flags` are passed as given, plus --port and
-  // --listen_host=127.0.0.1.
+  // `binary` is a path; `flags` are passed as given, after --port,
+  // --metrics_port (both free ports) and --listen_host=127.0.0.1.
   ServiceProcess(std::string binary, std::vector<std::string> flags,
                  std::string log_path);
   ~ServiceProcess();
@@ -28,6 +28,7 @@ class ServiceProcess {
   int Stop(absl::Duration grace = absl::Seconds(20));
   Subprocess& process() { return process_; }
   int port() const { return port_; }
+  int metrics_port() const { return metrics_port_; }
   std::string address() const;
   std::shared_ptr<grpc::Channel> NewChannel() const;
   std::string log() const { return ReadFile(log_path_); }
@@ -37,6 +38,7 @@ class ServiceProcess {
   std::vector<std::string> flags_;
   std::string log_path_;
   int port_;
+  int metrics_port_;
   Subprocess process_;
 };
 
