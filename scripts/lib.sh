@@ -10,7 +10,7 @@ OUTREACH_BUILD_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libhiredis-dev libsqlite3-dev nlohmann-json3-dev libicu-dev
   libgtest-dev libgmock-dev
-  iso-codes redis-server procps
+  prometheus-cpp-dev iso-codes redis-server procps
 )
 
 # What only the tests need: the Python example client runs on Debian's
@@ -45,6 +45,17 @@ ensure_packages() {
 ensure_npm() {
   if ! command -v npm >/dev/null 2>&1; then
     ensure_packages nodejs npm
+  fi
+}
+
+# npm_ci_once DIR: installs DIR's locked npm packages unless node_modules
+# is already there and newer than the lock file.
+npm_ci_once() {
+  local dir=$1
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    log "Installing npm packages in ${dir#"$OUTREACH_ROOT"/} (npm ci)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$dir/node_modules"
   fi
 }
 

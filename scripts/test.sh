@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every Outreach test: installs what is missing (apt-get, npm), builds
 # with two jobs and ccache, and runs CTest (unit tests, integration tests
-# with real redis-server and service processes, the Python example client
-# against the live suite, buf lint and buf breaking, and a smoke test of
+# with real redis-server and service processes, the Python and Node.js
+# example clients against the live suite, a metrics scrape under traffic,
+# buf lint and buf breaking, the deploy/ manifests, and a smoke test of
 # scripts/run.sh).
 #
 #   scripts/test.sh                 everything
@@ -12,10 +13,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_packages "${OUTREACH_BUILD_PACKAGES[@]}" "${OUTREACH_TEST_PACKAGES[@]}"
 ensure_npm
-if [ ! -x "$OUTREACH_ROOT/tools/contracts/node_modules/.bin/buf" ]; then
-  log "Installing contract tools (npm ci)"
-  (cd "$OUTREACH_ROOT/tools/contracts" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# buf for the contract checks; @grpc/grpc-js for the Node.js example client.
+npm_ci_once "$OUTREACH_ROOT/tools/contracts"
+npm_ci_once "$OUTREACH_ROOT/clients/node"
 build_all
 
 log "Running tests"

@@ -4,8 +4,8 @@
 Stubs are generated from protos/ in the build (build/clients/python); pass
 that folder with --stubs. Against a running suite, it:
 
-  1. imports an information note through the gateway,
-  2. reads the note back, rendered as TEXT,
+  1. imports information notes through the gateway,
+  2. reads the first note back, rendered as TEXT,
   3. lists events page by page,
   4. reads the field details of a validation error.
 
@@ -13,7 +13,7 @@ Exit status 0 when every step worked. Usage:
 
   /usr/bin/python3 clients/python/outreach_client.py \\
       --stubs build/clients/python --gateway 127.0.0.1:8080 \\
-      --note examples/notes/kiev_2013.txt
+      --note examples/notes/kiev_2013.txt [--note another.txt]
 """
 
 import argparse
@@ -24,7 +24,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stubs", required=True, help="generated stubs folder")
     parser.add_argument("--gateway", default="127.0.0.1:8080")
-    parser.add_argument("--note", required=True, help="a note's text file")
+    parser.add_argument("--note", required=True, action="append",
+                        help="a note's text file; may be repeated")
     parser.add_argument("--timeout", type=float, default=30.0)
     args = parser.parse_args()
     sys.path.insert(0, args.stubs)
@@ -37,21 +38,25 @@ def main():
     channel = grpc.insecure_channel(args.gateway)
     gateway = gateway_pb2_grpc.GatewayServiceStub(channel)
 
-    # 1. Import the note (idempotent: a second import creates nothing).
-    with open(args.note, encoding="utf-8") as f:
-        text = f.read()
-    report = gateway.ImportInformationNote(
-        gateway_pb2.ImportInformationNoteRequest(text=text), timeout=args.timeout)
-    resolved = [p for p in report.participations if p.iso_alpha2]
-    print(f"imported {report.event.name}: {len(report.participations)} "
-          f"participations, {len(resolved)} States with ISO codes, "
-          f"{len(report.outcomes)} outcomes, already_imported="
-          f"{report.already_imported}")
+    # 1. Import the notes (idempotent: a second import creates nothing).
+    first = None
+    for path in args.note:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        report = gateway.ImportInformationNote(
+            gateway_pb2.ImportInformationNoteRequest(text=text),
+            timeout=args.timeout)
+        resolved = [p for p in report.participations if p.iso_alpha2]
+        print(f"imported {report.event.name}: {len(report.participations)} "
+              f"participations, {len(resolved)} States with ISO codes, "
+              f"{len(report.outcomes)} outcomes, already_imported="
+              f"{report.already_imported}")
+        first = first or report.event.name
 
-    # 2. Read the note back.
+    # 2. Read the first note back.
     note = gateway.RenderInformationNote(
         gateway_pb2.RenderInformationNoteRequest(
-            event=report.event.name, format=gateway_pb2.NOTE_FORMAT_TEXT),
+            event=first, format=gateway_pb2.NOTE_FORMAT_TEXT),
         timeout=args.timeout)
     first = note.content.splitlines()[2] if note.content else ""
     print(f"note: {len(note.content)} characters; {first}")

@@ -50,24 +50,51 @@ class ClientsIntegrationTest : public ::testing::Test {
       gateway_;
 };
 
-TEST_F(ClientsIntegrationTest, PythonClient) {
-  const std::string log = dir_.path() + "/python.log";
+// Each example client imports the seed and a second note, reads the seed's
+// note back, lists the two events a page at a time and decodes a
+// validation error's BadRequest. It runs twice: the second run's imports
+// must report already_imported and create nothing.
+std::string RunClientTwice(const std::vector<std::string>& argv,
+                           const std::string& log) {
   for (int run = 0; run < 2; ++run) {
-    Subprocess python;
-    ASSERT_TRUE(python.Start(
-        {"/usr/bin/python3", OUTREACH_SOURCE "/clients/python/outreach_client.py",
-         "--stubs", OUTREACH_PYTHON_STUBS, "--gateway", gateway_->address(),
-         "--note", OUTREACH_SOURCE "/examples/notes/kiev_2013.txt"},
-        log));
-    EXPECT_EQ(python.Wait(absl::Seconds(60)), 0) << ReadFile(log);
+    Subprocess client;
+    EXPECT_TRUE(client.Start(argv, log));
+    EXPECT_EQ(client.Wait(absl::Seconds(60)), 0) << ReadFile(log);
   }
-  const std::string out = ReadFile(log);
+  return ReadFile(log);
+}
+
+const char kSeedNote[] = OUTREACH_SOURCE "/examples/notes/kiev_2013.txt";
+const char kSecondNote[] =
+    OUTREACH_SOURCE "/services/gateway/testdata/chisinau_2015.txt";
+
+TEST_F(ClientsIntegrationTest, PythonClient) {
+  const std::string out = RunClientTwice(
+      {"/usr/bin/python3", OUTREACH_SOURCE "/clients/python/outreach_client.py",
+       "--stubs", OUTREACH_PYTHON_STUBS, "--gateway", gateway_->address(),
+       "--note", kSeedNote, "--note", kSecondNote},
+      dir_.path() + "/python.log");
   EXPECT_THAT(out, HasSubstr("36 participations, 32 States with ISO codes, "
                              "5 outcomes, already_imported=False"));
   EXPECT_THAT(out, HasSubstr("already_imported=True"));
   EXPECT_THAT(out, HasSubstr("Event\tRegional Workshop on the Implementation"));
-  EXPECT_THAT(out, HasSubstr("events: 1 in 1 page(s)"));
+  EXPECT_THAT(out, HasSubstr("events: 2 in 2 page(s)"));
   EXPECT_THAT(out, HasSubstr("validation error INVALID_ARGUMENT: ['text: is "
+                             "empty"));
+}
+
+TEST_F(ClientsIntegrationTest, NodeClient) {
+  const std::string out = RunClientTwice(
+      {OUTREACH_NODE, OUTREACH_SOURCE "/clients/node/outreach_client.js",
+       "--gateway", gateway_->address(), "--note", kSeedNote, "--note",
+       kSecondNote},
+      dir_.path() + "/node.log");
+  EXPECT_THAT(out, HasSubstr("36 participations, 32 States with ISO codes, "
+                             "5 outcomes, already_imported=false"));
+  EXPECT_THAT(out, HasSubstr("already_imported=true"));
+  EXPECT_THAT(out, HasSubstr("Event\tRegional Workshop on the Implementation"));
+  EXPECT_THAT(out, HasSubstr("events: 2 in 2 page(s)"));
+  EXPECT_THAT(out, HasSubstr("validation error INVALID_ARGUMENT: [\"text: is "
                              "empty"));
 }
 
