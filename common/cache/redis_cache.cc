@@ -65,7 +65,8 @@ absl::Status ParseHostPort(absl::string_view address, std::string* host,
 }
 
 absl::StatusOr<std::unique_ptr<RedisCache>> MakeRedisCache(
-    const std::string& address, absl::Duration timeout) {
+    const std::string& address, absl::Duration timeout,
+    const std::string& username, const std::string& password) {
   if (address.empty()) return std::unique_ptr<RedisCache>();
   std::string host;
   int port = 0;
@@ -74,6 +75,8 @@ absl::StatusOr<std::unique_ptr<RedisCache>> MakeRedisCache(
   options.address = address;
   options.connect_timeout = timeout;
   options.command_timeout = timeout;
+  options.username = username;
+  options.password = password;
   return std::make_unique<RedisCache>(options);
 }
 
@@ -106,6 +109,29 @@ absl::Status RedisCache::Connect(Connection& conn) {
   if (redisSetTimeout(conn.ctx, command_timeout) != REDIS_OK) {
     conn.Reset();
     return absl::UnavailableError("redis: cannot set command timeout");
+  }
+  if (!options_.password.empty()) {
+    std::vector<const char*> args = {"AUTH"};
+    std::vector<size_t> lens = {4};
+    if (!options_.username.empty()) {
+      args.push_back(options_.username.data());
+      lens.push_back(options_.username.size());
+    }
+    args.push_back(options_.password.data());
+    lens.push_back(options_.password.size());
+    auto* reply = static_cast<redisReply*>(redisCommandArgv(
+        conn.ctx, static_cast<int>(args.size()), args.data(), lens.data()));
+    // The reply's text is Redis's ("WRONGPASS ..."); it never echoes the
+    // password, so it is safe to log.
+    std::string why = reply == nullptr ? std::string(conn.ctx->errstr)
+                      : reply->type == REDIS_REPLY_ERROR
+                          ? std::string(reply->str, reply->len)
+                          : std::string();
+    if (reply != nullptr) freeReplyObject(reply);
+    if (reply == nullptr || !why.empty()) {
+      conn.Reset();
+      return absl::UnavailableError(absl::StrCat("redis auth: ", why));
+    }
   }
   return absl::OkStatus();
 }

@@ -41,6 +41,11 @@ struct RedisCacheOptions {
   absl::Duration connect_timeout = absl::Milliseconds(100);
   // Timeout of each command. Default 100ms.
   absl::Duration command_timeout = absl::Milliseconds(100);
+  // Credentials sent with AUTH on every new connection when `password` is
+  // set (a managed Redis, or one with requirepass); `username` selects a
+  // Redis 6 ACL user, empty for the default user.
+  std::string username;
+  std::string password;
   // Prefixed to every key, e.g. "outreach:events:". Default empty.
   std::string key_prefix;
   CircuitBreakerOptions breaker;
@@ -94,7 +99,8 @@ class RedisCache final : public Cache {
 // RedisCache with `timeout` for connects and commands. INVALID_ARGUMENT
 // when the address is not host:port.
 absl::StatusOr<std::unique_ptr<RedisCache>> MakeRedisCache(
-    const std::string& address, absl::Duration timeout);
+    const std::string& address, absl::Duration timeout,
+    const std::string& username = "", const std::string& password = "");
 
 // Parses "host:port". INVALID_ARGUMENT when malformed.
 absl::Status ParseHostPort(absl::string_view address, std::string* host,

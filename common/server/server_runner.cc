@@ -83,6 +83,7 @@ absl::Status ServerRunner::Start() {
   }
   // NOT_SERVING until readiness has been checked once.
   SetServing(false);
+  server_->GetHealthCheckService()->SetServingStatus(kLivenessService, true);
   readiness_thread_ = std::thread([this] { ReadinessLoop(); });
   LogInfo("server started",
           {{"address", options_.listen_address},

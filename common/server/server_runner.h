@@ -8,6 +8,10 @@
 //   name. It reports SERVING only while `readiness` says the store is
 //   usable, checked every `readiness_interval`. Optional dependencies such
 //   as Redis are not part of readiness.
+// - grpc.health.v1 for kLivenessService, SERVING from start to shutdown
+//   whatever the store says: the target of Kubernetes liveness probes, so
+//   that a store outage takes a pod out of rotation (readiness) without
+//   restarting it (liveness).
 // - Server reflection.
 // - The synchronous API on a bounded thread pool (see docs/architecture.md:
 //   handlers block on SQLite and Redis, which must not happen on callback
@@ -39,6 +43,8 @@
 #include "nlohmann/json.hpp"
 
 namespace outreach {
+
+inline constexpr char kLivenessService[] = "outreach.liveness";
 
 struct ServerOptions {
   // Where to listen, e.g. "127.0.0.1:8081" or "0.0.0.0:8081". Port 0 picks

@@ -37,6 +37,11 @@ ABSL_FLAG(std::string, iso3166_path, outreach::kDefaultIso3166Path,
           "ISO 3166-1 JSON from Debian's iso-codes package.");
 ABSL_FLAG(std::string, redis_address, "",
           "Redis host:port for the composite cache; empty runs without one.");
+ABSL_FLAG(std::string, redis_username, "",
+          "Redis ACL user; empty for the default user.");
+ABSL_FLAG(std::string, redis_password, "",
+          "Redis password, sent with AUTH. Set it as OUTREACH_REDIS_PASSWORD "
+          "(from a Secret), not on the command line.");
 ABSL_FLAG(absl::Duration, redis_timeout, absl::Milliseconds(100),
           "Redis connect and command timeout.");
 ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(5),
@@ -73,7 +78,9 @@ int Run() {
   policy_options.max_timeout = absl::GetFlag(FLAGS_dependency_timeout) * 2;
   CallPolicy policy(policy_options);
   auto redis = MakeRedisCache(absl::GetFlag(FLAGS_redis_address),
-                              absl::GetFlag(FLAGS_redis_timeout));
+                              absl::GetFlag(FLAGS_redis_timeout),
+                              absl::GetFlag(FLAGS_redis_username),
+                              absl::GetFlag(FLAGS_redis_password));
   if (!redis.ok()) {
     LogError("bad --redis_address",
              {{"error", std::string(redis.status().message())}});

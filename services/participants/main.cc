@@ -49,6 +49,11 @@ ABSL_FLAG(absl::Duration, events_timeout, absl::Seconds(2),
           "Budget of a call to the events service when the caller set none.");
 ABSL_FLAG(std::string, redis_address, "",
           "Redis host:port for the shared cache; empty runs without a cache.");
+ABSL_FLAG(std::string, redis_username, "",
+          "Redis ACL user; empty for the default user.");
+ABSL_FLAG(std::string, redis_password, "",
+          "Redis password, sent with AUTH. Set it as OUTREACH_REDIS_PASSWORD "
+          "(from a Secret), not on the command line.");
 ABSL_FLAG(absl::Duration, redis_timeout, absl::Milliseconds(100),
           "Redis connect and command timeout.");
 ABSL_FLAG(absl::Duration, event_cache_ttl, absl::Seconds(30),
@@ -93,7 +98,9 @@ int Run() {
   }
 
   auto redis = MakeRedisCache(absl::GetFlag(FLAGS_redis_address),
-                              absl::GetFlag(FLAGS_redis_timeout));
+                              absl::GetFlag(FLAGS_redis_timeout),
+                              absl::GetFlag(FLAGS_redis_username),
+                              absl::GetFlag(FLAGS_redis_password));
   if (!redis.ok()) {
     LogError("bad --redis_address",
              {{"error", std::string(redis.status().message())}});

@@ -356,6 +356,8 @@ TEST_F(EventsIntegrationTest, LockedDatabaseAnswersWithinTheDeadline) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(2));
   sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(db);
+  // Liveness never depended on the store.
+  EXPECT_EQ(HealthStatus(channel_, "outreach.liveness"), "SERVING");
   // Reads were never blocked, and the service is still healthy.
   EXPECT_EQ(HealthStatus(channel_, ""), "SERVING");
 }
@@ -400,6 +402,44 @@ TEST_F(EventsIntegrationTest, StoreFaultsAreCountedInMetrics) {
   EXPECT_EQ(SeriesValue(*text, "outreach_store_errors_total{code="
                                "\"UNAVAILABLE\",operation=\"write\"}"),
             1);
+}
+
+// A Redis that requires a password (as managed ones do): with the right
+// one the cache serves reads; with a wrong one every call still succeeds
+// from the store, and the failures show as cache errors.
+TEST_F(EventsIntegrationTest, RedisWithAPassword) {
+  RedisServer secured(dir_.path(), "correct-horse");
+  ASSERT_TRUE(secured.Start());
+  for (const std::string password : {"correct-horse", "wrong"}) {
+    SCOPED_TRACE(password);
+    events_->Stop();
+    events_ = std::make_unique<ServiceProcess>(
+        OUTREACH_EVENTS_SERVER,
+        std::vector<std::string>{"--db_path=" + db_path(),
+                                 "--redis_address=" + secured.address(),
+                                 "--redis_password=" + password},
+        dir_.path() + "/events-" + password + ".log");
+    ASSERT_TRUE(events_->Start()) << events_->log();
+    stub_ = EventsService::NewStub(events_->NewChannel());
+    Event created, got;
+    ASSERT_TRUE(Create(Workshop("Secured " + password, 2014, 2, 3, "UA"),
+                       &created)
+                    .ok());
+    const long hits_before = secured.KeyspaceHits();
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(Get(created.name(), &got).ok());
+      EXPECT_EQ(got.title(), "Secured " + password);
+    }
+    auto text = HttpGet(events_->metrics_port(), "/metrics");
+    ASSERT_TRUE(text.ok());
+    if (password == "correct-horse") {
+      EXPECT_GT(secured.KeyspaceHits(), hits_before);
+      EXPECT_THAT(*text, Not(HasSubstr("result=\"error\"")));
+    } else {
+      EXPECT_EQ(secured.KeyspaceHits(), hits_before);
+      EXPECT_THAT(*text, HasSubstr("result=\"error\""));
+    }
+  }
 }
 
 TEST_F(EventsIntegrationTest, SigtermDrainsInFlightCallsAndExitsZero) {

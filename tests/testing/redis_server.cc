@@ -11,8 +11,8 @@
 
 namespace outreach::testing {
 
-RedisServer::RedisServer(const std::string& dir)
-    : dir_(dir), port_(PickFreePort()) {}
+RedisServer::RedisServer(const std::string& dir, std::string password)
+    : dir_(dir), password_(std::move(password)), port_(PickFreePort()) {}
 
 RedisServer::~RedisServer() { Stop(); }
 
@@ -21,10 +21,15 @@ std::string RedisServer::address() const {
 }
 
 bool RedisServer::Start() {
-  if (!process_.Start({"/usr/bin/redis-server", "--port", absl::StrCat(port_),
-                       "--bind", "127.0.0.1", "--save", "", "--appendonly",
-                       "no", "--dir", dir_, "--daemonize", "no"},
-                      dir_ + "/redis.log")) {
+  std::vector<std::string> argv = {
+      "/usr/bin/redis-server", "--port", absl::StrCat(port_), "--bind",
+      "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir_,
+      "--daemonize", "no"};
+  if (!password_.empty()) {
+    argv.push_back("--requirepass");
+    argv.push_back(password_);
+  }
+  if (!process_.Start(argv, dir_ + "/redis.log")) {
     return false;
   }
   const absl::Time deadline = absl::Now() + absl::Seconds(10);
@@ -52,6 +57,11 @@ std::string RedisServer::Command(const std::string& command) {
     return "";
   }
   redisSetTimeout(c, timeout);
+  if (!password_.empty()) {
+    auto* auth = static_cast<redisReply*>(
+        redisCommand(c, "AUTH %b", password_.data(), password_.size()));
+    if (auth != nullptr) freeReplyObject(auth);
+  }
   std::vector<std::string> parts = absl::StrSplit(command, ' ');
   std::vector<const char*> argv;
   std::vector<size_t> lens;

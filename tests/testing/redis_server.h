@@ -13,7 +13,9 @@ namespace outreach::testing {
 
 class RedisServer {
  public:
-  explicit RedisServer(const std::string& dir);
+  // `password`, when set, is required of clients (requirepass); Command()
+  // sends it.
+  explicit RedisServer(const std::string& dir, std::string password = "");
   ~RedisServer();
 
   // Starts and waits until it answers PING. False when it does not.
@@ -32,6 +34,7 @@ class RedisServer {
 
  private:
   std::string dir_;
+  std::string password_;
   int port_;
   Subprocess process_;
 };
