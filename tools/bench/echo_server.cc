@@ -1,0 +1,82 @@
+// The benchmark's baselines, one binary in two modes:
+//
+//   bench_echo --mode=bare    --port=P   plain gRPC: a ServerBuilder with
+//                                        the synchronous API and nothing of
+//                                        the project's (the practical limit)
+//   bench_echo --mode=runtime --port=P   the same echo served by the
+//                                        project's ServerRunner: health,
+//                                        reflection, the call-log
+//                                        interceptor with its JSON line per
+//                                        call, metrics, the thread bound
+//
+// The difference between the two is the cost of the shared runtime; the
+// difference between runtime and a real scenario is the service's own work.
+
+#include <memory>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "common/config/env_flags.h"
+#include "common/metrics/metrics.h"
+#include "common/server/server_runner.h"
+#include "echo.grpc.pb.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+
+ABSL_FLAG(std::string, mode, "bare", "bare or runtime.");
+ABSL_FLAG(int, port, 0, "Port on 127.0.0.1.");
+ABSL_FLAG(int, metrics_port, 0, "runtime mode: /metrics port; 0 serves none.");
+
+namespace {
+
+class EchoService final : public outreach::bench::EchoService::Service {
+  grpc::Status Echo(grpc::ServerContext*, const outreach::bench::EchoMessage* in,
+                    outreach::bench::EchoMessage* out) override {
+    *out = *in;
+    return grpc::Status::OK;
+  }
+};
+
+int RunBare(int port) {
+  EchoService service;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(absl::StrCat("127.0.0.1:", port),
+                           grpc::InsecureServerCredentials());
+  builder.RegisterService(&service);
+  auto server = builder.BuildAndStart();
+  if (server == nullptr) return 1;
+  std::thread([&server] {
+    outreach::WaitForTerminationSignal();
+    server->Shutdown();
+  }).detach();
+  server->Wait();
+  return 0;
+}
+
+int RunRuntime(int port, int metrics_port) {
+  EchoService service;
+  outreach::Metrics metrics;
+  outreach::ServerOptions options;
+  options.listen_address = absl::StrCat("127.0.0.1:", port);
+  options.metrics = &metrics;
+  if (metrics_port != 0) {
+    options.metrics_address = absl::StrCat("127.0.0.1:", metrics_port);
+  }
+  return outreach::Serve(
+      options, {{&service, outreach::bench::EchoService::service_full_name()}},
+      nullptr, "bench echo");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  outreach::BlockTerminationSignals();
+  outreach::ParseFlagsWithEnv(argc, argv, "Echo server for outreach_bench.");
+  const int port = absl::GetFlag(FLAGS_port);
+  if (absl::GetFlag(FLAGS_mode) == "bare") return RunBare(port);
+  if (absl::GetFlag(FLAGS_mode) == "runtime") {
+    return RunRuntime(port, absl::GetFlag(FLAGS_metrics_port));
+  }
+  return 2;
+}
