@@ -453,9 +453,12 @@ absl::StatusOr<ListPage> SqliteEventStore::List(const ListQuery& query) {
     } else {
       value.text = query.after->sort_value;
     }
-    where.push_back(absl::StrCat("(", col,
-                                 query.order.descending ? " < " : " > ",
-                                 "? OR (", col, " = ? AND id > ?))"));
+    // The id breaks ties in the same direction as the sort column, so that
+    // (col, id) matches an index read forwards or backwards and a page
+    // costs the same whatever the number of events (no sort of them all).
+    const char* cmp = query.order.descending ? " < " : " > ";
+    where.push_back(absl::StrCat("(", col, cmp, "? OR (", col, " = ? AND id",
+                                 cmp, "?))"));
     params.push_back(value);
     params.push_back(value);
     params.push_back({false, 0, query.after->id});
@@ -463,9 +466,8 @@ absl::StatusOr<ListPage> SqliteEventStore::List(const ListQuery& query) {
   std::string sql = "SELECT revision, body FROM events";
   if (!where.empty())
     absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
-  absl::StrAppend(&sql, " ORDER BY ", col,
-                  query.order.descending ? " DESC" : " ASC",
-                  ", id ASC LIMIT ?");
+  const char* dir = query.order.descending ? " DESC" : " ASC";
+  absl::StrAppend(&sql, " ORDER BY ", col, dir, ", id", dir, " LIMIT ?");
   params.push_back({true, query.page_size + 1, ""});
 
   auto rows = SelectRecords<Event>(*db_, sql, params);

@@ -206,24 +206,31 @@ absl::StatusOr<v1::InformationNote> GatewayManager::ComputeNote(
   auto id = EventId(req.event());
   if (!id.ok()) return id.status();
   v1::InformationNote note;
-  // The event is required: a third of the budget.
-  absl::Status s =
-      policy_->Run(Share(scope, 1.0 / 3), [&](grpc::ClientContext& c) {
-        ev::GetEventRequest r;
-        r.set_name(req.event());
-        return FromGrpcStatus(
-            backends_.events->GetEvent(&c, r, note.mutable_event()));
-      });
-  if (!s.ok()) return s;
-
-  // Participations and outcomes in parallel, each within the rest.
+  // Everything that needs only the event's name goes out at once: the
+  // event, its participations and its outcomes. The note then waits for
+  // the slowest of them, not for their sum (docs/performance.md).
   const CallScope rest = Share(scope, 0.9);
+  auto event = std::async(std::launch::async, [&] {
+    ev::Event out;
+    absl::Status st = policy_->Run(rest, [&](grpc::ClientContext& c) {
+      ev::GetEventRequest r;
+      r.set_name(req.event());
+      return FromGrpcStatus(backends_.events->GetEvent(&c, r, &out));
+    });
+    return st.ok() ? absl::StatusOr<ev::Event>(std::move(out))
+                   : absl::StatusOr<ev::Event>(st);
+  });
   auto participations = std::async(std::launch::async, [&] {
     return AllParticipations(rest, req.event(), "");
   });
   auto outcomes = std::async(std::launch::async, [&] {
     return AllOutcomes(rest, absl::StrCat("event = \"", req.event(), "\""));
   });
+
+  // The event is required.
+  auto got = event.get();
+  if (!got.ok()) return got.status();
+  *note.mutable_event() = std::move(*got);
 
   auto parts = participations.get();
   if (parts.ok()) {
@@ -239,7 +246,10 @@ absl::StatusOr<v1::InformationNote> GatewayManager::ComputeNote(
       *note.mutable_participant_groups(note.participant_groups_size() - 1)
            ->add_participations() = p;
     }
-    // Membership warnings per printed group, on the event's first day.
+    // Membership warnings per printed group, on the event's first day: one
+    // call per group, all in parallel, collected in the groups' order.
+    std::vector<std::future<absl::StatusOr<pv::CheckMembershipsResponse>>>
+        checks;
     for (const auto& g : note.participant_groups()) {
       if (g.printed_group().empty()) continue;
       pv::CheckMembershipsRequest r;
@@ -247,18 +257,32 @@ absl::StatusOr<v1::InformationNote> GatewayManager::ComputeNote(
       *r.mutable_as_of() = note.event().start_date();
       for (const auto& p : g.participations())
         r.add_printed_names(p.printed_name());
-      pv::CheckMembershipsResponse resp;
-      absl::Status st = policy_->Run(rest, [&](grpc::ClientContext& c) {
-        return FromGrpcStatus(
-            backends_.participants->CheckMemberships(&c, r, &resp));
-      });
-      if (!st.ok()) {
-        note.set_partial(true);
-        note.add_missing_parts("membership_warnings");
-        break;
+      checks.push_back(std::async(
+          std::launch::async,
+          [this, &rest, r = std::move(r)]()
+              -> absl::StatusOr<pv::CheckMembershipsResponse> {
+            pv::CheckMembershipsResponse resp;
+            absl::Status st = policy_->Run(rest, [&](grpc::ClientContext& c) {
+              return FromGrpcStatus(
+                  backends_.participants->CheckMemberships(&c, r, &resp));
+            });
+            if (!st.ok()) return st;
+            return resp;
+          }));
+    }
+    bool complete = true;
+    for (auto& check : checks) {
+      auto resp = check.get();
+      if (!resp.ok()) {
+        complete = false;
+        continue;
       }
-      for (const auto& m : resp.mismatches())
+      for (const auto& m : resp->mismatches())
         *note.add_membership_warnings() = m;
+    }
+    if (!complete) {
+      note.set_partial(true);
+      note.add_missing_parts("membership_warnings");
     }
   } else {
     note.set_partial(true);

@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# Benchmarks the suite on this machine and writes docs/performance.md.
+#
+#   scripts/bench.sh                  the full run (about 5 minutes; seeds
+#                                     100k events), then docs/performance.md
+#   scripts/bench.sh --smoke          every scenario for a moment, small
+#                                     seeds; checks the harness (the test
+#                                     command runs this)
+#   scripts/bench.sh --output=FILE    write the report elsewhere
+#
+# It installs what is missing and builds (like scripts/test.sh), starts on
+# free loopback ports a redis-server, the four services, a second events
+# service and gateway without the cache (the cache-off paths), and the two
+# echo baselines, all on SQLite files in a temporary folder; runs every
+# scenario with tools/bench's outreach_bench; records each service's
+# resident memory at idle and after the load; prints the table; and
+# renders the report with tools/bench/report.py. Everything it started is
+# stopped on exit.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+smoke=false
+output="$OUTREACH_ROOT/docs/performance.md"
+for arg in "$@"; do
+  case "$arg" in
+    --smoke) smoke=true ;;
+    --output=*) output=${arg#--output=} ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+if [ "${OUTREACH_SKIP_BUILD:-0}" != 1 ]; then
+  ensure_packages "${OUTREACH_BUILD_PACKAGES[@]}" python3
+  build_all
+fi
+
+if $smoke; then
+  duration=0.3s; warmup=0.1s; big_events=300; concurrency=4
+else
+  duration=${OUTREACH_BENCH_DURATION:-8s}; warmup=1s; big_events=100000
+  concurrency=16
+fi
+
+work=$(mktemp -d)
+pids=()
+names=()
+cleanup() {
+  for ((i=${#pids[@]}-1; i>=0; i--)); do
+    kill -TERM "${pids[$i]}" 2>/dev/null || true
+    wait "${pids[$i]}" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+
+free_port() {
+  local p
+  while true; do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return
+    fi
+  done
+}
+
+# start NAME PORT BINARY [FLAGS...]: starts a binary with its log in the
+# work folder and waits until its health says SERVING (or, for the bare
+# echo, which has no health service, until the port answers).
+start() {
+  local name=$1 port=$2 binary=$3
+  shift 3
+  "$BUILD_DIR/$binary" --port="$port" "$@" >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  names+=("$name")
+  if [ "$name" = echo_bare ]; then
+    for _ in $(seq 100); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+      sleep 0.1
+    done
+    echo "$name did not start" >&2; exit 1
+  fi
+  if ! wait_for_serving "127.0.0.1:$port" 30; then
+    echo "$name did not become ready:" >&2
+    tail -5 "$work/$name.log" >&2
+    exit 1
+  fi
+}
+
+# rss PHASE: appends each process's resident memory (VmRSS, KiB) as JSON.
+rss() {
+  local i
+  for i in "${!pids[@]}"; do
+    local kib
+    kib=$(awk '/^VmRSS:/ {print $2}' "/proc/${pids[$i]}/status" 2>/dev/null || echo 0)
+    printf '{"phase": "%s", "process": "%s", "rss_kib": %s}\n' \
+      "$1" "${names[$i]}" "${kib:-0}" >>"$work/rss.jsonl"
+  done
+}
+
+results="$work/results.jsonl"
+: >"$results"
+bench=("$BUILD_DIR/tools/bench/outreach_bench" --json_out="$results"
+       --duration="$duration" --warmup="$warmup")
+# run NAME TARGET METHOD REQUEST [FLAGS...]
+run() {
+  local name=$1 target=$2 method=$3 request=$4
+  shift 4
+  "${bench[@]}" --name="$name" --target="$target" --method="$method" \
+    --request="$request" "$@"
+}
+
+redis_port=$(free_port)
+log "Starting redis-server and the suite on loopback (work folder $work)"
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+  --dir "$work" --daemonize no >"$work/redis.log" 2>&1 &
+pids+=($!); names+=(redis)
+for _ in $(seq 100); do
+  redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+redis="--redis_address=127.0.0.1:$redis_port"
+ev=$(free_port); pa=$(free_port); re=$(free_port); gw=$(free_port)
+ev_nc=$(free_port); gw_nc=$(free_port); echo_b=$(free_port); echo_r=$(free_port)
+common=(--listen_host=127.0.0.1 --metrics_port=0)
+start events "$ev" services/events/events_server "${common[@]}" "$redis" \
+  --db_path="$work/events.db"
+start participants "$pa" services/participants/participants_server \
+  "${common[@]}" "$redis" --db_path="$work/participants.db" \
+  --events_address="127.0.0.1:$ev"
+start recommendations "$re" services/recommendations/recommendations_server \
+  "${common[@]}" "$redis" --db_path="$work/recommendations.db" \
+  --events_address="127.0.0.1:$ev" --participants_address="127.0.0.1:$pa"
+backends=(--events_address="127.0.0.1:$ev" --participants_address="127.0.0.1:$pa"
+          --recommendations_address="127.0.0.1:$re")
+start gateway "$gw" services/gateway/gateway_server "${common[@]}" "$redis" \
+  "${backends[@]}"
+# The cache-off paths: the same store read without Redis, and a gateway
+# that composes every note from the backends.
+start events_nocache "$ev_nc" services/events/events_server "${common[@]}" \
+  --db_path="$work/events.db"
+start gateway_nocache "$gw_nc" services/gateway/gateway_server "${common[@]}" \
+  "${backends[@]}"
+start echo_bare "$echo_b" tools/bench/bench_echo --mode=bare
+start echo_runtime "$echo_r" tools/bench/bench_echo --mode=runtime
+sleep 1
+rss idle
+
+log "Seeding: the seed note, then 1000 events"
+seed_note="$OUTREACH_ROOT/examples/notes/kiev_2013.txt"
+report=$("$BUILD_DIR/tools/outreachctl" --address="127.0.0.1:$gw" import "$seed_note")
+event=$(awk '$1 == "Event" {print $2; exit}' <<<"$report")
+create_event='{"event": {"title": "Bench workshop {n}", "kind": "EVENT_KIND_REGIONAL_WORKSHOP", "status": "EVENT_STATUS_HELD", "startDate": {"year": 2014, "month": 3, "day": 12}, "venue": {"city": "Vienna", "countryCode": "AT"}, "contactEmail": "1540experts@un.org"}}'
+# seed_events COUNT JSON_OUT: creates COUNT events with unique titles.
+seed_events() {
+  "$BUILD_DIR/tools/bench/outreach_bench" --target="127.0.0.1:$ev" \
+    --method=/outreach.events.v1.EventsService/CreateEvent --request_template \
+    --request="${create_event//\{n\}/seed-$(basename "$2")-\{n\}}" --calls="$1" --concurrency=8 \
+    --name=seed --json_out="$2" >/dev/null
+}
+seed_events 999 "$work/seed_a.jsonl"
+
+E=/outreach.events.v1.EventsService
+P=/outreach.participants.v1.ParticipantsService
+R=/outreach.recommendations.v1.RecommendationsService
+G=/outreach.gateway.v1.GatewayService
+get_event="{\"name\": \"$event\"}"
+note="{\"event\": \"$event\"}"
+list50='{"pageSize": 50}'
+# Requests built from what the gateway read in the seed: 40 of its printed
+# names (it lists 36; the first four repeat) for ResolveEntities, and its
+# largest printed group for CheckMemberships.
+"$BUILD_DIR/tools/outreachctl" --address="127.0.0.1:$gw" import --dry-run \
+  --output=json "$seed_note" >"$work/dry_run.json"
+requests="$OUTREACH_ROOT/tools/bench/requests.py"
+resolve=$(/usr/bin/python3 "$requests" resolve "$work/dry_run.json")
+groups=$(/usr/bin/python3 "$requests" groups "$work/dry_run.json")
+import_dry=$(/usr/bin/python3 "$requests" import "$seed_note")
+
+log "Running the scenarios (${duration} each, concurrency $concurrency)"
+echo
+"${bench[@]}" --header --name=header_probe --target="127.0.0.1:$echo_b" \
+  --method=/outreach.bench.EchoService/Echo --request='{}' --calls=1 \
+  --json_out=/dev/null | head -1
+c=(--concurrency="$concurrency")
+run echo_bare "127.0.0.1:$echo_b" /outreach.bench.EchoService/Echo '{"payload": "aGVsbG8="}' "${c[@]}"
+run echo_runtime "127.0.0.1:$echo_r" /outreach.bench.EchoService/Echo '{"payload": "aGVsbG8="}' "${c[@]}"
+run get_event_cache_hit "127.0.0.1:$ev" "$E/GetEvent" "$get_event" "${c[@]}"
+run get_event_cache_off "127.0.0.1:$ev_nc" "$E/GetEvent" "$get_event" "${c[@]}"
+run list_events_1k "127.0.0.1:$ev" "$E/ListEvents" "$list50" "${c[@]}"
+run resolve_entities_40 "127.0.0.1:$pa" "$P/ResolveEntities" "$resolve" "${c[@]}"
+run note_warm "127.0.0.1:$gw" "$G/GetInformationNote" "$note" "${c[@]}"
+run note_cold "127.0.0.1:$gw_nc" "$G/GetInformationNote" "$note" "${c[@]}"
+run render_note "127.0.0.1:$gw" "$G/RenderInformationNote" "$note" "${c[@]}"
+run import_dry_run "127.0.0.1:$gw" "$G/ImportInformationNote" "$import_dry" "${c[@]}"
+# Latency at concurrency 1: the cold note against the calls it fans out.
+one=(--concurrency=1)
+run echo_bare_c1 "127.0.0.1:$echo_b" /outreach.bench.EchoService/Echo '{"payload": "aGVsbG8="}' "${one[@]}"
+run note_cold_c1 "127.0.0.1:$gw_nc" "$G/GetInformationNote" "$note" "${one[@]}"
+run backend_get_event_c1 "127.0.0.1:$ev" "$E/GetEvent" "$get_event" "${one[@]}"
+run backend_list_participations_c1 "127.0.0.1:$pa" "$P/ListParticipations" \
+  "{\"parent\": \"$event\", \"pageSize\": 1000}" "${one[@]}"
+run backend_list_outcomes_c1 "127.0.0.1:$re" "$R/ListRecommendations" \
+  "{\"filter\": \"event = \\\"$event\\\"\", \"pageSize\": 1000}" "${one[@]}"
+run backend_check_memberships_c1 "127.0.0.1:$pa" "$P/CheckMemberships" "$groups" "${one[@]}"
+run list_events_1k_c1 "127.0.0.1:$ev" "$E/ListEvents" "$list50" "${one[@]}"
+# Open loop at a fixed rate: half the closed-loop throughput of each.
+half() {
+  /usr/bin/python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r["name"] == sys.argv[2]: print(max(10, int(r["qps"] / 2)))' "$results" "$1" | tail -1
+}
+run echo_bare_open "127.0.0.1:$echo_b" /outreach.bench.EchoService/Echo '{"payload": "aGVsbG8="}' \
+  --rate="$(half get_event_cache_hit)"
+run get_event_cache_hit_open "127.0.0.1:$ev" "$E/GetEvent" "$get_event" \
+  --rate="$(half get_event_cache_hit)"
+run create_event "127.0.0.1:$ev" "$E/CreateEvent" "$create_event" "${c[@]}" --request_template
+
+total=$(/usr/bin/python3 -c 'import json,sys
+n = 1000
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r["name"] == "create_event": n += r["calls"] - r["errors"]
+print(n)' "$results")
+if [ "$total" -lt "$big_events" ]; then
+  log "Seeding $((big_events - total)) more events (to $big_events)"
+  seed_events $((big_events - total)) "$results"
+fi
+echo
+stored=$(/usr/bin/python3 -c 'import json,sys
+n = 1000
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r["name"] in ("create_event", "seed"): n += r["calls"] - r["errors"]
+print(n)' "$results")
+run list_events_100k "127.0.0.1:$ev" "$E/ListEvents" "$list50" "${c[@]}"
+run list_events_100k_c1 "127.0.0.1:$ev" "$E/ListEvents" "$list50" "${one[@]}"
+rss after
+
+log "Writing $output"
+mkdir -p "$(dirname "$output")"
+/usr/bin/python3 "$OUTREACH_ROOT/tools/bench/report.py" --results="$results" \
+  --rss="$work/rss.jsonl" --output="$output" --duration="$duration" \
+  --concurrency="$concurrency" --big_events="$stored" \
+  $($smoke && echo --smoke) \
+  --notes="$OUTREACH_ROOT/tools/bench/cost_model.md" \
+  --notes="$OUTREACH_ROOT/tools/bench/findings.md"

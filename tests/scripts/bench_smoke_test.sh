@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The benchmark command in its smoke mode: every scenario runs briefly
+# against a real suite on free ports, without errors, and the report is
+# written with the machine, target, scenario and memory tables.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+build_dir=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
+  bash "$root/scripts/bench.sh" --smoke --output="$tmp/performance.md"
+report="$tmp/performance.md"
+for heading in "## Machine" "## Targets" "## Scenarios" "## Resident memory" \
+               "## How cost grows"; do
+  grep -qF "$heading" "$report" || { echo "missing: $heading" >&2; exit 1; }
+done
+for scenario in echo_bare echo_runtime get_event_cache_hit get_event_cache_off \
+                list_events_1k list_events_100k resolve_entities_40 note_warm \
+                note_cold render_note import_dry_run create_event \
+                get_event_cache_hit_open; do
+  grep -q "^| \`$scenario\` |" "$report" || { echo "missing: $scenario" >&2; exit 1; }
+done
+grep -q "Smoke run" "$report"
+echo "bench smoke: report complete"

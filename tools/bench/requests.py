@@ -1,0 +1,56 @@
+#!/usr/bin/python3
+"""Request bodies for scripts/bench.sh, in proto3 JSON, built from the seed.
+
+  requests.py resolve DRY_RUN_JSON   ResolveEntities: 40 printed names (the
+                                     seed lists 36; the first four repeat)
+  requests.py groups DRY_RUN_JSON    CheckMemberships: the largest group
+  requests.py import NOTE_FILE       ImportInformationNote, as a dry run
+
+DRY_RUN_JSON is `outreachctl import --dry-run --output=json` of the seed.
+"""
+
+import json
+import sys
+
+AS_OF = {"year": 2013, "month": 11, "day": 5}
+
+
+def field(message, name):
+    """A field under its JSON name or its proto name."""
+    camel = name.split("_")[0] + "".join(w.title() for w in name.split("_")[1:])
+    return message.get(camel, message.get(name, ""))
+
+
+def main():
+    mode, path = sys.argv[1], sys.argv[2]
+    if mode == "import":
+        with open(path, encoding="utf-8") as f:
+            print(json.dumps({"text": f.read(), "dryRun": True}))
+        return 0
+    with open(path, encoding="utf-8") as f:
+        parts = json.load(f).get("participations", [])
+    if not parts:
+        print("no participations in the dry run", file=sys.stderr)
+        return 1
+    if mode == "resolve":
+        names = [parts[i % len(parts)] for i in range(40)]
+        print(json.dumps({
+            "names": [{"printedName": field(p, "printed_name"),
+                       "printedGroup": field(p, "printed_group")} for p in names],
+            "asOf": AS_OF}))
+        return 0
+    if mode == "groups":
+        by_group = {}
+        for p in parts:
+            by_group.setdefault(field(p, "printed_group"), []).append(
+                field(p, "printed_name"))
+        group = max((g for g in by_group if g), key=lambda g: len(by_group[g]))
+        print(json.dumps({"printedGroup": group, "printedNames": by_group[group],
+                          "asOf": AS_OF}))
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
