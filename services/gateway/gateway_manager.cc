@@ -142,11 +142,13 @@ ParsedNote ToView(const v1::InformationNote& note,
 }  // namespace
 
 GatewayManager::GatewayManager(Backends backends, const CallPolicy* policy,
+                               ThreadPool* fanout,
                                const CountryRegistry* countries, Cache* cache,
                                WriteGeneration* generation,
                                absl::Duration cache_ttl)
     : backends_(backends),
       policy_(policy),
+      fanout_(fanout),
       countries_(countries),
       cache_(cache),
       generation_(generation),
@@ -210,7 +212,7 @@ absl::StatusOr<v1::InformationNote> GatewayManager::ComputeNote(
   // event, its participations and its outcomes. The note then waits for
   // the slowest of them, not for their sum (docs/performance.md).
   const CallScope rest = Share(scope, 0.9);
-  auto event = std::async(std::launch::async, [&] {
+  auto event = fanout_->Submit([&] {
     ev::Event out;
     absl::Status st = policy_->Run(rest, [&](grpc::ClientContext& c) {
       ev::GetEventRequest r;
@@ -220,16 +222,22 @@ absl::StatusOr<v1::InformationNote> GatewayManager::ComputeNote(
     return st.ok() ? absl::StatusOr<ev::Event>(std::move(out))
                    : absl::StatusOr<ev::Event>(st);
   });
-  auto participations = std::async(std::launch::async, [&] {
+  auto participations = fanout_->Submit([&] {
     return AllParticipations(rest, req.event(), "");
   });
-  auto outcomes = std::async(std::launch::async, [&] {
+  auto outcomes = fanout_->Submit([&] {
     return AllOutcomes(rest, absl::StrCat("event = \"", req.event(), "\""));
   });
 
   // The event is required.
   auto got = event.get();
-  if (!got.ok()) return got.status();
+  if (!got.ok()) {
+    // The other branches refer to this frame: they must end before it does
+    // (a pool's future, unlike std::async's, does not wait when destroyed).
+    participations.wait();
+    outcomes.wait();
+    return got.status();
+  }
   *note.mutable_event() = std::move(*got);
 
   auto parts = participations.get();
@@ -257,8 +265,7 @@ absl::StatusOr<v1::InformationNote> GatewayManager::ComputeNote(
       *r.mutable_as_of() = note.event().start_date();
       for (const auto& p : g.participations())
         r.add_printed_names(p.printed_name());
-      checks.push_back(std::async(
-          std::launch::async,
+      checks.push_back(fanout_->Submit(
           [this, &rest, r = std::move(r)]()
               -> absl::StatusOr<pv::CheckMembershipsResponse> {
             pv::CheckMembershipsResponse resp;
@@ -722,7 +729,7 @@ absl::StatusOr<v1::StateProfile> GatewayManager::ComputeProfile(
   if (!s.ok()) return s;
 
   const CallScope rest = Share(scope, 0.9);
-  auto outcomes = std::async(std::launch::async, [&] {
+  auto outcomes = fanout_->Submit([&] {
     return AllOutcomes(rest, absl::StrCat("addressee = \"", name, "\""));
   });
   auto parts = AllParticipations(rest, "events/-",
@@ -831,7 +838,7 @@ absl::StatusOr<v1::Dashboard> GatewayManager::ComputeDashboard(
 
   const CallScope rest = Share(scope, 0.9);
   auto outcomes =
-      std::async(std::launch::async, [&] { return AllOutcomes(rest, ""); });
+      fanout_->Submit([&] { return AllOutcomes(rest, ""); });
   auto parts = AllParticipations(rest, "events/-", "");
   if (parts.ok()) {
     std::map<std::string, int64_t> by_entity;

@@ -18,6 +18,7 @@
 #include "common/cache/cache.h"
 #include "common/cache/write_generation.h"
 #include "common/client/call_policy.h"
+#include "common/concurrency/thread_pool.h"
 #include "common/geo/iso3166.h"
 #include "outreach/events/v1/events.grpc.pb.h"
 #include "outreach/gateway/v1/gateway.pb.h"
@@ -37,10 +38,11 @@ struct Backends {
 
 class GatewayManager {
  public:
-  // None owned.
-  // `cache` and `generation` may be null (no caching). None owned.
+  // None owned. `fanout` runs the parallel branches of composite calls.
+  // `cache` and `generation` may be null (no caching).
   GatewayManager(Backends backends, const CallPolicy* policy,
-                 const CountryRegistry* countries, Cache* cache = nullptr,
+                 ThreadPool* fanout, const CountryRegistry* countries,
+                 Cache* cache = nullptr,
                  WriteGeneration* generation = nullptr,
                  absl::Duration cache_ttl = absl::Minutes(5));
 
@@ -89,6 +91,7 @@ class GatewayManager {
 
   Backends backends_;
   const CallPolicy* const policy_;
+  ThreadPool* const fanout_;
   const CountryRegistry* const countries_;
   Cache* const cache_;
   WriteGeneration* const generation_;

@@ -12,6 +12,7 @@
 #include "common/client/call_policy.h"
 #include "common/cache/instrumented_cache.h"
 #include "common/client/channel.h"
+#include "common/concurrency/thread_pool.h"
 #include "common/config/env_flags.h"
 #include "common/metrics/metrics.h"
 #include "common/geo/iso3166.h"
@@ -49,6 +50,8 @@ ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(5),
 ABSL_FLAG(int, metrics_port, 9080,
           "Port of the Prometheus /metrics endpoint, on --listen_host; 0 "
           "serves none.");
+ABSL_FLAG(int, fanout_threads, 64,
+          "Threads kept for the parallel calls of composite views.");
 ABSL_FLAG(int, max_threads, 32, "Upper bound on threads serving calls.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
           "Time calls in flight get to finish after SIGTERM.");
@@ -89,8 +92,10 @@ int Run() {
   const std::unique_ptr<Cache> shared_cache =
       WithMetrics(std::move(*redis), &metrics);
   WriteGeneration generation(shared_cache.get());
+  ThreadPool fanout(absl::GetFlag(FLAGS_fanout_threads));
   GatewayManager manager(
       {events.get(), participants.get(), recommendations.get()}, &policy,
+      &fanout,
       countries->get(), shared_cache.get(), &generation,
       absl::GetFlag(FLAGS_cache_ttl));
   GatewayServiceImpl service(&manager);
