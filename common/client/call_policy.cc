@@ -1,6 +1,7 @@
 #include "common/client/call_policy.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -36,7 +37,9 @@ absl::Status CallPolicy::Run(
     const CallScope& scope,
     const std::function<absl::Status(grpc::ClientContext&)>& attempt) const {
   const absl::Time deadline = OutgoingDeadline(scope);
-  ExponentialBackoff backoff(options_.backoff);
+  // Made on the first retry only: seeding its generator reads the kernel's
+  // entropy, a cost every call would otherwise pay (docs/performance.md).
+  std::optional<ExponentialBackoff> backoff;
   absl::Status last = absl::DeadlineExceededError(
       "no time left to call the dependency within the caller's deadline");
   for (int i = 1; i <= options_.max_attempts; ++i) {
@@ -49,7 +52,8 @@ absl::Status CallPolicy::Run(
     last = attempt(context);
     if (last.code() != absl::StatusCode::kUnavailable) return last;
     if (i == options_.max_attempts) break;
-    const absl::Duration delay = backoff.NextDelay();
+    if (!backoff.has_value()) backoff.emplace(options_.backoff);
+    const absl::Duration delay = backoff->NextDelay();
     if (clock_->Now() + delay >= deadline) break;
     sleep_(delay);
   }
