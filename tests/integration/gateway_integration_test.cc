@@ -264,6 +264,12 @@ TEST_F(GatewayIntegrationTest, ProfileDashboardAndEventList) {
   EXPECT_EQ(bad.code, 1);
   EXPECT_THAT(bad.out, HasSubstr("INVALID_ARGUMENT"));
   EXPECT_THAT(bad.out, HasSubstr("filter:"));
+  // The dashboard's filter is the events filter: a bad one is the events
+  // service's INVALID_ARGUMENT with its field details, passed through.
+  CtlResult bad_dashboard = Ctl({"dashboard", "--filter=colour = red"});
+  EXPECT_EQ(bad_dashboard.code, 1);
+  EXPECT_THAT(bad_dashboard.out, HasSubstr("INVALID_ARGUMENT"));
+  EXPECT_THAT(bad_dashboard.out, HasSubstr("filter:"));
 }
 
 TEST_F(GatewayIntegrationTest, FailurePartWayLeavesNoHalfImport) {
