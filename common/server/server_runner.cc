@@ -11,7 +11,6 @@
 #include "common/server/call_log_interceptor.h"
 #include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
-#include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
@@ -43,13 +42,15 @@ absl::Status ServerRunner::Start() {
       return s;
     }
   }
-  grpc::EnableDefaultHealthCheckService(true);
+  // Our own synchronous health service (health_service.h), not gRPC's.
+  grpc::EnableDefaultHealthCheckService(false);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options_.listen_address,
                            grpc::InsecureServerCredentials(), &port_);
   for (const auto& s : services_) builder.RegisterService(s.service);
+  builder.RegisterService(&health_);
 
   grpc::ResourceQuota quota("outreach-server");
   quota.SetMaxThreads(options_.max_threads);
@@ -89,7 +90,7 @@ absl::Status ServerRunner::Start() {
   }
   // NOT_SERVING until readiness has been checked once.
   SetServing(false);
-  server_->GetHealthCheckService()->SetServingStatus(kLivenessService, true);
+  health_.SetServing(kLivenessService, true);
   readiness_thread_ = std::thread([this] { ReadinessLoop(); });
   LogInfo("server started",
           {{"address", options_.listen_address},
@@ -101,10 +102,8 @@ absl::Status ServerRunner::Start() {
 }
 
 void ServerRunner::SetServing(bool serving) {
-  auto* health = server_->GetHealthCheckService();
-  health->SetServingStatus("", serving);
-  for (const auto& s : services_)
-    health->SetServingStatus(s.full_name, serving);
+  health_.SetServing("", serving);
+  for (const auto& s : services_) health_.SetServing(s.full_name, serving);
 }
 
 void ServerRunner::ReadinessLoop() {
@@ -136,6 +135,8 @@ void ServerRunner::Shutdown() {
     shutdown_started_ = true;
     // Probes see NOT_SERVING at once; watchers are told too.
     SetServing(false);
+    // Every name NOT_SERVING, liveness too, and watches end.
+    health_.Shutdown();
   }
   stopping_.Notify();
   LogInfo("shutting down",

@@ -39,6 +39,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/metrics/metrics.h"
+#include "common/server/health_service.h"
 #include "grpcpp/server.h"
 #include "nlohmann/json.hpp"
 
@@ -104,6 +105,7 @@ class ServerRunner {
   const ServerOptions options_;
   const std::vector<ServiceRegistration> services_;
   const Readiness readiness_;
+  HealthService health_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   // Calls being served, counted by the call-log interceptor.
