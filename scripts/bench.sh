@@ -55,11 +55,17 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 
+# A free loopback port below the kernel's ephemeral range (32768 and up),
+# so that no outgoing connection or bind(0) elsewhere can take it before
+# the server binds it; never the same one twice in this script (it runs in
+# $(...) subshells, so the ports given out are kept in a file).
 free_port() {
   local p
   while true; do
-    p=$((20000 + RANDOM % 40000))
+    p=$((20000 + RANDOM % 12768))
+    grep -qx "$p" "$work/ports.given" 2>/dev/null && continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p" >>"$work/ports.given"
       echo "$p"
       return
     fi
@@ -82,7 +88,7 @@ start() {
     done
     echo "$name did not start" >&2; exit 1
   fi
-  if ! wait_for_serving "127.0.0.1:$port" 30; then
+  if ! wait_for_serving "127.0.0.1:$port" 30 "${pids[-1]}"; then
     echo "$name did not become ready:" >&2
     tail -5 "$work/$name.log" >&2
     exit 1

@@ -68,11 +68,16 @@ build_all() {
   cmake --build "$BUILD_DIR" -j "${OUTREACH_JOBS:-2}"
 }
 
-# Waits until a gRPC server answers health SERVING, using the suite's own
-# health probe; fails after $2 seconds.
+# wait_for_serving ADDRESS [TIMEOUT] [PID]: waits until a gRPC server
+# answers health SERVING, using the suite's own health probe; fails after
+# TIMEOUT seconds (30), or at once when process PID has exited (a server
+# that could not start, e.g. on a port already taken).
 wait_for_serving() {
-  local address=$1 timeout=${2:-30} waited=0
+  local address=$1 timeout=${2:-30} pid=${3:-} waited=0
   until "$BUILD_DIR/tools/outreach_health" --address="$address" >/dev/null 2>&1; do
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+      return 1
+    fi
     sleep 0.2
     waited=$((waited + 1))
     if [ "$waited" -gt $((timeout * 5)) ]; then

@@ -100,7 +100,7 @@ start_service() {
     --metrics_port="$metrics_port" "$@" \
     >>"$data_dir/logs/$name.log" 2>&1 &
   pids+=($!)
-  if ! wait_for_serving "127.0.0.1:$port" 30; then
+  if ! wait_for_serving "127.0.0.1:$port" 30 "${pids[-1]}"; then
     echo "$name did not become ready; see $data_dir/logs/$name.log" >&2
     tail -5 "$data_dir/logs/$name.log" >&2
     exit 1

@@ -8,11 +8,17 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 build_dir=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# A free loopback port below the kernel's ephemeral range (32768 and up),
+# so that no outgoing connection or bind(0) elsewhere can take it before
+# the server binds it; never the same one twice in this script (it runs in
+# $(...) subshells, so the ports given out are kept in a file).
 free_port() {
   local p
   while true; do
-    p=$((20000 + RANDOM % 40000))
+    p=$((20000 + RANDOM % 12768))
+    grep -qx "$p" "$tmp/ports.given" 2>/dev/null && continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p" >>"$tmp/ports.given"
       echo "$p"
       return
     fi
@@ -26,7 +32,13 @@ out=$(OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
       OUTREACH_PARTICIPANTS_METRICS_PORT=$(free_port) \
       OUTREACH_RECOMMENDATIONS_METRICS_PORT=$(free_port) \
       OUTREACH_GATEWAY_METRICS_PORT=$(free_port) \
-      bash "$root/scripts/run.sh" --once 2>&1)
+      bash "$root/scripts/run.sh" --once 2>&1) || {
+  status=$?
+  echo "$out"
+  echo "scripts/run.sh --once exited with $status; its logs:" >&2
+  tail -n 20 "$tmp"/logs/*.log >&2 || true
+  exit 1
+}
 echo "$out"
 grep -q "SERVING" <<<"$out"
 grep -q "outreach.events.v1.EventsService" <<<"$out"

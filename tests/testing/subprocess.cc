@@ -11,6 +11,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "absl/time/clock.h"
@@ -94,20 +95,26 @@ int Subprocess::Stop(absl::Duration grace) {
   return Wait(absl::Seconds(5)).value_or(-1);
 }
 
+// Ports are drawn below the kernel's ephemeral range (32768 and up, see
+// /proc/sys/net/ipv4/ip_local_port_range): a port the kernel hands to some
+// outgoing connection, or to another test's bind(0), between our check and
+// the server's bind would make the server fail to start.
 int PickFreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
+  thread_local std::mt19937 rng{std::random_device{}()};
+  std::uniform_int_distribution<int> range(20000, 32767);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const int candidate = range(rng);
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(candidate));
+    const bool free =
+        bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    close(fd);
+    if (free) return candidate;
   }
-  close(fd);
-  return port;
+  return 0;
 }
 
 TempDir::TempDir() {
