@@ -55,22 +55,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 
-# A free loopback port below the kernel's ephemeral range (32768 and up),
-# so that no outgoing connection or bind(0) elsewhere can take it before
-# the server binds it; never the same one twice in this script (it runs in
-# $(...) subshells, so the ports given out are kept in a file).
-free_port() {
-  local p
-  while true; do
-    p=$((20000 + RANDOM % 12768))
-    grep -qx "$p" "$work/ports.given" 2>/dev/null && continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p" >>"$work/ports.given"
-      echo "$p"
-      return
-    fi
-  done
-}
 
 # start NAME PORT BINARY [FLAGS...]: starts a binary with its log in the
 # work folder and waits until its health says SERVING (or, for the bare
@@ -118,7 +102,7 @@ run() {
     --request="$request" "$@"
 }
 
-redis_port=$(free_port)
+redis_port=$(free_port "$work")
 log "Starting redis-server and the suite on loopback (work folder $work)"
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
   --dir "$work" --daemonize no >"$work/redis.log" 2>&1 &
@@ -128,8 +112,8 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 redis="--redis_address=127.0.0.1:$redis_port"
-ev=$(free_port); pa=$(free_port); re=$(free_port); gw=$(free_port)
-ev_nc=$(free_port); gw_nc=$(free_port); echo_b=$(free_port); echo_r=$(free_port)
+ev=$(free_port "$work"); pa=$(free_port "$work"); re=$(free_port "$work"); gw=$(free_port "$work")
+ev_nc=$(free_port "$work"); gw_nc=$(free_port "$work"); echo_b=$(free_port "$work"); echo_r=$(free_port "$work")
 common=(--listen_host=127.0.0.1 --metrics_port=0)
 start events "$ev" services/events/events_server "${common[@]}" "$redis" \
   --db_path="$work/events.db"

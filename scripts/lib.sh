@@ -68,6 +68,24 @@ build_all() {
   cmake --build "$BUILD_DIR" -j "${OUTREACH_JOBS:-2}"
 }
 
+# free_port DIR: prints a free loopback port below the kernel's ephemeral
+# range (32768 and up), so that no outgoing connection or bind(0) elsewhere
+# can take it before the server binds it. Ports given out are listed in
+# DIR/ports.given (callers run this in $(...) subshells), and never given
+# twice.
+free_port() {
+  local dir=$1 p
+  while true; do
+    p=$((20000 + RANDOM % 12768))
+    grep -qx "$p" "$dir/ports.given" 2>/dev/null && continue
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p" >>"$dir/ports.given"
+      echo "$p"
+      return
+    fi
+  done
+}
+
 # wait_for_serving ADDRESS [TIMEOUT] [PID]: waits until a gRPC server
 # answers health SERVING, using the suite's own health probe; fails after
 # TIMEOUT seconds (30), or at once when process PID has exited (a server

@@ -6,32 +6,17 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build_dir=$1
+source "$root/scripts/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# A free loopback port below the kernel's ephemeral range (32768 and up),
-# so that no outgoing connection or bind(0) elsewhere can take it before
-# the server binds it; never the same one twice in this script (it runs in
-# $(...) subshells, so the ports given out are kept in a file).
-free_port() {
-  local p
-  while true; do
-    p=$((20000 + RANDOM % 12768))
-    grep -qx "$p" "$tmp/ports.given" 2>/dev/null && continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p" >>"$tmp/ports.given"
-      echo "$p"
-      return
-    fi
-  done
-}
 out=$(OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
-      OUTREACH_DATA_DIR="$tmp" OUTREACH_REDIS_PORT=$(free_port) \
-      OUTREACH_EVENTS_PORT=$(free_port) OUTREACH_PARTICIPANTS_PORT=$(free_port) \
-      OUTREACH_RECOMMENDATIONS_PORT=$(free_port) OUTREACH_GATEWAY_PORT=$(free_port) \
-      OUTREACH_EVENTS_METRICS_PORT=$(free_port) \
-      OUTREACH_PARTICIPANTS_METRICS_PORT=$(free_port) \
-      OUTREACH_RECOMMENDATIONS_METRICS_PORT=$(free_port) \
-      OUTREACH_GATEWAY_METRICS_PORT=$(free_port) \
+      OUTREACH_DATA_DIR="$tmp" OUTREACH_REDIS_PORT=$(free_port "$tmp") \
+      OUTREACH_EVENTS_PORT=$(free_port "$tmp") OUTREACH_PARTICIPANTS_PORT=$(free_port "$tmp") \
+      OUTREACH_RECOMMENDATIONS_PORT=$(free_port "$tmp") OUTREACH_GATEWAY_PORT=$(free_port "$tmp") \
+      OUTREACH_EVENTS_METRICS_PORT=$(free_port "$tmp") \
+      OUTREACH_PARTICIPANTS_METRICS_PORT=$(free_port "$tmp") \
+      OUTREACH_RECOMMENDATIONS_METRICS_PORT=$(free_port "$tmp") \
+      OUTREACH_GATEWAY_METRICS_PORT=$(free_port "$tmp") \
       bash "$root/scripts/run.sh" --once 2>&1) || {
   status=$?
   echo "$out"
