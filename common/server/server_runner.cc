@@ -37,8 +37,14 @@ absl::Status ServerRunner::Start() {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   // Metrics first: a port clash there is as fatal as one on the gRPC port,
   // and is better found before clients can reach a half-started server.
-  if (options_.metrics != nullptr && !options_.metrics_address.empty()) {
-    if (auto s = options_.metrics->Expose(options_.metrics_address); !s.ok()) {
+  if (options_.metrics != nullptr && options_.metrics_port != 0) {
+    // The gRPC address's host ("0.0.0.0", "127.0.0.1", "[::]"), so metrics
+    // are exactly as reachable as the service.
+    const std::string& listen = options_.listen_address;
+    const std::string host = listen.substr(0, listen.rfind(':'));
+    if (auto s = options_.metrics->Expose(
+            absl::StrCat(host, ":", options_.metrics_port));
+        !s.ok()) {
       return s;
     }
   }

@@ -70,10 +70,10 @@ struct ServerOptions {
   // Runs after each successful write call, before it is acknowledged
   // (call_log_interceptor.h); services bump the write generation here.
   std::function<void()> after_write;
-  // Where calls are counted (not owned; may be null), and where its
-  // /metrics endpoint listens ("host:port"); empty serves none.
+  // Where calls are counted (not owned; may be null), and the port of its
+  // /metrics endpoint, on the host of `listen_address`; 0 serves none.
   Metrics* metrics = nullptr;
-  std::string metrics_address;
+  int metrics_port = 0;
 };
 
 struct ServiceRegistration {

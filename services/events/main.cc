@@ -114,11 +114,7 @@ int Run() {
                                                ":", absl::GetFlag(FLAGS_port));
   server_options.max_threads = absl::GetFlag(FLAGS_max_threads);
   server_options.metrics = &metrics;
-  if (absl::GetFlag(FLAGS_metrics_port) != 0) {
-    server_options.metrics_address =
-        absl::StrCat(absl::GetFlag(FLAGS_listen_host), ":",
-                     absl::GetFlag(FLAGS_metrics_port));
-  }
+  server_options.metrics_port = absl::GetFlag(FLAGS_metrics_port);
   server_options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   server_options.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
   server_options.max_receive_message_bytes =

@@ -60,9 +60,7 @@ int RunRuntime(int port, int metrics_port) {
   outreach::ServerOptions options;
   options.listen_address = absl::StrCat("127.0.0.1:", port);
   options.metrics = &metrics;
-  if (metrics_port != 0) {
-    options.metrics_address = absl::StrCat("127.0.0.1:", metrics_port);
-  }
+  options.metrics_port = metrics_port;
   return outreach::Serve(
       options, {{&service, outreach::bench::EchoService::service_full_name()}},
       nullptr, "bench echo");
