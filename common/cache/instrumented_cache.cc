@@ -61,9 +61,7 @@ absl::StatusOr<int64_t> InstrumentedCache::Increment(absl::string_view key) {
 std::unique_ptr<Cache> WithMetrics(std::unique_ptr<Cache> inner,
                                    Metrics* metrics) {
   if (inner == nullptr) return nullptr;
-  auto wrapped = std::make_unique<InstrumentedCache>(inner.get(), metrics);
-  wrapped->owned_ = std::move(inner);
-  return wrapped;
+  return std::make_unique<InstrumentedCache>(std::move(inner), metrics);
 }
 
 }  // namespace outreach

@@ -6,6 +6,7 @@
 // writes as ok, and any failure as error. It changes no behaviour.
 
 #include <memory>
+#include <utility>
 
 #include "common/cache/cache.h"
 #include "common/metrics/metrics.h"
@@ -17,6 +18,9 @@ class InstrumentedCache final : public Cache {
   // Neither is owned; both must outlive this. `metrics` may be null.
   InstrumentedCache(Cache* inner, Metrics* metrics)
       : inner_(inner), metrics_(metrics) {}
+  // Owns `inner` (not null).
+  InstrumentedCache(std::unique_ptr<Cache> inner, Metrics* metrics)
+      : inner_(inner.get()), metrics_(metrics), owned_(std::move(inner)) {}
 
   absl::StatusOr<std::optional<CacheEntry>> Lookup(
       absl::string_view key) override;
@@ -36,8 +40,7 @@ class InstrumentedCache final : public Cache {
 
   Cache* const inner_;
   Metrics* const metrics_;
-  std::unique_ptr<Cache> owned_;
-  friend std::unique_ptr<Cache> WithMetrics(std::unique_ptr<Cache>, Metrics*);
+  const std::unique_ptr<Cache> owned_;
 };
 
 // `inner` wrapped in an InstrumentedCache that owns it; null when `inner`
