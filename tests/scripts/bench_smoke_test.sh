@@ -21,4 +21,21 @@ for scenario in echo_bare echo_runtime get_event_cache_hit get_event_cache_off \
   grep -q "^| \`$scenario\` |" "$report" || { echo "missing: $scenario" >&2; exit 1; }
 done
 grep -q "Smoke run" "$report"
+
+# Bad input to the load generator is refused with a reason, not run.
+bench="$build_dir/tools/bench/outreach_bench"
+expect_refused() {
+  local expected=$1
+  shift
+  local out status=0
+  out=$("$bench" --target=127.0.0.1:1 "$@" 2>&1) || status=$?
+  if [ "$status" -ne 2 ] || ! grep -qF -- "$expected" <<<"$out"; then
+    echo "outreach_bench $* exited $status: $out" >&2
+    exit 1
+  fi
+}
+expect_refused "unknown method" --method=/outreach.events.v1.EventsService/NoSuch
+expect_refused "unknown method" --method=nonsense
+expect_refused "bad --request for outreach.events.v1.GetEventRequest" \
+  --method=/outreach.events.v1.EventsService/GetEvent --request='{"nmae": 1}'
 echo "bench smoke: report complete"
