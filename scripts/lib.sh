@@ -9,7 +9,7 @@ OUTREACH_BUILD_PACKAGES=(
   build-essential cmake pkg-config ccache
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libhiredis-dev libsqlite3-dev nlohmann-json3-dev libicu-dev
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev libre2-dev
   prometheus-cpp-dev iso-codes redis-server procps
 )
 

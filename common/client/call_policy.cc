@@ -19,6 +19,8 @@ CallScope ScopeOf(const grpc::ServerContext& context) {
   auto it = md.find(kRequestIdHeader);
   if (it != md.end())
     scope.request_id.assign(it->second.data(), it->second.size());
+  // IsCancelled is safe to call from any thread of a synchronous handler.
+  scope.cancelled = [&context] { return context.IsCancelled(); };
   return scope;
 }
 

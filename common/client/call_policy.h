@@ -43,9 +43,14 @@ struct CallScope {
   // absl::InfiniteFuture() when the caller set none.
   absl::Time deadline = absl::InfiniteFuture();
   std::string request_id;
+  // True once the caller has cancelled (or the server is shutting down and
+  // gave up on the call): long work polls it and stops. Empty when there
+  // is nothing to poll. Valid for as long as the call being served.
+  std::function<bool()> cancelled;
 };
 
-// The scope of an incoming call: its deadline and x-request-id.
+// The scope of an incoming call: its deadline, x-request-id, and a poll of
+// its cancellation.
 CallScope ScopeOf(const grpc::ServerContext& context);
 
 using Sleeper = std::function<void(absl::Duration)>;

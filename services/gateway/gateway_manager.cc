@@ -81,21 +81,60 @@ ev::EventKind GuessKind(const std::string& title) {
   return ev::EVENT_KIND_OTHER;
 }
 
-ev::OrganizerRole RoleOf(const std::string& role) {
-  if (role == "host") return ev::ORGANIZER_ROLE_HOST;
-  if (role == "supporter") return ev::ORGANIZER_ROLE_SUPPORTER;
+ev::OrganizerRole RoleOf(OrganizerRole role) {
+  switch (role) {
+    case OrganizerRole::kHost:
+      return ev::ORGANIZER_ROLE_HOST;
+    case OrganizerRole::kSupporter:
+      return ev::ORGANIZER_ROLE_SUPPORTER;
+    case OrganizerRole::kCoOrganizer:
+      break;
+  }
   return ev::ORGANIZER_ROLE_CO_ORGANIZER;
 }
 
-std::string RoleName(ev::OrganizerRole role) {
+OrganizerRole RoleFrom(ev::OrganizerRole role) {
   switch (role) {
     case ev::ORGANIZER_ROLE_HOST:
-      return "host";
+      return OrganizerRole::kHost;
     case ev::ORGANIZER_ROLE_SUPPORTER:
-      return "supporter";
+      return OrganizerRole::kSupporter;
     default:
-      return "co_organizer";
+      return OrganizerRole::kCoOrganizer;
   }
+}
+
+rv::RecommendationKind KindOf(OutcomeKind kind) {
+  switch (kind) {
+    case OutcomeKind::kRecommendation:
+      return rv::RECOMMENDATION_KIND_RECOMMENDATION;
+    case OutcomeKind::kAssistanceNeed:
+      return rv::RECOMMENDATION_KIND_ASSISTANCE_NEED;
+    case OutcomeKind::kFollowUp:
+      break;
+  }
+  return rv::RECOMMENDATION_KIND_FOLLOW_UP;
+}
+
+v1::LineUse LineUseOf(note::LineUse use) {
+  switch (use) {
+    case note::LineUse::kBlank: return v1::LINE_USE_BLANK;
+    case note::LineUse::kHeading: return v1::LINE_USE_HEADING;
+    case note::LineUse::kHeaderLabel: return v1::LINE_USE_HEADER_LABEL;
+    case note::LineUse::kHeaderRow: return v1::LINE_USE_HEADER_ROW;
+    case note::LineUse::kHeaderValue: return v1::LINE_USE_HEADER_VALUE;
+    case note::LineUse::kParticipantGroup:
+      return v1::LINE_USE_PARTICIPANT_GROUP;
+    case note::LineUse::kParticipants: return v1::LINE_USE_PARTICIPANTS;
+    case note::LineUse::kSectionHeading: return v1::LINE_USE_SECTION_HEADING;
+    case note::LineUse::kSectionText: return v1::LINE_USE_SECTION_TEXT;
+    case note::LineUse::kContact: return v1::LINE_USE_CONTACT;
+    case note::LineUse::kDisclaimer: return v1::LINE_USE_DISCLAIMER;
+    case note::LineUse::kFootnote: return v1::LINE_USE_FOOTNOTE;
+    case note::LineUse::kPageDebris: return v1::LINE_USE_PAGE_DEBRIS;
+    case note::LineUse::kIgnored: break;
+  }
+  return v1::LINE_USE_IGNORED;
 }
 
 // A UUID-shaped id from the note's content, so a re-import is the same
@@ -122,12 +161,15 @@ ParsedNote ToView(const v1::InformationNote& note,
     view.country = CountryName(countries, e.venue().country_code());
   }
   for (const auto& o : e.organizers()) {
-    view.organizers.push_back({o.display_name(), RoleName(o.role())});
+    view.organizers.push_back({o.display_name(), RoleFrom(o.role())});
   }
   for (const auto& g : note.participant_groups()) {
     for (const auto& p : g.participations()) {
-      view.participants.push_back(
-          {p.printed_name(), g.printed_group(), p.position()});
+      ParsedParticipant v;
+      v.printed_name = p.printed_name();
+      v.printed_group = g.printed_group();
+      v.position = p.position();
+      view.participants.push_back(std::move(v));
     }
   }
   view.background.assign(e.background().begin(), e.background().end());
@@ -355,11 +397,28 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
   if (!req.request_id().empty() && !IsUuid(req.request_id())) {
     return InvalidField("request_id", "must be a UUID");
   }
-  auto parsed = ParseInformationNote(req.text(), "text");
+  ParseOptions parse;
+  parse.deadline = scope.deadline;
+  parse.cancelled = scope.cancelled;
+  auto parsed = ParseInformationNote(req.text(), "text", parse);
   if (!parsed.ok()) return parsed.status();
+  // An event needs its dates: say so about the note, not about a field of
+  // an event the caller never sent.
+  if (!parsed->date_problem.empty()) {
+    return InvalidField("text", absl::StrCat("has no date the importer could "
+                                             "read: ",
+                                             parsed->date_problem));
+  }
   v1::ImportReport report;
   report.set_dry_run(req.dry_run());
   for (const auto& w : parsed->warnings) report.add_warnings(w);
+  for (const note::LineAccount& a : parsed->lines) {
+    auto* line = report.add_lines();
+    line->set_line(a.line);
+    line->set_use(LineUseOf(a.use));
+    line->set_target(a.target);
+    line->set_detail(a.detail);
+  }
 
   // Resolve every printed name, and the venue's country, in one call.
   pv::ResolveEntitiesRequest resolve;
@@ -382,14 +441,26 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
       q->set_printed_group("States");
     }
   }
+  // In batches of what the participants service takes at once.
+  constexpr int kResolveBatch = 1000;
   pv::ResolveEntitiesResponse resolved;
-  if (resolve.names_size() > 0) {
-    absl::Status s =
-        policy_->Run(Share(scope, 0.3), [&](grpc::ClientContext& c) {
-          return FromGrpcStatus(
-              backends_.participants->ResolveEntities(&c, resolve, &resolved));
-        });
+  const CallScope resolving = Share(scope, 0.3);
+  for (int from = 0; from < resolve.names_size(); from += kResolveBatch) {
+    pv::ResolveEntitiesRequest batch;
+    *batch.mutable_as_of() = resolve.as_of();
+    for (int i = from; i < resolve.names_size() && i < from + kResolveBatch;
+         ++i) {
+      *batch.add_names() = resolve.names(i);
+    }
+    pv::ResolveEntitiesResponse part;
+    absl::Status s = policy_->Run(resolving, [&](grpc::ClientContext& c) {
+      return FromGrpcStatus(
+          backends_.participants->ResolveEntities(&c, batch, &part));
+    });
     if (!s.ok()) return s;
+    for (auto& r : *part.mutable_resolutions()) {
+      *resolved.add_resolutions() = std::move(r);
+    }
   }
   for (size_t i = 0; i < parsed->participants.size(); ++i) {
     const auto& p = parsed->participants[i];
@@ -398,6 +469,8 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
     out->set_printed_name(p.printed_name);
     out->set_printed_group(p.printed_group);
     out->set_position(p.position);
+    out->set_line(p.line);
+    out->set_note(p.note);
     out->set_resolution_state(r.state());
     if (r.state() == pv::RESOLUTION_STATE_RESOLVED) {
       out->set_entity(r.entity().name());
@@ -445,10 +518,7 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
   int next_name = outcome_names_start;
   for (const auto& o : parsed->outcomes) {
     rv::Recommendation r;
-    r.set_kind(
-        o.kind == "recommendation"    ? rv::RECOMMENDATION_KIND_RECOMMENDATION
-        : o.kind == "assistance_need" ? rv::RECOMMENDATION_KIND_ASSISTANCE_NEED
-                                      : rv::RECOMMENDATION_KIND_FOLLOW_UP);
+    r.set_kind(KindOf(o.kind));
     r.set_text(o.text.substr(0, 10000));
     for (const auto& a : o.areas) r.add_areas(a);
     for (const auto& a : o.addressees) {
@@ -460,11 +530,18 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
                                          "\" did not resolve; left out"));
       }
     }
-    if (!o.source_document.empty() || o.attachment > 0 || !o.official) {
-      r.mutable_source()->set_document(o.source_document);
-      r.mutable_source()->set_attachment(o.attachment);
-      r.mutable_source()->set_official(o.official);
-    }
+    // Where it was read: the document named, and the evidence a person
+    // needs to check a reading of prose.
+    r.mutable_source()->set_document(o.source_document);
+    r.mutable_source()->set_attachment(o.attachment);
+    r.mutable_source()->set_official(o.official);
+    r.mutable_source()->set_excerpt(o.sentence.substr(0, 10000));
+    r.mutable_source()->set_rule(std::string(note::OutcomeRuleName(o.rule)));
+    auto* evidence = report.add_outcome_evidence();
+    evidence->set_outcome(report.outcomes_size());
+    evidence->set_sentence(o.sentence);
+    evidence->set_rule(std::string(note::OutcomeRuleName(o.rule)));
+    evidence->set_line(o.line);
     *report.add_outcomes() = std::move(r);
   }
 
@@ -554,6 +631,7 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
     part->set_printed_group(p.printed_group());
     part->set_position(p.position());
     part->set_entity(p.entity());
+    part->set_notes(p.note());
     part->set_role(pv::PARTICIPATION_ROLE_PARTICIPANT);
   }
   pv::BatchCreateParticipationsResponse made;

@@ -53,11 +53,11 @@ TEST(NoteParserTest, SeedNote) {
   EXPECT_EQ(note->country, "Ukraine");
   ASSERT_EQ(note->organizers.size(), 3u);
   EXPECT_EQ(note->organizers[0].printed_name, "The Government of Ukraine");
-  EXPECT_EQ(note->organizers[0].role, "host");
+  EXPECT_EQ(note->organizers[0].role, OrganizerRole::kHost);
   EXPECT_THAT(note->organizers[1].printed_name,
               HasSubstr("Conflict Prevention Center of the Organization for "
                         "Security and Co-operation in Europe (OSCE)"));
-  EXPECT_EQ(note->organizers[1].role, "co_organizer");
+  EXPECT_EQ(note->organizers[1].role, OrganizerRole::kCoOrganizer);
   EXPECT_THAT(note->organizers[2].printed_name,
               HasSubstr("UN Office for Disarmament Affairs (UN ODA)"));
 
@@ -83,14 +83,18 @@ TEST(NoteParserTest, SeedNote) {
   EXPECT_THAT(note->disclaimer, HasSubstr("For information only"));
   EXPECT_EQ(note->contact_email, "1540experts@un.org");
   EXPECT_THAT(note->warnings, Contains(HasSubstr("page-break residue")));
-  EXPECT_THAT(note->warnings, Contains(HasSubstr("footnote marker")));
+  // The title line, its footnote marker included, is accounted as such.
+  ASSERT_FALSE(note->lines.empty());
+  EXPECT_EQ(note->lines[2].use, note::LineUse::kHeading);
 
   // The seed's outcomes: the unofficial recommendations of the Chair's
   // summary (Attachment 1), two needs for assistance, two follow-ups.
-  std::vector<std::string> kinds;
+  std::vector<OutcomeKind> kinds;
   for (const auto& o : note->outcomes) kinds.push_back(o.kind);
-  EXPECT_THAT(kinds, ElementsAre("assistance_need", "assistance_need",
-                                 "follow_up", "follow_up", "recommendation"));
+  EXPECT_THAT(kinds, ElementsAre(OutcomeKind::kAssistanceNeed,
+                                 OutcomeKind::kAssistanceNeed,
+                                 OutcomeKind::kFollowUp, OutcomeKind::kFollowUp,
+                                 OutcomeKind::kRecommendation));
   EXPECT_EQ(note->outcomes[0].text, "Training of personnel");
   EXPECT_THAT(note->outcomes[0].areas, Contains("training"));
   EXPECT_EQ(note->outcomes[1].text,
@@ -118,7 +122,7 @@ TEST(NoteParserTest, VariantWithNumberedSectionsAndAndEndings) {
   EXPECT_EQ(note->city, "Chisinau");
   EXPECT_EQ(note->country, "Republic of Moldova");
   ASSERT_EQ(note->organizers.size(), 2u);
-  EXPECT_EQ(note->organizers[1].role, "supporter");
+  EXPECT_EQ(note->organizers[1].role, OrganizerRole::kSupporter);
   EXPECT_THAT(Names(*note, "States"),
               ElementsAre("Moldova", "Romania", "Ukraine"));
   EXPECT_THAT(
@@ -153,8 +157,8 @@ TEST(NoteParserTest, BadInputIsInvalidArgumentWithAUsefulMessage) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"", "is empty"},
       {"   \n\t\n", "is empty"},
-      {std::string("\x89PNG\r\n\x1a\n\0\0\0", 11), "not UTF-8 text"},
-      {std::string(kMaxNoteBytes + 1, 'a'), "larger than"},
+      {std::string("\x89PNG\r\n\x1a\n\0\0\0", 11), "not valid UTF-8: byte 0x89 at byte offset 0"},
+      {std::string(kMaxNoteBytes + 1, 'a'), "over the limit of 1048576 bytes (max_bytes)"},
       {"Background\n- a bullet without any header\n", "no header table"},
       {"Just some prose about a workshop.", "no header table"},
   };

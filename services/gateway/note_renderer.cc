@@ -39,9 +39,9 @@ std::string DateAndVenue(const ParsedNote& n) {
 std::string Organizers(const ParsedNote& n) {
   std::vector<std::string> hosts, co, supporters;
   for (const auto& o : n.organizers) {
-    if (o.role == "host") {
+    if (o.role == OrganizerRole::kHost) {
       hosts.push_back(o.printed_name);
-    } else if (o.role == "supporter") {
+    } else if (o.role == OrganizerRole::kSupporter) {
       supporters.push_back(o.printed_name);
     } else {
       co.push_back(o.printed_name);

@@ -107,7 +107,10 @@ TEST(NoteRendererTest, SeedFidelity) {
 TEST(NoteRendererTest, HtmlIsACompleteEscapedPage) {
   ParsedNote note;
   note.title = "<script>alert('x')</script> & co";
-  note.participants.push_back({"A <b>", "States", 0});
+  ParsedParticipant p;
+  p.printed_name = "A <b>";
+  p.printed_group = "States";
+  note.participants.push_back(p);
   note.highlights.push_back("\"quoted\"");
   const std::string html = RenderHtml(note);
   EXPECT_TRUE(absl::StartsWith(html, "<!DOCTYPE html>"));

@@ -73,6 +73,8 @@ void Validate(const v1::Recommendation& r, FieldViolations& v) {
     }
   }
   v.CheckText(r.source().document(), kMaxShort, false, p + ".source.document");
+  v.CheckText(r.source().excerpt(), kMaxText, false, p + ".source.excerpt");
+  v.CheckText(r.source().rule(), 100, false, p + ".source.rule");
   if (r.source().attachment() < 0) {
     v.Add(p + ".source.attachment", "must not be negative");
   }

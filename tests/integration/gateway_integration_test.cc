@@ -197,11 +197,14 @@ TEST_F(GatewayIntegrationTest, BadNotesAreRefusedAndCreateNothing) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {Write("empty.txt", ""), "is empty"},
       {Write("binary.bin", std::string("\x89PNG\r\n\x1a\n\0\0\x01", 11)),
-       "not UTF-8 text"},
+       "not valid UTF-8: byte 0x89 at byte offset 0"},
       // Valid UTF-8 but binary: refused by the gateway itself.
-      {Write("controls.bin", std::string("Event\tX\0\x01\x02\x03", 10)),
-       "not UTF-8 text"},
-      {Write("huge.txt", std::string(2 << 20, 'a')), "larger than"},
+      {Write("controls.bin",
+             std::string("Event\tX\n") + std::string(16, '\x01')),
+       "looks binary"},
+      {Write("huge.txt", std::string(2 << 20, 'a')), "over the limit"},
+      {Write("nodate.txt", "Event\tX\nParticipants\tStates: Malta\n"),
+       "no date"},
       {Write("noheader.txt", "Background\n- no header here\n"),
        "no header table"},
   };

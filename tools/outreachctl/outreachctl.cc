@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -28,11 +29,14 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "outreach/gateway/v1/gateway.grpc.pb.h"
+#include "services/gateway/note/normalize.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:8080", "The gateway, host:port.");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30), "Deadline of the call.");
 ABSL_FLAG(std::string, output, "text", "text or json (the response message).");
 ABSL_FLAG(bool, dry_run, false, "import: parse and resolve, create nothing.");
+ABSL_FLAG(bool, lines, false,
+          "import: list every line of the note and what it was used for.");
 ABSL_FLAG(std::string, format, "text", "note: text, markdown, html or json.");
 ABSL_FLAG(std::string, filter, "",
           "events list, dashboard: an events filter, e.g. 'country = \"UA\"'.");
@@ -44,7 +48,7 @@ namespace pv = ::outreach::participants::v1;
 
 constexpr char kUsage[] =
     "usage:\n"
-    "  outreachctl import [--dry-run] [--output=json|text] FILE\n"
+    "  outreachctl import [--dry-run] [--lines] [--output=json|text] FILE\n"
     "  outreachctl note EVENT [--format=text|markdown|html|json]\n"
     "  outreachctl events list [--filter=FILTER]\n"
     "  outreachctl profile STATE\n"
@@ -96,27 +100,6 @@ void PrintJson(const google::protobuf::Message& m) {
 
 // Proto strings must be UTF-8; a file that is not cannot even be sent, so
 // it is refused here with the answer the gateway would give.
-bool IsUtf8(absl::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    int extra = c < 0x80             ? 0
-                : (c & 0xe0) == 0xc0 ? 1
-                : (c & 0xf0) == 0xe0 ? 2
-                : (c & 0xf8) == 0xf0 ? 3
-                                     : -1;
-    if (extra < 0 || (extra == 1 && c < 0xc2)) return false;
-    for (int k = 1; k <= extra; ++k) {
-      if (i + k >= s.size() ||
-          (static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) {
-        return false;
-      }
-    }
-    i += extra + 1;
-  }
-  return true;
-}
-
 // absl flags are spelled with underscores; accept the dashes people type
 // ("--dry-run").
 std::vector<std::string> NormalizeFlagNames(int argc, char** argv) {
@@ -180,6 +163,30 @@ void PrintReport(const gv::ImportReport& r) {
               << outreach::recommendations::v1::RecommendationKind_Name(
                      o.kind())
               << "  " << o.text() << "\n";
+    if (!o.source().rule().empty()) {
+      std::cout << "      read by " << o.source().rule() << " from: \""
+                << o.source().excerpt() << "\"\n";
+    }
+  }
+  // Where every line went: a summary, or each line with --lines.
+  std::map<std::string, int> uses;
+  for (const auto& l : r.lines()) ++uses[gv::LineUse_Name(l.use())];
+  std::cout << "Lines        " << r.lines_size();
+  const char* sep = " (";
+  for (const auto& [use, n] : uses) {
+    std::string name = use.substr(std::string("LINE_USE_").size());
+    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+    std::cout << sep << n << " " << name;
+    sep = ", ";
+  }
+  std::cout << (uses.empty() ? "" : ")") << "\n";
+  if (absl::GetFlag(FLAGS_lines)) {
+    for (const auto& l : r.lines()) {
+      std::string name = gv::LineUse_Name(l.use()).substr(9);
+      std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+      std::printf("  %4d  %-17s %-28s %s\n", l.line(), name.c_str(),
+                  l.target().c_str(), l.detail().c_str());
+    }
   }
   if (r.warnings_size() > 0) {
     std::cout << "Warnings\n";
@@ -213,11 +220,16 @@ int main(int argc, char** argv) {
     if (!in) return Usage(absl::StrCat("cannot read ", args[2]));
     std::stringstream text;
     text << in.rdbuf();
-    if (!IsUtf8(text.str())) {
+    // A string field cannot carry other bytes; say where the file stops
+    // being text, as the gateway would.
+    if (const size_t bad = outreach::gateway::note::FindInvalidUtf8(
+            text.str());
+        bad != std::string::npos) {
       std::fprintf(stderr,
-                   "outreachctl: INVALID_ARGUMENT: %s is not UTF-8 text "
-                   "(binary data? extract the text of the PDF first)\n",
-                   args[2]);
+                   "outreachctl: INVALID_ARGUMENT: %s is not valid UTF-8: "
+                   "byte 0x%02x at byte offset %zu (binary data? extract the "
+                   "text of the PDF first)\n",
+                   args[2], static_cast<unsigned char>(text.str()[bad]), bad);
       return 1;
     }
     gv::ImportInformationNoteRequest req;
