@@ -9,7 +9,7 @@
 
 namespace outreach {
 
-CallScope ScopeOf(const grpc::ServerContext& context) {
+CallScope ScopeOf(const grpc::ServerContextBase& context) {
   CallScope scope;
   const auto deadline = context.deadline();
   if (deadline != std::chrono::system_clock::time_point::max()) {

@@ -51,7 +51,7 @@ struct CallScope {
 
 // The scope of an incoming call: its deadline, x-request-id, and a poll of
 // its cancellation.
-CallScope ScopeOf(const grpc::ServerContext& context);
+CallScope ScopeOf(const grpc::ServerContextBase& context);
 
 using Sleeper = std::function<void(absl::Duration)>;
 

@@ -420,26 +420,29 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
     line->set_detail(a.detail);
   }
 
-  // Resolve every printed name, and the venue's country, in one call.
+  // Resolve every printed name, the venue's country, the outcomes'
+  // addressees, and the parts of any lone "A and B", in batches.
   pv::ResolveEntitiesRequest resolve;
   *resolve.mutable_as_of() = parsed->start_date;
-  for (const auto& p : parsed->participants) {
+  auto ask = [&resolve](const std::string& name, const std::string& group) {
     auto* q = resolve.add_names();
-    q->set_printed_name(p.printed_name);
-    q->set_printed_group(p.printed_group);
-  }
-  if (!parsed->country.empty()) {
-    auto* q = resolve.add_names();
-    q->set_printed_name(parsed->country);
-    q->set_printed_group("States");
-  }
+    q->set_printed_name(name);
+    q->set_printed_group(group);
+    return resolve.names_size() - 1;
+  };
+  for (const auto& p : parsed->participants) ask(p.printed_name, p.printed_group);
+  const int country_index =
+      parsed->country.empty() ? -1 : ask(parsed->country, "States");
   const int outcome_names_start = resolve.names_size();
   for (const auto& o : parsed->outcomes) {
-    for (const auto& a : o.addressees) {
-      auto* q = resolve.add_names();
-      q->set_printed_name(a);
-      q->set_printed_group("States");
-    }
+    for (const auto& a : o.addressees) ask(a, "States");
+  }
+  std::vector<int> parts_start(parsed->participants.size(), -1);
+  for (size_t i = 0; i < parsed->participants.size(); ++i) {
+    const auto& p = parsed->participants[i];
+    if (p.and_parts.empty()) continue;
+    parts_start[i] = resolve.names_size();
+    for (const auto& part : p.and_parts) ask(part, p.printed_group);
   }
   // In batches of what the participants service takes at once.
   constexpr int kResolveBatch = 1000;
@@ -462,13 +465,48 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
       *resolved.add_resolutions() = std::move(r);
     }
   }
+  // The delegations as they will be recorded: a lone "A and B" becomes
+  // two when each part names an entity and the whole does not, and the
+  // report says so.
+  struct Delegation {
+    ParsedParticipant parsed;
+    const pv::Resolution* resolution;
+  };
+  std::vector<Delegation> delegations;
   for (size_t i = 0; i < parsed->participants.size(); ++i) {
     const auto& p = parsed->participants[i];
-    const auto& r = resolved.resolutions(static_cast<int>(i));
+    const pv::Resolution* whole = &resolved.resolutions(static_cast<int>(i));
+    bool split = parts_start[i] >= 0 &&
+                 whole->state() != pv::RESOLUTION_STATE_RESOLVED;
+    for (size_t k = 0; split && k < p.and_parts.size(); ++k) {
+      split = resolved.resolutions(parts_start[i] + static_cast<int>(k))
+                  .state() == pv::RESOLUTION_STATE_RESOLVED;
+    }
+    if (!split) {
+      delegations.push_back({p, whole});
+      continue;
+    }
+    report.add_warnings(absl::StrCat(
+        "line ", p.line, ": read \"", p.printed_name, "\" as ",
+        p.and_parts.size(), " names (\"", absl::StrJoin(p.and_parts, "\", \""),
+        "\"): each names an entity and the whole does not"));
+    for (size_t k = 0; k < p.and_parts.size(); ++k) {
+      ParsedParticipant part = p;
+      part.printed_name = p.and_parts[k];
+      part.note.clear();
+      part.and_parts.clear();
+      delegations.push_back(
+          {std::move(part),
+           &resolved.resolutions(parts_start[i] + static_cast<int>(k))});
+    }
+  }
+  for (size_t i = 0; i < delegations.size(); ++i) {
+    const auto& p = delegations[i].parsed;
+    const auto& r = *delegations[i].resolution;
     auto* out = report.add_participations();
     out->set_printed_name(p.printed_name);
     out->set_printed_group(p.printed_group);
-    out->set_position(p.position);
+    out->set_position(static_cast<int>(i));
     out->set_line(p.line);
     out->set_note(p.note);
     out->set_resolution_state(r.state());
@@ -493,7 +531,7 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
   event.mutable_venue()->set_city(parsed->city);
   report.set_printed_country(parsed->country);
   if (!parsed->country.empty()) {
-    const auto& r = resolved.resolutions(outcome_names_start - 1);
+    const auto& r = resolved.resolutions(country_index);
     if (r.state() == pv::RESOLUTION_STATE_RESOLVED &&
         !r.entity().iso_alpha2().empty()) {
       event.mutable_venue()->set_country_code(r.entity().iso_alpha2());
@@ -547,9 +585,9 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
 
   // Membership warnings per printed group.
   std::map<std::string, std::vector<std::string>> groups;
-  for (const auto& p : parsed->participants) {
-    if (!p.printed_group.empty())
-      groups[p.printed_group].push_back(p.printed_name);
+  for (const auto& p : report.participations()) {
+    if (!p.printed_group().empty())
+      groups[p.printed_group()].push_back(p.printed_name());
   }
   for (const auto& [label, names] : groups) {
     if (parsed->start_date.year() == 0) break;

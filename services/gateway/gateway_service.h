@@ -2,18 +2,34 @@
 #define OUTREACH_SERVICES_GATEWAY_GATEWAY_SERVICE_H_
 
 // The gRPC face of the gateway: a thin adapter that passes the caller's
-// deadline and request id to the manager and converts statuses.
+// deadline, request id and cancellation to the manager and converts
+// statuses.
+//
+// ImportInformationNote alone is served from raw bytes (import_request.h
+// says why) on the callback API; its work runs on `imports`, never on a
+// gRPC callback thread. At most `max_queued_imports` wait for a thread;
+// more are refused with RESOURCE_EXHAUSTED rather than queued without
+// bound.
 
+#include <atomic>
+
+#include "common/concurrency/thread_pool.h"
 #include "common/status/status_util.h"
 #include "outreach/gateway/v1/gateway.grpc.pb.h"
 #include "services/gateway/gateway_manager.h"
 
 namespace outreach::gateway {
 
-class GatewayServiceImpl final : public v1::GatewayService::Service {
+class GatewayServiceImpl final
+    : public v1::GatewayService::WithRawCallbackMethod_ImportInformationNote<
+          v1::GatewayService::Service> {
  public:
-  // Not owned.
-  explicit GatewayServiceImpl(GatewayManager* manager) : manager_(manager) {}
+  // Not owned; `imports` must outlive the server.
+  GatewayServiceImpl(GatewayManager* manager, ThreadPool* imports,
+                     int max_queued_imports)
+      : manager_(manager),
+        imports_(imports),
+        max_in_flight_(imports->size() + max_queued_imports) {}
 
   grpc::Status GetInformationNote(grpc::ServerContext* ctx,
                                   const v1::GetInformationNoteRequest* req,
@@ -26,12 +42,9 @@ class GatewayServiceImpl final : public v1::GatewayService::Service {
     return ReplyWith(manager_->RenderInformationNote(ScopeOf(*ctx), *req),
                      resp);
   }
-  grpc::Status ImportInformationNote(
-      grpc::ServerContext* ctx, const v1::ImportInformationNoteRequest* req,
-      v1::ImportReport* resp) override {
-    return ReplyWith(manager_->ImportInformationNote(ScopeOf(*ctx), *req),
-                     resp);
-  }
+  grpc::ServerUnaryReactor* ImportInformationNote(
+      grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::Status GetStateProfile(grpc::ServerContext* ctx,
                                const v1::GetStateProfileRequest* req,
                                v1::StateProfile* resp) override {
@@ -51,6 +64,9 @@ class GatewayServiceImpl final : public v1::GatewayService::Service {
 
  private:
   GatewayManager* const manager_;
+  ThreadPool* const imports_;
+  const int max_in_flight_;
+  std::atomic<int> in_flight_{0};
 };
 
 }  // namespace outreach::gateway

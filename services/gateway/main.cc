@@ -52,6 +52,11 @@ ABSL_FLAG(int, metrics_port, 9080,
           "serves none.");
 ABSL_FLAG(int, fanout_threads, 64,
           "Threads kept for the parallel calls of composite views.");
+ABSL_FLAG(int, import_threads, 4,
+          "Threads that run note imports (parsing, resolving, creating).");
+ABSL_FLAG(int, max_queued_imports, 64,
+          "Imports that may wait for a thread; more are refused with "
+          "RESOURCE_EXHAUSTED.");
 ABSL_FLAG(int, max_threads, 32, "Upper bound on threads serving calls.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
           "Time calls in flight get to finish after SIGTERM.");
@@ -98,7 +103,9 @@ int Run() {
       &fanout,
       countries->get(), shared_cache.get(), &generation,
       absl::GetFlag(FLAGS_cache_ttl));
-  GatewayServiceImpl service(&manager);
+  ThreadPool imports(absl::GetFlag(FLAGS_import_threads));
+  GatewayServiceImpl service(&manager, &imports,
+                             absl::GetFlag(FLAGS_max_queued_imports));
 
   ServerOptions server_options;
   server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),

@@ -110,8 +110,14 @@ ParsedName ParseName(absl::string_view printed) {
     size_t close = printed.find(')', open);
     if (close == absl::string_view::npos) close = printed.size();
     const absl::string_view inner = printed.substr(open + 1, close - open - 1);
+    // An acronym names the whole only at the end: in "Organization of
+    // American States (OAS) and INTERPOL" it names a part, and matching
+    // it would be a silent guess.
+    const bool last = close + 1 >= printed.size() ||
+                      absl::StripAsciiWhitespace(printed.substr(close + 1))
+                          .empty();
     if (LooksLikeAcronym(inner)) {
-      parsed.acronyms.push_back(NormalizeName(inner));
+      if (last) parsed.acronyms.push_back(NormalizeName(inner));
     } else if (!absl::StripAsciiWhitespace(inner).empty()) {
       notes.emplace_back(absl::StripAsciiWhitespace(inner));
     }
@@ -122,22 +128,44 @@ ParsedName ParseName(absl::string_view printed) {
   return parsed;
 }
 
-double Similarity(absl::string_view a, absl::string_view b) {
+NameMatcher::NameMatcher(absl::string_view query) : query_(query) {
+  for (absl::string_view w : absl::StrSplit(query_, ' ')) words_.insert(w);
+}
+
+double NameMatcher::Score(absl::string_view key, double floor) const {
+  const absl::string_view a = query_;
+  const absl::string_view b = key;
   if (a.empty() || b.empty()) return 0;
   if (a == b) return 1;
   const size_t longest = std::max(a.size(), b.size());
-  const double edit = 1.0 - static_cast<double>(EditDistance(a, b)) /
-                                static_cast<double>(longest);
-  const std::vector<absl::string_view> wa = absl::StrSplit(a, ' ');
-  const std::vector<absl::string_view> wb = absl::StrSplit(b, ' ');
-  absl::flat_hash_set<absl::string_view> sa(wa.begin(), wa.end());
-  absl::flat_hash_set<absl::string_view> sb(wb.begin(), wb.end());
-  size_t common = 0;
-  for (auto w : sa) common += sb.contains(w);
-  const double words = static_cast<double>(common) /
-                       static_cast<double>(sa.size() + sb.size() - common);
+  const size_t shortest = std::min(a.size(), b.size());
+  double best = 0;
+  // The edit ratio is at most shortest / longest (every extra character is
+  // an edit): a pair that cannot reach `floor` costs no edit distance, so
+  // a long hostile name is not compared character by character with every
+  // key.
+  if (static_cast<double>(shortest) / static_cast<double>(longest) >= floor) {
+    best = 1.0 - static_cast<double>(EditDistance(a, b)) /
+                     static_cast<double>(longest);
+  }
+  // Word overlap (Jaccard) is at most the smaller set over the larger.
+  absl::flat_hash_set<absl::string_view> kw;
+  for (absl::string_view w : absl::StrSplit(b, ' ')) kw.insert(w);
+  const size_t small = std::min(kw.size(), words_.size());
+  const size_t large = std::max(kw.size(), words_.size());
+  if (static_cast<double>(small) / static_cast<double>(large) >= floor) {
+    size_t common = 0;
+    for (auto w : kw) common += words_.contains(w);
+    best = std::max(best, static_cast<double>(common) /
+                              static_cast<double>(kw.size() + words_.size() -
+                                                  common));
+  }
   // Exact equality alone scores 1.
-  return std::min(0.99, std::max(edit, words));
+  return std::min(0.99, best);
+}
+
+double Similarity(absl::string_view a, absl::string_view b) {
+  return NameMatcher(a).Score(b);
 }
 
 }  // namespace outreach::participants

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 
 namespace outreach::participants {
@@ -36,6 +37,23 @@ ParsedName ParseName(absl::string_view printed);
 // 0..1 similarity of two normalized keys: the better of a character edit
 // ratio and a word overlap, so that both typos and reordered words score.
 double Similarity(absl::string_view a, absl::string_view b);
+
+// Similarity of one query against many keys, with the query's words split
+// once. Scores below `floor` may be reported lower than they are: the
+// bounds that prove a key cannot reach `floor` skip the work, which keeps
+// a long name linear in the number of keys.
+class NameMatcher {
+ public:
+  explicit NameMatcher(absl::string_view query);
+  // words_ views query_: not copyable.
+  NameMatcher(const NameMatcher&) = delete;
+  NameMatcher& operator=(const NameMatcher&) = delete;
+  double Score(absl::string_view key, double floor = 0) const;
+
+ private:
+  std::string query_;
+  absl::flat_hash_set<absl::string_view> words_;  // views into query_
+};
 
 }  // namespace outreach::participants
 

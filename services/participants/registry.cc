@@ -194,8 +194,9 @@ v1::Resolution RegistrySnapshot::Resolve(
   out.set_state(v1::RESOLUTION_STATE_UNRESOLVED);
   if (parsed.key.empty()) return out;
   absl::flat_hash_map<size_t, std::pair<double, const IndexEntry*>> best;
+  const NameMatcher matcher(parsed.key);
   for (const auto& [key, list] : by_name_) {
-    const double score = Similarity(parsed.key, key);
+    const double score = matcher.Score(key, kMinCandidateScore);
     if (score < kMinCandidateScore) continue;
     for (const auto& e : list) {
       auto& b = best[e.entity];

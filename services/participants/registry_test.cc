@@ -214,3 +214,32 @@ TEST_F(RegistryTest, GroupLabels) {
 
 }  // namespace
 }  // namespace outreach::participants
+
+namespace outreach::participants {
+namespace {
+
+// An acronym in parentheses names the whole only at the end of the name:
+// matching "(OAS)" in "… (OAS) and INTERPOL" would be a silent guess.
+TEST_F(RegistryTest, AnAcronymNamesTheWholeOnlyAtTheEnd) {
+  EXPECT_EQ(Resolve("Organization of American States (OAS) and INTERPOL")
+                .state(),
+            v1::RESOLUTION_STATE_UNRESOLVED);
+  const auto r = Resolve("International Criminal Police Organisation (INTERPOL)");
+  EXPECT_EQ(r.state(), v1::RESOLUTION_STATE_RESOLVED);
+  EXPECT_EQ(r.entity().name(), "entities/interpol");
+}
+
+// A long name is not compared character by character with every key.
+TEST_F(RegistryTest, LongNamesResolveQuickly) {
+  std::string name;
+  while (name.size() < 480) name += "wxyz zyxw xw ";
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < 200; ++i) {
+    EXPECT_EQ(Resolve(name + std::to_string(i)).state(),
+              v1::RESOLUTION_STATE_UNRESOLVED);
+  }
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(500));
+}
+
+}  // namespace
+}  // namespace outreach::participants

@@ -171,8 +171,8 @@ absl::StatusOr<NormalizedText> Normalize(absl::string_view text,
   auto end_line = [&](size_t at) -> absl::Status {
     if (at - line_start > limits.max_line_bytes) {
       return Refuse(
-          field, absl::StrCat("line ", out.lines.size() + 1, " is ",
-                              at - line_start, " bytes, over the limit of ",
+          field, absl::StrCat("line ", out.lines.size() + 1,
+                              " is longer than the limit of ",
                               limits.max_line_bytes,
                               " bytes on one line (max_line_bytes)"));
     }

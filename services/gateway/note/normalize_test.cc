@@ -85,7 +85,7 @@ TEST(NormalizeTest, RefusalsNameTheProblem) {
       {"overlong", "\xc0\xaf", "byte 0xc0 at byte offset 0"},
       {"surrogate", "\xed\xa0\x80", "byte offset 0"},
       {"binary", std::string(9, '\x01'), "looks binary"},
-      {"long line", "0123456789abc", "over the limit of 10 bytes on one line "
+      {"long line", "0123456789abc", "longer than the limit of 10 bytes on one line "
                                      "(max_line_bytes)"},
       {"many lines", "a\nb\nc\nd", "more than 3 lines (max_lines)"},
       {"large", std::string(101, 'a'), "(max_bytes)"},

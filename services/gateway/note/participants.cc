@@ -289,7 +289,6 @@ class Reader {
     size_t seg = 0;
     int depth = 0;
     size_t sentence_cut = absl::string_view::npos;
-    int commas = 0;  // names ended by a comma since the last label
     for (size_t i = 0; i < s.size(); ++i) {
       while (next_protect < protect.size() &&
              protect[next_protect].second <= i) {
@@ -308,15 +307,10 @@ class Reader {
       }
       if (depth > 0 || guarded) continue;
       if (c == ',' || c == ';') {
-        if (absl::Status st = Emit(s.substr(seg, i - seg), false);
-            !st.ok()) {
+        if (absl::Status st = Emit(s.substr(seg, i - seg)); !st.ok()) {
           return st;
         }
-        ++commas;
-        if (c == ';') {
-          SplitLastAnd(commas);
-          commas = 0;
-        }
+        if (c == ';') EndRun();
         seg = i + 1;
         sentence_cut = absl::string_view::npos;
       } else if (c == '.' && i + 1 < s.size() && s[i + 1] == ' ') {
@@ -334,19 +328,15 @@ class Reader {
           before = all.substr(0, sentence_cut - seg + 1);
           candidate = absl::StripAsciiWhitespace(
               all.substr(sentence_cut - seg + 1));
-        } else if (commas > 0 &&
+        } else if (run_ > 0 &&
                    (label_at = KnownLabelSuffix(candidate)) != 0 &&
                    label_at != absl::string_view::npos) {
           // "…, United States Other:": the label ran on after a name.
           before = candidate.substr(0, label_at);
           candidate = candidate.substr(label_at);
         }
-        if (!absl::StripAsciiWhitespace(before).empty()) {
-          if (absl::Status st = Emit(before, false); !st.ok()) return st;
-          ++commas;
-        }
-        SplitLastAnd(commas);
-        commas = 0;
+        if (absl::Status st = Emit(before); !st.ok()) return st;
+        EndRun();
         if (absl::Status st = StartGroup(std::string(candidate)); !st.ok()) {
           return st;
         }
@@ -354,8 +344,8 @@ class Reader {
         sentence_cut = absl::string_view::npos;
       }
     }
-    if (absl::Status st = Emit(s.substr(seg), false); !st.ok()) return st;
-    if (commas > 0) SplitLastAnd(commas + 1);
+    if (absl::Status st = Emit(s.substr(seg)); !st.ok()) return st;
+    EndRun();
     return absl::OkStatus();
   }
 
@@ -390,7 +380,7 @@ class Reader {
   }
 
   // Adds the name in `raw` (if any) to the current group.
-  absl::Status Emit(absl::string_view raw, bool) {
+  absl::Status Emit(absl::string_view raw) {
     std::string name = CleanName(raw);
     if (name.empty()) return absl::OkStatus();
     if (name.size() > limits_.max_name_bytes) {
@@ -420,12 +410,36 @@ class Reader {
     p.line = line_;
     out_.participants.push_back(std::move(p));
     ++items_on_line_;
+    ++run_;
     return absl::OkStatus();
   }
 
-  // A comma list of `items` names ends with "… and X": split its last.
-  void SplitLastAnd(int items) {
-    if (items < 2 || out_.participants.empty()) return;
+  // A list ends (at a label, a ';' or the line's end). A list of several
+  // names ends "… and X": its last is split. A list of one name may be
+  // two ("Organization of American States (OAS) and INTERPOL") or one
+  // ("Ministry of Trade and Industry"): the parser cannot tell, so it
+  // offers the parts and the gateway splits only when each part names an
+  // entity and the whole does not.
+  void EndRun() {
+    if (run_ >= 2) {
+      SplitLastAnd();
+    } else if (run_ == 1) {
+      Participant& only = out_.participants.back();
+      const size_t cut = LastAndCut(only.printed_name);
+      if (cut != absl::string_view::npos) {
+        std::string left = CleanName(only.printed_name.substr(0, cut));
+        std::string right = CleanName(only.printed_name.substr(cut + 5));
+        if (!left.empty() && !right.empty()) {
+          only.and_parts = {std::move(left), std::move(right)};
+        }
+      }
+    }
+    run_ = 0;
+  }
+
+  // A comma list ends with "… and X": split its last name.
+  void SplitLastAnd() {
+    if (out_.participants.empty()) return;
     Participant& last = out_.participants.back();
     const size_t cut = LastAndCut(last.printed_name);
     if (cut == absl::string_view::npos) return;
@@ -450,6 +464,7 @@ class Reader {
   int groups_ = 0;
   int names_in_group_ = 0;
   int items_on_line_ = 0;
+  int run_ = 0;  // names in the list being read
   int line_ = 0;
   std::vector<std::string> groups_on_line_;
 };

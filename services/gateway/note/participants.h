@@ -37,6 +37,9 @@ struct Participant {
   std::string note;
   int position = 0;  // 0-based across the whole list
   int line = 0;
+  // A lone "A and B" may be one name or two; when it may be two, the
+  // parts. The gateway decides by resolving them.
+  std::vector<std::string> and_parts;
 };
 
 struct ParticipantsReading {
