@@ -13,6 +13,9 @@ OUTREACH_BUILD_PACKAGES=(
   prometheus-cpp-dev iso-codes redis-server procps
 )
 
+# The fuzz targets (scripts/fuzz.sh): clang and its libFuzzer runtime.
+OUTREACH_FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
+
 # What only the tests need: the Python example client runs on Debian's
 # python3-grpcio (the pyenv python3 first on PATH has no grpc).
 OUTREACH_TEST_PACKAGES=(python3 python3-grpcio python3-protobuf)

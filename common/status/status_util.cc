@@ -1,5 +1,7 @@
 #include "common/status/status_util.h"
 
+#include "common/text/utf8.h"
+
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -35,7 +37,9 @@ absl::Status WithViolations(absl::string_view message,
 }  // namespace
 
 void FieldViolations::Add(std::string field, std::string description) {
-  violations_.push_back({std::move(field), std::move(description)});
+  // Descriptions echo input; a detail that is not UTF-8 would be lost on
+  // the wire with the whole BadRequest.
+  violations_.push_back({ToValidUtf8(field), ToValidUtf8(description)});
 }
 
 void FieldViolations::CheckText(absl::string_view value, size_t max,

@@ -69,3 +69,20 @@ TEST(FromGrpcStatusTest, RoundTripsViolations) {
 
 }  // namespace
 }  // namespace outreach
+
+namespace outreach {
+namespace {
+
+// Found by fuzz_events_filter: a description that echoed a field name with
+// a byte that is not UTF-8 made the BadRequest detail unparseable, and the
+// violations were lost on the way to the client.
+TEST(StatusUtilTest, ViolationsThatEchoBadBytesSurviveTheWire) {
+  const absl::Status s = InvalidField("filter", "unknown field \"kin\xe4\"");
+  const absl::Status back = FromGrpcStatus(ToGrpcStatus(s));
+  const auto v = GetFieldViolations(back);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].description, "unknown field \"kin\xef\xbf\xbd\"");
+}
+
+}  // namespace
+}  // namespace outreach

@@ -11,6 +11,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/text/utf8.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
@@ -542,7 +543,7 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
   }
   for (const auto& o : parsed->organizers) {
     auto* org = event.add_organizers();
-    org->set_display_name(o.printed_name.substr(0, 500));
+    org->set_display_name(std::string(Utf8Prefix(o.printed_name, 500)));
     org->set_role(RoleOf(o.role));
   }
   for (const auto& b : parsed->background) event.add_background(b);
@@ -557,7 +558,7 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
   for (const auto& o : parsed->outcomes) {
     rv::Recommendation r;
     r.set_kind(KindOf(o.kind));
-    r.set_text(o.text.substr(0, 10000));
+    r.set_text(std::string(Utf8Prefix(o.text, 10000)));
     for (const auto& a : o.areas) r.add_areas(a);
     for (const auto& a : o.addressees) {
       const auto& res = resolved.resolutions(next_name++);
@@ -573,7 +574,7 @@ absl::StatusOr<v1::ImportReport> GatewayManager::ImportInformationNote(
     r.mutable_source()->set_document(o.source_document);
     r.mutable_source()->set_attachment(o.attachment);
     r.mutable_source()->set_official(o.official);
-    r.mutable_source()->set_excerpt(o.sentence.substr(0, 10000));
+    r.mutable_source()->set_excerpt(std::string(Utf8Prefix(o.sentence, 10000)));
     r.mutable_source()->set_rule(std::string(note::OutcomeRuleName(o.rule)));
     auto* evidence = report.add_outcome_evidence();
     evidence->set_outcome(report.outcomes_size());

@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/text/utf8.h"
 #include "absl/strings/strip.h"
 #include "services/gateway/note/dates.h"
 #include "services/gateway/note/footnotes.h"
@@ -63,7 +64,7 @@ void ReadDateAndVenue(const note::Header& header, ParsedNote& out) {
       }
     } else {
       out.date_problem = absl::StrCat("line ", line, ": could not read a date in \"",
-                                      date_text.substr(0, 120),
+                                      Utf8Prefix(date_text, 120),
                                       "\": ", dates.problem);
       out.warnings.push_back(out.date_problem);
       if (venue == nullptr && both != nullptr) venue_text = both_text;

@@ -29,7 +29,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "outreach/gateway/v1/gateway.grpc.pb.h"
-#include "services/gateway/note/normalize.h"
+#include "common/text/utf8.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:8080", "The gateway, host:port.");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30), "Deadline of the call.");
@@ -222,7 +222,7 @@ int main(int argc, char** argv) {
     text << in.rdbuf();
     // A string field cannot carry other bytes; say where the file stops
     // being text, as the gateway would.
-    if (const size_t bad = outreach::gateway::note::FindInvalidUtf8(
+    if (const size_t bad = outreach::FindInvalidUtf8(
             text.str());
         bad != std::string::npos) {
       std::fprintf(stderr,

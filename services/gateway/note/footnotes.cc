@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/text/utf8.h"
 #include "absl/strings/strip.h"
 
 namespace outreach::gateway::note {
@@ -57,7 +58,7 @@ bool IsPageNumber(absl::string_view line) {
 
 bool MentionsDisclaimer(absl::string_view line) {
   // Only near the start: the footnote begins with it, after its marker.
-  const std::string head = absl::AsciiStrToLower(line.substr(0, 40));
+  const std::string head = absl::AsciiStrToLower(Utf8Prefix(line, 40));
   return absl::StrContains(head, "for information only");
 }
 
@@ -142,7 +143,7 @@ Footnotes ReadFootnotes(std::vector<Line>& lines,
             {line.number,
              absl::StrCat("dropped footnote text found inside the body "
                           "(page-break residue): \"",
-                          std::string(v.substr(0, 80)), "\"")});
+                          std::string(Utf8Prefix(v, 80)), "\"")});
       }
       continue;
     }
@@ -153,7 +154,7 @@ Footnotes ReadFootnotes(std::vector<Line>& lines,
                  "footnote text; dropped"};
       out.warnings.push_back(
           {line.number, absl::StrCat("dropped footnote text: \"",
-                                     text.substr(0, 80), "\"")});
+                                     Utf8Prefix(text, 80), "\"")});
       continue;
     }
     if (IsPageNumber(line.text)) {
@@ -167,7 +168,7 @@ Footnotes ReadFootnotes(std::vector<Line>& lines,
     if (StripSuperscripts(line.text)) {
       out.warnings.push_back(
           {line.number, absl::StrCat("removed a footnote marker from \"",
-                                     line.text.substr(0, 60), "\"")});
+                                     Utf8Prefix(line.text, 60), "\"")});
     }
   }
   return out;

@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/text/utf8.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "re2/re2.h"
@@ -224,7 +225,7 @@ absl::StatusOr<Header> ReadHeader(const std::vector<Line>& lines, size_t end,
       } else {
         out.warnings.push_back(
             {line.number, absl::StrCat("ignored text before the header: \"",
-                                       lead.substr(0, 60), "\"")});
+                                       Utf8Prefix(lead, 60), "\"")});
         account = {line.number, LineUse::kIgnored, "",
                    "text before the first header label"};
         continue;

@@ -39,14 +39,6 @@ absl::StatusOr<NormalizedText> Normalize(absl::string_view text,
                                          const ParseLimits& limits,
                                          Budget& budget);
 
-// The length of the UTF-8 sequence at s[i] and its code point, or 0 when
-// the bytes there are not well-formed UTF-8 (overlong forms, surrogates and
-// code points past U+10FFFF included).
-int DecodeUtf8(absl::string_view s, size_t i, char32_t* code_point);
-
-// The byte offset of the first byte that does not start a well-formed
-// UTF-8 character, or npos when `s` is all UTF-8.
-size_t FindInvalidUtf8(absl::string_view s);
 
 }  // namespace outreach::gateway::note
 

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/text/utf8.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "services/gateway/note/sections.h"
@@ -394,7 +395,7 @@ class Reader {
     if (++names_in_group_ > limits_.max_names_per_group) {
       return Refuse(field_,
                     absl::StrCat("participants: the group \"",
-                                 group_.substr(0, 60), "\" has more than ",
+                                 Utf8Prefix(group_, 60), "\" has more than ",
                                  limits_.max_names_per_group,
                                  " names (max_names_per_group)"));
     }

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/text/utf8.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 
@@ -258,7 +259,7 @@ absl::StatusOr<Sections> ReadSections(const std::vector<Line>& lines,
     } else {
       if (static_cast<int>(current->entries.size()) >= limits.max_paragraphs) {
         return Refuse(field,
-                      absl::StrCat("section \"", current->heading.substr(0, 60),
+                      absl::StrCat("section \"", Utf8Prefix(current->heading, 60),
                                    "\" has more than ", limits.max_paragraphs,
                                    " paragraphs (max_paragraphs)"));
       }
@@ -268,7 +269,7 @@ absl::StatusOr<Sections> ReadSections(const std::vector<Line>& lines,
     if (current->entries.back().size() > limits.max_paragraph_bytes) {
       return Refuse(field,
                     absl::StrCat("a paragraph of section \"",
-                                 current->heading.substr(0, 60),
+                                 Utf8Prefix(current->heading, 60),
                                  "\" ending on line ", line.number,
                                  " is longer than ",
                                  limits.max_paragraph_bytes,
