@@ -116,7 +116,8 @@ ev=$(free_port "$work"); pa=$(free_port "$work"); re=$(free_port "$work"); gw=$(
 ev_nc=$(free_port "$work"); gw_nc=$(free_port "$work"); echo_b=$(free_port "$work"); echo_r=$(free_port "$work")
 common=(--listen_host=127.0.0.1 --metrics_port=0)
 start events "$ev" services/events/events_server "${common[@]}" "$redis" \
-  --db_path="$work/events.db"
+  --db_path="$work/events.db" --participants_address="127.0.0.1:$pa" \
+  --recommendations_address="127.0.0.1:$re"
 start participants "$pa" services/participants/participants_server \
   "${common[@]}" "$redis" --db_path="$work/participants.db" \
   --events_address="127.0.0.1:$ev"
@@ -130,7 +131,8 @@ start gateway "$gw" services/gateway/gateway_server "${common[@]}" "$redis" \
 # The cache-off paths: the same store read without Redis, and a gateway
 # that composes every note from the backends.
 start events_nocache "$ev_nc" services/events/events_server "${common[@]}" \
-  --db_path="$work/events.db"
+  --db_path="$work/events.db" --participants_address="127.0.0.1:$pa" \
+  --recommendations_address="127.0.0.1:$re"
 start gateway_nocache "$gw_nc" services/gateway/gateway_server "${common[@]}" \
   "${backends[@]}"
 start echo_bare "$echo_b" tools/bench/bench_echo --mode=bare

@@ -109,7 +109,9 @@ start_service() {
 
 redis="--redis_address=127.0.0.1:$redis_port"
 start_service events "$events_port" "$events_metrics_port" services/events/events_server \
-  --db_path="$data_dir/data/events.db" "$redis"
+  --db_path="$data_dir/data/events.db" "$redis" \
+  --participants_address="127.0.0.1:$participants_port" \
+  --recommendations_address="127.0.0.1:$recommendations_port"
 start_service participants "$participants_port" "$participants_metrics_port" \
   services/participants/participants_server \
   --db_path="$data_dir/data/participants.db" "$redis" \

@@ -36,7 +36,7 @@ absl::Time CallPolicy::OutgoingDeadline(const CallScope& scope) const {
 }
 
 absl::Status CallPolicy::Run(
-    const CallScope& scope,
+    const CallScope& scope, Idempotent idempotent,
     const std::function<absl::Status(grpc::ClientContext&)>& attempt) const {
   const absl::Time deadline = OutgoingDeadline(scope);
   // Made on the first retry only: seeding its generator reads the kernel's
@@ -53,6 +53,7 @@ absl::Status CallPolicy::Run(
     }
     last = attempt(context);
     if (last.code() != absl::StatusCode::kUnavailable) return last;
+    if (idempotent == Idempotent::kNo) return last;
     if (i == options_.max_attempts) break;
     if (!backoff.has_value()) backoff.emplace(options_.backoff);
     const absl::Duration delay = backoff->NextDelay();

@@ -7,8 +7,11 @@
 // - Deadline: derived from the incoming call's (less a margin to answer our
 //   own caller), or `default_timeout` when it has none, never more than
 //   `max_timeout`. A call that cannot finish in time is not started.
-// - Retries: UNAVAILABLE only (the request never reached a handler or the
-//   peer said so), with exponential backoff, within the same deadline.
+// - Retries: only of calls that are idempotent by contract (reads, writes
+//   that carry a request id, writes that set a state outright), and only
+//   on UNAVAILABLE, with exponential backoff, within the same deadline. A
+//   write that is not idempotent is tried once: after a lost reply its
+//   retry would fail (ALREADY_EXISTS, NOT_FOUND) although it had worked.
 // - Request id: the incoming `x-request-id` goes out on every attempt, so
 //   one id follows a request through the suite's logs.
 //
@@ -55,6 +58,9 @@ CallScope ScopeOf(const grpc::ServerContextBase& context);
 
 using Sleeper = std::function<void(absl::Duration)>;
 
+// Whether a call may be made twice with the effect of once.
+enum class Idempotent { kYes, kNo };
+
 class CallPolicy {
  public:
   explicit CallPolicy(CallPolicyOptions options = {},
@@ -62,11 +68,12 @@ class CallPolicy {
                       Sleeper sleep = absl::SleepFor);
 
   // Calls `attempt` with a fresh ClientContext carrying the deadline and the
-  // request id, retrying UNAVAILABLE. Returns the last attempt's status, or
-  // DEADLINE_EXCEEDED when no time is left for (another) attempt. `attempt`
-  // returns the peer's grpc::Status converted with FromGrpcStatus.
+  // request id, retrying UNAVAILABLE when `idempotent`. Returns the last
+  // attempt's status, or DEADLINE_EXCEEDED when no time is left for
+  // (another) attempt. `attempt` returns the peer's grpc::Status converted
+  // with FromGrpcStatus.
   absl::Status Run(
-      const CallScope& scope,
+      const CallScope& scope, Idempotent idempotent,
       const std::function<absl::Status(grpc::ClientContext&)>& attempt) const;
 
   // The deadline an outgoing call made now would get.

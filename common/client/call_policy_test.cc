@@ -32,7 +32,7 @@ TEST_F(CallPolicyTest, DeadlineComesFromTheCaller) {
 
 TEST_F(CallPolicyTest, RetriesUnavailableThenSucceeds) {
   int calls = 0;
-  absl::Status s = Policy().Run({}, [&](grpc::ClientContext&) {
+  absl::Status s = Policy().Run({}, Idempotent::kYes, [&](grpc::ClientContext&) {
     return ++calls < 3 ? absl::UnavailableError("down") : absl::OkStatus();
   });
   EXPECT_TRUE(s.ok());
@@ -40,9 +40,22 @@ TEST_F(CallPolicyTest, RetriesUnavailableThenSucceeds) {
   EXPECT_EQ(sleeps_.size(), 2u);
 }
 
+// A write that is not idempotent is tried once: after a lost reply, its
+// retry would fail (ALREADY_EXISTS) although the first attempt worked.
+TEST_F(CallPolicyTest, WritesThatAreNotIdempotentAreNotRetried) {
+  int calls = 0;
+  absl::Status s = Policy().Run({}, Idempotent::kNo, [&](grpc::ClientContext&) {
+    ++calls;
+    return absl::UnavailableError("reply lost");
+  });
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(sleeps_.empty());
+}
+
 TEST_F(CallPolicyTest, OtherErrorsAreNotRetried) {
   int calls = 0;
-  absl::Status s = Policy().Run({}, [&](grpc::ClientContext&) {
+  absl::Status s = Policy().Run({}, Idempotent::kYes, [&](grpc::ClientContext&) {
     ++calls;
     return absl::NotFoundError("no");
   });
@@ -56,7 +69,7 @@ TEST_F(CallPolicyTest, GivesUpWithinTheDeadline) {
   CallScope scope;
   scope.deadline = clock_.Now() + absl::Milliseconds(300);
   int calls = 0;
-  absl::Status s = Policy(options).Run(scope, [&](grpc::ClientContext&) {
+  absl::Status s = Policy(options).Run(scope, Idempotent::kYes, [&](grpc::ClientContext&) {
     ++calls;
     return absl::UnavailableError("down");
   });
@@ -69,7 +82,7 @@ TEST_F(CallPolicyTest, NoTimeLeftIsDeadlineExceeded) {
   CallScope scope;
   scope.deadline = clock_.Now() + absl::Milliseconds(10);  // under the margin
   int calls = 0;
-  absl::Status s = Policy().Run(scope, [&](grpc::ClientContext&) {
+  absl::Status s = Policy().Run(scope, Idempotent::kYes, [&](grpc::ClientContext&) {
     ++calls;
     return absl::OkStatus();
   });
@@ -82,7 +95,7 @@ TEST_F(CallPolicyTest, EveryAttemptCarriesTheSameDeadline) {
   CallScope scope;
   scope.deadline = start + absl::Seconds(1);
   int calls = 0;
-  absl::Status s = Policy().Run(scope, [&](grpc::ClientContext& ctx) {
+  absl::Status s = Policy().Run(scope, Idempotent::kYes, [&](grpc::ClientContext& ctx) {
     EXPECT_EQ(absl::FromChrono(ctx.deadline()),
               start + absl::Milliseconds(980));
     return ++calls < 2 ? absl::UnavailableError("down") : absl::OkStatus();

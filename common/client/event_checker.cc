@@ -7,18 +7,17 @@ namespace outreach {
 
 absl::Status GrpcEventChecker::CheckExists(const CallScope& scope,
                                            const std::string& event_name) {
-  const std::string key = absl::StrCat("event-exists/", event_name);
-  if (cache_->Get(key).has_value()) return absl::OkStatus();
+  // Always asked, never taken from a cache: a child created under an event
+  // deleted a moment ago would be an orphan. The events service serves the
+  // answer from its own coherent cache.
   outreach::events::v1::GetEventRequest request;
   request.set_name(event_name);
-  absl::Status s = policy_->Run(scope, [&](grpc::ClientContext& context) {
+  absl::Status s = policy_->Run(scope, Idempotent::kYes, [&](grpc::ClientContext& context) {
     outreach::events::v1::Event event;
     return FromGrpcStatus(stub_->GetEvent(&context, request, &event));
   });
   switch (s.code()) {
     case absl::StatusCode::kOk:
-      // Version 1: existence has no revision of its own; the TTL bounds it.
-      cache_->Fill(key, 1, "1");
       return s;
     case absl::StatusCode::kNotFound:
       return absl::FailedPreconditionError(

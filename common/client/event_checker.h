@@ -25,11 +25,9 @@ class EventChecker {
 };
 
 // Calls EventsService.GetEvent under the shared call policy (deadline from
-// the caller's, retries of UNAVAILABLE, request id propagated), and keeps
-// positive answers in the shared cache for the cache's TTL. A missing event
-// is never cached, so an event created a moment ago is found at once; an
-// event deleted within the TTL may still count as existing until the entry
-// expires.
+// the caller's, retries of UNAVAILABLE, request id propagated) every time:
+// an answer kept in a cache would let a child be created under an event
+// deleted since, an orphan. `cache` is not used (kept for the callers).
 class GrpcEventChecker final : public EventChecker {
  public:
   // None owned.

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "common/status/status_util.h"
@@ -34,7 +35,8 @@ const absl::flat_hash_set<std::string>& WritablePaths() {
       "background",    "objectives",
       "highlights",    "additional_comments",
       "contact_email", "parent_event",
-      "series"};
+      "series",        "note_import",
+      "note_import.state"};
   return *kPaths;
 }
 
@@ -76,8 +78,13 @@ constexpr int kMaxParentDepth = 16;
 }  // namespace
 
 EventManager::EventManager(EventStore* store, CacheAside* cache,
-                           const CountryRegistry* countries, Clock* clock)
-    : store_(store), cache_(cache), countries_(countries), clock_(clock) {}
+                           const CountryRegistry* countries, Clock* clock,
+                           EventDependents* dependents)
+    : store_(store),
+      cache_(cache),
+      countries_(countries),
+      clock_(clock),
+      dependents_(dependents) {}
 
 absl::StatusOr<StoredEvent> EventManager::Load(const std::string& id) {
   return store_->Get(id);
@@ -283,7 +290,8 @@ absl::StatusOr<Event> EventManager::UpdateEvent(
   }
 }
 
-absl::Status EventManager::DeleteEvent(const v1::DeleteEventRequest& req) {
+absl::Status EventManager::DeleteEvent(const CallScope& scope,
+                                       const v1::DeleteEventRequest& req) {
   auto id = ParseEventName(req.name(), "name");
   if (!id.ok()) return id.status();
   int64_t expected = 0;
@@ -303,6 +311,36 @@ absl::Status EventManager::DeleteEvent(const v1::DeleteEventRequest& req) {
     return absl::FailedPreconditionError(absl::StrCat(
         req.name(), " is the parent_event of ", page->events[0].event.name(),
         "; delete or re-parent its child events first"));
+  }
+  if (auto current = Load(*id); !current.ok()) return current.status();
+  // Participations and outcomes refer to the event: deleting it under them
+  // would leave orphans that a new event of the same id could pick up.
+  if (dependents_ != nullptr) {
+    if (req.force()) {
+      // Children first, so that a delete that fails part-way leaves the
+      // event in place and can be run again.
+      if (auto s = dependents_->DeleteAll(scope, req.name()); !s.ok()) {
+        return absl::Status(
+            s.code(), absl::StrCat("could not delete what refers to ",
+                                   req.name(), " (run the forced delete "
+                                   "again): ", s.message()));
+      }
+    } else {
+      auto found = dependents_->Find(scope, req.name(), 3);
+      if (!found.ok()) {
+        return absl::Status(found.status().code(),
+                            absl::StrCat("could not check what refers to ",
+                                         req.name(), ": ",
+                                         found.status().message()));
+      }
+      if (!found->empty()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            req.name(), " still has participations or outcomes (",
+            absl::StrJoin(*found, ", "),
+            (found->size() >= 3 ? ", ..." : ""),
+            "); delete them first, or delete with force to delete them too"));
+      }
+    }
   }
   auto revision = store_->Delete(*id, expected);
   if (!revision.ok()) return revision.status();

@@ -20,6 +20,7 @@
 #include "common/resource/resource_ids.h"
 #include "common/time/clock.h"
 #include "outreach/events/v1/events.pb.h"
+#include "services/events/event_dependents.h"
 #include "services/events/event_store.h"
 
 namespace outreach::events {
@@ -27,15 +28,18 @@ namespace outreach::events {
 class EventManager {
  public:
   // None owned; all must outlive the manager. `cache` may wrap no cache.
+  // `dependents` may be null: DeleteEvent then checks no other service.
   EventManager(EventStore* store, CacheAside* cache,
-               const CountryRegistry* countries, Clock* clock);
+               const CountryRegistry* countries, Clock* clock,
+               EventDependents* dependents = nullptr);
 
   absl::StatusOr<v1::Event> GetEvent(const v1::GetEventRequest& request);
   absl::StatusOr<v1::ListEventsResponse> ListEvents(
       const v1::ListEventsRequest& request);
   absl::StatusOr<v1::Event> CreateEvent(const v1::CreateEventRequest& request);
   absl::StatusOr<v1::Event> UpdateEvent(const v1::UpdateEventRequest& request);
-  absl::Status DeleteEvent(const v1::DeleteEventRequest& request);
+  absl::Status DeleteEvent(const CallScope& scope,
+                           const v1::DeleteEventRequest& request);
 
  private:
   absl::StatusOr<StoredEvent> Load(const std::string& id);
@@ -45,6 +49,7 @@ class EventManager {
   CacheAside* const cache_;
   const CountryRegistry* const countries_;
   Clock* const clock_;
+  EventDependents* const dependents_;
 };
 
 }  // namespace outreach::events

@@ -1,5 +1,7 @@
 #include "services/events/event_manager.h"
 
+#include <map>
+
 #include "common/cache/in_memory_cache.h"
 #include "common/status/status_util.h"
 #include "gmock/gmock.h"
@@ -190,7 +192,7 @@ TEST_F(EventManagerTest, ReadAfterWriteThroughTheCache) {
   EXPECT_EQ(Get(e.name()).title(), "Changed");
   v1::DeleteEventRequest del;
   del.set_name(e.name());
-  ASSERT_TRUE(manager_->DeleteEvent(del).ok());
+  ASSERT_TRUE(manager_->DeleteEvent({}, del).ok());
   v1::GetEventRequest get;
   get.set_name(e.name());
   EXPECT_EQ(manager_->GetEvent(get).status().code(),
@@ -233,7 +235,7 @@ TEST_F(EventManagerTest, ParentEventMustExistAndNotLoop) {
 
   v1::DeleteEventRequest del;
   del.set_name(parent.name());
-  auto s = manager_->DeleteEvent(del);
+  auto s = manager_->DeleteEvent({}, del);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(s.message(), HasSubstr("albania-consultations"));
 }
@@ -247,10 +249,92 @@ TEST_F(EventManagerTest, DeleteWithStaleEtagIsAborted) {
   v1::DeleteEventRequest del;
   del.set_name(e.name());
   del.set_etag(e.etag());
-  EXPECT_EQ(manager_->DeleteEvent(del).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(manager_->DeleteEvent({}, del).code(), absl::StatusCode::kAborted);
   del.set_etag("garbage");
-  EXPECT_EQ(manager_->DeleteEvent(del).code(),
+  EXPECT_EQ(manager_->DeleteEvent({}, del).code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace outreach::events
+
+namespace outreach::events {
+namespace {
+
+// What other services keep under events, in memory; can fail once.
+class FakeDependents : public EventDependents {
+ public:
+  absl::StatusOr<std::vector<std::string>> Find(const CallScope&,
+                                                const std::string& event,
+                                                int limit) override {
+    std::vector<std::string> out;
+    for (const auto& [name, parent] : records) {
+      if (parent == event && static_cast<int>(out.size()) < limit) {
+        out.push_back(name);
+      }
+    }
+    return out;
+  }
+  absl::Status DeleteAll(const CallScope&, const std::string& event) override {
+    for (auto it = records.begin(); it != records.end();) {
+      if (it->second != event) {
+        ++it;
+        continue;
+      }
+      if (fail_after >= 0 && fail_after-- == 0) {
+        return absl::UnavailableError("the participants service went away");
+      }
+      it = records.erase(it);
+    }
+    return absl::OkStatus();
+  }
+  std::map<std::string, std::string> records;  // name -> event
+  int fail_after = -1;
+};
+
+class DeleteEventTest : public EventManagerTest {
+ protected:
+  void SetUp() override {
+    EventManagerTest::SetUp();
+    manager_ = std::make_unique<EventManager>(
+        store_.get(), aside_.get(), countries_.get(), &clock_, &dependents_);
+  }
+  FakeDependents dependents_;
+};
+
+TEST_F(DeleteEventTest, RefusedWhileRecordsReferToTheEvent) {
+  const v1::Event e = Create(testing::KievWorkshop(), "kiev");
+  dependents_.records = {{"events/kiev/participations/p0", "events/kiev"},
+                         {"recommendations/kiev-o1", "events/kiev"}};
+  v1::DeleteEventRequest del;
+  del.set_name(e.name());
+  auto s = manager_->DeleteEvent({}, del);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("events/kiev/participations/p0"));
+  EXPECT_THAT(s.message(), HasSubstr("force"));
+  EXPECT_EQ(Get(e.name()).name(), e.name()) << "nothing was deleted";
+}
+
+TEST_F(DeleteEventTest, ForceDeletesEverythingAndCanBeRunAgain) {
+  const v1::Event e = Create(testing::KievWorkshop(), "kiev");
+  dependents_.records = {{"events/kiev/participations/p0", "events/kiev"},
+                         {"events/kiev/participations/p1", "events/kiev"},
+                         {"recommendations/kiev-o1", "events/kiev"},
+                         {"recommendations/other-o1", "events/other"}};
+  dependents_.fail_after = 1;
+  v1::DeleteEventRequest del;
+  del.set_name(e.name());
+  del.set_force(true);
+  // Fails part-way: the event stays, so the delete can be run again.
+  EXPECT_EQ(manager_->DeleteEvent({}, del).code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(Get(e.name()).name(), e.name());
+  ASSERT_TRUE(manager_->DeleteEvent({}, del).ok());
+  EXPECT_EQ(dependents_.records.size(), 1u) << "another event's record stays";
+  v1::GetEventRequest get;
+  get.set_name(e.name());
+  EXPECT_EQ(manager_->GetEvent(get).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -64,10 +64,64 @@ TEST_P(EventStoreConformanceTest, RevisionsNeverRepeatAcrossDeletes) {
   auto store = GetParam()(dir.path());
   auto a = store->Create(Named(KievWorkshop(), "kiev"), "", "");
   auto d = store->Delete("kiev", 0);
-  auto b = store->Create(Named(KievWorkshop(), "kiev"), "", "");
+  auto b = store->Create(Named(KievWorkshop(), "kiev-2"), "", "");
   ASSERT_TRUE(a.ok() && d.ok() && b.ok());
   EXPECT_LT(a->stored.revision, *d);
   EXPECT_LT(*d, b->stored.revision);
+}
+
+// Records of other services refer to events by id: a new event must never
+// take the id of a deleted one, or it would inherit what was left under it.
+TEST_P(EventStoreConformanceTest, TheIdOfADeletedEventIsNeverReused) {
+  TempDir dir;
+  auto store = GetParam()(dir.path());
+  ASSERT_TRUE(store->Create(Named(KievWorkshop(), "kiev"), "", "").ok());
+  ASSERT_TRUE(store->Delete("kiev", 0).ok());
+  auto again = store->Create(Named(KievWorkshop(), "kiev"), "", "");
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(again.status().message(), ::testing::HasSubstr("deleted"));
+}
+
+// A retry of a create whose event was deleted since must not be answered
+// with the deleted event as if it existed.
+TEST_P(EventStoreConformanceTest, AReplayDoesNotResurrectADeletedEvent) {
+  TempDir dir;
+  auto store = GetParam()(dir.path());
+  ASSERT_TRUE(
+      store->Create(Named(KievWorkshop(), "kiev"), "req-1", "bytes").ok());
+  ASSERT_TRUE(store->Delete("kiev", 0).ok());
+  auto retry = store->Create(Named(KievWorkshop(), "kiev"), "req-1", "bytes");
+  EXPECT_EQ(retry.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store->Get("kiev").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_P(EventStoreConformanceTest, ListsByImportState) {
+  TempDir dir;
+  auto store = GetParam()(dir.path());
+  auto importing = Named(KievWorkshop(), "importing");
+  importing.mutable_note_import()->set_state(
+      outreach::events::v1::IMPORT_STATE_IMPORTING);
+  auto complete = Named(KievWorkshop(), "complete");
+  complete.mutable_note_import()->set_state(
+      outreach::events::v1::IMPORT_STATE_COMPLETE);
+  ASSERT_TRUE(store->Create(importing, "", "").ok());
+  ASSERT_TRUE(store->Create(complete, "", "").ok());
+  ASSERT_TRUE(store->Create(Named(KievWorkshop(), "plain"), "", "").ok());
+  auto query = BuildListQuery(10, "", "import_state = IMPORTING", "");
+  ASSERT_TRUE(query.ok()) << query.status();
+  auto page = store->List(*query);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->events.size(), 1u);
+  EXPECT_EQ(page->events[0].event.name(), "events/importing");
+  // A state written by an update is what the filter reads.
+  auto stored = store->Get("importing");
+  ASSERT_TRUE(stored.ok());
+  stored->event.mutable_note_import()->set_state(
+      outreach::events::v1::IMPORT_STATE_COMPLETE);
+  ASSERT_TRUE(store->Update(stored->event, stored->revision).ok());
+  page = store->List(*query);
+  ASSERT_TRUE(page.ok());
+  EXPECT_TRUE(page->events.empty());
 }
 
 TEST_P(EventStoreConformanceTest, RequestIdReplaysAndRefusesReuse) {

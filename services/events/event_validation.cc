@@ -149,6 +149,12 @@ void ValidateEvent(const Event& e, const CountryRegistry& countries,
     v.Add(p + ".parent_event", "is not of the form events/{event_id}");
   }
   v.CheckText(e.series(), kMaxShortText, false, p + ".series");
+  const std::string& digest = e.note_import().note_digest();
+  if (digest.size() > 64 ||
+      digest.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    v.Add(p + ".note_import.note_digest",
+          "must be up to 64 lower-case hexadecimal digits");
+  }
 }
 
 }  // namespace outreach::events

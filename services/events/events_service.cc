@@ -1,5 +1,6 @@
 #include "services/events/events_service.h"
 
+#include "common/client/call_policy.h"
 #include "common/status/status_util.h"
 
 namespace outreach::events {
@@ -28,9 +29,9 @@ grpc::Status EventsServiceImpl::UpdateEvent(
 }
 
 grpc::Status EventsServiceImpl::DeleteEvent(
-    grpc::ServerContext*, const v1::DeleteEventRequest* request,
+    grpc::ServerContext* context, const v1::DeleteEventRequest* request,
     google::protobuf::Empty*) {
-  return ToGrpcStatus(manager_->DeleteEvent(*request));
+  return ToGrpcStatus(manager_->DeleteEvent(ScopeOf(*context), *request));
 }
 
 }  // namespace outreach::events

@@ -122,6 +122,15 @@ absl::Status MakeTerm(const std::string& field_name, FilterOp op,
       return FilterError(absl::StrCat("'", value, "' is not an event status"));
     }
     term->number = status;
+  } else if (name == "import_state" || name == "note_import.state") {
+    term->field = FilterField::kImportState;
+    if (auto s = require_ops({FilterOp::kEq, FilterOp::kNe}); !s.ok()) return s;
+    v1::ImportState state;
+    if (!ParseEnumName<v1::ImportState>("IMPORT_STATE_", value,
+                                        &v1::ImportState_Parse, &state)) {
+      return FilterError(absl::StrCat("'", value, "' is not an import state"));
+    }
+    term->number = state;
   } else if (name == "country" || name == "venue.country_code") {
     term->field = FilterField::kCountry;
     if (auto s = require_ops({FilterOp::kEq, FilterOp::kNe}); !s.ok()) return s;

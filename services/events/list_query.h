@@ -28,6 +28,7 @@ enum class FilterField {
   kTopic,
   kSeries,
   kParentEvent,
+  kImportState,
   kText,
 };
 

@@ -17,6 +17,7 @@
 #include "common/cache/redis_cache.h"
 #include "common/cache/write_generation.h"
 #include "common/cache/instrumented_cache.h"
+#include "common/client/call_policy.h"
 #include "common/client/channel.h"
 #include "common/config/env_flags.h"
 #include "common/metrics/metrics.h"
@@ -58,6 +59,16 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
 ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(5),
           "Connections are recycled after this age so clients rebalance.");
 ABSL_FLAG(int, max_message_bytes, 4 << 20, "Largest request accepted.");
+ABSL_FLAG(std::string, participants_address, "127.0.0.1:8082",
+          "The participants service, host:port: DeleteEvent asks it for the "
+          "event's participations. Empty, with --recommendations_address "
+          "empty too: DeleteEvent checks nothing (an events service alone).");
+ABSL_FLAG(std::string, recommendations_address, "127.0.0.1:8083",
+          "The recommendations service, host:port: DeleteEvent asks it for "
+          "the event's outcomes.");
+ABSL_FLAG(absl::Duration, dependency_timeout, absl::Seconds(5),
+          "Budget of DeleteEvent's calls to the other services when the "
+          "caller set no deadline.");
 
 namespace outreach::events {
 namespace {
@@ -101,8 +112,25 @@ int Run() {
   cache_options.ttl = absl::GetFlag(FLAGS_cache_ttl);
   CacheAside cache(shared_cache.get(), cache_options);
 
+  // DeleteEvent's view of what refers to an event in the other services.
+  auto participants = outreach::participants::v1::ParticipantsService::NewStub(
+      MakeServiceChannel(absl::GetFlag(FLAGS_participants_address), &metrics));
+  auto recommendations =
+      outreach::recommendations::v1::RecommendationsService::NewStub(
+          MakeServiceChannel(absl::GetFlag(FLAGS_recommendations_address),
+                             &metrics));
+  CallPolicyOptions policy_options;
+  policy_options.default_timeout = absl::GetFlag(FLAGS_dependency_timeout);
+  policy_options.max_timeout = absl::GetFlag(FLAGS_dependency_timeout) * 2;
+  CallPolicy policy(policy_options);
+  GrpcEventDependents dependents(participants.get(), recommendations.get(),
+                                 &policy);
+  // Both empty: an events service on its own (its tests), which can check
+  // nothing that refers to its events.
+  const bool alone = absl::GetFlag(FLAGS_participants_address).empty() &&
+                     absl::GetFlag(FLAGS_recommendations_address).empty();
   EventManager manager(store->get(), &cache, countries->get(),
-                       SystemClock::Default());
+                       SystemClock::Default(), alone ? nullptr : &dependents);
   EventsServiceImpl service(&manager);
 
   // Every acknowledged write changes the suite's write generation, which

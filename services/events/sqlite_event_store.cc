@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/sqlite/request_ledger.h"
 #include "common/status/status_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/events/event_validation.h"
@@ -66,13 +67,20 @@ CREATE TABLE request_ids (
 );
 CREATE INDEX request_ids_by_time ON request_ids (create_time);
 )sql",
+      // 2: the import state of imported events, and tombstones: the id of
+      // a deleted event is never given to another.
+      R"sql(
+ALTER TABLE events ADD COLUMN import_state INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX events_by_import_state ON events (import_state);
+CREATE TABLE deleted_events (
+  id TEXT PRIMARY KEY,
+  delete_time INTEGER NOT NULL
+);
+)sql",
   };
   return *kMigrations;
 }
 
-// Request ids are remembered this long; a retry later than that is a new
-// request.
-constexpr int64_t kRequestIdRetentionMicros = int64_t{7} * 24 * 3600 * 1000000;
 
 std::string IdOf(const Event& e) {
   absl::string_view id = e.name();
@@ -131,7 +139,8 @@ void BindColumns(Statement& stmt, const Event& e, int64_t revision,
       .Bind(10, SearchText(e))
       .Bind(11, TimeUtil::TimestampToMicroseconds(e.create_time()))
       .Bind(12, TimeUtil::TimestampToMicroseconds(e.update_time()))
-      .BindBlob(13, body);
+      .BindBlob(13, body)
+      .Bind(15, int64_t{e.note_import().state()});
 }
 
 absl::StatusOr<StoredEvent> ParseRow(int64_t revision, absl::string_view body) {
@@ -199,6 +208,8 @@ const char* ComparedColumn(FilterField f) {
       return "series";
     case FilterField::kParentEvent:
       return "parent_event";
+    case FilterField::kImportState:
+      return "import_state";
     case FilterField::kTopic:
     case FilterField::kText:
       break;
@@ -290,25 +301,38 @@ absl::StatusOr<CreateResult> SqliteEventStore::Create(
     const std::string& request_bytes) {
   CreateResult result;
   const std::string id = IdOf(event);
+  const absl::Time now = absl::FromUnixMicros(
+      TimeUtil::TimestampToMicroseconds(event.create_time()));
   absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
     if (!request_id.empty()) {
-      auto seen = c.Prepare(
-          "SELECT request_bytes, revision, body FROM request_ids "
-          "WHERE request_id = ?");
+      auto seen = LookUpRequest(c, request_id, request_bytes, now);
       if (!seen.ok()) return seen.status();
-      auto row = seen->Bind(1, request_id).Step();
-      if (!row.ok()) return row.status();
-      if (*row) {
-        if (seen->ColumnBlob(0) != request_bytes) {
-          return InvalidField("request_id",
-                              "was already used for a different request");
-        }
-        auto stored = ParseRow(seen->ColumnInt64(1), seen->ColumnBlob(2));
+      if (seen->has_value()) {
+        auto stored = ParseRow((*seen)->revision, (*seen)->body);
         if (!stored.ok()) return stored.status();
-        result.stored = std::move(*stored);
-        result.replayed = true;
-        return absl::OkStatus();
+        // A reply is replayed only while its event exists: a retry must
+        // not bring back an event that was deleted since.
+        auto exists = CurrentRevision(c, IdOf(stored->event));
+        if (exists.ok()) {
+          result.stored = std::move(*stored);
+          result.replayed = true;
+          return absl::OkStatus();
+        }
+        if (exists.status().code() != absl::StatusCode::kNotFound) {
+          return exists.status();
+        }
+        if (auto e = DropRequest(c, request_id); !e.ok()) return e;
       }
+    }
+    auto tomb = c.Prepare("SELECT delete_time FROM deleted_events WHERE id = ?");
+    if (!tomb.ok()) return tomb.status();
+    auto buried = tomb->Bind(1, id).Step();
+    if (!buried.ok()) return buried.status();
+    if (*buried) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "events/", id,
+          " was the id of an event that was deleted; an id is never given "
+          "to another event"));
     }
     auto revision = NextRevision(c);
     if (!revision.ok()) return revision.status();
@@ -316,8 +340,9 @@ absl::StatusOr<CreateResult> SqliteEventStore::Create(
     auto ins = c.Prepare(
         "INSERT INTO events (revision, kind, status, country_code, "
         "start_date, end_date, title_key, series, parent_event, search_text, "
-        "create_time, update_time, body, id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "create_time, update_time, body, id, import_state) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+        "?15)");
     if (!ins.ok()) return ins.status();
     BindColumns(*ins, event, *revision, body);
     ins->Bind(14, id);
@@ -330,24 +355,8 @@ absl::StatusOr<CreateResult> SqliteEventStore::Create(
     }
     if (auto e = WriteTopics(c, id, event); !e.ok()) return e;
     if (!request_id.empty()) {
-      const int64_t now =
-          TimeUtil::TimestampToMicroseconds(event.create_time());
-      auto purge = c.Prepare("DELETE FROM request_ids WHERE create_time < ?");
-      if (!purge.ok()) return purge.status();
-      if (auto e = purge->Bind(1, now - kRequestIdRetentionMicros).Run();
-          !e.ok()) {
-        return e;
-      }
-      auto rec = c.Prepare(
-          "INSERT INTO request_ids (request_id, request_bytes, revision, "
-          "body, create_time) VALUES (?, ?, ?, ?, ?)");
-      if (!rec.ok()) return rec.status();
-      if (auto e = rec->Bind(1, request_id)
-                       .BindBlob(2, request_bytes)
-                       .Bind(3, *revision)
-                       .BindBlob(4, body)
-                       .Bind(5, now)
-                       .Run();
+      if (auto e = RecordRequest(c, request_id, request_bytes, *revision, body,
+                                 now);
           !e.ok()) {
         return e;
       }
@@ -373,10 +382,10 @@ absl::StatusOr<StoredEvent> SqliteEventStore::Update(
     auto revision = NextRevision(c);
     if (!revision.ok()) return revision.status();
     auto upd = c.Prepare(
-        "UPDATE events SET revision = ?, kind = ?, status = ?, "
-        "country_code = ?, start_date = ?, end_date = ?, title_key = ?, "
-        "series = ?, parent_event = ?, search_text = ?, create_time = ?, "
-        "update_time = ?, body = ? WHERE id = ?");
+        "UPDATE events SET revision = ?1, kind = ?2, status = ?3, "
+        "country_code = ?4, start_date = ?5, end_date = ?6, title_key = ?7, "
+        "series = ?8, parent_event = ?9, search_text = ?10, create_time = ?11, "
+        "update_time = ?12, body = ?13, import_state = ?15 WHERE id = ?14");
     if (!upd.ok()) return upd.status();
     BindColumns(*upd, event, *revision, event.SerializeAsString());
     upd->Bind(14, id);
@@ -404,6 +413,13 @@ absl::StatusOr<int64_t> SqliteEventStore::Delete(const std::string& id,
     auto del = c.Prepare("DELETE FROM events WHERE id = ?");
     if (!del.ok()) return del.status();
     if (auto e = del->Bind(1, id).Run(); !e.ok()) return e;
+    auto tomb = c.Prepare(
+        "INSERT OR REPLACE INTO deleted_events (id, delete_time) VALUES (?, ?)");
+    if (!tomb.ok()) return tomb.status();
+    if (auto e = tomb->Bind(1, id).Bind(2, absl::ToUnixMicros(absl::Now())).Run();
+        !e.ok()) {
+      return e;
+    }
     deleted_at = *revision;
     return absl::OkStatus();
   });
@@ -422,9 +438,11 @@ absl::StatusOr<ListPage> SqliteEventStore::List(const ListQuery& query) {
       case FilterField::kStartDate:
       case FilterField::kEndDate:
       case FilterField::kSeries:
-      case FilterField::kParentEvent: {
-        const bool is_int =
-            t.field == FilterField::kKind || t.field == FilterField::kStatus;
+      case FilterField::kParentEvent:
+      case FilterField::kImportState: {
+        const bool is_int = t.field == FilterField::kKind ||
+                            t.field == FilterField::kStatus ||
+                            t.field == FilterField::kImportState;
         where.push_back(
             absl::StrCat(ComparedColumn(t.field), " ", SqlOp(t.op), " ?"));
         params.push_back({is_int, t.number, t.value});

@@ -24,7 +24,7 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::ImportInformationNote(
   }
   // The context, request and response stay valid until Finish.
   imports_->Submit([this, ctx, response, reactor, req = std::move(*req)] {
-    auto report = manager_->ImportInformationNote(ScopeOf(*ctx), req);
+    auto report = importer_->Import(ScopeOf(*ctx), req);
     grpc::Status status = ToGrpcStatus(report.status());
     if (report.ok()) {
       bool own_buffer = false;

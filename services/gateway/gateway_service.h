@@ -16,7 +16,8 @@
 #include "common/concurrency/thread_pool.h"
 #include "common/status/status_util.h"
 #include "outreach/gateway/v1/gateway.grpc.pb.h"
-#include "services/gateway/gateway_manager.h"
+#include "services/gateway/note_composer.h"
+#include "services/gateway/note_importer.h"
 
 namespace outreach::gateway {
 
@@ -25,21 +26,22 @@ class GatewayServiceImpl final
           v1::GatewayService::Service> {
  public:
   // Not owned; `imports` must outlive the server.
-  GatewayServiceImpl(GatewayManager* manager, ThreadPool* imports,
-                     int max_queued_imports)
-      : manager_(manager),
+  GatewayServiceImpl(NoteComposer* composer, NoteImporter* importer,
+                     ThreadPool* imports, int max_queued_imports)
+      : composer_(composer),
+        importer_(importer),
         imports_(imports),
         max_in_flight_(imports->size() + max_queued_imports) {}
 
   grpc::Status GetInformationNote(grpc::ServerContext* ctx,
                                   const v1::GetInformationNoteRequest* req,
                                   v1::InformationNote* resp) override {
-    return ReplyWith(manager_->GetInformationNote(ScopeOf(*ctx), *req), resp);
+    return ReplyWith(composer_->GetInformationNote(ScopeOf(*ctx), *req), resp);
   }
   grpc::Status RenderInformationNote(
       grpc::ServerContext* ctx, const v1::RenderInformationNoteRequest* req,
       v1::RenderedNote* resp) override {
-    return ReplyWith(manager_->RenderInformationNote(ScopeOf(*ctx), *req),
+    return ReplyWith(composer_->RenderInformationNote(ScopeOf(*ctx), *req),
                      resp);
   }
   grpc::ServerUnaryReactor* ImportInformationNote(
@@ -48,22 +50,33 @@ class GatewayServiceImpl final
   grpc::Status GetStateProfile(grpc::ServerContext* ctx,
                                const v1::GetStateProfileRequest* req,
                                v1::StateProfile* resp) override {
-    return ReplyWith(manager_->GetStateProfile(ScopeOf(*ctx), *req), resp);
+    return ReplyWith(composer_->GetStateProfile(ScopeOf(*ctx), *req), resp);
   }
   grpc::Status GetDashboard(grpc::ServerContext* ctx,
                             const v1::GetDashboardRequest* req,
                             v1::Dashboard* resp) override {
-    return ReplyWith(manager_->GetDashboard(ScopeOf(*ctx), *req), resp);
+    return ReplyWith(composer_->GetDashboard(ScopeOf(*ctx), *req), resp);
   }
   grpc::Status ListEvents(
       grpc::ServerContext* ctx,
       const outreach::events::v1::ListEventsRequest* req,
       outreach::events::v1::ListEventsResponse* resp) override {
-    return ReplyWith(manager_->ListEvents(ScopeOf(*ctx), *req), resp);
+    return ReplyWith(composer_->ListEvents(ScopeOf(*ctx), *req), resp);
+  }
+  grpc::Status DeleteEvent(grpc::ServerContext* ctx,
+                           const outreach::events::v1::DeleteEventRequest* req,
+                           google::protobuf::Empty*) override {
+    return ToGrpcStatus(composer_->DeleteEvent(ScopeOf(*ctx), *req));
+  }
+  grpc::Status CheckIntegrity(grpc::ServerContext* ctx,
+                              const v1::CheckIntegrityRequest*,
+                              v1::IntegrityReport* resp) override {
+    return ReplyWith(composer_->CheckIntegrity(ScopeOf(*ctx)), resp);
   }
 
  private:
-  GatewayManager* const manager_;
+  NoteComposer* const composer_;
+  NoteImporter* const importer_;
   ThreadPool* const imports_;
   const int max_in_flight_;
   std::atomic<int> in_flight_{0};

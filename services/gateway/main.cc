@@ -1,6 +1,7 @@
 // The aggregation gateway: flags, then options, then run. Every flag can
 // also be set from the environment as OUTREACH_<FLAG>.
 
+#include <csignal>
 #include <memory>
 #include <string>
 
@@ -20,7 +21,9 @@
 #include "common/server/server_runner.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "services/gateway/gateway_manager.h"
+#include "services/gateway/backend_clients.h"
+#include "services/gateway/note_composer.h"
+#include "services/gateway/note_importer.h"
 #include "services/gateway/gateway_service.h"
 
 ABSL_FLAG(std::string, listen_host, "127.0.0.1",
@@ -58,6 +61,10 @@ ABSL_FLAG(int, max_queued_imports, 64,
           "Imports that may wait for a thread; more are refused with "
           "RESOURCE_EXHAUSTED.");
 ABSL_FLAG(int, max_threads, 32, "Upper bound on threads serving calls.");
+ABSL_FLAG(std::string, test_kill_after_import_step, "",
+          "Fault tests only: the gateway kills itself (SIGKILL) right after "
+          "this step of an import: event, participations, outcome-N, "
+          "complete. Empty (the default) in any real deployment.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
           "Time calls in flight get to finish after SIGTERM.");
 ABSL_FLAG(int, max_message_bytes, 4 << 20, "Largest request accepted.");
@@ -98,13 +105,29 @@ int Run() {
       WithMetrics(std::move(*redis), &metrics);
   WriteGeneration generation(shared_cache.get());
   ThreadPool fanout(absl::GetFlag(FLAGS_fanout_threads));
-  GatewayManager manager(
-      {events.get(), participants.get(), recommendations.get()}, &policy,
-      &fanout,
-      countries->get(), shared_cache.get(), &generation,
-      absl::GetFlag(FLAGS_cache_ttl));
+  auto events_client = MakeGrpcEventsClient(events.get(), &policy);
+  auto participants_client =
+      MakeGrpcParticipantsClient(participants.get(), &policy);
+  auto recommendations_client =
+      MakeGrpcRecommendationsClient(recommendations.get(), &policy);
+  const BackendClients clients = {events_client.get(),
+                                  participants_client.get(),
+                                  recommendations_client.get()};
+  NoteComposer composer(clients, &fanout, countries->get(), shared_cache.get(),
+                        &generation, absl::GetFlag(FLAGS_cache_ttl));
+  NoteImporter::StepHook hook;
+  if (const std::string step =
+          absl::GetFlag(FLAGS_test_kill_after_import_step);
+      !step.empty()) {
+    // Fault tests only: die as `kill -9` would, after that step.
+    hook = [step](absl::string_view done) {
+      if (done == step) raise(SIGKILL);
+    };
+  }
+  NoteImporter importer(clients, countries->get(), DeadlineShares{},
+                        std::move(hook));
   ThreadPool imports(absl::GetFlag(FLAGS_import_threads));
-  GatewayServiceImpl service(&manager, &imports,
+  GatewayServiceImpl service(&composer, &importer, &imports,
                              absl::GetFlag(FLAGS_max_queued_imports));
 
   ServerOptions server_options;

@@ -5,7 +5,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/text/utf8.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "common/resource/resource_ids.h"
 #include "services/gateway/note/dates.h"
 #include "services/gateway/note/footnotes.h"
 #include "services/gateway/note/header.h"
@@ -103,6 +105,12 @@ absl::StatusOr<ParsedNote> ParseInformationNote(absl::string_view text,
 
   ParsedNote out;
   AddWarnings(normalized->warnings, out.warnings);
+  {
+    std::string text;
+    for (const note::Line& l : lines) absl::StrAppend(&text, l.text, "\n");
+    out.digest = absl::StrFormat("%016x%016x", Fingerprint({text}),
+                                 Fingerprint({text, "outreach-note"}));
+  }
   out.lines.resize(lines.size());
   for (size_t i = 0; i < lines.size(); ++i) out.lines[i].line = lines[i].number;
 

@@ -68,6 +68,9 @@ struct ParsedNote {
   std::vector<std::string> warnings;
   // One entry per input line, in order.
   std::vector<note::LineAccount> lines;
+  // 32 hex digits identifying the note's normalized text: the same note,
+  // whatever its line endings, spaces or dashes, has the same digest.
+  std::string digest;
 };
 
 struct ParseOptions {

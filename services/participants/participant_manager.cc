@@ -520,7 +520,10 @@ absl::StatusOr<v1::Participation> ParticipantManager::GetParticipation(
 
 absl::StatusOr<v1::Participation> ParticipantManager::CreateParticipation(
     const CallScope& scope, const v1::CreateParticipationRequest& req) {
-  auto result = CreateMany(scope, req.parent(), {&req}, {""});
+  v1::CreateParticipationRequest fingerprint = req;
+  fingerprint.clear_request_id();
+  auto result = CreateMany(scope, req.parent(), {&req}, {""}, req.request_id(),
+                           DeterministicBytes(fingerprint));
   if (!result.ok()) return result.status();
   return std::move(*result->mutable_participations(0));
 }
@@ -539,15 +542,22 @@ ParticipantManager::BatchCreateParticipations(
     requests.push_back(&req.requests(i));
     prefixes.push_back(absl::StrCat("requests[", i, "]."));
   }
-  return CreateMany(scope, req.parent(), requests, prefixes);
+  v1::BatchCreateParticipationsRequest fingerprint = req;
+  fingerprint.clear_request_id();
+  return CreateMany(scope, req.parent(), requests, prefixes, req.request_id(),
+                    DeterministicBytes(fingerprint));
 }
 
 absl::StatusOr<v1::BatchCreateParticipationsResponse>
 ParticipantManager::CreateMany(
     const CallScope& scope, const std::string& parent,
     const std::vector<const v1::CreateParticipationRequest*>& requests,
-    const std::vector<std::string>& prefixes) {
+    const std::vector<std::string>& prefixes, const std::string& request_id,
+    const std::string& request_bytes) {
   FieldViolations v;
+  if (!request_id.empty() && !IsUuid(request_id)) {
+    v.Add("request_id", "must be a UUID");
+  }
   // A batch names its parent once; single creates name it in the request.
   const bool batch = prefixes.size() != 1 || !prefixes[0].empty();
   std::string event_id;
@@ -608,7 +618,8 @@ ParticipantManager::CreateMany(
       !s.ok()) {
     return s;
   }
-  auto created = store_->CreateParticipations(std::move(rows), generated);
+  auto created = store_->CreateParticipations(std::move(rows), generated,
+                                              request_id, request_bytes);
   if (!created.ok()) return created.status();
   v1::BatchCreateParticipationsResponse out;
   for (auto& c : *created) {

@@ -59,7 +59,8 @@ class ParticipantManager {
   absl::StatusOr<v1::BatchCreateParticipationsResponse> CreateMany(
       const CallScope& scope, const std::string& parent,
       const std::vector<const v1::CreateParticipationRequest*>& requests,
-      const std::vector<std::string>& prefixes);
+      const std::vector<std::string>& prefixes, const std::string& request_id,
+      const std::string& request_bytes);
 
   ParticipantStore* const store_;
   EventChecker* const events_;

@@ -284,3 +284,42 @@ TEST_F(ParticipantManagerTest, ListsEntitiesByPageAndFilter) {
 
 }  // namespace
 }  // namespace outreach::participants
+
+namespace outreach::participants {
+namespace {
+
+// A batch with a request id is idempotent: a retry after a lost reply gets
+// the same participations, not ALREADY_EXISTS; but never those deleted
+// since.
+TEST_F(ParticipantManagerTest, BatchRequestIdsReplayButNeverResurrect) {
+  v1::BatchCreateParticipationsRequest batch;
+  batch.set_parent("events/kiev-2013");
+  batch.set_request_id("6b0f9c3e-2f1a-4c8e-9d2b-7a5e4f3c2b1a");
+  *batch.add_requests() = Participant("", "Albania", "entities/al", 0);
+  *batch.add_requests() = Participant("", "Moldova", "entities/md", 1);
+  batch.mutable_requests(0)->set_participation_id("p0");
+  batch.mutable_requests(1)->set_participation_id("p1");
+  auto first = manager_->BatchCreateParticipations({}, batch);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto retry = manager_->BatchCreateParticipations({}, batch);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  ASSERT_EQ(retry->participations_size(), 2);
+  EXPECT_EQ(retry->participations(1).name(), first->participations(1).name());
+  EXPECT_EQ(retry->participations(1).etag(), first->participations(1).etag());
+
+  v1::BatchCreateParticipationsRequest other = batch;
+  other.mutable_requests(0)->mutable_participation()->set_printed_name("Malta");
+  EXPECT_EQ(manager_->BatchCreateParticipations({}, other).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  v1::DeleteParticipationRequest del;
+  del.set_name(first->participations(0).name());
+  ASSERT_TRUE(manager_->DeleteParticipation(del).ok());
+  // The reply is not replayed (it names p0, which is gone); the batch runs
+  // again, all or none, and p1 is taken.
+  auto after = manager_->BatchCreateParticipations({}, batch);
+  EXPECT_EQ(after.status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+}  // namespace
+}  // namespace outreach::participants

@@ -70,10 +70,14 @@ class ParticipantStore {
   virtual absl::StatusOr<StoredParticipation> GetParticipation(
       const std::string& event_id, const std::string& id) = 0;
   // All or none. ALREADY_EXISTS when a name is taken; with `generated`,
-  // names that are taken get "-2", "-3"... instead.
+  // names that are taken get "-2", "-3"... instead. With a `request_id`
+  // (common/sqlite/request_ledger.h): the same id and `request_bytes` again
+  // return what the first call created, while all of it still exists; the
+  // same id with other bytes is INVALID_ARGUMENT.
   virtual absl::StatusOr<std::vector<StoredParticipation>> CreateParticipations(
       std::vector<v1::Participation> participations,
-      const std::vector<bool>& generated) = 0;
+      const std::vector<bool>& generated, const std::string& request_id = "",
+      const std::string& request_bytes = "") = 0;
   virtual absl::StatusOr<ParticipationPage> ListParticipations(
       const ParticipationQuery& query) = 0;
   virtual absl::Status DeleteParticipation(const std::string& event_id,

@@ -1,11 +1,14 @@
 #include "services/participants/sqlite_participant_store.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/resource/resource_ids.h"
+#include "common/sqlite/request_ledger.h"
 
 namespace outreach::participants {
 namespace {
@@ -36,6 +39,8 @@ CREATE TABLE participations (
 CREATE INDEX participations_by_order ON participations (event_id, position, id);
 CREATE INDEX participations_by_entity ON participations (entity, event_id, position, id);
 )sql",
+      // 2: request ids, as every store keeps them.
+      kRequestLedgerSchema,
   };
   return *kMigrations;
 }
@@ -227,10 +232,47 @@ absl::StatusOr<StoredParticipation> SqliteParticipantStore::GetParticipation(
 absl::StatusOr<std::vector<StoredParticipation>>
 SqliteParticipantStore::CreateParticipations(
     std::vector<v1::Participation> participations,
-    const std::vector<bool>& generated) {
+    const std::vector<bool>& generated, const std::string& request_id,
+    const std::string& request_bytes) {
   std::vector<StoredParticipation> out;
+  const absl::Time now = absl::Now();
   absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
     out.clear();
+    if (!request_id.empty()) {
+      auto seen = LookUpRequest(c, request_id, request_bytes, now);
+      if (!seen.ok()) return seen.status();
+      if (seen->has_value()) {
+        v1::BatchCreateParticipationsResponse reply;
+        if (!reply.ParseFromString((*seen)->body)) {
+          return absl::DataLossError("a recorded reply does not parse");
+        }
+        // Replayed only while all it created exists.
+        bool all_there = true;
+        for (auto& p : *reply.mutable_participations()) {
+          std::string event_id, id;
+          if (!SplitParticipationName(p.name(), &event_id, &id)) {
+            return absl::DataLossError("a recorded reply is malformed");
+          }
+          auto exists = c.Prepare(
+              "SELECT revision FROM participations WHERE event_id = ? AND "
+              "id = ?");
+          if (!exists.ok()) return exists.status();
+          auto row = exists->Bind(1, event_id).Bind(2, id).Step();
+          if (!row.ok()) return row.status();
+          if (!*row) {
+            all_there = false;
+            break;
+          }
+          auto revision = RevisionFromEtag(p.etag(), "etag");
+          if (!revision.ok()) return absl::DataLossError("bad recorded etag");
+          p.clear_etag();
+          out.push_back({std::move(p), *revision});
+        }
+        if (all_there) return absl::OkStatus();
+        out.clear();
+        if (auto e = DropRequest(c, request_id); !e.ok()) return e;
+      }
+    }
     for (size_t i = 0; i < participations.size(); ++i) {
       v1::Participation p = participations[i];
       std::string event_id, id;
@@ -271,6 +313,18 @@ SqliteParticipantStore::CreateParticipations(
         return st;
       }
       out.push_back({std::move(p), *revision});
+    }
+    if (!request_id.empty()) {
+      v1::BatchCreateParticipationsResponse reply;
+      int64_t last = 0;
+      for (const auto& stored : out) {
+        auto* p = reply.add_participations();
+        *p = stored.participation;
+        p->set_etag(EtagForRevision(stored.revision));
+        last = std::max(last, stored.revision);
+      }
+      return RecordRequest(c, request_id, request_bytes, last,
+                           reply.SerializeAsString(), now);
     }
     return absl::OkStatus();
   });

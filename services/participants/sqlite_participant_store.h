@@ -27,7 +27,8 @@ class SqliteParticipantStore final : public ParticipantStore {
       const std::string& event_id, const std::string& id) override;
   absl::StatusOr<std::vector<StoredParticipation>> CreateParticipations(
       std::vector<v1::Participation> participations,
-      const std::vector<bool>& generated) override;
+      const std::vector<bool>& generated, const std::string& request_id,
+      const std::string& request_bytes) override;
   absl::StatusOr<ParticipationPage> ListParticipations(
       const ParticipationQuery& query) override;
   absl::Status DeleteParticipation(const std::string& event_id,

@@ -437,8 +437,21 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Transition(
       expected = *revision;
     }
   }
+  if (!req.request_id().empty() && !IsUuid(req.request_id())) {
+    v.Add("request_id", "must be a UUID");
+  }
   if (auto s = v.ToStatus("invalid transition"); !s.ok()) return s;
+  v1::TransitionRecommendationRequest fingerprint = req;
+  fingerprint.clear_request_id();
+  const std::string request_bytes = DeterministicBytes(fingerprint);
   for (int attempt = 1;; ++attempt) {
+    // A retry of a change already made gets that change's result, not a
+    // refusal to move from the status it moved to.
+    if (!req.request_id().empty()) {
+      auto replay = store_->Replay(req.request_id(), request_bytes);
+      if (!replay.ok()) return replay.status();
+      if (replay->has_value()) return WithEtag(std::move(**replay));
+    }
     auto current = store_->Get(*id);
     if (!current.ok()) return current.status();
     if (expected != 0 && current->revision != expected) {
@@ -478,7 +491,8 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Transition(
     entry->set_actor(req.actor());
     entry->set_note(req.note());
     *r.mutable_update_time() = now;
-    auto updated = store_->Update(r, current->revision);
+    auto updated = store_->Update(r, current->revision, req.request_id(),
+                                  request_bytes);
     if (updated.status().code() == absl::StatusCode::kAborted &&
         expected == 0 && attempt < kMaxWriteAttempts) {
       continue;

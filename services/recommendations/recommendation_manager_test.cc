@@ -305,3 +305,57 @@ TEST_F(RecommendationManagerTest, SurvivesARestartAndRetriesAreIdempotent) {
 
 }  // namespace
 }  // namespace outreach::recommendations
+
+namespace outreach::recommendations {
+namespace {
+
+// A state change with a request id can be retried after a lost reply: the
+// retry gets the change's result, and the history has one entry for it.
+TEST_F(RecommendationManagerTest, TransitionsWithARequestIdAreIdempotent) {
+  auto r = Create(v1::RECOMMENDATION_KIND_RECOMMENDATION, "Adopt a plan", {});
+  ASSERT_TRUE(r.ok()) << r.status();
+  v1::TransitionRecommendationRequest adopt;
+  adopt.set_name(r->name());
+  adopt.set_status(v1::RECOMMENDATION_STATUS_ADOPTED);
+  adopt.set_actor("1540 expert");
+  adopt.set_request_id("0d9c8b7a-6f5e-4d3c-8b2a-1f0e9d8c7b6a");
+  auto first = manager_->Transition({}, adopt);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto retry = manager_->Transition({}, adopt);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->etag(), first->etag());
+  EXPECT_EQ(retry->history_size(), 2);
+  // Without the id, the same move is refused: it was made already.
+  adopt.clear_request_id();
+  EXPECT_EQ(manager_->Transition({}, adopt).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // The same id for another change is a caller's mistake.
+  adopt.set_request_id("0d9c8b7a-6f5e-4d3c-8b2a-1f0e9d8c7b6a");
+  adopt.set_status(v1::RECOMMENDATION_STATUS_DROPPED);
+  EXPECT_EQ(manager_->Transition({}, adopt).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+// A retried create whose outcome was deleted since is not answered with
+// the deleted outcome.
+TEST_F(RecommendationManagerTest, AReplayDoesNotResurrectADeletedOutcome) {
+  v1::CreateRecommendationRequest req;
+  req.mutable_recommendation()->set_kind(
+      v1::RECOMMENDATION_KIND_RECOMMENDATION);
+  req.mutable_recommendation()->set_event("events/kiev-2013");
+  req.mutable_recommendation()->set_text("Strengthen export controls");
+  req.set_recommendation_id("kiev-o1");
+  req.set_request_id("1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d");
+  ASSERT_TRUE(manager_->Create({}, req).ok());
+  v1::DeleteRecommendationRequest del;
+  del.set_name("recommendations/kiev-o1");
+  ASSERT_TRUE(manager_->Delete(del).ok());
+  auto retry = manager_->Create({}, req);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  v1::GetRecommendationRequest get;
+  get.set_name("recommendations/kiev-o1");
+  EXPECT_TRUE(manager_->Get(get).ok()) << "created anew, not replayed";
+}
+
+}  // namespace
+}  // namespace outreach::recommendations

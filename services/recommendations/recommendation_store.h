@@ -62,9 +62,17 @@ class RecommendationStore {
   virtual absl::StatusOr<CreateOutcome> Create(
       const v1::Recommendation& r, const std::string& request_id,
       const std::string& request_bytes) = 0;
-  // NOT_FOUND, or ABORTED when the revision is no longer `expected`.
+  // NOT_FOUND, or ABORTED when the revision is no longer `expected`. With
+  // a `request_id`, records the result for Replay in the same transaction.
   virtual absl::StatusOr<StoredRecommendation> Update(
-      const v1::Recommendation& r, int64_t expected) = 0;
+      const v1::Recommendation& r, int64_t expected,
+      const std::string& request_id = "",
+      const std::string& request_bytes = "") = 0;
+  // What a write with `request_id` and `request_bytes` produced, while its
+  // outcome still exists; nullopt when there was none (or it is gone).
+  // INVALID_ARGUMENT when the id was used for other bytes.
+  virtual absl::StatusOr<std::optional<StoredRecommendation>> Replay(
+      const std::string& request_id, const std::string& request_bytes) = 0;
   // `expected` 0 deletes whatever is there.
   virtual absl::Status Delete(const std::string& id, int64_t expected) = 0;
   virtual absl::StatusOr<RecommendationPage> List(

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/sqlite/request_ledger.h"
 #include "common/status/status_util.h"
 #include "common/time/calendar_date.h"
 #include "google/protobuf/util/time_util.h"
@@ -56,6 +57,12 @@ CREATE TABLE request_ids (
   revision INTEGER NOT NULL,
   body BLOB NOT NULL
 );
+)sql",
+      // 2: request ids expire as in every store (common/sqlite/
+      // request_ledger.h); entries from before have no time and expire now.
+      R"sql(
+ALTER TABLE request_ids ADD COLUMN create_time INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX request_ids_by_time ON request_ids (create_time);
 )sql",
   };
   return *kMigrations;
@@ -184,22 +191,13 @@ absl::StatusOr<CreateOutcome> SqliteRecommendationStore::Create(
     const v1::Recommendation& r, const std::string& request_id,
     const std::string& request_bytes) {
   CreateOutcome out;
+  const absl::Time now = absl::Now();
   absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
     if (!request_id.empty()) {
-      auto seen = c.Prepare(
-          "SELECT request_bytes, revision, body FROM request_ids WHERE "
-          "request_id = ?");
-      if (!seen.ok()) return seen.status();
-      auto row = seen->Bind(1, request_id).Step();
-      if (!row.ok()) return row.status();
-      if (*row) {
-        if (seen->ColumnBlob(0) != request_bytes) {
-          return InvalidField("request_id",
-                              "was already used for a different request");
-        }
-        auto stored = Parse(seen->ColumnInt64(1), seen->ColumnBlob(2));
-        if (!stored.ok()) return stored.status();
-        out = {std::move(*stored), true};
+      auto replay = ReplayIn(c, request_id, request_bytes, now);
+      if (!replay.ok()) return replay.status();
+      if (replay->has_value()) {
+        out = {std::move(**replay), true};
         return absl::OkStatus();
       }
     }
@@ -215,13 +213,8 @@ absl::StatusOr<CreateOutcome> SqliteRecommendationStore::Create(
     if (!revision.ok()) return revision.status();
     if (auto st = Put(c, r, *revision); !st.ok()) return st;
     if (!request_id.empty()) {
-      auto rec = c.Prepare("INSERT INTO request_ids VALUES (?, ?, ?, ?)");
-      if (!rec.ok()) return rec.status();
-      if (auto st = rec->Bind(1, request_id)
-                        .BindBlob(2, request_bytes)
-                        .Bind(3, *revision)
-                        .BindBlob(4, r.SerializeAsString())
-                        .Run();
+      if (auto st = RecordRequest(c, request_id, request_bytes, *revision,
+                                  r.SerializeAsString(), now);
           !st.ok()) {
         return st;
       }
@@ -234,8 +227,10 @@ absl::StatusOr<CreateOutcome> SqliteRecommendationStore::Create(
 }
 
 absl::StatusOr<StoredRecommendation> SqliteRecommendationStore::Update(
-    const v1::Recommendation& r, int64_t expected) {
+    const v1::Recommendation& r, int64_t expected,
+    const std::string& request_id, const std::string& request_bytes) {
   StoredRecommendation out;
+  const absl::Time now = absl::Now();
   absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
     auto current = CurrentRevision(c, IdOf(r));
     if (!current.ok()) return current.status();
@@ -244,7 +239,45 @@ absl::StatusOr<StoredRecommendation> SqliteRecommendationStore::Update(
     auto revision = NextRevision(c);
     if (!revision.ok()) return revision.status();
     out = {r, *revision};
-    return Put(c, r, *revision);
+    if (auto st = Put(c, r, *revision); !st.ok()) return st;
+    if (request_id.empty()) return absl::OkStatus();
+    return RecordRequest(c, request_id, request_bytes, *revision,
+                         r.SerializeAsString(), now);
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::optional<StoredRecommendation>>
+SqliteRecommendationStore::ReplayIn(SqliteConnection& c,
+                                    const std::string& request_id,
+                                    const std::string& request_bytes,
+                                    absl::Time now) {
+  auto seen = LookUpRequest(c, request_id, request_bytes, now);
+  if (!seen.ok()) return seen.status();
+  if (!seen->has_value()) return std::optional<StoredRecommendation>();
+  auto stored = Parse((*seen)->revision, (*seen)->body);
+  if (!stored.ok()) return stored.status();
+  // Replayed only while the outcome exists: a retry must not bring back
+  // one deleted since.
+  auto exists = CurrentRevision(c, IdOf(stored->recommendation));
+  if (exists.ok()) return std::optional<StoredRecommendation>(*stored);
+  if (exists.status().code() != absl::StatusCode::kNotFound) {
+    return exists.status();
+  }
+  if (auto st = DropRequest(c, request_id); !st.ok()) return st;
+  return std::optional<StoredRecommendation>();
+}
+
+absl::StatusOr<std::optional<StoredRecommendation>>
+SqliteRecommendationStore::Replay(const std::string& request_id,
+                                  const std::string& request_bytes) {
+  std::optional<StoredRecommendation> out;
+  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+    auto replay = ReplayIn(c, request_id, request_bytes, absl::Now());
+    if (!replay.ok()) return replay.status();
+    out = std::move(*replay);
+    return absl::OkStatus();
   });
   if (!s.ok()) return s;
   return out;

@@ -21,14 +21,22 @@ class SqliteRecommendationStore final : public RecommendationStore {
   absl::StatusOr<CreateOutcome> Create(
       const v1::Recommendation& r, const std::string& request_id,
       const std::string& request_bytes) override;
-  absl::StatusOr<StoredRecommendation> Update(const v1::Recommendation& r,
-                                              int64_t expected) override;
+  absl::StatusOr<StoredRecommendation> Update(
+      const v1::Recommendation& r, int64_t expected,
+      const std::string& request_id,
+      const std::string& request_bytes) override;
+  absl::StatusOr<std::optional<StoredRecommendation>> Replay(
+      const std::string& request_id,
+      const std::string& request_bytes) override;
   absl::Status Delete(const std::string& id, int64_t expected) override;
   absl::StatusOr<RecommendationPage> List(
       const RecommendationQuery& query) override;
   absl::Status Ping() override;
 
  private:
+  absl::StatusOr<std::optional<StoredRecommendation>> ReplayIn(
+      SqliteConnection& c, const std::string& request_id,
+      const std::string& request_bytes, absl::Time now);
   explicit SqliteRecommendationStore(std::unique_ptr<SqliteDb> db)
       : db_(std::move(db)) {}
   std::unique_ptr<SqliteDb> db_;

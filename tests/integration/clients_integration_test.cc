@@ -19,7 +19,8 @@ class ClientsIntegrationTest : public ::testing::Test {
     ASSERT_TRUE(redis_->Start());
     const std::string redis = "--redis_address=" + redis_->address();
     events_ = Start(OUTREACH_EVENTS_SERVER, "events",
-                    {"--db_path=" + dir_.path() + "/events.db", redis});
+                    {"--db_path=" + dir_.path() + "/events.db", redis,
+                     "--participants_address=", "--recommendations_address="});
     participants_ = Start(OUTREACH_PARTICIPANTS_SERVER, "participants",
                           {"--db_path=" + dir_.path() + "/participants.db", redis,
                            "--events_address=" + events_->address()});

@@ -62,7 +62,10 @@ class EventsIntegrationTest : public ::testing::Test {
         std::vector<std::string>{"--db_path=" + db_path(),
                                  "--redis_address=" + redis_->address(),
                                  "--redis_timeout=50ms", "--shutdown_grace=10s",
-                                 "--db_busy_timeout=10s"},
+                                 "--db_busy_timeout=10s",
+                                 // Alone: no other service to ask on delete.
+                                 "--participants_address=",
+                                 "--recommendations_address="},
         dir_.path() + "/events.log");
     ASSERT_TRUE(events_->Start()) << events_->log();
     channel_ = events_->NewChannel();
@@ -365,6 +368,36 @@ TEST_F(EventsIntegrationTest, LockedDatabaseAnswersWithinTheDeadline) {
 // A write that gives up on a locked database is a store fault: the caller
 // gets UNAVAILABLE and outreach_store_errors_total counts it, where an
 // operator can alert on it.
+// DeleteEvent must know that nothing refers to the event; when the
+// services that could say are unreachable it refuses in time, and the event
+// stays.
+TEST_F(EventsIntegrationTest, DeleteWithDependentsUnreachableIsUnavailable) {
+  events_->Stop();
+  events_ = std::make_unique<ServiceProcess>(
+      OUTREACH_EVENTS_SERVER,
+      std::vector<std::string>{"--db_path=" + db_path(),
+                               "--redis_address=" + redis_->address(),
+                               "--participants_address=127.0.0.1:1",
+                               "--recommendations_address=127.0.0.1:1"},
+      dir_.path() + "/events-deps.log");
+  ASSERT_TRUE(events_->Start()) << events_->log();
+  stub_ = EventsService::NewStub(events_->NewChannel());
+  Event created;
+  ASSERT_TRUE(
+      Create(Workshop("Kiev Workshop", 2013, 11, 5, "UA"), &created).ok());
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+  DeleteEventRequest del;
+  del.set_name(created.name());
+  google::protobuf::Empty empty;
+  const absl::Time start = absl::Now();
+  grpc::Status s = stub_->DeleteEvent(&ctx, del, &empty);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  Event still;
+  EXPECT_TRUE(Get(created.name(), &still).ok());
+}
+
 TEST_F(EventsIntegrationTest, StoreFaultsAreCountedInMetrics) {
   events_->Stop();
   events_ = std::make_unique<ServiceProcess>(

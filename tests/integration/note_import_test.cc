@@ -22,8 +22,8 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "outreach/gateway/v1/gateway.grpc.pb.h"
-#include "tests/testing/redis_server.h"
 #include "tests/testing/service_process.h"
+#include "tests/testing/suite.h"
 
 namespace outreach::testing {
 namespace {
@@ -55,48 +55,20 @@ class NoteImportTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    redis_ = new RedisServer(dir_->path());
-    ASSERT_TRUE(redis_->Start());
-    events_ = Start(OUTREACH_EVENTS_SERVER, "events",
-                    {"--db_path=" + dir_->path() + "/events.db",
-                     "--redis_address=" + redis_->address()});
-    participants_ = Start(OUTREACH_PARTICIPANTS_SERVER, "participants",
-                          {"--db_path=" + dir_->path() + "/participants.db",
-                           "--redis_address=" + redis_->address(),
-                           "--events_address=" + events_->address()});
-    recommendations_ =
-        Start(OUTREACH_RECOMMENDATIONS_SERVER, "recommendations",
-              {"--db_path=" + dir_->path() + "/recommendations.db",
-               "--redis_address=" + redis_->address(),
-               "--events_address=" + events_->address(),
-               "--participants_address=" + participants_->address()});
-    gateway_ = Start(
-        OUTREACH_GATEWAY_SERVER, "gateway",
-        {"--events_address=" + events_->address(),
-         "--participants_address=" + participants_->address(),
-         "--recommendations_address=" + recommendations_->address(),
-         "--redis_address=" + redis_->address()});
+    suite_ = new Suite({OUTREACH_EVENTS_SERVER, OUTREACH_PARTICIPANTS_SERVER,
+                        OUTREACH_RECOMMENDATIONS_SERVER,
+                        OUTREACH_GATEWAY_SERVER},
+                       dir_->path());
+    std::string error;
+    ASSERT_TRUE(suite_->Start(&error)) << error;
+    gateway_ = &suite_->gateway();
     stub_ = gv::GatewayService::NewStub(gateway_->NewChannel()).release();
   }
 
   static void TearDownTestSuite() {
     delete stub_;
-    for (ServiceProcess* p :
-         {gateway_, recommendations_, participants_, events_}) {
-      if (p != nullptr) p->Stop();
-      delete p;
-    }
-    delete redis_;
+    delete suite_;
     delete dir_;
-  }
-
-  static ServiceProcess* Start(const std::string& binary,
-                               const std::string& name,
-                               std::vector<std::string> flags) {
-    auto* p = new ServiceProcess(binary, std::move(flags),
-                                 dir_->path() + "/" + name + ".log");
-    EXPECT_TRUE(p->Start()) << p->log();
-    return p;
   }
 
   static grpc::Status Import(const std::string& text, bool dry_run,
@@ -139,19 +111,13 @@ class NoteImportTest : public ::testing::Test {
   }
 
   static TempDir* dir_;
-  static RedisServer* redis_;
-  static ServiceProcess* events_;
-  static ServiceProcess* participants_;
-  static ServiceProcess* recommendations_;
+  static Suite* suite_;
   static ServiceProcess* gateway_;
   static gv::GatewayService::Stub* stub_;
 };
 
 TempDir* NoteImportTest::dir_ = nullptr;
-RedisServer* NoteImportTest::redis_ = nullptr;
-ServiceProcess* NoteImportTest::events_ = nullptr;
-ServiceProcess* NoteImportTest::participants_ = nullptr;
-ServiceProcess* NoteImportTest::recommendations_ = nullptr;
+Suite* NoteImportTest::suite_ = nullptr;
 ServiceProcess* NoteImportTest::gateway_ = nullptr;
 gv::GatewayService::Stub* NoteImportTest::stub_ = nullptr;
 

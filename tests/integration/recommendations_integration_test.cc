@@ -29,7 +29,9 @@ class RecommendationsIntegrationTest : public ::testing::Test {
         OUTREACH_EVENTS_SERVER,
         std::vector<std::string>{"--db_path=" + dir_.path() + "/events.db",
                                  "--redis_address=" + redis_->address(),
-                                 "--redis_timeout=50ms"},
+                                 "--redis_timeout=50ms",
+                                 "--participants_address=",
+                                 "--recommendations_address="},
         dir_.path() + "/events.log");
     ASSERT_TRUE(events_->Start()) << events_->log();
     participants_ = std::make_unique<ServiceProcess>(

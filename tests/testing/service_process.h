@@ -22,6 +22,11 @@ class ServiceProcess {
                  std::string log_path);
   ~ServiceProcess();
 
+  // Flags added before Start, for services that need each other's
+  // addresses (both are known once both are constructed).
+  void AddFlags(const std::vector<std::string>& flags) {
+    flags_.insert(flags_.end(), flags.begin(), flags.end());
+  }
   // Starts and waits up to `timeout` for health SERVING on "".
   bool Start(absl::Duration timeout = absl::Seconds(20));
   // SIGTERM and wait; returns the exit status.

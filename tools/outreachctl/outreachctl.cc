@@ -35,6 +35,8 @@ ABSL_FLAG(std::string, address, "127.0.0.1:8080", "The gateway, host:port.");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30), "Deadline of the call.");
 ABSL_FLAG(std::string, output, "text", "text or json (the response message).");
 ABSL_FLAG(bool, dry_run, false, "import: parse and resolve, create nothing.");
+ABSL_FLAG(bool, force, false,
+          "delete: also delete the event's participations and outcomes.");
 ABSL_FLAG(bool, lines, false,
           "import: list every line of the note and what it was used for.");
 ABSL_FLAG(std::string, format, "text", "note: text, markdown, html or json.");
@@ -53,6 +55,8 @@ constexpr char kUsage[] =
     "  outreachctl events list [--filter=FILTER]\n"
     "  outreachctl profile STATE\n"
     "  outreachctl dashboard [--filter=FILTER]\n"
+    "  outreachctl check                  (orphans, incomplete imports)\n"
+    "  outreachctl delete EVENT [--force]\n"
     "flags: --address (default 127.0.0.1:8080), --timeout (30s)";
 
 int Usage(const std::string& why) {
@@ -370,6 +374,45 @@ int main(int argc, char** argv) {
     print("Outcomes by area", d.outcomes_by_area());
     print("Outcomes by status", d.outcomes_by_status());
     if (d.partial()) std::cerr << "outreachctl: dashboard is partial\n";
+    return 0;
+  }
+  if (command == "check") {
+    if (args.size() != 2) return Usage("check takes no arguments");
+    gv::IntegrityReport r;
+    grpc::Status s =
+        stub->CheckIntegrity(&ctx, gv::CheckIntegrityRequest(), &r);
+    if (!s.ok()) return Fail(s);
+    if (output == "json") {
+      PrintJson(r);
+    } else {
+      std::cout << "Checked " << r.events_checked() << " events, "
+                << r.participations_checked() << " participations, "
+                << r.outcomes_checked() << " outcomes\n"
+                << "Orphans: " << r.orphans_size() << "\n";
+      for (const auto& o : r.orphans()) {
+        std::cout << "  " << o.name() << ": " << o.reason() << " ("
+                  << o.missing() << ")\n";
+      }
+      std::cout << "Incomplete imports: " << r.incomplete_imports_size()
+                << "\n";
+      for (const auto& e : r.incomplete_imports()) {
+        std::cout << "  " << e << " (import its note again to complete it)\n";
+      }
+    }
+    // Orphans are a fault to act on: a script can test the exit status.
+    return r.orphans_size() == 0 ? 0 : 1;
+  }
+  if (command == "delete") {
+    if (args.size() != 3) return Usage("delete takes one EVENT (events/{id})");
+    outreach::events::v1::DeleteEventRequest req;
+    req.set_name(args[2]);
+    req.set_force(absl::GetFlag(FLAGS_force));
+    google::protobuf::Empty empty;
+    grpc::Status s = stub->DeleteEvent(&ctx, req, &empty);
+    if (!s.ok()) return Fail(s);
+    std::cout << "Deleted " << args[2]
+              << (req.force() ? " with its participations and outcomes" : "")
+              << "\n";
     return 0;
   }
   return Usage(absl::StrCat("unknown command '", command, "'"));

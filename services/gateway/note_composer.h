@@ -1,10 +1,11 @@
-#ifndef OUTREACH_SERVICES_GATEWAY_GATEWAY_MANAGER_H_
-#define OUTREACH_SERVICES_GATEWAY_GATEWAY_MANAGER_H_
+#ifndef OUTREACH_SERVICES_GATEWAY_NOTE_COMPOSER_H_
+#define OUTREACH_SERVICES_GATEWAY_NOTE_COMPOSER_H_
 
-// The gateway's logic: notes composed from the three services (asked in
+// The gateway's reads: notes composed from the three services (asked in
 // parallel, each within a share of the caller's deadline, optional parts
-// marked missing rather than failing the call), rendering, and import of a
-// note's text into records. Thread-safe; it keeps no state of its own.
+// marked missing rather than failing the call), their renderings, State
+// profiles, the dashboard, the events listing and deletion passed through,
+// and the integrity scan. Thread-safe; it keeps no state of its own.
 //
 // Complete composite results (notes, renderings, profiles, dashboards) are
 // cached in Redis under the suite's write generation
@@ -13,52 +14,47 @@
 // cannot be read is skipped.
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/cache/cache.h"
 #include "common/cache/write_generation.h"
-#include "common/client/call_policy.h"
+#include "common/client/deadline_split.h"
 #include "common/concurrency/thread_pool.h"
 #include "common/geo/iso3166.h"
-#include "outreach/events/v1/events.grpc.pb.h"
 #include "outreach/gateway/v1/gateway.pb.h"
-#include "outreach/participants/v1/participants.grpc.pb.h"
-#include "outreach/recommendations/v1/recommendations.grpc.pb.h"
+#include "services/gateway/backend_clients.h"
 
 namespace outreach::gateway {
 
 namespace v1 = ::outreach::gateway::v1;
 
-struct Backends {
-  outreach::events::v1::EventsService::StubInterface* events;
-  outreach::participants::v1::ParticipantsService::StubInterface* participants;
-  outreach::recommendations::v1::RecommendationsService::StubInterface*
-      recommendations;
-};
-
-class GatewayManager {
+class NoteComposer {
  public:
   // None owned. `fanout` runs the parallel branches of composite calls.
   // `cache` and `generation` may be null (no caching).
-  GatewayManager(Backends backends, const CallPolicy* policy,
-                 ThreadPool* fanout, const CountryRegistry* countries,
-                 Cache* cache = nullptr,
-                 WriteGeneration* generation = nullptr,
-                 absl::Duration cache_ttl = absl::Minutes(5));
+  NoteComposer(BackendClients clients, ThreadPool* fanout,
+               const CountryRegistry* countries, Cache* cache = nullptr,
+               WriteGeneration* generation = nullptr,
+               absl::Duration cache_ttl = absl::Minutes(5),
+               DeadlineShares shares = {});
 
   absl::StatusOr<v1::InformationNote> GetInformationNote(
       const CallScope& scope, const v1::GetInformationNoteRequest& req);
   absl::StatusOr<v1::RenderedNote> RenderInformationNote(
       const CallScope& scope, const v1::RenderInformationNoteRequest& req);
-  absl::StatusOr<v1::ImportReport> ImportInformationNote(
-      const CallScope& scope, const v1::ImportInformationNoteRequest& req);
   absl::StatusOr<v1::StateProfile> GetStateProfile(
       const CallScope& scope, const v1::GetStateProfileRequest& req);
   absl::StatusOr<v1::Dashboard> GetDashboard(
       const CallScope& scope, const v1::GetDashboardRequest& req);
-  absl::StatusOr<outreach::events::v1::ListEventsResponse> ListEvents(
-      const CallScope& scope,
-      const outreach::events::v1::ListEventsRequest& req);
+  absl::StatusOr<ev::ListEventsResponse> ListEvents(
+      const CallScope& scope, const ev::ListEventsRequest& req);
+  absl::Status DeleteEvent(const CallScope& scope,
+                           const ev::DeleteEventRequest& req);
+  // Every event, participation and outcome, read page by page: what refers
+  // to something missing, and which imports are incomplete.
+  absl::StatusOr<v1::IntegrityReport> CheckIntegrity(const CallScope& scope);
 
  private:
   // The composite for `request` from the cache, or computed and stored.
@@ -75,29 +71,22 @@ class GatewayManager {
   absl::StatusOr<v1::Dashboard> ComputeDashboard(
       const CallScope& scope, const v1::GetDashboardRequest& req);
 
-  // Removes what a failed import created; returns `failure` with a note of
-  // what happened (or of what could not be removed).
-  absl::Status Undo(const CallScope& scope, absl::Status failure,
-                    const std::string& event,
-                    const std::vector<std::string>& participations,
-                    const std::vector<std::string>& outcomes);
-
   // Every page of a participants or recommendations listing.
-  absl::StatusOr<std::vector<outreach::participants::v1::Participation>>
-  AllParticipations(const CallScope& scope, const std::string& parent,
-                    const std::string& filter);
-  absl::StatusOr<std::vector<outreach::recommendations::v1::Recommendation>>
-  AllOutcomes(const CallScope& scope, const std::string& filter);
+  absl::StatusOr<std::vector<pv::Participation>> AllParticipations(
+      const CallScope& scope, const std::string& parent,
+      const std::string& filter);
+  absl::StatusOr<std::vector<rv::Recommendation>> AllOutcomes(
+      const CallScope& scope, const std::string& filter);
 
-  Backends backends_;
-  const CallPolicy* const policy_;
+  const BackendClients clients_;
   ThreadPool* const fanout_;
   const CountryRegistry* const countries_;
   Cache* const cache_;
   WriteGeneration* const generation_;
   const absl::Duration cache_ttl_;
+  const DeadlineShares shares_;
 };
 
 }  // namespace outreach::gateway
 
-#endif  // OUTREACH_SERVICES_GATEWAY_GATEWAY_MANAGER_H_
+#endif  // OUTREACH_SERVICES_GATEWAY_NOTE_COMPOSER_H_

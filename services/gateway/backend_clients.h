@@ -1,0 +1,84 @@
+#ifndef OUTREACH_SERVICES_GATEWAY_BACKEND_CLIENTS_H_
+#define OUTREACH_SERVICES_GATEWAY_BACKEND_CLIENTS_H_
+
+// The gateway's view of the three backends: small typed interfaces, one
+// per service, with gRPC implementations under the shared CallPolicy and
+// fakes in the tests (fake_backends.h). Each method says whether it is
+// idempotent, and only those are retried: reads; creates that carry a
+// request id; updates without an etag (they set fields outright).
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/client/call_policy.h"
+#include "outreach/events/v1/events.grpc.pb.h"
+#include "outreach/participants/v1/participants.grpc.pb.h"
+#include "outreach/recommendations/v1/recommendations.grpc.pb.h"
+
+namespace outreach::gateway {
+
+namespace ev = ::outreach::events::v1;
+namespace pv = ::outreach::participants::v1;
+namespace rv = ::outreach::recommendations::v1;
+
+class EventsClient {
+ public:
+  virtual ~EventsClient() = default;
+  virtual absl::StatusOr<ev::Event> Get(const CallScope& scope,
+                                        const std::string& name) = 0;
+  virtual absl::StatusOr<ev::ListEventsResponse> List(
+      const CallScope& scope, const ev::ListEventsRequest& req) = 0;
+  virtual absl::StatusOr<ev::Event> Create(
+      const CallScope& scope, const ev::CreateEventRequest& req) = 0;
+  virtual absl::StatusOr<ev::Event> Update(
+      const CallScope& scope, const ev::UpdateEventRequest& req) = 0;
+  virtual absl::Status Delete(const CallScope& scope,
+                              const ev::DeleteEventRequest& req) = 0;
+};
+
+class ParticipantsClient {
+ public:
+  virtual ~ParticipantsClient() = default;
+  virtual absl::StatusOr<pv::ResolveEntitiesResponse> Resolve(
+      const CallScope& scope, const pv::ResolveEntitiesRequest& req) = 0;
+  virtual absl::StatusOr<pv::CheckMembershipsResponse> CheckMemberships(
+      const CallScope& scope, const pv::CheckMembershipsRequest& req) = 0;
+  virtual absl::StatusOr<pv::Entity> GetEntity(const CallScope& scope,
+                                               const std::string& name) = 0;
+  virtual absl::StatusOr<pv::ListParticipationsResponse> ListParticipations(
+      const CallScope& scope, const pv::ListParticipationsRequest& req) = 0;
+  virtual absl::StatusOr<pv::BatchCreateParticipationsResponse>
+  BatchCreateParticipations(const CallScope& scope,
+                            const pv::BatchCreateParticipationsRequest& req) = 0;
+};
+
+class RecommendationsClient {
+ public:
+  virtual ~RecommendationsClient() = default;
+  virtual absl::StatusOr<rv::Recommendation> Get(const CallScope& scope,
+                                                 const std::string& name) = 0;
+  virtual absl::StatusOr<rv::ListRecommendationsResponse> List(
+      const CallScope& scope, const rv::ListRecommendationsRequest& req) = 0;
+  virtual absl::StatusOr<rv::Recommendation> Create(
+      const CallScope& scope, const rv::CreateRecommendationRequest& req) = 0;
+};
+
+// The three, not owned.
+struct BackendClients {
+  EventsClient* events;
+  ParticipantsClient* participants;
+  RecommendationsClient* recommendations;
+};
+
+// gRPC implementations over generated stubs (not owned).
+std::unique_ptr<EventsClient> MakeGrpcEventsClient(
+    ev::EventsService::StubInterface* stub, const CallPolicy* policy);
+std::unique_ptr<ParticipantsClient> MakeGrpcParticipantsClient(
+    pv::ParticipantsService::StubInterface* stub, const CallPolicy* policy);
+std::unique_ptr<RecommendationsClient> MakeGrpcRecommendationsClient(
+    rv::RecommendationsService::StubInterface* stub, const CallPolicy* policy);
+
+}  // namespace outreach::gateway
+
+#endif  // OUTREACH_SERVICES_GATEWAY_BACKEND_CLIENTS_H_

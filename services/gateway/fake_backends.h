@@ -1,0 +1,247 @@
+#ifndef OUTREACH_SERVICES_GATEWAY_FAKE_BACKENDS_H_
+#define OUTREACH_SERVICES_GATEWAY_FAKE_BACKENDS_H_
+
+// In-memory backends for the gateway's unit tests: the three clients of
+// backend_clients.h over one shared state, with the contracts that matter
+// to an import (ids taken, ids of deleted events never reused, request ids
+// replayed) and failures injected by method.
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "services/gateway/backend_clients.h"
+
+namespace outreach::gateway::testing {
+
+struct FakeState {
+  std::map<std::string, ev::Event> events;
+  std::set<std::string> deleted_events;
+  std::map<std::string, pv::Participation> participations;
+  std::map<std::string, rv::Recommendation> outcomes;
+  // request id -> what it created, for replays.
+  std::map<std::string, std::vector<std::string>> ledger;
+  // Method name -> the failures its next calls return, in order.
+  std::map<std::string, std::vector<absl::Status>> failures;
+  // Every call, "Method name".
+  std::vector<std::string> calls;
+  // Fails the call when a failure is queued for `method`.
+  absl::Status Enter(const std::string& method, const std::string& what = "") {
+    calls.push_back(absl::StrCat(method, " ", what));
+    auto it = failures.find(method);
+    if (it == failures.end() || it->second.empty()) return absl::OkStatus();
+    absl::Status s = it->second.front();
+    it->second.erase(it->second.begin());
+    return s;
+  }
+  int Count(const std::string& method) const {
+    int n = 0;
+    for (const auto& c : calls) n += absl::StartsWith(c, method + " ");
+    return n;
+  }
+};
+
+class FakeEvents : public EventsClient {
+ public:
+  explicit FakeEvents(FakeState* s) : s_(s) {}
+  absl::StatusOr<ev::Event> Get(const CallScope&,
+                                const std::string& name) override {
+    if (auto st = s_->Enter("GetEvent", name); !st.ok()) return st;
+    auto it = s_->events.find(name);
+    if (it == s_->events.end()) return absl::NotFoundError(name);
+    return it->second;
+  }
+  absl::StatusOr<ev::ListEventsResponse> List(
+      const CallScope&, const ev::ListEventsRequest&) override {
+    if (auto st = s_->Enter("ListEvents"); !st.ok()) return st;
+    ev::ListEventsResponse out;
+    for (const auto& [name, e] : s_->events) *out.add_events() = e;
+    return out;
+  }
+  absl::StatusOr<ev::Event> Create(const CallScope&,
+                                   const ev::CreateEventRequest& req) override {
+    const std::string name = absl::StrCat("events/", req.event_id());
+    if (auto st = s_->Enter("CreateEvent", name); !st.ok()) return st;
+    ev::Event e = req.event();
+    e.set_name(name);
+    if (req.validate_only()) return e;
+    if (auto it = s_->ledger.find(req.request_id());
+        !req.request_id().empty() && it != s_->ledger.end() &&
+        s_->events.count(it->second[0]) > 0) {
+      return s_->events[it->second[0]];
+    }
+    if (s_->events.count(name) > 0 || s_->deleted_events.count(name) > 0) {
+      return absl::AlreadyExistsError(name);
+    }
+    s_->events[name] = e;
+    if (!req.request_id().empty()) s_->ledger[req.request_id()] = {name};
+    return e;
+  }
+  absl::StatusOr<ev::Event> Update(const CallScope&,
+                                   const ev::UpdateEventRequest& req) override {
+    if (auto st = s_->Enter("UpdateEvent", req.event().name()); !st.ok()) {
+      return st;
+    }
+    auto it = s_->events.find(req.event().name());
+    if (it == s_->events.end()) return absl::NotFoundError(req.event().name());
+    // The importer's only update: note_import.state.
+    it->second.mutable_note_import()->set_state(
+        req.event().note_import().state());
+    return it->second;
+  }
+  absl::Status Delete(const CallScope&,
+                      const ev::DeleteEventRequest& req) override {
+    if (auto st = s_->Enter("DeleteEvent", req.name()); !st.ok()) return st;
+    if (s_->events.erase(req.name()) == 0) return absl::NotFoundError("");
+    s_->deleted_events.insert(req.name());
+    return absl::OkStatus();
+  }
+
+ private:
+  FakeState* const s_;
+};
+
+// Every name resolves: to entities/{lower-case name}; States named in
+// `countries` get their ISO code.
+class FakeParticipants : public ParticipantsClient {
+ public:
+  explicit FakeParticipants(FakeState* s) : s_(s) {}
+  std::map<std::string, std::string> countries = {
+      {"Ukraine", "UA"}, {"Albania", "AL"}, {"Moldova", "MD"}};
+
+  absl::StatusOr<pv::ResolveEntitiesResponse> Resolve(
+      const CallScope&, const pv::ResolveEntitiesRequest& req) override {
+    if (auto st = s_->Enter("ResolveEntities"); !st.ok()) return st;
+    pv::ResolveEntitiesResponse out;
+    for (const auto& q : req.names()) {
+      auto* r = out.add_resolutions();
+      r->set_printed_name(q.printed_name());
+      r->set_state(pv::RESOLUTION_STATE_RESOLVED);
+      std::string id = absl::AsciiStrToLower(q.printed_name());
+      for (char& c : id) {
+        if (!absl::ascii_isalnum(c)) c = '-';
+      }
+      r->mutable_entity()->set_name(absl::StrCat("entities/", id));
+      if (auto it = countries.find(q.printed_name()); it != countries.end()) {
+        r->mutable_entity()->set_iso_alpha2(it->second);
+      }
+    }
+    return out;
+  }
+  absl::StatusOr<pv::CheckMembershipsResponse> CheckMemberships(
+      const CallScope&, const pv::CheckMembershipsRequest&) override {
+    if (auto st = s_->Enter("CheckMemberships"); !st.ok()) return st;
+    return pv::CheckMembershipsResponse();
+  }
+  absl::StatusOr<pv::Entity> GetEntity(const CallScope&,
+                                       const std::string& name) override {
+    if (auto st = s_->Enter("GetEntity", name); !st.ok()) return st;
+    pv::Entity e;
+    e.set_name(name);
+    return e;
+  }
+  absl::StatusOr<pv::ListParticipationsResponse> ListParticipations(
+      const CallScope&, const pv::ListParticipationsRequest& req) override {
+    if (auto st = s_->Enter("ListParticipations"); !st.ok()) return st;
+    pv::ListParticipationsResponse out;
+    for (const auto& [name, p] : s_->participations) {
+      if (req.parent() == "events/-" ||
+          absl::StartsWith(name, req.parent() + "/")) {
+        *out.add_participations() = p;
+      }
+    }
+    return out;
+  }
+  // All or none, with the request id replayed.
+  absl::StatusOr<pv::BatchCreateParticipationsResponse>
+  BatchCreateParticipations(
+      const CallScope&,
+      const pv::BatchCreateParticipationsRequest& req) override {
+    if (auto st = s_->Enter("BatchCreateParticipations", req.parent());
+        !st.ok()) {
+      return st;
+    }
+    pv::BatchCreateParticipationsResponse out;
+    if (auto it = s_->ledger.find(req.request_id());
+        !req.request_id().empty() && it != s_->ledger.end()) {
+      for (const auto& name : it->second) {
+        *out.add_participations() = s_->participations[name];
+      }
+      return out;
+    }
+    if (s_->events.count(req.parent()) == 0) {
+      return absl::FailedPreconditionError(req.parent());
+    }
+    std::vector<std::string> names;
+    for (const auto& r : req.requests()) {
+      const std::string name = absl::StrCat(req.parent(), "/participations/",
+                                            r.participation_id());
+      if (s_->participations.count(name) > 0) {
+        return absl::AlreadyExistsError(name);
+      }
+      names.push_back(name);
+    }
+    for (int i = 0; i < req.requests_size(); ++i) {
+      pv::Participation p = req.requests(i).participation();
+      p.set_name(names[i]);
+      s_->participations[names[i]] = p;
+      *out.add_participations() = p;
+    }
+    if (!req.request_id().empty()) s_->ledger[req.request_id()] = names;
+    return out;
+  }
+
+ private:
+  FakeState* const s_;
+};
+
+class FakeRecommendations : public RecommendationsClient {
+ public:
+  explicit FakeRecommendations(FakeState* s) : s_(s) {}
+  absl::StatusOr<rv::Recommendation> Get(const CallScope&,
+                                         const std::string& name) override {
+    if (auto st = s_->Enter("GetRecommendation", name); !st.ok()) return st;
+    auto it = s_->outcomes.find(name);
+    if (it == s_->outcomes.end()) return absl::NotFoundError(name);
+    return it->second;
+  }
+  absl::StatusOr<rv::ListRecommendationsResponse> List(
+      const CallScope&, const rv::ListRecommendationsRequest&) override {
+    if (auto st = s_->Enter("ListRecommendations"); !st.ok()) return st;
+    rv::ListRecommendationsResponse out;
+    for (const auto& [name, r] : s_->outcomes) *out.add_recommendations() = r;
+    return out;
+  }
+  absl::StatusOr<rv::Recommendation> Create(
+      const CallScope&, const rv::CreateRecommendationRequest& req) override {
+    const std::string name =
+        absl::StrCat("recommendations/", req.recommendation_id());
+    if (auto st = s_->Enter("CreateRecommendation", name); !st.ok()) {
+      return st;
+    }
+    if (auto it = s_->ledger.find(req.request_id());
+        !req.request_id().empty() && it != s_->ledger.end()) {
+      return s_->outcomes[it->second[0]];
+    }
+    if (s_->outcomes.count(name) > 0) return absl::AlreadyExistsError(name);
+    if (s_->events.count(req.recommendation().event()) == 0) {
+      return absl::FailedPreconditionError(req.recommendation().event());
+    }
+    rv::Recommendation r = req.recommendation();
+    r.set_name(name);
+    s_->outcomes[name] = r;
+    if (!req.request_id().empty()) s_->ledger[req.request_id()] = {name};
+    return r;
+  }
+
+ private:
+  FakeState* const s_;
+};
+
+}  // namespace outreach::gateway::testing
+
+#endif  // OUTREACH_SERVICES_GATEWAY_FAKE_BACKENDS_H_

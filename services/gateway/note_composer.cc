@@ -1,0 +1,560 @@
+#include "services/gateway/note_composer.h"
+
+#include <algorithm>
+#include <future>
+#include <map>
+#include <tuple>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "common/resource/resource_ids.h"
+#include "common/status/status_util.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/gateway/note_parser.h"
+#include "services/gateway/note_renderer.h"
+
+namespace outreach::gateway {
+namespace {
+
+namespace ev = ::outreach::events::v1;
+namespace pv = ::outreach::participants::v1;
+namespace rv = ::outreach::recommendations::v1;
+
+absl::StatusOr<std::string> EventId(absl::string_view name) {
+  absl::string_view id = name;
+  if (!absl::ConsumePrefix(&id, "events/") || !IsValidId(id)) {
+    return InvalidField("event", "is not of the form events/{event_id}");
+  }
+  return std::string(id);
+}
+
+// The country's name for a reader: "Republic of Moldova" rather than ISO's
+// "Moldova, Republic of".
+std::string CountryName(const CountryRegistry& countries,
+                        const std::string& code) {
+  const Country* c = countries.FindByAlpha2(code);
+  if (c == nullptr) return code;
+  const std::string& name = c->common_name.empty() ? c->name : c->common_name;
+  const size_t comma = name.find(", ");
+  if (comma == std::string::npos) return name;
+  return absl::StrCat(name.substr(comma + 2), " ", name.substr(0, comma));
+}
+
+OrganizerRole RoleFrom(ev::OrganizerRole role) {
+  switch (role) {
+    case ev::ORGANIZER_ROLE_HOST:
+      return OrganizerRole::kHost;
+    case ev::ORGANIZER_ROLE_SUPPORTER:
+      return OrganizerRole::kSupporter;
+    default:
+      return OrganizerRole::kCoOrganizer;
+  }
+}
+
+ParsedNote ToView(const v1::InformationNote& note,
+                  const CountryRegistry& countries) {
+  ParsedNote view;
+  const ev::Event& e = note.event();
+  view.title = e.title();
+  view.start_date = e.start_date();
+  view.end_date = e.end_date();
+  view.city = e.venue().city();
+  if (!e.venue().country_code().empty()) {
+    view.country = CountryName(countries, e.venue().country_code());
+  }
+  for (const auto& o : e.organizers()) {
+    view.organizers.push_back({o.display_name(), RoleFrom(o.role())});
+  }
+  for (const auto& g : note.participant_groups()) {
+    for (const auto& p : g.participations()) {
+      ParsedParticipant v;
+      v.printed_name = p.printed_name();
+      v.printed_group = g.printed_group();
+      v.position = p.position();
+      view.participants.push_back(std::move(v));
+    }
+  }
+  view.background.assign(e.background().begin(), e.background().end());
+  view.objectives.assign(e.objectives().begin(), e.objectives().end());
+  view.highlights.assign(e.highlights().begin(), e.highlights().end());
+  view.additional_comments.assign(e.additional_comments().begin(),
+                                  e.additional_comments().end());
+  view.contact_email = e.contact_email();
+  return view;
+}
+
+}  // namespace
+
+NoteComposer::NoteComposer(BackendClients clients, ThreadPool* fanout,
+                           const CountryRegistry* countries, Cache* cache,
+                           WriteGeneration* generation,
+                           absl::Duration cache_ttl, DeadlineShares shares)
+    : clients_(clients),
+      fanout_(fanout),
+      countries_(countries),
+      cache_(cache),
+      generation_(generation),
+      cache_ttl_(cache_ttl),
+      shares_(shares) {}
+
+template <typename Response>
+absl::StatusOr<Response> NoteComposer::Cached(
+    absl::string_view method, const google::protobuf::Message& request,
+    const std::function<absl::StatusOr<Response>()>& compute) {
+  std::string key;
+  if (cache_ != nullptr && generation_ != nullptr) {
+    auto generation = generation_->Current();
+    if (generation.ok()) {
+      key =
+          absl::StrCat("outreach:gateway:v1:", method, ":", *generation, ":",
+                       absl::WebSafeBase64Escape(DeterministicBytes(request)));
+      auto hit = cache_->GetRaw(key);
+      Response cached;
+      if (hit.ok() && hit->has_value() && cached.ParseFromString(**hit)) {
+        return cached;
+      }
+    }
+  }
+  auto result = compute();
+  if (result.ok() && !key.empty() && !result->partial()) {
+    cache_->SetRaw(key, result->SerializeAsString(), cache_ttl_).IgnoreError();
+  }
+  return result;
+}
+
+absl::StatusOr<v1::InformationNote> NoteComposer::GetInformationNote(
+    const CallScope& scope, const v1::GetInformationNoteRequest& req) {
+  return Cached<v1::InformationNote>("note", req,
+                                     [&] { return ComputeNote(scope, req); });
+}
+
+absl::StatusOr<v1::RenderedNote> NoteComposer::RenderInformationNote(
+    const CallScope& scope, const v1::RenderInformationNoteRequest& req) {
+  return Cached<v1::RenderedNote>("render", req,
+                                  [&] { return ComputeRendered(scope, req); });
+}
+
+absl::StatusOr<v1::StateProfile> NoteComposer::GetStateProfile(
+    const CallScope& scope, const v1::GetStateProfileRequest& req) {
+  return Cached<v1::StateProfile>("profile", req,
+                                  [&] { return ComputeProfile(scope, req); });
+}
+
+absl::StatusOr<v1::Dashboard> NoteComposer::GetDashboard(
+    const CallScope& scope, const v1::GetDashboardRequest& req) {
+  return Cached<v1::Dashboard>("dashboard", req,
+                               [&] { return ComputeDashboard(scope, req); });
+}
+
+absl::StatusOr<v1::InformationNote> NoteComposer::ComputeNote(
+    const CallScope& scope, const v1::GetInformationNoteRequest& req) {
+  auto id = EventId(req.event());
+  if (!id.ok()) return id.status();
+  v1::InformationNote note;
+  // Everything that needs only the event's name goes out at once: the
+  // event, its participations and its outcomes. The note then waits for
+  // the slowest of them, not for their sum (docs/performance.md).
+  const CallScope rest = ShareOf(scope, shares_.fanout);
+  auto event =
+      fanout_->Submit([&] { return clients_.events->Get(rest, req.event()); });
+  auto participations = fanout_->Submit([&] {
+    return AllParticipations(rest, req.event(), "");
+  });
+  auto outcomes = fanout_->Submit([&] {
+    return AllOutcomes(rest, absl::StrCat("event = \"", req.event(), "\""));
+  });
+
+  // The event is required.
+  auto got = event.get();
+  if (!got.ok()) {
+    // The other branches refer to this frame: they must end before it does
+    // (a pool's future, unlike std::async's, does not wait when destroyed).
+    participations.wait();
+    outcomes.wait();
+    return got.status();
+  }
+  *note.mutable_event() = std::move(*got);
+
+  auto parts = participations.get();
+  if (parts.ok()) {
+    std::sort(parts->begin(), parts->end(), [](const auto& a, const auto& b) {
+      return a.position() < b.position();
+    });
+    for (const auto& p : *parts) {
+      if (note.participant_groups_size() == 0 ||
+          note.participant_groups(note.participant_groups_size() - 1)
+                  .printed_group() != p.printed_group()) {
+        note.add_participant_groups()->set_printed_group(p.printed_group());
+      }
+      *note.mutable_participant_groups(note.participant_groups_size() - 1)
+           ->add_participations() = p;
+    }
+    // Membership warnings per printed group, on the event's first day: one
+    // call per group, all in parallel, collected in the groups' order.
+    std::vector<std::future<absl::StatusOr<pv::CheckMembershipsResponse>>>
+        checks;
+    for (const auto& g : note.participant_groups()) {
+      if (g.printed_group().empty()) continue;
+      pv::CheckMembershipsRequest r;
+      r.set_printed_group(g.printed_group());
+      *r.mutable_as_of() = note.event().start_date();
+      for (const auto& p : g.participations())
+        r.add_printed_names(p.printed_name());
+      checks.push_back(fanout_->Submit(
+          [this, &rest, r = std::move(r)] {
+            return clients_.participants->CheckMemberships(rest, r);
+          }));
+    }
+    bool complete = true;
+    for (auto& check : checks) {
+      auto resp = check.get();
+      if (!resp.ok()) {
+        complete = false;
+        continue;
+      }
+      for (const auto& m : resp->mismatches())
+        *note.add_membership_warnings() = m;
+    }
+    if (!complete) {
+      note.set_partial(true);
+      note.add_missing_parts("membership_warnings");
+    }
+  } else {
+    note.set_partial(true);
+    note.add_missing_parts("participants");
+  }
+  auto outs = outcomes.get();
+  if (outs.ok()) {
+    for (auto& o : *outs) *note.add_outcomes() = std::move(o);
+  } else {
+    note.set_partial(true);
+    note.add_missing_parts("outcomes");
+  }
+  return note;
+}
+
+absl::StatusOr<v1::RenderedNote> NoteComposer::ComputeRendered(
+    const CallScope& scope, const v1::RenderInformationNoteRequest& req) {
+  if (!v1::NoteFormat_IsValid(req.format())) {
+    return InvalidField("format", "is not a known format");
+  }
+  v1::GetInformationNoteRequest get;
+  get.set_event(req.event());
+  auto note = ComputeNote(scope, get);
+  if (!note.ok()) return note.status();
+  v1::RenderedNote out;
+  out.set_partial(note->partial());
+  const ParsedNote view = ToView(*note, *countries_);
+  switch (req.format()) {
+    case v1::NOTE_FORMAT_MARKDOWN:
+      out.set_content_type("text/markdown; charset=utf-8");
+      out.set_content(RenderMarkdown(view));
+      break;
+    case v1::NOTE_FORMAT_HTML:
+      out.set_content_type("text/html; charset=utf-8");
+      out.set_content(RenderHtml(view));
+      break;
+    case v1::NOTE_FORMAT_JSON: {
+      google::protobuf::util::JsonPrintOptions options;
+      options.add_whitespace = true;
+      std::string json;
+      if (auto st = google::protobuf::util::MessageToJsonString(*note, &json,
+                                                                options);
+          !st.ok()) {
+        return absl::InternalError(std::string(st.message()));
+      }
+      out.set_content_type("application/json");
+      out.set_content(std::move(json));
+      break;
+    }
+    default:
+      out.set_content_type("text/plain; charset=utf-8");
+      out.set_content(RenderText(view));
+      break;
+  }
+  out.set_format(req.format() == v1::NOTE_FORMAT_UNSPECIFIED
+                     ? v1::NOTE_FORMAT_TEXT
+                     : req.format());
+  return out;
+}
+
+absl::StatusOr<std::vector<pv::Participation>>
+NoteComposer::AllParticipations(const CallScope& scope,
+                                  const std::string& parent,
+                                  const std::string& filter) {
+  std::vector<pv::Participation> all;
+  pv::ListParticipationsRequest r;
+  r.set_parent(parent);
+  r.set_filter(filter);
+  r.set_page_size(1000);
+  do {
+    auto page = clients_.participants->ListParticipations(scope, r);
+    if (!page.ok()) return page.status();
+    all.insert(all.end(), page->participations().begin(),
+               page->participations().end());
+    r.set_page_token(page->next_page_token());
+  } while (!r.page_token().empty());
+  return all;
+}
+
+absl::StatusOr<std::vector<rv::Recommendation>> NoteComposer::AllOutcomes(
+    const CallScope& scope, const std::string& filter) {
+  std::vector<rv::Recommendation> all;
+  rv::ListRecommendationsRequest r;
+  r.set_filter(filter);
+  r.set_page_size(1000);
+  do {
+    auto page = clients_.recommendations->List(scope, r);
+    if (!page.ok()) return page.status();
+    all.insert(all.end(), page->recommendations().begin(),
+               page->recommendations().end());
+    r.set_page_token(page->next_page_token());
+  } while (!r.page_token().empty());
+  return all;
+}
+
+absl::StatusOr<ev::ListEventsResponse> NoteComposer::ListEvents(
+    const CallScope& scope, const ev::ListEventsRequest& req) {
+  return clients_.events->List(scope, req);
+}
+
+absl::StatusOr<v1::StateProfile> NoteComposer::ComputeProfile(
+    const CallScope& scope, const v1::GetStateProfileRequest& req) {
+  if (absl::StripAsciiWhitespace(req.entity()).empty()) {
+    return InvalidField("entity", "is required: entities/{id} or a name");
+  }
+  v1::StateProfile profile;
+  std::string name = req.entity();
+  if (!absl::StartsWith(name, "entities/")) {
+    pv::ResolveEntitiesRequest r;
+    r.add_names()->set_printed_name(req.entity());
+    auto got = clients_.participants->Resolve(ShareOf(scope, shares_.lookup), r);
+    if (!got.ok()) return got.status();
+    const pv::ResolveEntitiesResponse& resp = *got;
+    if (resp.resolutions(0).state() != pv::RESOLUTION_STATE_RESOLVED) {
+      std::vector<std::string> candidates;
+      for (const auto& c : resp.resolutions(0).candidates()) {
+        candidates.push_back(c.display_name());
+      }
+      return absl::NotFoundError(
+          absl::StrCat("no entity is named \"", req.entity(), "\"",
+                       candidates.empty() ? "" : "; did you mean: ",
+                       absl::StrJoin(candidates, ", ")));
+    }
+    name = resp.resolutions(0).entity().name();
+  }
+  auto entity = clients_.participants->GetEntity(ShareOf(scope, shares_.lookup), name);
+  if (!entity.ok()) return entity.status();
+  *profile.mutable_entity() = std::move(*entity);
+
+  const CallScope rest = ShareOf(scope, shares_.fanout);
+  auto outcomes = fanout_->Submit([&] {
+    return AllOutcomes(rest, absl::StrCat("addressee = \"", name, "\""));
+  });
+  auto parts = AllParticipations(rest, "events/-",
+                                 absl::StrCat("entity = \"", name, "\""));
+  if (parts.ok()) {
+    std::map<std::string, v1::AttendedEvent> by_event;
+    for (const auto& p : *parts) {
+      const std::string event =
+          p.name().substr(0, p.name().find("/participations/"));
+      *by_event[event].add_participations() = p;
+    }
+    for (auto& [event, attended] : by_event) {
+      auto got = clients_.events->Get(rest, event);
+      const absl::Status st = got.status();
+      if (got.ok()) *attended.mutable_event() = std::move(*got);
+      if (!st.ok()) {
+        if (st.code() == absl::StatusCode::kNotFound)
+          continue;  // deleted since
+        profile.set_partial(true);
+        profile.add_missing_parts("events");
+        break;
+      }
+      *profile.add_events() = attended;
+    }
+    std::sort(profile.mutable_events()->begin(),
+              profile.mutable_events()->end(),
+              [](const v1::AttendedEvent& a, const v1::AttendedEvent& b) {
+                const auto& x = a.event().start_date();
+                const auto& y = b.event().start_date();
+                return std::make_tuple(x.year(), x.month(), x.day()) <
+                       std::make_tuple(y.year(), y.month(), y.day());
+              });
+  } else {
+    profile.set_partial(true);
+    profile.add_missing_parts("participations");
+  }
+  auto outs = outcomes.get();
+  if (outs.ok()) {
+    for (const auto& o : *outs) {
+      *profile.add_outcomes() = o;
+      if (o.kind() == rv::RECOMMENDATION_KIND_FOLLOW_UP &&
+          o.status() != rv::RECOMMENDATION_STATUS_DONE &&
+          o.status() != rv::RECOMMENDATION_STATUS_DROPPED) {
+        *profile.add_open_follow_ups() = o;
+      }
+    }
+  } else {
+    profile.set_partial(true);
+    profile.add_missing_parts("outcomes");
+  }
+  return profile;
+}
+
+namespace {
+
+void AddCounts(const std::map<std::string, int64_t>& counts,
+               google::protobuf::RepeatedPtrField<v1::Count>* out) {
+  std::vector<std::pair<std::string, int64_t>> sorted(counts.begin(),
+                                                      counts.end());
+  std::stable_sort(
+      sorted.begin(), sorted.end(),
+      [](const auto& a, const auto& b) { return a.second > b.second; });
+  for (const auto& [key, n] : sorted) {
+    auto* c = out->Add();
+    c->set_key(key);
+    c->set_count(n);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Dashboard> NoteComposer::ComputeDashboard(
+    const CallScope& scope, const v1::GetDashboardRequest& req) {
+  std::vector<ev::Event> events;
+  ev::ListEventsRequest list;
+  list.set_filter(req.filter());
+  list.set_page_size(1000);
+  const CallScope first = ShareOf(scope, shares_.lookup);
+  do {
+    auto page = clients_.events->List(first, list);
+    if (!page.ok()) return page.status();
+    events.insert(events.end(), page->events().begin(), page->events().end());
+    list.set_page_token(page->next_page_token());
+  } while (!list.page_token().empty());
+
+  v1::Dashboard d;
+  d.set_event_count(static_cast<int64_t>(events.size()));
+  std::map<std::string, int64_t> by_year, by_kind, by_country;
+  absl::flat_hash_set<std::string> names;
+  for (const auto& e : events) {
+    names.insert(e.name());
+    ++by_year[absl::StrCat(e.start_date().year())];
+    ++by_kind[ev::EventKind_Name(e.kind())];
+    if (!e.venue().country_code().empty())
+      ++by_country[e.venue().country_code()];
+  }
+  AddCounts(by_year, d.mutable_events_by_year());
+  AddCounts(by_kind, d.mutable_events_by_kind());
+  AddCounts(by_country, d.mutable_events_by_country());
+
+  const CallScope rest = ShareOf(scope, shares_.fanout);
+  auto outcomes =
+      fanout_->Submit([&] { return AllOutcomes(rest, ""); });
+  auto parts = AllParticipations(rest, "events/-", "");
+  if (parts.ok()) {
+    std::map<std::string, int64_t> by_entity;
+    for (const auto& p : *parts) {
+      const std::string event =
+          p.name().substr(0, p.name().find("/participations/"));
+      if (names.contains(event) && !p.entity().empty()) ++by_entity[p.entity()];
+    }
+    AddCounts(by_entity, d.mutable_participations_by_entity());
+  } else {
+    d.set_partial(true);
+    d.add_missing_parts("participations");
+  }
+  auto outs = outcomes.get();
+  if (outs.ok()) {
+    std::map<std::string, int64_t> by_area, by_status;
+    for (const auto& o : *outs) {
+      if (!names.contains(o.event())) continue;
+      for (const auto& a : o.areas()) ++by_area[a];
+      ++by_status[rv::RecommendationStatus_Name(o.status())];
+    }
+    AddCounts(by_area, d.mutable_outcomes_by_area());
+    AddCounts(by_status, d.mutable_outcomes_by_status());
+  } else {
+    d.set_partial(true);
+    d.add_missing_parts("outcomes");
+  }
+  return d;
+}
+
+}  // namespace outreach::gateway
+
+namespace outreach::gateway {
+
+absl::Status NoteComposer::DeleteEvent(const CallScope& scope,
+                                       const ev::DeleteEventRequest& req) {
+  return clients_.events->Delete(scope, req);
+}
+
+absl::StatusOr<v1::IntegrityReport> NoteComposer::CheckIntegrity(
+    const CallScope& scope) {
+  v1::IntegrityReport out;
+  absl::flat_hash_set<std::string> events;
+  ev::ListEventsRequest list;
+  list.set_page_size(1000);
+  do {
+    auto page = clients_.events->List(scope, list);
+    if (!page.ok()) return page.status();
+    for (const auto& e : page->events()) {
+      events.insert(e.name());
+      if (e.note_import().state() == ev::IMPORT_STATE_IMPORTING) {
+        out.add_incomplete_imports(e.name());
+      }
+    }
+    list.set_page_token(page->next_page_token());
+  } while (!list.page_token().empty());
+  out.set_events_checked(static_cast<int64_t>(events.size()));
+
+  auto orphan = [&out](const std::string& name, const std::string& missing,
+                       const char* reason) {
+    auto* o = out.add_orphans();
+    o->set_name(name);
+    o->set_missing(missing);
+    o->set_reason(reason);
+  };
+  auto parts = AllParticipations(scope, "events/-", "");
+  if (!parts.ok()) return parts.status();
+  out.set_participations_checked(static_cast<int64_t>(parts->size()));
+  for (const auto& p : *parts) {
+    const std::string event =
+        p.name().substr(0, p.name().find("/participations/"));
+    if (!events.contains(event)) {
+      orphan(p.name(), event, "its event does not exist");
+    }
+  }
+  auto outcomes = AllOutcomes(scope, "");
+  if (!outcomes.ok()) return outcomes.status();
+  out.set_outcomes_checked(static_cast<int64_t>(outcomes->size()));
+  absl::flat_hash_map<std::string, bool> entity_exists;
+  for (const auto& o : *outcomes) {
+    if (!events.contains(o.event())) {
+      orphan(o.name(), o.event(), "its event does not exist");
+    }
+    for (const auto& a : o.addressees()) {
+      auto [it, inserted] = entity_exists.try_emplace(a, true);
+      if (inserted) {
+        auto got = clients_.participants->GetEntity(scope, a);
+        if (!got.ok() && got.status().code() != absl::StatusCode::kNotFound) {
+          return got.status();
+        }
+        it->second = got.ok();
+      }
+      if (!it->second) orphan(o.name(), a, "an addressee does not exist");
+    }
+  }
+  return out;
+}
+
+}  // namespace outreach::gateway
