@@ -57,7 +57,10 @@ ABSL_FLAG(std::string, redis_password, "",
 ABSL_FLAG(absl::Duration, redis_timeout, absl::Milliseconds(100),
           "Redis connect and command timeout.");
 ABSL_FLAG(absl::Duration, event_cache_ttl, absl::Seconds(30),
-          "How long a confirmed event is trusted without asking again.");
+          "Deprecated and ignored: whether an event exists is always asked "
+          "of the events service, since a cached answer could let a "
+          "participation be created under an event deleted since. Accepted "
+          "so that existing configurations still start.");
 ABSL_FLAG(int, metrics_port, 9082,
           "Port of the Prometheus /metrics endpoint, on --listen_host; 0 "
           "serves none.");
