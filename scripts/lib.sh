@@ -11,6 +11,9 @@ OUTREACH_BUILD_PACKAGES=(
   libabsl-dev libhiredis-dev libsqlite3-dev nlohmann-json3-dev libicu-dev
   libgtest-dev libgmock-dev libre2-dev
   prometheus-cpp-dev iso-codes redis-server procps
+  # The documented backup and restore (docs/operations.md) use sqlite3's
+  # online backup; run.sh uses setsid (util-linux) and env (coreutils).
+  sqlite3 util-linux coreutils
 )
 
 # The fuzz targets (scripts/fuzz.sh): clang and its libFuzzer runtime.

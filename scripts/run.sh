@@ -14,7 +14,17 @@
 # 9080 for the gateway),
 # OUTREACH_NOTE (the note imported at start; the seed by default),
 # OUTREACH_SKIP_BUILD=1 to use an existing build.
+#
+# Signals: SIGINT or SIGTERM, sent to this script's PID or to its process
+# group, stop everything cleanly; the exit status is 0 (130 for Ctrl-C at a
+# terminal). A supervisor may start it with SIGINT ignored (a background
+# job of a non-interactive shell is): the script restores the default
+# first, so that its handler can be installed.
 set -euo pipefail
+if [ -z "${OUTREACH_RUN_SIGNALS_RESET:-}" ]; then
+  export OUTREACH_RUN_SIGNALS_RESET=1
+  exec env --default-signal=INT,TERM bash "${BASH_SOURCE[0]}" "$@"
+fi
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 once=false
@@ -56,9 +66,15 @@ stop_all() {
     wait "${pids[$i]}" 2>/dev/null || true
   done
 }
+# Asked to stop: a clean stop is a success. Ctrl-C at a terminal keeps the
+# shell's convention (130).
+on_signal() {
+  if [ "$1" = INT ] && [ -t 0 ]; then exit 130; fi
+  exit 0
+}
 trap stop_all EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'on_signal INT' INT
+trap 'on_signal TERM' TERM
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for p in "$redis_port" "$events_port" "$participants_port" "$recommendations_port" "$gateway_port" \
@@ -75,7 +91,10 @@ for p in "$redis_port" "$events_port" "$participants_port" "$recommendations_por
 done
 
 log "Starting redis-server on 127.0.0.1:$redis_port (data in $data_dir/redis)"
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$data_dir/redis" \
+# Each child runs in a session of its own: a signal sent to this script's
+# process group reaches the script alone, which then stops the children in
+# order (services first, so that they drain while their cache is there).
+setsid redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$data_dir/redis" \
   --save "60 1" --appendonly no --daemonize no \
   >>"$data_dir/logs/redis.log" 2>&1 &
 pids+=($!)
@@ -96,7 +115,7 @@ start_service() {
   local name=$1 port=$2 metrics_port=$3 binary=$4
   shift 4
   log "Starting $name on 127.0.0.1:$port (metrics on :$metrics_port)"
-  "$BUILD_DIR/$binary" --listen_host=127.0.0.1 --port="$port" \
+  setsid "$BUILD_DIR/$binary" --listen_host=127.0.0.1 --port="$port" \
     --metrics_port="$metrics_port" "$@" \
     >>"$data_dir/logs/$name.log" 2>&1 &
   pids+=($!)
