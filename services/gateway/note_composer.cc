@@ -338,6 +338,18 @@ absl::StatusOr<v1::StateProfile> NoteComposer::ComputeProfile(
     auto got = clients_.participants->Resolve(ShareOf(scope, shares_.lookup), r);
     if (!got.ok()) return got.status();
     const pv::ResolveEntitiesResponse& resp = *got;
+    if (resp.resolutions(0).state() == pv::RESOLUTION_STATE_AMBIGUOUS) {
+      // Never a guess: the caller names one of the candidates.
+      std::vector<std::string> candidates;
+      for (const auto& c : resp.resolutions(0).candidates()) {
+        candidates.push_back(
+            absl::StrCat(c.display_name(), " (", c.entity(), ")"));
+      }
+      return InvalidField(
+          "entity", absl::StrCat("\"", req.entity(),
+                                 "\" is ambiguous; name one of: ",
+                                 absl::StrJoin(candidates, ", ")));
+    }
     if (resp.resolutions(0).state() != pv::RESOLUTION_STATE_RESOLVED) {
       std::vector<std::string> candidates;
       for (const auto& c : resp.resolutions(0).candidates()) {

@@ -125,7 +125,14 @@ int Run() {
   GrpcEventChecker checker(events_stub.get(), &policy, &cache);
 
   ParticipantManager manager(store->get(), &checker, SystemClock::Default());
-  if (auto s = manager.Load(*reference); !s.ok()) {
+  auto ambiguous = LoadAmbiguousNames(absl::GetFlag(FLAGS_reference_dir),
+                                      **countries);
+  if (!ambiguous.ok()) {
+    LogError("cannot load the reference data",
+             {{"error", std::string(ambiguous.status().message())}});
+    return 1;
+  }
+  if (auto s = manager.Load(*reference, std::move(*ambiguous)); !s.ok()) {
     LogError("cannot load the registry", {{"error", std::string(s.message())}});
     return 1;
   }

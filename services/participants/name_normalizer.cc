@@ -95,6 +95,22 @@ std::string NormalizeName(absl::string_view name) {
   return out;
 }
 
+bool IsQualifier(absl::string_view inner) {
+  static const auto* const kWords = new absl::flat_hash_set<std::string>{
+      "rep",     "republic", "dem",       "democratic", "people",
+      "peoples", "pdr",      "of",        "the",        "state",
+      "states",  "plurinational", "bolivarian", "islamic", "federated",
+      "kingdom", "north",    "south",     "former",     "federal",
+      "united",  "arab",     "socialist", "union",      "dpr",
+      "rok",     "and",      "s"};
+  const std::string key = NormalizeName(inner);
+  if (key.empty()) return false;
+  for (absl::string_view w : absl::StrSplit(key, ' ')) {
+    if (!kWords->contains(std::string(w))) return false;
+  }
+  return true;
+}
+
 ParsedName ParseName(absl::string_view printed) {
   ParsedName parsed;
   std::string outside;
@@ -116,7 +132,11 @@ ParsedName ParseName(absl::string_view printed) {
     const bool last = close + 1 >= printed.size() ||
                       absl::StripAsciiWhitespace(printed.substr(close + 1))
                           .empty();
-    if (LooksLikeAcronym(inner)) {
+    if (IsQualifier(inner)) {
+      // "Korea (Rep.)", "Iran (Islamic Republic of)": part of the name; it
+      // tells two entities apart, so it stays in the key.
+      absl::StrAppend(&outside, " ", inner);
+    } else if (LooksLikeAcronym(inner)) {
       if (last) parsed.acronyms.push_back(NormalizeName(inner));
     } else if (!absl::StripAsciiWhitespace(inner).empty()) {
       notes.emplace_back(absl::StripAsciiWhitespace(inner));

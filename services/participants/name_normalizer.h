@@ -31,7 +31,13 @@ struct ParsedName {
 // punctuation dropped, "&" read as "and", a leading "the" removed.
 std::string NormalizeName(absl::string_view name);
 
-// Splits parenthesized parts off a printed name and normalizes each piece.
+// True when a parenthesized part only qualifies the name before it ("Rep.",
+// "Islamic Republic of", "Democratic People's Republic of"): it tells two
+// entities apart, so it is kept in the key, never dropped as a note.
+bool IsQualifier(absl::string_view inner);
+
+// Splits parenthesized parts off a printed name and normalizes each piece;
+// qualifiers stay in the key.
 ParsedName ParseName(absl::string_view printed);
 
 // 0..1 similarity of two normalized keys: the better of a character edit

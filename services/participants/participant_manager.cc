@@ -189,7 +189,9 @@ ParticipantManager::ParticipantManager(ParticipantStore* store,
     : store_(store), events_(events), clock_(clock) {}
 
 absl::Status ParticipantManager::Load(
-    const std::vector<v1::Entity>& reference) {
+    const std::vector<v1::Entity>& reference,
+    std::vector<AmbiguousName> ambiguous) {
+  registry_.SetAmbiguousNames(std::move(ambiguous));
   auto seeded = store_->SeedReference(reference, kReferenceDataVersion);
   if (!seeded.ok()) return seeded.status();
   auto all = store_->ListEntities();
@@ -472,7 +474,8 @@ absl::StatusOr<v1::ResolveEntitiesResponse> ParticipantManager::ResolveEntities(
   auto snapshot = registry_.snapshot();
   v1::ResolveEntitiesResponse out;
   for (const auto& q : req.names()) {
-    v1::Resolution r = snapshot->Resolve(q, req.printed_group());
+    v1::Resolution r = snapshot->Resolve(
+        q, req.printed_group(), req.has_as_of() ? &req.as_of() : nullptr);
     if (r.has_entity()) {
       const StoredEntity* e = snapshot->Find(EntityId(r.entity().name()));
       if (e != nullptr) *r.mutable_entity() = WithEtag(*e);

@@ -28,7 +28,8 @@ class ParticipantManager {
 
   // Seeds the reference entities when the store's are older, then loads
   // the registry. Call once before serving.
-  absl::Status Load(const std::vector<v1::Entity>& reference);
+  absl::Status Load(const std::vector<v1::Entity>& reference,
+                    std::vector<AmbiguousName> ambiguous = {});
 
   absl::StatusOr<v1::Entity> GetEntity(const v1::GetEntityRequest& req);
   absl::StatusOr<v1::ListEntitiesResponse> ListEntities(

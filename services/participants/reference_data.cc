@@ -252,4 +252,36 @@ absl::StatusOr<std::vector<v1::Entity>> LoadReferenceEntities(
   return out;
 }
 
+absl::StatusOr<std::vector<AmbiguousName>> LoadAmbiguousNames(
+    const std::string& data_dir, const CountryRegistry& countries) {
+  const std::string path = data_dir + "/ambiguous_names.tsv";
+  auto rows = ReadTsv(path, 2);
+  if (!rows.ok()) return rows.status();
+  std::vector<AmbiguousName> out;
+  for (const auto& row : *rows) {
+    AmbiguousName a;
+    a.printed = row[0];
+    for (const std::string& code : SplitList(row[1])) {
+      if (countries.FindByAlpha2(code) == nullptr) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ": \"", row[0], "\": ", code, " is not an ISO 3166-1 code"));
+      }
+      a.candidates.push_back(
+          absl::StrCat("entities/", absl::AsciiStrToLower(code)));
+    }
+    if ((row.size() > 2 && !ParseDate(row[2], &a.from)) ||
+        (row.size() > 3 && !ParseDate(row[3], &a.to))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": \"", row[0], "\": dates are YYYY-MM-DD"));
+    }
+    if (row.size() > 4) a.why = row[4];
+    if (a.candidates.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": \"", row[0], "\" has no candidates"));
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 }  // namespace outreach::participants

@@ -13,16 +13,21 @@
 #include "absl/status/statusor.h"
 #include "common/geo/iso3166.h"
 #include "outreach/participants/v1/participants.pb.h"
+#include "services/participants/registry.h"
 
 namespace outreach::participants {
 
 // Bump when the shipped data changes; a store seeded with an older version
 // gets the reference entities rewritten at start.
-inline constexpr int kReferenceDataVersion = 1;
+inline constexpr int kReferenceDataVersion = 2;
 
 // INVALID_ARGUMENT naming the file and line when a file is malformed,
 // NOT_FOUND when one is missing.
 absl::StatusOr<std::vector<v1::Entity>> LoadReferenceEntities(
+    const std::string& data_dir, const CountryRegistry& countries);
+
+// The short names that stand for several entities (ambiguous_names.tsv).
+absl::StatusOr<std::vector<AmbiguousName>> LoadAmbiguousNames(
     const std::string& data_dir, const CountryRegistry& countries);
 
 }  // namespace outreach::participants

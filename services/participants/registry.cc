@@ -1,5 +1,7 @@
 #include "services/participants/registry.h"
 
+#include "common/time/calendar_date.h"
+
 #include <algorithm>
 #include <utility>
 
@@ -87,8 +89,15 @@ std::vector<v1::MembershipGroup> GroupsForLabel(absl::string_view label) {
   return {};
 }
 
-RegistrySnapshot::RegistrySnapshot(std::vector<StoredEntity> entities)
-    : entities_(std::move(entities)) {
+RegistrySnapshot::RegistrySnapshot(
+    std::vector<StoredEntity> entities,
+    std::shared_ptr<const std::vector<AmbiguousName>> ambiguous)
+    : entities_(std::move(entities)), ambiguous_names_(std::move(ambiguous)) {
+  if (ambiguous_names_ != nullptr) {
+    for (const AmbiguousName& a : *ambiguous_names_) {
+      ambiguous_[NormalizeName(a.printed)].push_back(&a);
+    }
+  }
   std::sort(entities_.begin(), entities_.end(),
             [](const StoredEntity& a, const StoredEntity& b) {
               return a.entity.name() < b.entity.name();
@@ -119,7 +128,8 @@ void RegistrySnapshot::IndexName(size_t entity, const std::string& name) {
   std::vector<absl::string_view> parts = absl::StrSplit(name, ", ");
   if (parts.size() == 2)
     add(NormalizeName(absl::StrCat(parts[1], " ", parts[0])));
-  // "Holy See (Vatican City State)" is printed "Holy See".
+  // "Holy See (Vatican City State)" is printed "Holy See"; a qualifier
+  // ("Korea (Rep.)") stays in the key (ParseName).
   const ParsedName parsed = ParseName(name);
   add(parsed.key);
 }
@@ -130,11 +140,39 @@ const StoredEntity* RegistrySnapshot::Find(absl::string_view id) const {
 }
 
 v1::Resolution RegistrySnapshot::Resolve(
-    const v1::NameQuery& query, absl::string_view default_group) const {
+    const v1::NameQuery& query, absl::string_view default_group,
+    const outreach::type::v1::Date* as_of) const {
   v1::Resolution out;
   out.set_printed_name(query.printed_name());
   const ParsedName parsed = ParseName(query.printed_name());
   out.set_printed_note(parsed.note);
+
+  // A short name that stands for several entities is never guessed.
+  if (auto it = ambiguous_.find(parsed.key); it != ambiguous_.end()) {
+    const std::string date =
+        as_of != nullptr && as_of->year() != 0 ? outreach::DateKey(*as_of) : std::string();
+    for (const AmbiguousName* a : it->second) {
+      const bool dated = a->from.year() != 0 || a->to.year() != 0;
+      if (dated && (date.empty() ||
+                    (a->from.year() != 0 && date < outreach::DateKey(a->from)) ||
+                    (a->to.year() != 0 && date > outreach::DateKey(a->to)))) {
+        continue;
+      }
+      out.set_state(v1::RESOLUTION_STATE_AMBIGUOUS);
+      double score = 1.0;
+      for (const std::string& name : a->candidates) {
+        const StoredEntity* e = Find(EntityId(name));
+        if (e == nullptr) continue;
+        auto* c = out.add_candidates();
+        c->set_entity(e->entity.name());
+        c->set_display_name(e->entity.display_name());
+        c->set_matched_name(a->why);
+        c->set_score(score);
+        score -= 0.01;  // ranked, most likely first
+      }
+      return out;
+    }
+  }
   const absl::string_view group =
       query.printed_group().empty() ? default_group : query.printed_group();
 
@@ -256,10 +294,19 @@ std::shared_ptr<const RegistrySnapshot> Registry::snapshot() const {
   return snapshot_;
 }
 
-void Registry::Reset(std::vector<StoredEntity> entities) {
-  auto next = std::make_shared<RegistrySnapshot>(std::move(entities));
+void Registry::SetAmbiguousNames(std::vector<AmbiguousName> names) {
+  auto shared =
+      std::make_shared<const std::vector<AmbiguousName>>(std::move(names));
   absl::MutexLock lock(&mu_);
-  snapshot_ = std::move(next);
+  ambiguous_ = shared;
+  snapshot_ = std::make_shared<RegistrySnapshot>(snapshot_->entities(),
+                                                 ambiguous_);
+}
+
+void Registry::Reset(std::vector<StoredEntity> entities) {
+  absl::MutexLock lock(&mu_);
+  snapshot_ =
+      std::make_shared<RegistrySnapshot>(std::move(entities), ambiguous_);
 }
 
 void Registry::Upsert(StoredEntity entity) {
@@ -274,7 +321,7 @@ void Registry::Upsert(StoredEntity entity) {
     }
   }
   if (!replaced) all.push_back(std::move(entity));
-  snapshot_ = std::make_shared<RegistrySnapshot>(std::move(all));
+  snapshot_ = std::make_shared<RegistrySnapshot>(std::move(all), ambiguous_);
 }
 
 void Registry::Remove(absl::string_view id) {
@@ -283,7 +330,7 @@ void Registry::Remove(absl::string_view id) {
   for (const auto& e : snapshot_->entities()) {
     if (EntityId(e.entity.name()) != id) all.push_back(e);
   }
-  snapshot_ = std::make_shared<RegistrySnapshot>(std::move(all));
+  snapshot_ = std::make_shared<RegistrySnapshot>(std::move(all), ambiguous_);
 }
 
 }  // namespace outreach::participants

@@ -43,18 +43,33 @@ std::vector<v1::MembershipGroup> GroupsOn(const v1::Entity& entity,
 // partner groups; empty when the label names no known group.
 std::vector<v1::MembershipGroup> GroupsForLabel(absl::string_view label);
 
+// A short name that stands for several entities ("Korea", "Congo"):
+// resolving it is AMBIGUOUS with `candidates` (entity names, most likely
+// first), for events between `from` and `to` (unset: any date).
+struct AmbiguousName {
+  std::string printed;
+  std::vector<std::string> candidates;
+  outreach::type::v1::Date from;
+  outreach::type::v1::Date to;
+  std::string why;
+};
+
 class RegistrySnapshot {
  public:
-  explicit RegistrySnapshot(std::vector<StoredEntity> entities);
+  explicit RegistrySnapshot(
+      std::vector<StoredEntity> entities,
+      std::shared_ptr<const std::vector<AmbiguousName>> ambiguous = nullptr);
 
   const StoredEntity* Find(absl::string_view id) const;
   // All entities, ordered by id.
   const std::vector<StoredEntity>& entities() const { return entities_; }
 
   // Resolves one printed name; `default_group` applies when the query
-  // gives no group.
+  // gives no group; `as_of` (may be null) is the event's date, for names
+  // ambiguous only at some dates.
   v1::Resolution Resolve(const v1::NameQuery& query,
-                         absl::string_view default_group) const;
+                         absl::string_view default_group,
+                         const outreach::type::v1::Date* as_of = nullptr) const;
 
   v1::CheckMembershipsResponse CheckMemberships(
       const v1::CheckMembershipsRequest& request) const;
@@ -70,6 +85,10 @@ class RegistrySnapshot {
   absl::flat_hash_map<std::string, size_t> by_id_;
   // Normalized name -> entities known by it.
   absl::flat_hash_map<std::string, std::vector<IndexEntry>> by_name_;
+  // Normalized short name -> its ambiguity entries.
+  absl::flat_hash_map<std::string, std::vector<const AmbiguousName*>>
+      ambiguous_;
+  std::shared_ptr<const std::vector<AmbiguousName>> ambiguous_names_;
 };
 
 // Thread-safe.
@@ -80,6 +99,8 @@ class Registry {
             std::make_shared<RegistrySnapshot>(std::vector<StoredEntity>())) {}
 
   std::shared_ptr<const RegistrySnapshot> snapshot() const;
+  // The ambiguous short names, for every snapshot from now on.
+  void SetAmbiguousNames(std::vector<AmbiguousName> names);
   void Reset(std::vector<StoredEntity> entities);
   void Upsert(StoredEntity entity);
   void Remove(absl::string_view id);
@@ -87,6 +108,8 @@ class Registry {
  private:
   mutable absl::Mutex mu_;
   std::shared_ptr<const RegistrySnapshot> snapshot_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const std::vector<AmbiguousName>> ambiguous_
+      ABSL_GUARDED_BY(mu_);
 };
 
 // "entities/ua" -> "ua".

@@ -25,14 +25,22 @@ class RegistryTest : public ::testing::Test {
     ASSERT_TRUE(entities.ok()) << entities.status();
     std::vector<StoredEntity> stored;
     for (auto& e : *entities) stored.push_back({std::move(e), 1});
-    snapshot_ = new RegistrySnapshot(std::move(stored));
+    auto ambiguous =
+        LoadAmbiguousNames(OUTREACH_PARTICIPANTS_DATA_DIR, **countries);
+    ASSERT_TRUE(ambiguous.ok()) << ambiguous.status();
+    snapshot_ = new RegistrySnapshot(
+        std::move(stored),
+        std::make_shared<const std::vector<AmbiguousName>>(
+            std::move(*ambiguous)));
   }
   static v1::Resolution Resolve(const std::string& name,
-                                const std::string& group = "") {
+                                const std::string& group = "",
+                                const outreach::type::v1::Date* as_of =
+                                    nullptr) {
     v1::NameQuery q;
     q.set_printed_name(name);
     q.set_printed_group(group);
-    return snapshot_->Resolve(q, "");
+    return snapshot_->Resolve(q, "", as_of);
   }
   static RegistrySnapshot* snapshot_;
 };
@@ -239,6 +247,84 @@ TEST_F(RegistryTest, LongNamesResolveQuickly) {
               v1::RESOLUTION_STATE_UNRESOLVED);
   }
   EXPECT_LT(absl::Now() - start, absl::Milliseconds(500));
+}
+
+}  // namespace
+}  // namespace outreach::participants
+
+namespace outreach::participants {
+namespace {
+
+// Never a silent guess: a short name that stands for several entities is
+// AMBIGUOUS, with the candidates ranked, most likely first.
+TEST_F(RegistryTest, AmbiguousShortNamesGetRankedCandidates) {
+  struct Case {
+    std::string name;
+    std::string as_of;  // YYYY-MM-DD or empty
+    std::vector<std::string> candidates;
+  };
+  const std::vector<Case> cases = {
+      {"Korea", "", {"entities/kr", "entities/kp"}},
+      {"KOREA", "2013-11-05", {"entities/kr", "entities/kp"}},
+      {"Congo", "", {"entities/cg", "entities/cd"}},
+      {"Guinea", "", {"entities/gn", "entities/gw", "entities/gq",
+                      "entities/pg"}},
+      {"Macedonia", "", {"entities/mk"}},
+      {"Sudan", "2011-11-01", {"entities/sd", "entities/ss"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name + " " + c.as_of);
+    outreach::type::v1::Date date;
+    if (!c.as_of.empty()) {
+      date.set_year(std::stoi(c.as_of.substr(0, 4)));
+      date.set_month(std::stoi(c.as_of.substr(5, 2)));
+      date.set_day(std::stoi(c.as_of.substr(8, 2)));
+    }
+    const auto r = Resolve(c.name, "", c.as_of.empty() ? nullptr : &date);
+    EXPECT_EQ(r.state(), v1::RESOLUTION_STATE_AMBIGUOUS);
+    std::vector<std::string> got;
+    for (int i = 0; i < r.candidates_size(); ++i) {
+      got.push_back(r.candidates(i).entity());
+      if (i > 0) {
+        EXPECT_LT(r.candidates(i).score(), r.candidates(i - 1).score());
+      }
+    }
+    EXPECT_EQ(got, c.candidates);
+  }
+  // Away from the split, "Sudan" is the Sudan.
+  outreach::type::v1::Date y2005;
+  y2005.set_year(2005);
+  y2005.set_month(3);
+  y2005.set_day(1);
+  EXPECT_EQ(Resolve("Sudan", "", &y2005).entity().name(), "entities/sd");
+}
+
+// Normalization never drops a qualifier that tells two entities apart.
+TEST_F(RegistryTest, QualifiersAreKept) {
+  for (const char* name : {"Korea (Rep.)", "Korea, Republic of",
+                           "the Republic of Korea", "South Korea",
+                           "Korea (Republic of)"}) {
+    EXPECT_EQ(Resolve(name).entity().name(), "entities/kr") << name;
+  }
+  for (const char* name : {"North Korea", "Democratic People's Republic of Korea",
+                           "Korea (Democratic People's Republic of)"}) {
+    EXPECT_EQ(Resolve(name).entity().name(), "entities/kp") << name;
+  }
+  EXPECT_EQ(Resolve("Iran (Islamic Republic of)").entity().name(),
+            "entities/ir");
+}
+
+// The shipped names: every alias and former name of every State resolves
+// to that State alone, so no alias makes a guess.
+TEST_F(RegistryTest, EveryShippedAliasResolvesToItsEntityAlone) {
+  for (const StoredEntity& e : snapshot_->entities()) {
+    for (const auto& alias : e.entity.aliases()) {
+      const auto r = Resolve(alias);
+      EXPECT_EQ(r.state(), v1::RESOLUTION_STATE_RESOLVED)
+          << alias << " of " << e.entity.name();
+      EXPECT_EQ(r.entity().name(), e.entity.name()) << alias;
+    }
+  }
 }
 
 }  // namespace

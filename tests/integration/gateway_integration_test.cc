@@ -243,6 +243,13 @@ TEST_F(GatewayIntegrationTest, ProfileDashboardAndEventList) {
 
   CtlResult profile = Ctl({"profile", "Moldova"});
   ASSERT_EQ(profile.code, 0) << profile.out;
+  // Never a silent guess: an ambiguous name gets the candidates.
+  CtlResult korea = Ctl({"profile", "Korea"});
+  EXPECT_EQ(korea.code, 1) << korea.out;
+  EXPECT_THAT(korea.out, HasSubstr("INVALID_ARGUMENT"));
+  EXPECT_THAT(korea.out, HasSubstr("ambiguous"));
+  EXPECT_THAT(korea.out, HasSubstr("entities/kr"));
+  EXPECT_THAT(korea.out, HasSubstr("entities/kp"));
   EXPECT_THAT(profile.out, HasSubstr("Open follow-ups: 1"));
   EXPECT_THAT(profile.out, HasSubstr("(entities/md, MD)"));
   EXPECT_THAT(profile.out, HasSubstr("Events attended: 1"));
