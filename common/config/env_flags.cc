@@ -1,6 +1,8 @@
 #include "common/config/env_flags.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 #include <cstdlib>
 
 #include "absl/flags/commandlineflag.h"
@@ -46,9 +48,40 @@ absl::Status ApplyEnvironmentOverrides() {
   return absl::OkStatus();
 }
 
+void PrintHelp(absl::string_view usage) {
+  std::vector<const absl::CommandLineFlag*> own;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (IsOwnFlag(*flag)) own.push_back(flag);
+  }
+  std::sort(own.begin(), own.end(), [](const auto* a, const auto* b) {
+    return a->Name() < b->Name();
+  });
+  std::printf("%s\n\nFlags (each may also be set in the environment as "
+              "OUTREACH_<FLAG>; the command line wins):\n",
+              std::string(usage).c_str());
+  for (const auto* flag : own) {
+    std::printf("  --%s (default: %s)\n      %s\n",
+                std::string(flag->Name()).c_str(),
+                flag->DefaultValue().empty() ? "\"\""
+                                             : flag->DefaultValue().c_str(),
+                flag->Help().c_str());
+  }
+}
+
 std::vector<char*> ParseFlagsWithEnv(int argc, char** argv,
                                      absl::string_view usage) {
   absl::SetProgramUsageMessage(usage);
+  // --help lists this binary's own flags and their defaults, and exits 0
+  // (Abseil's lists only flags of a file named after the binary, and exits
+  // 1). --helpfull still shows every flag, Abseil's included.
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "--help" || arg == "-help" || arg == "-h") {
+      PrintHelp(usage);
+      std::exit(0);
+    }
+  }
   if (absl::Status s = ApplyEnvironmentOverrides(); !s.ok()) {
     std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
     std::exit(2);
