@@ -12,7 +12,7 @@
 //
 // Exit status 0 when every step worked. Usage:
 //
-//   node clients/node/outreach_client.js --gateway 127.0.0.1:8080 \
+//   node clients/node/outreach_client.js --address 127.0.0.1:8080 \
 //       --note examples/notes/kiev_2013.txt [--note another.txt]
 
 'use strict';
@@ -25,17 +25,42 @@ const protobuf = require('protobufjs');
 
 const PROTOS = path.resolve(__dirname, '..', '..', 'protos');
 
+const PROG = 'outreach_client';
+const USAGE = `usage: node clients/node/outreach_client.js [--address HOST:PORT]
+                      --note FILE [--note FILE ...] [--timeout SECONDS]
+
+Example Outreach client in Node.js, on @grpc/grpc-js: imports the notes,
+reads the first back, lists events page by page, and reads a validation
+error's field details.
+
+  --address  the gateway (default $OUTREACH_ADDRESS or 127.0.0.1:8080);
+             --gateway is accepted too
+  --note     a note's text file; may be repeated
+  --timeout  deadline of each call, in seconds (30)
+  --help     this text`;
+
+// A mistake in the command line: usage on stderr, exit 2.
+class UsageError extends Error {}
+
 function parseArgs(argv) {
-  const args = { gateway: '127.0.0.1:8080', notes: [], timeout: 30 };
+  const args = {
+    address: process.env.OUTREACH_ADDRESS || '127.0.0.1:8080',
+    notes: [],
+    timeout: 30,
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s);
     const value = () => (inline !== undefined ? inline : argv[++i]);
-    if (flag === '--gateway') args.gateway = value();
-    else if (flag === '--note') args.notes.push(value());
+    if (flag === '--help' || flag === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else if (flag === '--address' || flag === '--gateway') {
+      args.address = value();
+    } else if (flag === '--note') args.notes.push(value());
     else if (flag === '--timeout') args.timeout = Number(value());
-    else throw new Error(`unknown argument ${argv[i]}`);
+    else throw new UsageError(`unknown argument ${argv[i]}`);
   }
-  if (args.notes.length === 0) throw new Error('--note is required');
+  if (args.notes.length === 0) throw new UsageError('--note is required');
   return args;
 }
 
@@ -78,7 +103,7 @@ async function main() {
   });
   const proto = grpc.loadPackageDefinition(definition);
   const gateway = new proto.outreach.gateway.v1.GatewayService(
-    args.gateway, grpc.credentials.createInsecure());
+    args.address, grpc.credentials.createInsecure());
   const rpcRoot = new protobuf.Root();
   rpcRoot.resolvePath = (_origin, target) => path.join(PROTOS, 'third_party', target);
   rpcRoot.loadSync(['google/rpc/status.proto', 'google/rpc/error_details.proto'],
@@ -88,6 +113,22 @@ async function main() {
     BadRequest: rpcRoot.lookupType('google.rpc.BadRequest'),
   };
   const call = (method) => unary(gateway, method, args.timeout);
+  try {
+    return await run(args, call, rpcTypes);
+  } catch (err) {
+    if (err.code === undefined) throw err;
+    // One line: the gRPC code, the message, the field violations.
+    const code = Object.keys(grpc.status).find((k) => grpc.status[k] === err.code);
+    const violations = fieldViolations(err, rpcTypes);
+    console.error(`${PROG}: ${code}: ${err.details}` +
+                  (violations.length ? ` [${violations.join('; ')}]` : ''));
+    return 1;
+  } finally {
+    gateway.close();
+  }
+}
+
+async function run(args, call, rpcTypes) {
 
   // 1. Import the notes (idempotent: a second import creates nothing).
   let first = null;
@@ -128,19 +169,22 @@ async function main() {
     console.error('error: an empty note was accepted');
     return 1;
   } catch (err) {
+    if (err.code === undefined) throw err;
     const violations = fieldViolations(err, rpcTypes);
     const code = Object.keys(grpc.status).find((k) => grpc.status[k] === err.code);
     console.log(`validation error ${code}: ${JSON.stringify(violations)}`);
     if (err.code !== grpc.status.INVALID_ARGUMENT || violations.length === 0) {
       return 1;
     }
-  } finally {
-    gateway.close();
   }
   return 0;
 }
 
 main().then((code) => process.exit(code), (err) => {
-  console.error(`error: ${err.message}`);
+  console.error(`${PROG}: ${err.message}`);
+  if (err instanceof UsageError) {
+    console.error(USAGE);
+    process.exit(2);
+  }
   process.exit(1);
 });

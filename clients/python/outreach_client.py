@@ -9,24 +9,52 @@ that folder with --stubs. Against a running suite, it:
   3. lists events page by page,
   4. reads the field details of a validation error.
 
-Exit status 0 when every step worked. Usage:
+Exit status 0 when every step worked; an error is one line on stderr
+with its gRPC code and field violations, and exit status 1. Usage:
 
   /usr/bin/python3 clients/python/outreach_client.py \\
-      --stubs build/clients/python --gateway 127.0.0.1:8080 \\
+      --stubs build/clients/python --address 127.0.0.1:8080 \\
       --note examples/notes/kiev_2013.txt [--note another.txt]
+
+The gateway's address is --address, or $OUTREACH_ADDRESS, or
+127.0.0.1:8080: the same flag and variable as outreachctl's.
 """
 
 import argparse
+import os
 import sys
+
+PROG = "outreach_client"
+
+
+def violations_of(error, status_pb2, error_details_pb2):
+    """The BadRequest field violations of an RPC error, as "field: why"."""
+    status = status_pb2.Status()
+    for key, value in error.trailing_metadata() or ():
+        if key == "grpc-status-details-bin":
+            status.ParseFromString(value)
+    out = []
+    for detail in status.details:
+        bad_request = error_details_pb2.BadRequest()
+        if detail.Unpack(bad_request):
+            out += [f"{v.field}: {v.description}"
+                    for v in bad_request.field_violations]
+    return out
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog=PROG,
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("--stubs", required=True, help="generated stubs folder")
-    parser.add_argument("--gateway", default="127.0.0.1:8080")
+    parser.add_argument("--address", "--gateway", dest="address",
+                        default=os.environ.get("OUTREACH_ADDRESS",
+                                               "127.0.0.1:8080"),
+                        help="the gateway, host:port (default "
+                             "$OUTREACH_ADDRESS or 127.0.0.1:8080)")
     parser.add_argument("--note", required=True, action="append",
                         help="a note's text file; may be repeated")
-    parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument("--timeout", type=float, default=30.0,
+                        help="deadline of each call, in seconds (30)")
     args = parser.parse_args()
     sys.path.insert(0, args.stubs)
 
@@ -34,8 +62,24 @@ def main():
     from google.rpc import error_details_pb2, status_pb2
     from outreach.events.v1 import events_pb2
     from outreach.gateway.v1 import gateway_pb2, gateway_pb2_grpc
+    try:
+        return run(args, grpc, error_details_pb2, status_pb2, events_pb2,
+                   gateway_pb2, gateway_pb2_grpc)
+    except grpc.RpcError as e:
+        violations = violations_of(e, status_pb2, error_details_pb2)
+        print(f"{PROG}: {e.code().name}: {e.details()}"
+              + (f" [{'; '.join(violations)}]" if violations else ""),
+              file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"{PROG}: {e}", file=sys.stderr)
+        return 1
 
-    channel = grpc.insecure_channel(args.gateway)
+
+def run(args, grpc, error_details_pb2, status_pb2, events_pb2, gateway_pb2,
+        gateway_pb2_grpc):
+
+    channel = grpc.insecure_channel(args.address)
     gateway = gateway_pb2_grpc.GatewayServiceStub(channel)
 
     # 1. Import the notes (idempotent: a second import creates nothing).
@@ -80,16 +124,7 @@ def main():
         print("error: an empty note was accepted", file=sys.stderr)
         return 1
     except grpc.RpcError as e:
-        status = status_pb2.Status()
-        for key, value in e.trailing_metadata() or ():
-            if key == "grpc-status-details-bin":
-                status.ParseFromString(value)
-        violations = []
-        for detail in status.details:
-            bad_request = error_details_pb2.BadRequest()
-            if detail.Unpack(bad_request):
-                violations += [f"{v.field}: {v.description}"
-                               for v in bad_request.field_violations]
+        violations = violations_of(e, status_pb2, error_details_pb2)
         print(f"validation error {e.code().name}: {violations}")
         if e.code() != grpc.StatusCode.INVALID_ARGUMENT or not violations:
             return 1

@@ -1,6 +1,7 @@
 // The example clients in other languages against the live suite: Redis, the
 // three services and the gateway on loopback.
 
+#include <algorithm>
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -11,6 +12,7 @@ namespace outreach::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class ClientsIntegrationTest : public ::testing::Test {
  protected:
@@ -72,7 +74,7 @@ const char kSecondNote[] =
 TEST_F(ClientsIntegrationTest, PythonClient) {
   const std::string out = RunClientTwice(
       {"/usr/bin/python3", OUTREACH_SOURCE "/clients/python/outreach_client.py",
-       "--stubs", OUTREACH_PYTHON_STUBS, "--gateway", gateway_->address(),
+       "--stubs", OUTREACH_PYTHON_STUBS, "--address", gateway_->address(),
        "--note", kSeedNote, "--note", kSecondNote},
       dir_.path() + "/python.log");
   EXPECT_THAT(out, HasSubstr("36 participations, 32 States with ISO codes, "
@@ -87,7 +89,7 @@ TEST_F(ClientsIntegrationTest, PythonClient) {
 TEST_F(ClientsIntegrationTest, NodeClient) {
   const std::string out = RunClientTwice(
       {OUTREACH_NODE, OUTREACH_SOURCE "/clients/node/outreach_client.js",
-       "--gateway", gateway_->address(), "--note", kSeedNote, "--note",
+       "--address", gateway_->address(), "--note", kSeedNote, "--note",
        kSecondNote},
       dir_.path() + "/node.log");
   EXPECT_THAT(out, HasSubstr("36 participations, 32 States with ISO codes, "
@@ -97,6 +99,57 @@ TEST_F(ClientsIntegrationTest, NodeClient) {
   EXPECT_THAT(out, HasSubstr("events: 2 in 2 page(s)"));
   EXPECT_THAT(out, HasSubstr("validation error INVALID_ARGUMENT: [\"text: is "
                              "empty"));
+}
+
+// One way to call every tool: the same --address flag and OUTREACH_ADDRESS
+// variable, --help that exits 0, and an error as one line with its gRPC
+// code, never a traceback.
+TEST_F(ClientsIntegrationTest, EveryToolIsCalledTheSameWay) {
+  struct Tool {
+    std::string name;
+    std::vector<std::string> argv;  // without the address
+  };
+  const std::vector<Tool> tools = {
+      {"python",
+       {"/usr/bin/python3", OUTREACH_SOURCE "/clients/python/outreach_client.py",
+        "--stubs", OUTREACH_PYTHON_STUBS, "--note", kSeedNote,
+        "--timeout", "3"}},
+      {"node",
+       {OUTREACH_NODE, OUTREACH_SOURCE "/clients/node/outreach_client.js",
+        "--note", kSeedNote, "--timeout", "3"}},
+      {"outreachctl", {OUTREACH_CTL, "--timeout=3s", "events", "list"}},
+  };
+  for (const Tool& t : tools) {
+    SCOPED_TRACE(t.name);
+    // --help exits 0.
+    std::vector<std::string> help = {t.argv[0]};
+    if (t.name != "outreachctl") help.push_back(t.argv[1]);
+    help.push_back("--help");
+    Subprocess h;
+    ASSERT_TRUE(h.Start(help, dir_.path() + "/help-" + t.name + ".log"));
+    EXPECT_EQ(h.Wait(absl::Seconds(30)), 0)
+        << ReadFile(dir_.path() + "/help-" + t.name + ".log");
+    // The gateway's address from the environment.
+    Subprocess ok;
+    ASSERT_TRUE(ok.Start(t.argv, dir_.path() + "/env-" + t.name + ".log",
+                         {"OUTREACH_ADDRESS=" + gateway_->address()}));
+    EXPECT_EQ(ok.Wait(absl::Seconds(60)), 0)
+        << ReadFile(dir_.path() + "/env-" + t.name + ".log");
+    // --address wins; nothing listens there: one line, code first.
+    std::vector<std::string> down = t.argv;
+    down.insert(down.begin() + (t.name == "outreachctl" ? 1 : 2),
+                "--address=127.0.0.1:1");
+    const std::string log = dir_.path() + "/down-" + t.name + ".log";
+    Subprocess bad;
+    ASSERT_TRUE(bad.Start(down, log,
+                          {"OUTREACH_ADDRESS=" + gateway_->address()}));
+    EXPECT_EQ(bad.Wait(absl::Seconds(60)), 1) << ReadFile(log);
+    const std::string err = ReadFile(log);
+    EXPECT_THAT(err, HasSubstr("UNAVAILABLE"));
+    EXPECT_THAT(err, Not(HasSubstr("Traceback")));
+    EXPECT_THAT(err, Not(HasSubstr("    at ")));  // a Node stack
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  }
 }
 
 }  // namespace

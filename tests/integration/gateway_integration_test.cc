@@ -117,16 +117,16 @@ TEST_F(GatewayIntegrationTest, DryRunOfAVariantNoteAsJson) {
   EXPECT_THAT(r.out, HasSubstr("\"title\": \"National Round Table on the "
                                "Implementation of Resolution 1540 (2004)\""));
   EXPECT_THAT(r.out, HasSubstr("\"year\": 2015"));
-  EXPECT_THAT(r.out, HasSubstr("\"country_code\": \"MD\""));
+  EXPECT_THAT(r.out, HasSubstr("\"countryCode\": \"MD\""));
   EXPECT_THAT(r.out, HasSubstr("\"city\": \"Chisinau\""));
-  for (const char* iso : {"\"iso_alpha2\": \"MD\"", "\"iso_alpha2\": \"RO\"",
-                          "\"iso_alpha2\": \"UA\""}) {
+  for (const char* iso : {"\"isoAlpha2\": \"MD\"", "\"isoAlpha2\": \"RO\"",
+                          "\"isoAlpha2\": \"UA\""}) {
     EXPECT_THAT(r.out, HasSubstr(iso));
   }
   EXPECT_THAT(r.out, HasSubstr("\"entity\": \"entities/interpol\""));
   EXPECT_THAT(r.out, HasSubstr("\"entity\": \"entities/wco\""));
   EXPECT_THAT(r.out, HasSubstr("\"entity\": \"entities/committee-1540\""));
-  EXPECT_THAT(r.out, HasSubstr("\"dry_run\": true"));
+  EXPECT_THAT(r.out, HasSubstr("\"dryRun\": true"));
   // Nothing was created.
   CtlResult again = Ctl({"import", kVariant});
   ASSERT_EQ(again.code, 0) << again.out;
@@ -263,7 +263,7 @@ TEST_F(GatewayIntegrationTest, ProfileDashboardAndEventList) {
 
   CtlResult dashboard = Ctl({"dashboard", "--output=json"});
   ASSERT_EQ(dashboard.code, 0) << dashboard.out;
-  EXPECT_THAT(dashboard.out, HasSubstr("\"event_count\": \"1\""));
+  EXPECT_THAT(dashboard.out, HasSubstr("\"eventCount\": \"1\""));
   EXPECT_THAT(dashboard.out, HasSubstr("\"key\": \"UA\""));
   EXPECT_THAT(dashboard.out, HasSubstr("\"key\": \"entities/md\""));
   EXPECT_THAT(dashboard.out, HasSubstr("\"key\": \"2013\""));
@@ -381,6 +381,16 @@ TEST_F(GatewayIntegrationTest, CachedNotesStayCoherentWithWrites) {
   }
   EXPECT_THAT(Ctl({"note", event, "--format=json"}).out,
               HasSubstr("RECOMMENDATION_STATUS_REQUESTED"));
+  // One JSON convention everywhere: lowerCamelCase, or the proto's names
+  // behind one flag, for every command.
+  const std::string camel = Ctl({"note", event, "--format=json"}).out;
+  EXPECT_THAT(camel, HasSubstr("\"printedGroup\""));
+  EXPECT_THAT(camel, Not(HasSubstr("\"printed_group\"")));
+  const std::string proto =
+      Ctl({"note", event, "--format=json", "--proto_names"}).out;
+  EXPECT_THAT(proto, HasSubstr("\"printed_group\""));
+  EXPECT_THAT(Ctl({"dashboard", "--output=json", "--proto_names"}).out,
+              HasSubstr("\"event_count\""));
 }
 
 // Every binary's /metrics answers while the suite is busy, and what it

@@ -34,6 +34,10 @@
 ABSL_FLAG(std::string, address, "127.0.0.1:8080", "The gateway, host:port.");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30), "Deadline of the call.");
 ABSL_FLAG(std::string, output, "text", "text or json (the response message).");
+ABSL_FLAG(bool, proto_names, false,
+          "JSON output (--output=json, note --format=json) with the proto's "
+          "field names (snake_case) instead of the proto3 JSON mapping's "
+          "lowerCamelCase.");
 ABSL_FLAG(bool, dry_run, false, "import: parse and resolve, create nothing.");
 ABSL_FLAG(bool, force, false,
           "delete: also delete the event's participations and outcomes.");
@@ -93,17 +97,17 @@ int Fail(const grpc::Status& status) {
   return 1;
 }
 
+// The proto3 JSON mapping: lowerCamelCase names, or the proto's own names
+// with --proto_names; the same for every command.
 void PrintJson(const google::protobuf::Message& m) {
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
+  options.preserve_proto_field_names = absl::GetFlag(FLAGS_proto_names);
   std::string json;
   (void)google::protobuf::util::MessageToJsonString(m, &json, options);
   std::cout << json;
 }
 
-// Proto strings must be UTF-8; a file that is not cannot even be sent, so
-// it is refused here with the answer the gateway would give.
 // absl flags are spelled with underscores; accept the dashes people type
 // ("--dry-run").
 std::vector<std::string> NormalizeFlagNames(int argc, char** argv) {
@@ -262,6 +266,17 @@ int main(int argc, char** argv) {
       req.set_format(gv::NOTE_FORMAT_HTML);
     } else if (format == "json") {
       req.set_format(gv::NOTE_FORMAT_JSON);
+      if (absl::GetFlag(FLAGS_proto_names)) {
+        // The gateway renders the mapping's lowerCamelCase; the proto's
+        // names come from the structured note, printed here.
+        gv::GetInformationNoteRequest get;
+        get.set_event(args[2]);
+        gv::InformationNote structured;
+        grpc::Status s = stub->GetInformationNote(&ctx, get, &structured);
+        if (!s.ok()) return Fail(s);
+        PrintJson(structured);
+        return 0;
+      }
     } else {
       return Usage("--format must be text, markdown, html or json");
     }
