@@ -136,7 +136,8 @@ void PrintReport(const gv::ImportReport& r) {
   const char* what = r.dry_run() ? "dry run, nothing created"
                      : r.already_imported()
                          ? "already imported, nothing created"
-                         : "created";
+                     : r.resumed() ? "completed an unfinished import"
+                                   : "created";
   std::cout << "Event        "
             << (r.event().name().empty() ? "-" : r.event().name()) << "  ("
             << what << ")\n"
@@ -320,6 +321,18 @@ int main(int argc, char** argv) {
         std::printf("%-60s %s  %-2s  %s\n", e.name().c_str(),
                     Date(e.start_date()).c_str(),
                     e.venue().country_code().c_str(), e.title().c_str());
+      }
+      // An empty listing says so, rather than print nothing at all.
+      if (all.events_size() == 0) {
+        std::printf("No events%s.\n",
+                    absl::GetFlag(FLAGS_filter).empty()
+                        ? ""
+                        : absl::StrCat(" match the filter '",
+                                       absl::GetFlag(FLAGS_filter), "'")
+                              .c_str());
+      } else {
+        std::printf("%d event%s\n", all.events_size(),
+                    all.events_size() == 1 ? "" : "s");
       }
     }
     return 0;

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Every command of the README's "Try it while it runs" block, as written,
+# against the suite scripts/run.sh starts (on free ports: the gateway's
+# address comes from OUTREACH_ADDRESS, which every tool reads, and the
+# events service's port is substituted). Each must exit 0 and print
+# something; the HTML note must be a page.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+build_dir=$1
+source "$root/scripts/lib.sh"
+tmp=$(mktemp -d)
+gw=$(free_port "$tmp"); ev=$(free_port "$tmp")
+OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" OUTREACH_DATA_DIR="$tmp" \
+  OUTREACH_REDIS_PORT=$(free_port "$tmp") OUTREACH_EVENTS_PORT=$ev \
+  OUTREACH_PARTICIPANTS_PORT=$(free_port "$tmp") \
+  OUTREACH_RECOMMENDATIONS_PORT=$(free_port "$tmp") OUTREACH_GATEWAY_PORT=$gw \
+  OUTREACH_EVENTS_METRICS_PORT=0 OUTREACH_PARTICIPANTS_METRICS_PORT=0 \
+  OUTREACH_RECOMMENDATIONS_METRICS_PORT=0 OUTREACH_GATEWAY_METRICS_PORT=0 \
+  setsid bash "$root/scripts/run.sh" </dev/null >"$tmp/run.out" 2>&1 &
+run=$!
+cleanup() {
+  kill -TERM "$run" 2>/dev/null || true
+  wait "$run" 2>/dev/null || true
+  rm -rf "$tmp" 2>/dev/null || true
+}
+trap cleanup EXIT
+for _ in $(seq 600); do
+  grep -q "Press Ctrl-C to stop" "$tmp/run.out" && break
+  kill -0 "$run" 2>/dev/null || break
+  sleep 0.1
+done
+grep -q "Press Ctrl-C to stop" "$tmp/run.out" || {
+  cat "$tmp/run.out" >&2
+  echo "run.sh did not start" >&2
+  exit 1
+}
+# The block: the lines between "Try it while it runs" and the closing fence.
+mapfile -t commands < <(awk '/^Try it while it runs/ {on=1; next}
+  on && /^```sh/ {inblock=1; next} inblock && /^```/ {exit} inblock' \
+  "$root/README.md")
+[ ${#commands[@]} -ge 3 ] || { echo "no Try-it block in README.md" >&2; exit 1; }
+cd "$root"
+status=0
+for command in "${commands[@]}"; do
+  line=${command//127.0.0.1:8081/127.0.0.1:$ev}
+  # The README assumes the default build folder; the test uses its own.
+  line=${line//build\/tools\//$build_dir/tools/}
+  line=${line//> note.html/> $tmp/note.html}
+  out=$(OUTREACH_ADDRESS="127.0.0.1:$gw" bash -c "$line" 2>&1) || {
+    echo "FAILED ($?): $command" >&2
+    echo "$out" >&2
+    status=1
+    continue
+  }
+  if [ -z "$out" ] && [[ "$line" != *">"* ]]; then
+    echo "printed nothing: $command" >&2
+    status=1
+  fi
+  echo "ok: $command"
+done
+grep -q "<!DOCTYPE html>" "$tmp/note.html" || {
+  echo "note.html is not the seed's note as a page" >&2
+  status=1
+}
+exit "$status"
