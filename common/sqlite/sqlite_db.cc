@@ -194,6 +194,18 @@ absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(
 
 SqliteDb::~SqliteDb() = default;
 
+absl::Status SqliteDb::ReadIncarnation() {
+  return Write([this](SqliteConnection& c) -> absl::Status {
+    auto read = c.Prepare("SELECT id FROM outreach_incarnation LIMIT 1");
+    if (!read.ok()) return read.status();
+    auto row = read->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::InternalError("the store has no incarnation");
+    incarnation_ = read->ColumnText(0);
+    return absl::OkStatus();
+  });
+}
+
 absl::Status SqliteDb::Migrate() {
   absl::Status s = Write([](SqliteConnection& c) {
     return c.Exec(
@@ -234,7 +246,21 @@ absl::Status SqliteDb::Migrate() {
     if (!s.ok()) return s;
   }
   schema_version_ = latest;
-  return absl::OkStatus();
+  // The store's incarnation: made when the file is first opened, and
+  // replaced by scripts/restore.sh, so that caches keyed by it never match
+  // data from before a restore.
+  s = Write([](SqliteConnection& c) -> absl::Status {
+    if (auto e = c.Exec("CREATE TABLE IF NOT EXISTS outreach_incarnation ("
+                        " id TEXT NOT NULL)");
+        !e.ok()) {
+      return e;
+    }
+    return c.Exec(
+        "INSERT INTO outreach_incarnation (id) SELECT lower(hex(randomblob(8)))"
+        " WHERE NOT EXISTS (SELECT 1 FROM outreach_incarnation)");
+  });
+  if (!s.ok()) return s;
+  return ReadIncarnation();
 }
 
 absl::Status SqliteDb::Write(const Fn& fn) {

@@ -149,15 +149,21 @@ class SqliteDb {
   absl::Status Ping();
   // The schema version after migrations.
   int schema_version() const { return schema_version_; }
+  // This store's incarnation: 16 hex digits made when the file was created
+  // and made anew by a restore (scripts/restore.sh). Part of the service's
+  // cache keys, so that nothing cached before a restore is read after it.
+  const std::string& incarnation() const { return incarnation_; }
 
  private:
   SqliteDb() = default;
   absl::Status Migrate();
+  absl::Status ReadIncarnation();
   // Counts `s` under `operation` when it is a store fault; returns it.
   absl::Status Counted(absl::string_view operation, absl::Status s);
 
   SqliteOptions options_;
   int schema_version_ = 0;
+  std::string incarnation_;
 
   absl::Mutex write_mu_;
   std::unique_ptr<SqliteConnection> writer_ ABSL_GUARDED_BY(write_mu_);

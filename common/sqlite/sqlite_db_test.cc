@@ -65,6 +65,32 @@ TEST_F(SqliteDbTest, MigratesAndUsesWal) {
   EXPECT_EQ(mode, "wal");
 }
 
+// A store has an incarnation from its creation on, kept across reopening,
+// and a new one once a restore writes it (scripts/restore.sh).
+TEST_F(SqliteDbTest, KeepsItsIncarnationUntilARestoreChangesIt) {
+  std::string first;
+  {
+    auto db = SqliteDb::Open(Options({"CREATE TABLE t (x INTEGER)"}));
+    ASSERT_TRUE(db.ok()) << db.status();
+    first = (*db)->incarnation();
+    EXPECT_EQ(first.size(), 16u);
+  }
+  {
+    auto db = SqliteDb::Open(Options({"CREATE TABLE t (x INTEGER)"}));
+    ASSERT_TRUE(db.ok());
+    EXPECT_EQ((*db)->incarnation(), first);
+    ASSERT_TRUE((*db)
+                    ->Write([](SqliteConnection& c) {
+                      return c.Exec("UPDATE outreach_incarnation SET id = "
+                                    "'restored'");
+                    })
+                    .ok());
+  }
+  auto db = SqliteDb::Open(Options({"CREATE TABLE t (x INTEGER)"}));
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ((*db)->incarnation(), "restored");
+}
+
 TEST_F(SqliteDbTest, AppliesOnlyNewMigrationsOnReopen) {
   {
     auto db = SqliteDb::Open(Options({"CREATE TABLE t (x INTEGER)"}));

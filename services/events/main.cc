@@ -108,7 +108,8 @@ int Run() {
   const std::unique_ptr<Cache> shared_cache =
       WithMetrics(std::move(*redis), &metrics);
   CacheAsideOptions cache_options;
-  cache_options.key_namespace = "outreach:events:v1:";
+  cache_options.key_namespace =
+      absl::StrCat("outreach:events:v1:", (*store)->incarnation(), ":");
   cache_options.ttl = absl::GetFlag(FLAGS_cache_ttl);
   CacheAside cache(shared_cache.get(), cache_options);
 
@@ -136,6 +137,10 @@ int Run() {
   // Every acknowledged write changes the suite's write generation, which
   // keys the gateway's composite cache.
   WriteGeneration generation(shared_cache.get());
+  // Composites computed before this store started (before a restore,
+  // say) must never be served again: a store that starts moves the suite's
+  // write generation on, as a write would.
+  generation.Bump();
   ServerOptions server_options;
   server_options.after_write = [&generation] { generation.Bump(); };
   server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),

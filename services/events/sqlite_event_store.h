@@ -30,6 +30,8 @@ class SqliteEventStore final : public EventStore {
                                  int64_t expected_revision) override;
   absl::StatusOr<ListPage> List(const ListQuery& query) override;
   absl::Status Ping() override;
+  // The store's incarnation (common/sqlite/sqlite_db.h), for cache keys.
+  const std::string& incarnation() const { return db_->incarnation(); }
 
  private:
   explicit SqliteEventStore(std::unique_ptr<SqliteDb> db)

@@ -34,6 +34,8 @@ class SqliteParticipantStore final : public ParticipantStore {
   absl::Status DeleteParticipation(const std::string& event_id,
                                    const std::string& id) override;
   absl::Status Ping() override;
+  // The store's incarnation (common/sqlite/sqlite_db.h), for cache keys.
+  const std::string& incarnation() const { return db_->incarnation(); }
 
  private:
   explicit SqliteParticipantStore(std::unique_ptr<SqliteDb> db)

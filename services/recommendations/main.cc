@@ -89,11 +89,13 @@ int Run() {
   const std::unique_ptr<Cache> shared_cache =
       WithMetrics(std::move(*redis), &metrics);
   CacheAsideOptions outcome_cache;
-  outcome_cache.key_namespace = "outreach:recommendations:v1:";
+  outcome_cache.key_namespace = absl::StrCat(
+      "outreach:recommendations:v1:", (*store)->incarnation(), ":");
   outcome_cache.ttl = absl::GetFlag(FLAGS_cache_ttl);
   CacheAside cache(shared_cache.get(), outcome_cache);
   CacheAsideOptions reference_cache = outcome_cache;
-  reference_cache.key_namespace = "outreach:recommendations:v1:refs:";
+  reference_cache.key_namespace = absl::StrCat(
+      "outreach:recommendations:v1:refs:", (*store)->incarnation(), ":");
   reference_cache.ttl = absl::GetFlag(FLAGS_reference_cache_ttl);
   CacheAside refs(shared_cache.get(), reference_cache);
 
@@ -115,6 +117,10 @@ int Run() {
   // Every acknowledged write changes the suite's write generation, which
   // keys the gateway's composite cache.
   WriteGeneration generation(shared_cache.get());
+  // Composites computed before this store started (before a restore,
+  // say) must never be served again: a store that starts moves the suite's
+  // write generation on, as a write would.
+  generation.Bump();
   ServerOptions server_options;
   server_options.after_write = [&generation] { generation.Bump(); };
   server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),

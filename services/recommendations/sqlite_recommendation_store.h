@@ -32,6 +32,8 @@ class SqliteRecommendationStore final : public RecommendationStore {
   absl::StatusOr<RecommendationPage> List(
       const RecommendationQuery& query) override;
   absl::Status Ping() override;
+  // The store's incarnation (common/sqlite/sqlite_db.h), for cache keys.
+  const std::string& incarnation() const { return db_->incarnation(); }
 
  private:
   absl::StatusOr<std::optional<StoredRecommendation>> ReplayIn(
