@@ -92,6 +92,20 @@ free_port() {
   done
 }
 
+# suite_ports DIR: prints the environment that runs scripts/run.sh on free
+# loopback ports (metrics off), one NAME=VALUE a line, for tests that start
+# the suite: mapfile -t env < <(suite_ports "$tmp"); env "${env[@]}" ...
+# OUTREACH_GATEWAY_PORT and OUTREACH_EVENTS_PORT are among them.
+suite_ports() {
+  local dir=$1 name
+  for name in REDIS EVENTS PARTICIPANTS RECOMMENDATIONS GATEWAY; do
+    echo "OUTREACH_${name}_PORT=$(free_port "$dir")"
+  done
+  for name in EVENTS PARTICIPANTS RECOMMENDATIONS GATEWAY; do
+    echo "OUTREACH_${name}_METRICS_PORT=0"
+  done
+}
+
 # wait_for_serving ADDRESS [TIMEOUT] [PID]: waits until a gRPC server
 # answers health SERVING, using the suite's own health probe; fails after
 # TIMEOUT seconds (30), or at once when process PID has exited (a server

@@ -18,14 +18,10 @@ run_case() {
   local keep=$1
   local tmp
   tmp=$(mktemp -d)
-  local ports=(OUTREACH_REDIS_PORT=$(free_port "$tmp")
-    OUTREACH_EVENTS_PORT=$(free_port "$tmp")
-    OUTREACH_PARTICIPANTS_PORT=$(free_port "$tmp")
-    OUTREACH_RECOMMENDATIONS_PORT=$(free_port "$tmp")
-    OUTREACH_GATEWAY_PORT=$(free_port "$tmp")
-    OUTREACH_EVENTS_METRICS_PORT=0 OUTREACH_PARTICIPANTS_METRICS_PORT=0
-    OUTREACH_RECOMMENDATIONS_METRICS_PORT=0 OUTREACH_GATEWAY_METRICS_PORT=0)
-  local gw=${ports[4]#*=}
+  local ports
+  mapfile -t ports < <(suite_ports "$tmp")
+  local gw
+  gw=$(printf '%s\n' "${ports[@]}" | sed -n 's/^OUTREACH_GATEWAY_PORT=//p')
   local run
   start() {
     env OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \

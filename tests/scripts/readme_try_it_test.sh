@@ -9,13 +9,11 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 build_dir=$1
 source "$root/scripts/lib.sh"
 tmp=$(mktemp -d)
-gw=$(free_port "$tmp"); ev=$(free_port "$tmp")
-OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" OUTREACH_DATA_DIR="$tmp" \
-  OUTREACH_REDIS_PORT=$(free_port "$tmp") OUTREACH_EVENTS_PORT=$ev \
-  OUTREACH_PARTICIPANTS_PORT=$(free_port "$tmp") \
-  OUTREACH_RECOMMENDATIONS_PORT=$(free_port "$tmp") OUTREACH_GATEWAY_PORT=$gw \
-  OUTREACH_EVENTS_METRICS_PORT=0 OUTREACH_PARTICIPANTS_METRICS_PORT=0 \
-  OUTREACH_RECOMMENDATIONS_METRICS_PORT=0 OUTREACH_GATEWAY_METRICS_PORT=0 \
+mapfile -t ports < <(suite_ports "$tmp")
+gw=$(printf '%s\n' "${ports[@]}" | sed -n 's/^OUTREACH_GATEWAY_PORT=//p')
+ev=$(printf '%s\n' "${ports[@]}" | sed -n 's/^OUTREACH_EVENTS_PORT=//p')
+env "${ports[@]}" OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
+  OUTREACH_DATA_DIR="$tmp" \
   setsid bash "$root/scripts/run.sh" </dev/null >"$tmp/run.out" 2>&1 &
 run=$!
 cleanup() {

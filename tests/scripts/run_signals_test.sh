@@ -12,14 +12,10 @@ run_case() {
   local signal=$1 target=$2 ignore_int=$3
   local tmp
   tmp=$(mktemp -d)
-  local env_vars=(OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir"
-    OUTREACH_DATA_DIR="$tmp" OUTREACH_REDIS_PORT=$(free_port "$tmp")
-    OUTREACH_EVENTS_PORT=$(free_port "$tmp")
-    OUTREACH_PARTICIPANTS_PORT=$(free_port "$tmp")
-    OUTREACH_RECOMMENDATIONS_PORT=$(free_port "$tmp")
-    OUTREACH_GATEWAY_PORT=$(free_port "$tmp")
-    OUTREACH_EVENTS_METRICS_PORT=0 OUTREACH_PARTICIPANTS_METRICS_PORT=0
-    OUTREACH_RECOMMENDATIONS_METRICS_PORT=0 OUTREACH_GATEWAY_METRICS_PORT=0)
+  local env_vars
+  mapfile -t env_vars < <(suite_ports "$tmp")
+  env_vars+=(OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir"
+             OUTREACH_DATA_DIR="$tmp")
   # A session of its own, as under a supervisor; stdin not a terminal.
   if [ "$ignore_int" = yes ]; then
     setsid env "${env_vars[@]}" bash -c 'trap "" INT; exec bash "$0"' \

@@ -1,22 +1,14 @@
 #include "services/gateway/note/header.h"
 
-#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/gateway/note/test_lines.h"
 
 namespace outreach::gateway::note {
 namespace {
 
 using ::testing::ElementsAre;
 
-std::vector<Line> LinesOf(const std::string& text) {
-  std::vector<Line> out;
-  int n = 0;
-  for (absl::string_view l : absl::StrSplit(text, '\n')) {
-    out.push_back({++n, std::string(l)});
-  }
-  return out;
-}
 
 struct Read {
   Header header;

@@ -1,9 +1,9 @@
 #include "services/gateway/note/participants.h"
 
-#include "absl/strings/str_split.h"
 #include "common/status/status_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/gateway/note/test_lines.h"
 
 namespace outreach::gateway::note {
 namespace {
@@ -11,14 +11,6 @@ namespace {
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 
-std::vector<Line> LinesOf(const std::string& text) {
-  std::vector<Line> out;
-  int n = 0;
-  for (absl::string_view l : absl::StrSplit(text, '\n')) {
-    out.push_back({++n, std::string(l)});
-  }
-  return out;
-}
 
 // "group|name" for each participant.
 std::vector<std::string> Read(const std::string& text) {
