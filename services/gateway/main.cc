@@ -124,8 +124,7 @@ int Run() {
       if (done == step) raise(SIGKILL);
     };
   }
-  NoteImporter importer(clients, countries->get(), DeadlineShares{},
-                        std::move(hook));
+  NoteImporter importer(clients, DeadlineShares{}, std::move(hook));
   ThreadPool imports(absl::GetFlag(FLAGS_import_threads));
   GatewayServiceImpl service(&composer, &importer, &imports,
                              absl::GetFlag(FLAGS_max_queued_imports));

@@ -122,11 +122,9 @@ std::string OutcomeId(const std::string& event, int n) {
 
 }  // namespace
 
-NoteImporter::NoteImporter(BackendClients clients,
-                           const CountryRegistry* countries,
-                           DeadlineShares shares, StepHook after_step)
+NoteImporter::NoteImporter(BackendClients clients, DeadlineShares shares,
+                           StepHook after_step)
     : clients_(clients),
-      countries_(countries),
       shares_(shares),
       after_step_(std::move(after_step)) {}
 

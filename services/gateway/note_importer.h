@@ -25,7 +25,6 @@
 
 #include "absl/status/statusor.h"
 #include "common/client/deadline_split.h"
-#include "common/geo/iso3166.h"
 #include "outreach/gateway/v1/gateway.pb.h"
 #include "services/gateway/backend_clients.h"
 
@@ -40,8 +39,8 @@ class NoteImporter {
   using StepHook = std::function<void(absl::string_view step)>;
 
   // None owned.
-  NoteImporter(BackendClients clients, const CountryRegistry* countries,
-               DeadlineShares shares = {}, StepHook after_step = nullptr);
+  NoteImporter(BackendClients clients, DeadlineShares shares = {},
+               StepHook after_step = nullptr);
 
   absl::StatusOr<v1::ImportReport> Import(
       const CallScope& scope, const v1::ImportInformationNoteRequest& req);
@@ -74,7 +73,6 @@ class NoteImporter {
   }
 
   const BackendClients clients_;
-  const CountryRegistry* const countries_;
   const DeadlineShares shares_;
   const StepHook after_step_;
 };

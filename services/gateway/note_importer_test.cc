@@ -23,16 +23,12 @@ std::string Seed() {
 class NoteImporterTest : public ::testing::Test {
  protected:
   NoteImporterTest()
-      : events_(&state_), participants_(&state_), recommendations_(&state_) {
-    auto countries = CountryRegistry::Load();
-    EXPECT_TRUE(countries.ok());
-    countries_ = std::move(*countries);
-  }
+      : events_(&state_), participants_(&state_), recommendations_(&state_) {}
 
   std::unique_ptr<NoteImporter> Importer() {
     return std::make_unique<NoteImporter>(
         BackendClients{&events_, &participants_, &recommendations_},
-        countries_.get(), DeadlineShares{},
+        DeadlineShares{},
         [this](absl::string_view step) { steps_.emplace_back(step); });
   }
 
@@ -57,7 +53,6 @@ class NoteImporterTest : public ::testing::Test {
   testing::FakeEvents events_;
   testing::FakeParticipants participants_;
   testing::FakeRecommendations recommendations_;
-  std::unique_ptr<CountryRegistry> countries_;
   std::vector<std::string> steps_;
 };
 
