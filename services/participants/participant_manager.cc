@@ -309,7 +309,13 @@ absl::StatusOr<v1::Entity> ParticipantManager::CreateEntity(
           "must be 3-63 characters of a-z, 0-9 and '-', starting with a "
           "letter (two-letter ids are kept for ISO 3166 codes)");
   }
+  if (!req.request_id().empty() && !IsUuid(req.request_id())) {
+    v.Add("request_id", "must be a UUID");
+  }
   if (auto s = v.ToStatus("invalid entity"); !s.ok()) return s;
+  v1::CreateEntityRequest fingerprint = req;
+  fingerprint.clear_request_id();
+  const std::string request_bytes = DeterministicBytes(fingerprint);
   const bool generated = id.empty();
   if (generated) {
     id = Slugify(req.entity().acronym().empty() ? req.entity().display_name()
@@ -327,7 +333,7 @@ absl::StatusOr<v1::Entity> ParticipantManager::CreateEntity(
     const std::string candidate =
         attempt == 1 ? id : WithNumberSuffix(id, attempt);
     e.set_name(absl::StrCat("entities/", candidate));
-    auto created = store_->CreateEntity(e);
+    auto created = store_->CreateEntity(e, req.request_id(), request_bytes);
     if (created.status().code() == absl::StatusCode::kAlreadyExists &&
         generated) {
       continue;

@@ -323,3 +323,29 @@ TEST_F(ParticipantManagerTest, BatchRequestIdsReplayButNeverResurrect) {
 
 }  // namespace
 }  // namespace outreach::participants
+
+namespace outreach::participants {
+namespace {
+
+// CreateEntity with a request id: a retry gets the entity created first,
+// not a second one under a generated "-2" id.
+TEST_F(ParticipantManagerTest, CreateEntityWithARequestIdIsIdempotent) {
+  v1::CreateEntityRequest create;
+  create.mutable_entity()->set_kind(v1::ENTITY_KIND_ORGANIZATION);
+  create.mutable_entity()->set_organization_kind(
+      v1::ORGANIZATION_KIND_NGO_OR_ACADEMIA);
+  create.mutable_entity()->set_display_name("Verification Research Centre");
+  create.set_request_id("2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901");
+  auto first = manager_->CreateEntity(create);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto retry = manager_->CreateEntity(create);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->name(), first->name());
+  create.clear_request_id();
+  auto other = manager_->CreateEntity(create);
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(other->name(), first->name()) << "without an id, a new entity";
+}
+
+}  // namespace
+}  // namespace outreach::participants

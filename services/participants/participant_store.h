@@ -58,7 +58,11 @@ class ParticipantStore {
   virtual absl::StatusOr<bool> SeedReference(
       const std::vector<v1::Entity>& entities, int version) = 0;
   // ALREADY_EXISTS when the id is taken.
-  virtual absl::StatusOr<StoredEntity> CreateEntity(const v1::Entity& e) = 0;
+  // With a `request_id`, as CreateParticipations (the ledger of
+  // common/sqlite/request_ledger.h).
+  virtual absl::StatusOr<StoredEntity> CreateEntity(
+      const v1::Entity& e, const std::string& request_id = "",
+      const std::string& request_bytes = "") = 0;
   // NOT_FOUND, or ABORTED when the revision moved (0: any).
   virtual absl::StatusOr<StoredEntity> UpdateEntity(const v1::Entity& e,
                                                     int64_t expected) = 0;

@@ -142,9 +142,31 @@ absl::StatusOr<bool> SqliteParticipantStore::SeedReference(
 }
 
 absl::StatusOr<StoredEntity> SqliteParticipantStore::CreateEntity(
-    const v1::Entity& e) {
+    const v1::Entity& e, const std::string& request_id,
+    const std::string& request_bytes) {
   StoredEntity out;
+  const absl::Time now = absl::Now();
   absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+    if (!request_id.empty()) {
+      auto seen = LookUpRequest(c, request_id, request_bytes, now);
+      if (!seen.ok()) return seen.status();
+      if (seen->has_value()) {
+        v1::Entity first;
+        if (!first.ParseFromString((*seen)->body)) {
+          return absl::DataLossError("a recorded reply does not parse");
+        }
+        // Replayed only while the entity exists.
+        auto exists = EntityRevision(c, EntityId(first.name()));
+        if (exists.ok()) {
+          out = {std::move(first), *exists};
+          return absl::OkStatus();
+        }
+        if (exists.status().code() != absl::StatusCode::kNotFound) {
+          return exists.status();
+        }
+        if (auto st = DropRequest(c, request_id); !st.ok()) return st;
+      }
+    }
     auto existing = EntityRevision(c, EntityId(e.name()));
     if (existing.ok()) {
       return absl::AlreadyExistsError(
@@ -156,7 +178,10 @@ absl::StatusOr<StoredEntity> SqliteParticipantStore::CreateEntity(
     auto revision = NextRevision(c);
     if (!revision.ok()) return revision.status();
     out = {e, *revision};
-    return PutEntity(c, e, *revision);
+    if (auto st = PutEntity(c, e, *revision); !st.ok()) return st;
+    if (request_id.empty()) return absl::OkStatus();
+    return RecordRequest(c, request_id, request_bytes, *revision,
+                         e.SerializeAsString(), now);
   });
   if (!s.ok()) return s;
   return out;

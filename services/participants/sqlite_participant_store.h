@@ -19,7 +19,9 @@ class SqliteParticipantStore final : public ParticipantStore {
   absl::StatusOr<std::vector<StoredEntity>> ListEntities() override;
   absl::StatusOr<bool> SeedReference(const std::vector<v1::Entity>& entities,
                                      int version) override;
-  absl::StatusOr<StoredEntity> CreateEntity(const v1::Entity& e) override;
+  absl::StatusOr<StoredEntity> CreateEntity(
+      const v1::Entity& e, const std::string& request_id,
+      const std::string& request_bytes) override;
   absl::StatusOr<StoredEntity> UpdateEntity(const v1::Entity& e,
                                             int64_t expected) override;
   absl::Status DeleteEntity(const std::string& id, int64_t expected) override;

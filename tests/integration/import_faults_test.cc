@@ -111,8 +111,9 @@ class ImportFaultsTest : public ::testing::Test {
 // The gateway dies (SIGKILL, as `kill -9`) right after each step in turn;
 // a new gateway's import of the same note completes it.
 TEST_F(ImportFaultsTest, AGatewayKilledAfterAnyStepLeavesAnImportToComplete) {
-  for (const char* step : {"event", "participations", "outcome-1", "outcome-3",
-                           "outcome-5", "complete"}) {
+  for (const char* step :
+       {"event", "participations", "outcome-1", "outcome-2", "outcome-3",
+        "outcome-4", "outcome-5", "complete"}) {
     SCOPED_TRACE(step);
     StartSuite({absl::StrCat("--test_kill_after_import_step=", step)});
     gv::ImportReport report;
