@@ -10,7 +10,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build_dir=$1
-source "$root/scripts/lib.sh"
+source "$root/tests/scripts/suite.sh"
 ctl="$build_dir/tools/outreachctl"
 second="$root/services/gateway/testdata/chisinau_2015.txt"
 
@@ -18,29 +18,9 @@ run_case() {
   local keep=$1
   local tmp
   tmp=$(mktemp -d)
-  local ports
-  mapfile -t ports < <(suite_ports "$tmp")
+  start() { suite_start "$tmp" "$build_dir" "$1"; gw=${suite_gateway#*:}; }
+  stop() { suite_stop || { echo "run.sh did not stop cleanly" >&2; exit 1; }; }
   local gw
-  gw=$(printf '%s\n' "${ports[@]}" | sed -n 's/^OUTREACH_GATEWAY_PORT=//p')
-  local run
-  start() {
-    env OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
-      OUTREACH_DATA_DIR="$tmp" "${ports[@]}" \
-      setsid bash "$root/scripts/run.sh" </dev/null >>"$tmp/run.out" 2>&1 &
-    run=$!
-    for _ in $(seq 600); do
-      [ "$(grep -c "Press Ctrl-C to stop" "$tmp/run.out" 2>/dev/null)" = "$1" ] && return
-      kill -0 "$run" 2>/dev/null || break
-      sleep 0.1
-    done
-    cat "$tmp/run.out" >&2
-    echo "run.sh did not start" >&2
-    exit 1
-  }
-  stop() {
-    kill -TERM "$run"
-    wait "$run" || { echo "run.sh did not stop cleanly" >&2; exit 1; }
-  }
   views() {
     "$ctl" --address="127.0.0.1:$gw" events list
     "$ctl" --address="127.0.0.1:$gw" profile Moldova

@@ -5,26 +5,15 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build_dir=$1
-source "$root/scripts/lib.sh"
+source "$root/tests/scripts/suite.sh"
 tmp=$(mktemp -d)
-mapfile -t ports < <(suite_ports "$tmp")
-gw=$(printf '%s\n' "${ports[@]}" | sed -n 's/^OUTREACH_GATEWAY_PORT=//p')
-env "${ports[@]}" OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
-  OUTREACH_DATA_DIR="$tmp" \
-  setsid bash "$root/scripts/run.sh" </dev/null >"$tmp/run.out" 2>&1 &
-run=$!
 cleanup() {
-  kill -TERM "$run" 2>/dev/null || true
-  wait "$run" 2>/dev/null || true
+  suite_stop 2>/dev/null || true
   rm -rf "$tmp" 2>/dev/null || true
 }
 trap cleanup EXIT
-for _ in $(seq 600); do
-  grep -q "Press Ctrl-C to stop" "$tmp/run.out" && break
-  kill -0 "$run" 2>/dev/null || break
-  sleep 0.1
-done
-grep -q "Press Ctrl-C to stop" "$tmp/run.out" || { cat "$tmp/run.out" >&2; exit 1; }
+suite_start "$tmp" "$build_dir"
+gw=${suite_gateway#*:}
 ctl=("$build_dir/tools/outreachctl" --address="127.0.0.1:$gw")
 note="$root/services/gateway/testdata/corpus/12_tabbed_cells_debris.txt"
 pids=()
