@@ -382,10 +382,23 @@ absl::StatusOr<v1::ImportReport> NoteImporter::Import(
     for (auto& p : *report.mutable_participations()) {
       p.set_participation(ParticipationName(name, p.position()));
     }
+    // The stored outcomes, in one listing rather than a call each.
+    rv::ListRecommendationsRequest list;
+    list.set_filter(absl::StrCat("event = \"", name, "\""));
+    list.set_page_size(1000);
+    std::map<std::string, rv::Recommendation> stored;
+    do {
+      auto page = clients_.recommendations->List(step, list);
+      if (!page.ok()) break;  // the report keeps the outcomes as read
+      for (auto& r : *page->mutable_recommendations()) {
+        stored[r.name()] = std::move(r);
+      }
+      list.set_page_token(page->next_page_token());
+    } while (!list.page_token().empty());
     for (int i = 0; i < report.outcomes_size(); ++i) {
-      auto stored = clients_.recommendations->Get(
-          step, absl::StrCat("recommendations/", OutcomeId(name, i + 1)));
-      if (stored.ok()) *report.mutable_outcomes(i) = std::move(*stored);
+      auto it = stored.find(
+          absl::StrCat("recommendations/", OutcomeId(name, i + 1)));
+      if (it != stored.end()) *report.mutable_outcomes(i) = it->second;
     }
     return std::move(report);
   }
