@@ -9,7 +9,6 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "common/cache/cache_aside.h"
 #include "common/client/call_policy.h"
 #include "outreach/events/v1/events.grpc.pb.h"
 
@@ -27,13 +26,13 @@ class EventChecker {
 // Calls EventsService.GetEvent under the shared call policy (deadline from
 // the caller's, retries of UNAVAILABLE, request id propagated) every time:
 // an answer kept in a cache would let a child be created under an event
-// deleted since, an orphan. `cache` is not used (kept for the callers).
+// deleted since, an orphan.
 class GrpcEventChecker final : public EventChecker {
  public:
   // None owned.
   GrpcEventChecker(outreach::events::v1::EventsService::StubInterface* stub,
-                   const CallPolicy* policy, CacheAside* cache)
-      : stub_(stub), policy_(policy), cache_(cache) {}
+                   const CallPolicy* policy)
+      : stub_(stub), policy_(policy) {}
 
   absl::Status CheckExists(const CallScope& scope,
                            const std::string& event_name) override;
@@ -41,7 +40,6 @@ class GrpcEventChecker final : public EventChecker {
  private:
   outreach::events::v1::EventsService::StubInterface* const stub_;
   const CallPolicy* const policy_;
-  CacheAside* const cache_;
 };
 
 }  // namespace outreach

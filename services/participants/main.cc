@@ -7,7 +7,6 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "common/cache/cache_aside.h"
 #include "common/cache/redis_cache.h"
 #include "common/cache/write_generation.h"
 #include "common/client/call_policy.h"
@@ -111,11 +110,6 @@ int Run() {
   }
   const std::unique_ptr<Cache> shared_cache =
       WithMetrics(std::move(*redis), &metrics);
-  CacheAsideOptions cache_options;
-  cache_options.key_namespace = absl::StrCat(
-      "outreach:participants:v1:", (*store)->incarnation(), ":");
-  cache_options.ttl = absl::GetFlag(FLAGS_event_cache_ttl);
-  CacheAside cache(shared_cache.get(), cache_options);
 
   auto channel =
       MakeServiceChannel(absl::GetFlag(FLAGS_events_address), &metrics);
@@ -123,7 +117,7 @@ int Run() {
   CallPolicyOptions policy_options;
   policy_options.default_timeout = absl::GetFlag(FLAGS_events_timeout);
   CallPolicy policy(policy_options);
-  GrpcEventChecker checker(events_stub.get(), &policy, &cache);
+  GrpcEventChecker checker(events_stub.get(), &policy);
 
   ParticipantManager manager(store->get(), &checker, SystemClock::Default());
   auto ambiguous = LoadAmbiguousNames(absl::GetFlag(FLAGS_reference_dir),

@@ -107,7 +107,7 @@ int Run() {
   CallPolicyOptions policy_options;
   policy_options.default_timeout = absl::GetFlag(FLAGS_dependency_timeout);
   CallPolicy policy(policy_options);
-  GrpcEventChecker events(events_stub.get(), &policy, &refs);
+  GrpcEventChecker events(events_stub.get(), &policy);
   GrpcEntityChecker entities(participants_stub.get(), &policy, &refs);
 
   RecommendationManager manager(store->get(), &cache, &events, &entities,
