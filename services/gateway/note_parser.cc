@@ -1,3 +1,4 @@
+#include "common/status/status_util.h"
 #include "services/gateway/note_parser.h"
 
 #include <utility>
@@ -95,7 +96,7 @@ absl::StatusOr<ParsedNote> ParseInformationNote(absl::string_view text,
   const note::ParseLimits& limits = options.limits;
   if (text.size() <= limits.max_bytes &&
       absl::StripAsciiWhitespace(text).empty()) {
-    return note::Refuse(field,
+    return InvalidField(field,
                         "is empty; expected the text of an information note");
   }
   note::Budget budget(options.deadline, options.cancelled);
@@ -131,7 +132,7 @@ absl::StatusOr<ParsedNote> ParseInformationNote(absl::string_view text,
   const note::HeaderValue* event = Field(*header, HeaderField::kEvent);
   if (event != nullptr) out.title = event->Joined();
   if (out.title.empty()) {
-    return note::Refuse(
+    return InvalidField(
         field,
         "has no header table: expected labelled rows (\"Event\", \"Date and "
         "Venue\", \"Organizers\", \"Participants\"; with a tab, a colon, or "
@@ -139,7 +140,7 @@ absl::StatusOr<ParsedNote> ParseInformationNote(absl::string_view text,
         "\"Event\" row with a title");
   }
   if (out.title.size() > limits.max_title_bytes) {
-    return note::Refuse(field, absl::StrCat("the event's title is ",
+    return InvalidField(field, absl::StrCat("the event's title is ",
                                             out.title.size(),
                                             " bytes, over the limit of ",
                                             limits.max_title_bytes,
@@ -164,7 +165,7 @@ absl::StatusOr<ParsedNote> ParseInformationNote(absl::string_view text,
     }
     out.organizers = note::ReadOrganizers(joined);
     if (static_cast<int>(out.organizers.size()) > limits.max_organizers) {
-      return note::Refuse(field, absl::StrCat("lists more than ",
+      return InvalidField(field, absl::StrCat("lists more than ",
                                               limits.max_organizers,
                                               " organizers (max_organizers)"));
     }
@@ -225,7 +226,7 @@ absl::StatusOr<ParsedNote> ParseInformationNote(absl::string_view text,
   out.outcomes = note::ReadOutcomes(sections->sections, budget);
   if (!budget.status().ok()) return budget.status();
   if (static_cast<int>(out.outcomes.size()) > limits.max_outcomes) {
-    return note::Refuse(field, absl::StrCat("names more than ",
+    return InvalidField(field, absl::StrCat("names more than ",
                                             limits.max_outcomes,
                                             " outcomes (max_outcomes)"));
   }

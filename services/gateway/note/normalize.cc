@@ -1,3 +1,4 @@
+#include "common/status/status_util.h"
 #include "services/gateway/note/normalize.h"
 
 #include "absl/strings/str_cat.h"
@@ -116,7 +117,7 @@ absl::StatusOr<NormalizedText> Normalize(absl::string_view text,
                                          const ParseLimits& limits,
                                          Budget& budget) {
   if (text.size() > limits.max_bytes) {
-    return Refuse(field,
+    return InvalidField(field,
                   absl::StrCat("is ", text.size(), " bytes, over the limit of ",
                                limits.max_bytes,
                                " bytes (max_bytes); a note is a few pages"));
@@ -131,14 +132,14 @@ absl::StatusOr<NormalizedText> Normalize(absl::string_view text,
 
   auto end_line = [&](size_t at) -> absl::Status {
     if (at - line_start > limits.max_line_bytes) {
-      return Refuse(
+      return InvalidField(
           field, absl::StrCat("line ", out.lines.size() + 1,
                               " is longer than the limit of ",
                               limits.max_line_bytes,
                               " bytes on one line (max_line_bytes)"));
     }
     if (static_cast<int>(out.lines.size()) >= limits.max_lines) {
-      return Refuse(field, absl::StrCat("has more than ", limits.max_lines,
+      return InvalidField(field, absl::StrCat("has more than ", limits.max_lines,
                                         " lines (max_lines)"));
     }
     out.lines.push_back(
@@ -158,7 +159,7 @@ absl::StatusOr<NormalizedText> Normalize(absl::string_view text,
     char32_t cp = 0;
     const int len = DecodeUtf8(text, i, &cp);
     if (len == 0) {
-      return Refuse(
+      return InvalidField(
           field,
           absl::StrFormat("is not valid UTF-8: byte 0x%02x at byte offset %d "
                           "(line %d) does not start a well-formed character",
@@ -214,7 +215,7 @@ absl::StatusOr<NormalizedText> Normalize(absl::string_view text,
     // Text extracted from a PDF may carry a stray NUL or two; a file that
     // is largely control characters is not text at all.
     if (controls * 8 > code_points && controls > 8) {
-      return Refuse(field,
+      return InvalidField(field,
                     absl::StrCat("looks binary, not text: ", controls, " of ",
                                  code_points,
                                  " characters are control characters, the "
@@ -237,7 +238,7 @@ absl::StatusOr<NormalizedText> Normalize(absl::string_view text,
     }
   }
   if (!any) {
-    return Refuse(field, "is empty; expected the text of an information note");
+    return InvalidField(field, "is empty; expected the text of an information note");
   }
   return out;
 }

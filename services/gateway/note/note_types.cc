@@ -1,7 +1,5 @@
 #include "services/gateway/note/note_types.h"
 
-#include "common/status/status_util.h"
-
 namespace outreach::gateway::note {
 
 absl::string_view LineUseName(LineUse use) {
@@ -70,10 +68,6 @@ bool Budget::Check() {
     return false;
   }
   return true;
-}
-
-absl::Status Refuse(absl::string_view field, absl::string_view description) {
-  return InvalidField(field, description);
 }
 
 }  // namespace outreach::gateway::note

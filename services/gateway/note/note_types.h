@@ -163,10 +163,6 @@ class Budget {
   absl::Status status_;
 };
 
-// The note's field violation: INVALID_ARGUMENT on `field` (the request
-// field holding the note) with `description`.
-absl::Status Refuse(absl::string_view field, absl::string_view description);
-
 }  // namespace outreach::gateway::note
 
 #endif  // OUTREACH_SERVICES_GATEWAY_NOTE_NOTE_TYPES_H_

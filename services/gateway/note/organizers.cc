@@ -8,15 +8,6 @@
 #include "services/gateway/note/participants.h"
 
 namespace outreach::gateway::note {
-namespace {
-
-// Finds `sep` in `text` in any case; npos when absent.
-size_t FindIgnoringCase(const std::string& lower, const char* sep) {
-  return lower.find(sep);
-}
-
-}  // namespace
-
 std::vector<Organizer> ReadOrganizers(absl::string_view value) {
   std::vector<Organizer> out;
   std::string text(absl::StripAsciiWhitespace(value));
@@ -27,7 +18,7 @@ std::vector<Organizer> ReadOrganizers(absl::string_view value) {
   for (const char* sep : {" in cooperation with ", " in co-operation with ",
                           " together with ", " jointly with ",
                           " in collaboration with ", " in partnership with "}) {
-    const size_t at = FindIgnoringCase(lower, sep);
+    const size_t at = lower.find(sep);
     if (at != std::string::npos) {
       host = text.substr(0, at);
       partners = text.substr(at + std::strlen(sep));

@@ -1,3 +1,4 @@
+#include "common/status/status_util.h"
 #include "services/gateway/note/participants.h"
 
 #include <algorithm>
@@ -367,7 +368,7 @@ class Reader {
                                label, "\"")});
     }
     if (++groups_ > limits_.max_groups) {
-      return Refuse(field_, absl::StrCat("participants: more than ",
+      return InvalidField(field_, absl::StrCat("participants: more than ",
                                          limits_.max_groups,
                                          " groups (max_groups), at line ",
                                          line_));
@@ -385,7 +386,7 @@ class Reader {
     std::string name = CleanName(raw);
     if (name.empty()) return absl::OkStatus();
     if (name.size() > limits_.max_name_bytes) {
-      return Refuse(field_,
+      return InvalidField(field_,
                     absl::StrCat("participants: a name on line ", line_,
                                  " is ", name.size(),
                                  " bytes, over the limit of ",
@@ -393,14 +394,14 @@ class Reader {
                                  " (max_name_bytes)"));
     }
     if (++names_in_group_ > limits_.max_names_per_group) {
-      return Refuse(field_,
+      return InvalidField(field_,
                     absl::StrCat("participants: the group \"",
                                  Utf8Prefix(group_, 60), "\" has more than ",
                                  limits_.max_names_per_group,
                                  " names (max_names_per_group)"));
     }
     if (static_cast<int>(out_.participants.size()) >= limits_.max_names) {
-      return Refuse(field_, absl::StrCat("participants: more than ",
+      return InvalidField(field_, absl::StrCat("participants: more than ",
                                          limits_.max_names,
                                          " names in all (max_names)"));
     }

@@ -1,3 +1,4 @@
+#include "common/status/status_util.h"
 #include "services/gateway/note/sections.h"
 
 #include <cstring>
@@ -222,7 +223,7 @@ absl::StatusOr<Sections> ReadSections(const std::vector<Line>& lines,
     }
     if (const auto kind = SectionHeadingOf(line.text); kind.has_value()) {
       if (static_cast<int>(out.sections.size()) >= limits.max_sections) {
-        return Refuse(field, absl::StrCat("has more than ",
+        return InvalidField(field, absl::StrCat("has more than ",
                                           limits.max_sections,
                                           " section headings (max_sections)"));
       }
@@ -258,7 +259,7 @@ absl::StatusOr<Sections> ReadSections(const std::vector<Line>& lines,
       AppendWrapped(current->entries.back(), entry);
     } else {
       if (static_cast<int>(current->entries.size()) >= limits.max_paragraphs) {
-        return Refuse(field,
+        return InvalidField(field,
                       absl::StrCat("section \"", Utf8Prefix(current->heading, 60),
                                    "\" has more than ", limits.max_paragraphs,
                                    " paragraphs (max_paragraphs)"));
@@ -267,7 +268,7 @@ absl::StatusOr<Sections> ReadSections(const std::vector<Line>& lines,
       current->entry_lines.push_back(line.number);
     }
     if (current->entries.back().size() > limits.max_paragraph_bytes) {
-      return Refuse(field,
+      return InvalidField(field,
                     absl::StrCat("a paragraph of section \"",
                                  Utf8Prefix(current->heading, 60),
                                  "\" ending on line ", line.number,
