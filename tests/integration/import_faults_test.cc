@@ -186,6 +186,19 @@ TEST_F(ImportFaultsTest, AnImportStalledByABackendCompletesOnceItResumes) {
     ASSERT_TRUE(Stub()->ListEvents(&ctx, req, &incomplete).ok());
     EXPECT_EQ(incomplete.events_size(), 1);
   }
+  // The integrity scan needs the stalled service. Asked with a generous
+  // deadline of the caller's, the gateway bounds the wait itself (its
+  // dependency budget, 5 s here) and says so.
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+    gv::IntegrityReport r;
+    const absl::Time asked = absl::Now();
+    grpc::Status st = Stub()->CheckIntegrity(&ctx, {}, &r);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+        << st.error_message();
+    EXPECT_LT(absl::Now() - asked, absl::Seconds(15));
+  }
   recommendations.Signal(SIGCONT);
   const gv::ImportReport done = ImportUntilDone();
   EXPECT_EQ(done.outcomes_size(), 5);
@@ -206,6 +219,19 @@ TEST_F(ImportFaultsTest, AForcedDeleteRemovesTheEventAndEverythingUnderIt) {
   grpc::Status s = Stub()->DeleteEvent(&ctx, del, &empty);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(s.error_message(), HasSubstr("force"));
+
+  // Bad names get a clear answer from the gateway's DeleteEvent too.
+  for (const auto& [name, code] :
+       std::vector<std::pair<std::string, grpc::StatusCode>>{
+           {"nonsense", grpc::StatusCode::INVALID_ARGUMENT},
+           {std::string(1 << 16, 'a'), grpc::StatusCode::INVALID_ARGUMENT},
+           {"events/no-such-event", grpc::StatusCode::NOT_FOUND}}) {
+    grpc::ClientContext bad_ctx;
+    ev::DeleteEventRequest bad;
+    bad.set_name(name);
+    EXPECT_EQ(Stub()->DeleteEvent(&bad_ctx, bad, &empty).error_code(), code)
+        << name.substr(0, 40);
+  }
 
   grpc::ClientContext forced_ctx;
   del.set_force(true);
