@@ -8,12 +8,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build_dir=$1
 source "$root/tests/scripts/suite.sh"
-tmp=$(mktemp -d)
-cleanup() {
-  suite_stop 2>/dev/null || true
-  rm -rf "$tmp" 2>/dev/null || true
-}
-trap cleanup EXIT
+suite_temp
+tmp=$suite_dir
 suite_start "$tmp" "$build_dir"
 gw=${suite_gateway#*:}
 ev=${suite_events#*:}

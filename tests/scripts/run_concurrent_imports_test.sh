@@ -6,12 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build_dir=$1
 source "$root/tests/scripts/suite.sh"
-tmp=$(mktemp -d)
-cleanup() {
-  suite_stop 2>/dev/null || true
-  rm -rf "$tmp" 2>/dev/null || true
-}
-trap cleanup EXIT
+suite_temp
+tmp=$suite_dir
 suite_start "$tmp" "$build_dir"
 gw=${suite_gateway#*:}
 ctl=("$build_dir/tools/outreachctl" --address="127.0.0.1:$gw")

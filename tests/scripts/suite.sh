@@ -7,6 +7,8 @@
 #   line in DIR/run.out. Sets suite_pid, suite_gateway and suite_events
 #   (host:port).
 # suite_stop: SIGTERM, then waits; fails unless run.sh exits 0.
+# suite_temp: makes a folder (printed into `suite_dir`) that is stopped and
+#   removed when the test exits.
 # shellcheck shell=bash
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 
@@ -35,4 +37,9 @@ suite_start() {
 suite_stop() {
   kill -TERM "$suite_pid" 2>/dev/null || true
   wait "$suite_pid"
+}
+
+suite_temp() {
+  suite_dir=$(mktemp -d)
+  trap 'suite_stop 2>/dev/null || true; rm -rf "$suite_dir" 2>/dev/null || true' EXIT
 }
