@@ -14,6 +14,9 @@ OUTREACH_BUILD_PACKAGES=(
   # The documented backup and restore (docs/operations.md) use sqlite3's
   # online backup; run.sh uses setsid (util-linux) and env (coreutils).
   sqlite3 util-linux coreutils
+  # Mutual TLS and bearer tokens (common/security/); run.sh's development
+  # certificates (scripts/dev_tls.sh).
+  libjwt-dev openssl
 )
 
 # The fuzz targets (scripts/fuzz.sh): clang and its libFuzzer runtime.
@@ -103,6 +106,7 @@ suite_ports() {
   done
   for name in EVENTS PARTICIPANTS RECOMMENDATIONS GATEWAY; do
     echo "OUTREACH_${name}_METRICS_PORT=0"
+    echo "OUTREACH_${name}_HEALTH_PORT=$(free_port "$dir")"
   done
 }
 
@@ -112,7 +116,7 @@ suite_ports() {
 # that could not start, e.g. on a port already taken).
 wait_for_serving() {
   local address=$1 timeout=${2:-30} pid=${3:-} waited=0
-  until "$BUILD_DIR/tools/outreach_health" --address="$address" >/dev/null 2>&1; do
+  until "$BUILD_DIR/tools/outreach_health" --tls=off --address="$address" >/dev/null 2>&1; do
     if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
       return 1
     fi

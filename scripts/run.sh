@@ -11,9 +11,16 @@
 # OUTREACH_EVENTS_PORT (8081), OUTREACH_PARTICIPANTS_PORT (8082),
 # OUTREACH_RECOMMENDATIONS_PORT (8083), OUTREACH_GATEWAY_PORT (8080),
 # OUTREACH_<SERVICE>_METRICS_PORT (Prometheus /metrics; 9081, 9082, 9083 and
-# 9080 for the gateway),
+# 9080 for the gateway), OUTREACH_<SERVICE>_HEALTH_PORT (plaintext health
+# only; 7081, 7082, 7083 and 7080),
 # OUTREACH_NOTE (the note imported at start; the seed by default),
-# OUTREACH_SKIP_BUILD=1 to use an existing build.
+# OUTREACH_TLS=off (plaintext on loopback, nobody authenticated: for
+# benchmarks), OUTREACH_SKIP_BUILD=1 to use an existing build.
+#
+# Security: mutual TLS by default. A development CA and a certificate per
+# identity are made under $OUTREACH_DATA_DIR/tls (scripts/dev_tls.sh); each
+# service presents its own and is held to deploy/authz/<service>.json;
+# outreachctl presents editor's unless --identity says otherwise.
 #
 # Signals: SIGINT or SIGTERM, sent to this script's PID or to its process
 # group, stop everything cleanly; the exit status is 0 (130 for Ctrl-C at a
@@ -31,7 +38,7 @@ once=false
 for arg in "$@"; do
   case "$arg" in
     --once) once=true ;;
-    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -51,6 +58,15 @@ events_metrics_port=${OUTREACH_EVENTS_METRICS_PORT:-9081}
 participants_metrics_port=${OUTREACH_PARTICIPANTS_METRICS_PORT:-9082}
 recommendations_metrics_port=${OUTREACH_RECOMMENDATIONS_METRICS_PORT:-9083}
 gateway_metrics_port=${OUTREACH_GATEWAY_METRICS_PORT:-9080}
+events_health_port=${OUTREACH_EVENTS_HEALTH_PORT:-7081}
+participants_health_port=${OUTREACH_PARTICIPANTS_HEALTH_PORT:-7082}
+recommendations_health_port=${OUTREACH_RECOMMENDATIONS_HEALTH_PORT:-7083}
+gateway_health_port=${OUTREACH_GATEWAY_HEALTH_PORT:-7080}
+tls_mode=${OUTREACH_TLS:-on}
+case "$tls_mode" in on|off) ;; *) echo "OUTREACH_TLS=$tls_mode: want on or off" >&2; exit 2 ;; esac
+# The tools started below, and any started from this shell, find the
+# certificates through it.
+export OUTREACH_DATA_DIR=$data_dir
 note_file=${OUTREACH_NOTE:-$OUTREACH_ROOT/examples/notes/kiev_2013.txt}
 mkdir -p "$data_dir/data" "$data_dir/redis" "$data_dir/logs"
 
@@ -79,13 +95,15 @@ trap 'on_signal TERM' TERM
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for p in "$redis_port" "$events_port" "$participants_port" "$recommendations_port" "$gateway_port" \
          "$events_metrics_port" "$participants_metrics_port" \
-         "$recommendations_metrics_port" "$gateway_metrics_port"; do
+         "$recommendations_metrics_port" "$gateway_metrics_port" \
+         "$events_health_port" "$participants_health_port" \
+         "$recommendations_health_port" "$gateway_health_port"; do
   if ! port_free "$p"; then
     echo "port $p on 127.0.0.1 is in use; is the suite already running?" \
          "Set OUTREACH_REDIS_PORT / OUTREACH_EVENTS_PORT /" \
          "OUTREACH_PARTICIPANTS_PORT / OUTREACH_RECOMMENDATIONS_PORT /" \
-         "OUTREACH_GATEWAY_PORT (and OUTREACH_<SERVICE>_METRICS_PORT) to use" \
-         "others." >&2
+         "OUTREACH_GATEWAY_PORT (and OUTREACH_<SERVICE>_METRICS_PORT," \
+         "OUTREACH_<SERVICE>_HEALTH_PORT) to use others." >&2
     exit 1
   fi
 done
@@ -108,18 +126,38 @@ if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
   exit 1
 fi
 
-# start_service NAME PORT METRICS_PORT BINARY [FLAGS...]: starts one of the
-# suite's binaries on 127.0.0.1:PORT, with /metrics on METRICS_PORT and its
-# log in logs/NAME.log, and waits until its health says SERVING.
+tls_dir=$data_dir/tls
+if [ "$tls_mode" = on ]; then
+  log "Development certificates in $tls_dir"
+  "$OUTREACH_ROOT/scripts/dev_tls.sh" "$tls_dir"
+fi
+# security_flags NAME: the flags that make service NAME serve mutual TLS
+# with its own certificate, under its policy, accepting development bearer
+# tokens; nothing when OUTREACH_TLS=off.
+security_flags() {
+  [ "$tls_mode" = on ] || return 0
+  printf '%s\n' --tls_cert="$tls_dir/$1.crt" --tls_key="$tls_dir/$1.key" \
+    --tls_ca="$tls_dir/ca.crt" --authz_policy="$OUTREACH_ROOT/deploy/authz/$1.json" \
+    --jwt_public_keys="$tls_dir/jwt-signing.pub" --jwt_issuer=outreach-dev \
+    --jwt_audience=outreach
+}
+
+# start_service NAME PORT METRICS_PORT HEALTH_PORT BINARY [FLAGS...]: starts
+# one of the suite's binaries on 127.0.0.1:PORT, with /metrics on
+# METRICS_PORT, plaintext health on HEALTH_PORT and its log in
+# logs/NAME.log, and waits until its health says SERVING.
 start_service() {
-  local name=$1 port=$2 metrics_port=$3 binary=$4
-  shift 4
-  log "Starting $name on 127.0.0.1:$port (metrics on :$metrics_port)"
+  local name=$1 port=$2 metrics_port=$3 health_port=$4 binary=$5
+  shift 5
+  local security
+  mapfile -t security < <(security_flags "$name")
+  log "Starting $name on 127.0.0.1:$port (metrics on :$metrics_port, health on :$health_port)"
   setsid "$BUILD_DIR/$binary" --listen_host=127.0.0.1 --port="$port" \
-    --metrics_port="$metrics_port" "$@" \
+    --metrics_port="$metrics_port" --health_port="$health_port" \
+    "${security[@]}" "$@" \
     >>"$data_dir/logs/$name.log" 2>&1 &
   pids+=($!)
-  if ! wait_for_serving "127.0.0.1:$port" 30 "${pids[-1]}"; then
+  if ! wait_for_serving "127.0.0.1:$health_port" 30 "${pids[-1]}"; then
     echo "$name did not become ready; see $data_dir/logs/$name.log" >&2
     tail -5 "$data_dir/logs/$name.log" >&2
     exit 1
@@ -127,32 +165,38 @@ start_service() {
 }
 
 redis="--redis_address=127.0.0.1:$redis_port"
-start_service events "$events_port" "$events_metrics_port" services/events/events_server \
+start_service events "$events_port" "$events_metrics_port" "$events_health_port" \
+  services/events/events_server \
   --db_path="$data_dir/data/events.db" "$redis" \
   --participants_address="127.0.0.1:$participants_port" \
   --recommendations_address="127.0.0.1:$recommendations_port"
 start_service participants "$participants_port" "$participants_metrics_port" \
+  "$participants_health_port" \
   services/participants/participants_server \
   --db_path="$data_dir/data/participants.db" "$redis" \
   --events_address="127.0.0.1:$events_port"
 start_service recommendations "$recommendations_port" "$recommendations_metrics_port" \
+  "$recommendations_health_port" \
   services/recommendations/recommendations_server \
   --db_path="$data_dir/data/recommendations.db" "$redis" \
   --events_address="127.0.0.1:$events_port" \
   --participants_address="127.0.0.1:$participants_port"
-start_service gateway "$gateway_port" "$gateway_metrics_port" services/gateway/gateway_server "$redis" \
+start_service gateway "$gateway_port" "$gateway_metrics_port" "$gateway_health_port" \
+  services/gateway/gateway_server "$redis" \
   --events_address="127.0.0.1:$events_port" \
   --participants_address="127.0.0.1:$participants_port" \
   --recommendations_address="127.0.0.1:$recommendations_port"
 
-"$BUILD_DIR/tools/outreach_health" --address="127.0.0.1:$events_port" \
-  --service=outreach.events.v1.EventsService --list
-"$BUILD_DIR/tools/outreach_health" --address="127.0.0.1:$participants_port" \
-  --service=outreach.participants.v1.ParticipantsService --list
-"$BUILD_DIR/tools/outreach_health" --address="127.0.0.1:$recommendations_port" \
-  --service=outreach.recommendations.v1.RecommendationsService --list
-"$BUILD_DIR/tools/outreach_health" --address="127.0.0.1:$gateway_port" \
-  --service=outreach.gateway.v1.GatewayService --list
+# Reflection is granted to admin only (deploy/authz/).
+health=("$BUILD_DIR/tools/outreach_health" --identity=admin --list)
+"${health[@]}" --address="127.0.0.1:$events_port" \
+  --service=outreach.events.v1.EventsService
+"${health[@]}" --address="127.0.0.1:$participants_port" \
+  --service=outreach.participants.v1.ParticipantsService
+"${health[@]}" --address="127.0.0.1:$recommendations_port" \
+  --service=outreach.recommendations.v1.RecommendationsService
+"${health[@]}" --address="127.0.0.1:$gateway_port" \
+  --service=outreach.gateway.v1.GatewayService
 
 # The main job: import the note (again is harmless: it creates nothing new)
 # and print it rebuilt from the records.
@@ -172,10 +216,11 @@ Outreach is running on loopback:
   gateway                127.0.0.1:$gateway_port   (outreach.gateway.v1.GatewayService)
   redis cache            127.0.0.1:$redis_port
   data                   $data_dir/data   logs  $data_dir/logs
+  security               $( [ "$tls_mode" = on ] && echo "mutual TLS, certificates in $tls_dir" || echo "OFF: plaintext, nobody authenticated")
 
-CLI:      $BUILD_DIR/tools/outreachctl note $event [--format=html]
-Health:   $BUILD_DIR/tools/outreach_health --address=127.0.0.1:$events_port
-Contracts: protos/outreach/*/v1/*.proto (server reflection is on)
+CLI:      $BUILD_DIR/tools/outreachctl note $event [--format=html] [--identity=viewer|editor|admin]
+Health:   $BUILD_DIR/tools/outreach_health --address=127.0.0.1:$events_health_port --tls=off
+Contracts: protos/outreach/*/v1/*.proto (server reflection: --identity=admin)
 INFO
 
 if $once; then

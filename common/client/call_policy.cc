@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/security/caller.h"
 #include "common/server/call_log_interceptor.h"
 
 namespace outreach {
@@ -21,6 +22,11 @@ CallScope ScopeOf(const grpc::ServerContextBase& context) {
     scope.request_id.assign(it->second.data(), it->second.size());
   // IsCancelled is safe to call from any thread of a synchronous handler.
   scope.cancelled = [&context] { return context.IsCancelled(); };
+  const Caller caller = CallerOf(context);
+  if (caller.authenticated) {
+    scope.caller_identity = caller.identity;
+    scope.caller_role = caller.role;
+  }
   return scope;
 }
 
@@ -50,6 +56,10 @@ absl::Status CallPolicy::Run(
     context.set_deadline(absl::ToChronoTime(deadline));
     if (!scope.request_id.empty()) {
       context.AddMetadata(kRequestIdHeader, scope.request_id);
+    }
+    if (!scope.caller_identity.empty()) {
+      context.AddMetadata(kCallerHeader, scope.caller_identity);
+      context.AddMetadata(kCallerRoleHeader, scope.caller_role);
     }
     last = attempt(context);
     if (last.code() != absl::StatusCode::kUnavailable) return last;

@@ -50,10 +50,15 @@ struct CallScope {
   // gave up on the call): long work polls it and stops. Empty when there
   // is nothing to poll. Valid for as long as the call being served.
   std::function<bool()> cancelled;
+  // Whom the call is for (common/security/caller.h): sent on as
+  // x-outreach-caller and x-outreach-caller-role, which a peer believes
+  // only from a trusted delegator (the gateway). Empty sends nothing.
+  std::string caller_identity;
+  std::string caller_role;
 };
 
-// The scope of an incoming call: its deadline, x-request-id, and a poll of
-// its cancellation.
+// The scope of an incoming call: its deadline, x-request-id, a poll of its
+// cancellation, and its authenticated caller.
 CallScope ScopeOf(const grpc::ServerContextBase& context);
 
 using Sleeper = std::function<void(absl::Duration)>;

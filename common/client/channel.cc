@@ -57,13 +57,15 @@ ClientMetricsInterceptorFactory::CreateClientInterceptor(
   return new ClientMetricsInterceptor(info, metrics_);
 }
 
-std::shared_ptr<grpc::Channel> MakeServiceChannel(const std::string& address,
-                                                  Metrics* metrics) {
+std::shared_ptr<grpc::Channel> MakeServiceChannel(
+    const std::string& address, Metrics* metrics,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
   grpc::ChannelArguments args;
   args.SetLoadBalancingPolicyName("round_robin");
   if (metrics == nullptr) {
     return grpc::CreateCustomChannel(
-        address, grpc::InsecureChannelCredentials(), args);
+        address, credentials, args);
   }
   std::vector<
       std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
@@ -71,7 +73,7 @@ std::shared_ptr<grpc::Channel> MakeServiceChannel(const std::string& address,
   interceptors.push_back(
       std::make_unique<ClientMetricsInterceptorFactory>(metrics));
   return grpc::experimental::CreateCustomChannelWithInterceptors(
-      address, grpc::InsecureChannelCredentials(), args,
+      address, credentials, args,
       std::move(interceptors));
 }
 

@@ -14,14 +14,17 @@
 
 #include "common/metrics/metrics.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/security/credentials.h"
 #include "grpcpp/support/client_interceptor.h"
 
 namespace outreach {
 
 // `metrics` may be null (nothing is recorded); not owned, must outlive the
-// channel.
-std::shared_ptr<grpc::Channel> MakeServiceChannel(const std::string& address,
-                                                  Metrics* metrics);
+// channel. `credentials`: the caller's own (ServerSecurity's
+// channel_credentials()); null is plaintext.
+std::shared_ptr<grpc::Channel> MakeServiceChannel(
+    const std::string& address, Metrics* metrics,
+    std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
 
 // Records each call on a channel into Metrics. Exposed for tests.
 class ClientMetricsInterceptorFactory

@@ -50,11 +50,34 @@ absl::Status ServerRunner::Start() {
   }
   // Our own synchronous health service (health_service.h), not gRPC's.
   grpc::EnableDefaultHealthCheckService(false);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // The plugin is process-wide: every builder after this one serves
+  // reflection, so the health-only server is built first.
+  const std::string& listen = options_.listen_address;
+  if (options_.health_port != 0) {
+    grpc::ServerBuilder probes;
+    probes.AddListeningPort(
+        absl::StrCat(listen.substr(0, listen.rfind(':')), ":",
+                     options_.health_port),
+        grpc::InsecureServerCredentials(), &health_port_);
+    probes.RegisterService(&probe_health_);
+    probes.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    health_server_ = probes.BuildAndStart();
+    if (health_server_ == nullptr || health_port_ == 0) {
+      health_server_.reset();
+      return absl::UnavailableError(absl::StrCat(
+          "cannot listen on health port ", options_.health_port));
+    }
+  }
+  if (options_.reflection) {
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  }
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options_.listen_address,
-                           grpc::InsecureServerCredentials(), &port_);
+                           options_.credentials != nullptr
+                               ? options_.credentials
+                               : grpc::InsecureServerCredentials(),
+                           &port_);
   for (const auto& s : services_) builder.RegisterService(s.service);
   builder.RegisterService(&health_);
 
@@ -97,10 +120,12 @@ absl::Status ServerRunner::Start() {
   // NOT_SERVING until readiness has been checked once.
   SetServing(false);
   health_.SetServing(kLivenessService, true);
+  probe_health_.SetServing(kLivenessService, true);
   readiness_thread_ = std::thread([this] { ReadinessLoop(); });
   LogInfo("server started",
           {{"address", options_.listen_address},
            {"port", port_},
+           {"health_port", health_port_},
            {"metrics_port",
             options_.metrics != nullptr ? options_.metrics->exposed_port()
                                         : 0}});
@@ -108,8 +133,10 @@ absl::Status ServerRunner::Start() {
 }
 
 void ServerRunner::SetServing(bool serving) {
-  health_.SetServing("", serving);
-  for (const auto& s : services_) health_.SetServing(s.full_name, serving);
+  for (HealthService* h : {&health_, &probe_health_}) {
+    h->SetServing("", serving);
+    for (const auto& s : services_) h->SetServing(s.full_name, serving);
+  }
 }
 
 void ServerRunner::ReadinessLoop() {
@@ -143,6 +170,7 @@ void ServerRunner::Shutdown() {
     SetServing(false);
     // Every name NOT_SERVING, liveness too, and watches end.
     health_.Shutdown();
+    probe_health_.Shutdown();
   }
   stopping_.Notify();
   LogInfo("shutting down",
@@ -162,11 +190,15 @@ void ServerRunner::Shutdown() {
     absl::SleepFor(absl::Milliseconds(20));
   }
   grpc_server_cancel_all_calls(server_->c_server());
+  if (health_server_ != nullptr) {
+    health_server_->Shutdown(absl::ToChronoTime(absl::Now()));
+  }
 }
 
 void ServerRunner::Wait() {
   if (server_ == nullptr) return;
   server_->Wait();
+  if (health_server_ != nullptr) health_server_->Wait();
   if (shutdown_thread_.joinable()) shutdown_thread_.join();
   if (readiness_thread_.joinable()) readiness_thread_.join();
 }
@@ -211,6 +243,7 @@ int Serve(ServerOptions options, std::vector<ServiceRegistration> services,
     return 1;
   }
   fields["port"] = runner.port();
+  if (runner.health_port() != 0) fields["health_port"] = runner.health_port();
   LogInfo(absl::StrCat(what, " ready"), std::move(fields));
   ServeUntilSignal(runner);
   LogInfo("stopped");

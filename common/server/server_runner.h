@@ -12,7 +12,11 @@
 //   whatever the store says: the target of Kubernetes liveness probes, so
 //   that a store outage takes a pod out of rotation (readiness) without
 //   restarting it (liveness).
-// - Server reflection.
+// - Server reflection, unless `reflection` is off (production).
+// - `credentials` on the gRPC port (common/security/server_security.h sets
+//   them from flags), and, on `health_port`, a plaintext server with
+//   grpc.health.v1 and nothing else: Kubernetes' gRPC probes cannot present
+//   a client certificate.
 // - The synchronous API on a bounded thread pool (see docs/architecture.md:
 //   handlers block on SQLite and Redis, which must not happen on callback
 //   threads).
@@ -40,6 +44,7 @@
 #include "absl/time/time.h"
 #include "common/metrics/metrics.h"
 #include "common/server/health_service.h"
+#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "nlohmann/json.hpp"
 
@@ -74,6 +79,12 @@ struct ServerOptions {
   // /metrics endpoint, on the host of `listen_address`; 0 serves none.
   Metrics* metrics = nullptr;
   int metrics_port = 0;
+  // Credentials of the gRPC port; null serves plaintext.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Plaintext health-only port, on the host of `listen_address`; 0 serves
+  // none.
+  int health_port = 0;
+  bool reflection = true;
 };
 
 struct ServiceRegistration {
@@ -93,6 +104,8 @@ class ServerRunner {
   absl::Status Start();
   // The bound port, after Start().
   int port() const { return port_; }
+  // The bound health port, after Start(); 0 when none.
+  int health_port() const { return health_port_; }
   // Starts a graceful shutdown; safe from any thread, idempotent.
   void Shutdown();
   // Blocks until the server has stopped.
@@ -106,8 +119,12 @@ class ServerRunner {
   const std::vector<ServiceRegistration> services_;
   const Readiness readiness_;
   HealthService health_;
+  // The same statuses, on the plaintext health port.
+  HealthService probe_health_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> health_server_;
   int port_ = 0;
+  int health_port_ = 0;
   // Calls being served, counted by the call-log interceptor.
   std::atomic<int> in_flight_{0};
   std::thread shutdown_thread_;

@@ -23,6 +23,7 @@
 #include "common/metrics/metrics.h"
 #include "common/geo/iso3166.h"
 #include "common/log/json_log.h"
+#include "common/security/server_security.h"
 #include "common/server/server_runner.h"
 #include "common/sqlite/sqlite_db.h"
 #include "services/events/event_manager.h"
@@ -76,6 +77,17 @@ namespace {
 int Run() {
   // Every part below records into this; it outlives them all.
   Metrics metrics;
+  ServerOptions server_options;
+  server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),
+                                               ":", absl::GetFlag(FLAGS_port));
+  // Credentials of this server's port and of its calls to the others.
+  auto security = ServerSecurity::FromFlags(&server_options);
+  if (!security.ok()) {
+    LogError("bad security flags",
+             {{"error", std::string(security.status().message())}});
+    return 2;
+  }
+  const auto peer_credentials = (*security)->channel_credentials();
   auto countries = CountryRegistry::Load(absl::GetFlag(FLAGS_iso3166_path));
   if (!countries.ok()) {
     LogError("cannot load ISO 3166 data",
@@ -115,11 +127,12 @@ int Run() {
 
   // DeleteEvent's view of what refers to an event in the other services.
   auto participants = outreach::participants::v1::ParticipantsService::NewStub(
-      MakeServiceChannel(absl::GetFlag(FLAGS_participants_address), &metrics));
+      MakeServiceChannel(absl::GetFlag(FLAGS_participants_address), &metrics,
+                         peer_credentials));
   auto recommendations =
       outreach::recommendations::v1::RecommendationsService::NewStub(
-          MakeServiceChannel(absl::GetFlag(FLAGS_recommendations_address),
-                             &metrics));
+          MakeServiceChannel(absl::GetFlag(FLAGS_recommendations_address), &metrics,
+                         peer_credentials));
   CallPolicyOptions policy_options;
   policy_options.default_timeout = absl::GetFlag(FLAGS_dependency_timeout);
   policy_options.max_timeout = absl::GetFlag(FLAGS_dependency_timeout) * 2;
@@ -141,10 +154,7 @@ int Run() {
   // say) must never be served again: a store that starts moves the suite's
   // write generation on, as a write would.
   generation.Bump();
-  ServerOptions server_options;
   server_options.after_write = [&generation] { generation.Bump(); };
-  server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),
-                                               ":", absl::GetFlag(FLAGS_port));
   server_options.max_threads = absl::GetFlag(FLAGS_max_threads);
   server_options.metrics = &metrics;
   server_options.metrics_port = absl::GetFlag(FLAGS_metrics_port);

@@ -18,6 +18,7 @@
 #include "common/metrics/metrics.h"
 #include "common/geo/iso3166.h"
 #include "common/log/json_log.h"
+#include "common/security/server_security.h"
 #include "common/server/server_runner.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -75,6 +76,17 @@ namespace {
 int Run() {
   // Every part below records into this; it outlives them all.
   Metrics metrics;
+  ServerOptions server_options;
+  server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),
+                                               ":", absl::GetFlag(FLAGS_port));
+  // Credentials of this server's port and of its calls to the others.
+  auto security = ServerSecurity::FromFlags(&server_options);
+  if (!security.ok()) {
+    LogError("bad security flags",
+             {{"error", std::string(security.status().message())}});
+    return 2;
+  }
+  const auto peer_credentials = (*security)->channel_credentials();
   auto countries = CountryRegistry::Load(absl::GetFlag(FLAGS_iso3166_path));
   if (!countries.ok()) {
     LogError("cannot load ISO 3166 data",
@@ -82,12 +94,15 @@ int Run() {
     return 1;
   }
   auto events = outreach::events::v1::EventsService::NewStub(
-      MakeServiceChannel(absl::GetFlag(FLAGS_events_address), &metrics));
+      MakeServiceChannel(absl::GetFlag(FLAGS_events_address), &metrics,
+                         peer_credentials));
   auto participants = outreach::participants::v1::ParticipantsService::NewStub(
-      MakeServiceChannel(absl::GetFlag(FLAGS_participants_address), &metrics));
+      MakeServiceChannel(absl::GetFlag(FLAGS_participants_address), &metrics,
+                         peer_credentials));
   auto recommendations =
       outreach::recommendations::v1::RecommendationsService::NewStub(
-          MakeServiceChannel(absl::GetFlag(FLAGS_recommendations_address), &metrics));
+          MakeServiceChannel(absl::GetFlag(FLAGS_recommendations_address), &metrics,
+                         peer_credentials));
   CallPolicyOptions policy_options;
   policy_options.default_timeout = absl::GetFlag(FLAGS_dependency_timeout);
   policy_options.max_timeout = absl::GetFlag(FLAGS_dependency_timeout) * 2;
@@ -129,9 +144,6 @@ int Run() {
   GatewayServiceImpl service(&composer, &importer, &imports,
                              absl::GetFlag(FLAGS_max_queued_imports));
 
-  ServerOptions server_options;
-  server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),
-                                               ":", absl::GetFlag(FLAGS_port));
   server_options.max_threads = absl::GetFlag(FLAGS_max_threads);
   server_options.metrics = &metrics;
   server_options.metrics_port = absl::GetFlag(FLAGS_metrics_port);

@@ -17,6 +17,7 @@
 #include "common/config/env_flags.h"
 #include "common/metrics/metrics.h"
 #include "common/log/json_log.h"
+#include "common/security/server_security.h"
 #include "common/server/server_runner.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -66,6 +67,17 @@ namespace {
 int Run() {
   // Every part below records into this; it outlives them all.
   Metrics metrics;
+  ServerOptions server_options;
+  server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),
+                                               ":", absl::GetFlag(FLAGS_port));
+  // Credentials of this server's port and of its calls to the others.
+  auto security = ServerSecurity::FromFlags(&server_options);
+  if (!security.ok()) {
+    LogError("bad security flags",
+             {{"error", std::string(security.status().message())}});
+    return 2;
+  }
+  const auto peer_credentials = (*security)->channel_credentials();
   SqliteOptions db_options;
   db_options.path = absl::GetFlag(FLAGS_db_path);
   db_options.busy_timeout = absl::GetFlag(FLAGS_db_busy_timeout);
@@ -100,10 +112,12 @@ int Run() {
   CacheAside refs(shared_cache.get(), reference_cache);
 
   auto events_stub = outreach::events::v1::EventsService::NewStub(
-      MakeServiceChannel(absl::GetFlag(FLAGS_events_address), &metrics));
+      MakeServiceChannel(absl::GetFlag(FLAGS_events_address), &metrics,
+                         peer_credentials));
   auto participants_stub =
       outreach::participants::v1::ParticipantsService::NewStub(
-          MakeServiceChannel(absl::GetFlag(FLAGS_participants_address), &metrics));
+          MakeServiceChannel(absl::GetFlag(FLAGS_participants_address), &metrics,
+                         peer_credentials));
   CallPolicyOptions policy_options;
   policy_options.default_timeout = absl::GetFlag(FLAGS_dependency_timeout);
   CallPolicy policy(policy_options);
@@ -121,10 +135,7 @@ int Run() {
   // say) must never be served again: a store that starts moves the suite's
   // write generation on, as a write would.
   generation.Bump();
-  ServerOptions server_options;
   server_options.after_write = [&generation] { generation.Bump(); };
-  server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),
-                                               ":", absl::GetFlag(FLAGS_port));
   server_options.max_threads = absl::GetFlag(FLAGS_max_threads);
   server_options.metrics = &metrics;
   server_options.metrics_port = absl::GetFlag(FLAGS_metrics_port);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Every command of the README's "Try it while it runs" block, as written,
+# (one marked "# refused: CODE" must fail with that code),
 # against the suite scripts/run.sh starts (on free ports: the gateway's
 # address comes from OUTREACH_ADDRESS, which every tool reads, and the
 # events service's port is substituted). Each must exit 0 and print
@@ -25,6 +26,21 @@ for command in "${commands[@]}"; do
   # The README assumes the default build folder; the test uses its own.
   line=${line//build\/tools\//$build_dir/tools/}
   line=${line//> note.html/> $tmp/note.html}
+  # A command marked "# refused: CODE" must fail with that code.
+  if [[ "$command" =~ \#\ refused:\ ([A-Z_]+) ]]; then
+    code=${BASH_REMATCH[1]}
+    if out=$(OUTREACH_ADDRESS="127.0.0.1:$gw" bash -c "$line" 2>&1); then
+      echo "NOT REFUSED: $command" >&2
+      status=1
+    elif [[ "$out" != *"$code"* ]]; then
+      echo "REFUSED WITHOUT $code: $command" >&2
+      echo "$out" >&2
+      status=1
+    else
+      echo "refused as documented: $command"
+    fi
+    continue
+  fi
   out=$(OUTREACH_ADDRESS="127.0.0.1:$gw" bash -c "$line" 2>&1) || {
     echo "FAILED ($?): $command" >&2
     echo "$out" >&2

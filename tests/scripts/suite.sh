@@ -19,6 +19,9 @@ suite_start() {
   mapfile -t ports <"$dir/ports.env"
   suite_gateway=127.0.0.1:$(sed -n 's/^OUTREACH_GATEWAY_PORT=//p' "$dir/ports.env")
   suite_events=127.0.0.1:$(sed -n 's/^OUTREACH_EVENTS_PORT=//p' "$dir/ports.env")
+  # The tools find the suite's certificates through it, as they find
+  # .outreach/tls from the checkout's root.
+  export OUTREACH_DATA_DIR=$dir
   env "${ports[@]}" OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
     OUTREACH_DATA_DIR="$dir" \
     setsid bash "$OUTREACH_ROOT/scripts/run.sh" </dev/null >>"$dir/run.out" 2>&1 &

@@ -19,7 +19,8 @@ ServiceProcess::ServiceProcess(std::string binary,
       flags_(std::move(flags)),
       log_path_(std::move(log_path)),
       port_(PickFreePort()),
-      metrics_port_(PickFreePort()) {}
+      metrics_port_(PickFreePort()),
+      health_port_(PickFreePort()) {}
 
 ServiceProcess::~ServiceProcess() { process_.Stop(absl::Seconds(5)); }
 
@@ -28,17 +29,22 @@ std::string ServiceProcess::address() const {
 }
 
 std::shared_ptr<grpc::Channel> ServiceProcess::NewChannel() const {
+  return NewChannel(grpc::InsecureChannelCredentials());
+}
+
+std::shared_ptr<grpc::Channel> ServiceProcess::NewChannel(
+    std::shared_ptr<grpc::ChannelCredentials> credentials) const {
   grpc::ChannelArguments args;
   // Each test channel gets its own connection.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(address(),
-                                   grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(address(), credentials, args);
 }
 
 bool ServiceProcess::Start(absl::Duration timeout) {
   std::vector<std::string> argv = {
       binary_, absl::StrCat("--port=", port_),
       absl::StrCat("--metrics_port=", metrics_port_),
+      absl::StrCat("--health_port=", health_port_),
       "--listen_host=127.0.0.1"};
   argv.insert(argv.end(), flags_.begin(), flags_.end());
   if (!process_.Start(argv, log_path_)) return false;
@@ -46,7 +52,14 @@ bool ServiceProcess::Start(absl::Duration timeout) {
   while (absl::Now() < deadline) {
     // A fresh channel each time: a channel whose first connect was refused
     // keeps reporting that failure for a while.
-    if (HealthStatus(NewChannel(), "") == "SERVING") return true;
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    if (HealthStatus(grpc::CreateCustomChannel(
+                         absl::StrCat("127.0.0.1:", health_port_),
+                         grpc::InsecureChannelCredentials(), args),
+                     "") == "SERVING") {
+      return true;
+    }
     if (!process_.running()) return false;
     absl::SleepFor(absl::Milliseconds(25));
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "grpcpp/channel.h"
+#include "grpcpp/security/credentials.h"
 #include "grpcpp/support/status.h"
 #include "tests/testing/subprocess.h"
 
@@ -17,7 +18,8 @@ namespace outreach::testing {
 class ServiceProcess {
  public:
   // `binary` is a path; `flags` are passed as given, after --port,
-  // --metrics_port (both free ports) and --listen_host=127.0.0.1.
+  // --metrics_port, --health_port (all free ports) and
+  // --listen_host=127.0.0.1.
   ServiceProcess(std::string binary, std::vector<std::string> flags,
                  std::string log_path);
   ~ServiceProcess();
@@ -27,15 +29,21 @@ class ServiceProcess {
   void AddFlags(const std::vector<std::string>& flags) {
     flags_.insert(flags_.end(), flags.begin(), flags.end());
   }
-  // Starts and waits up to `timeout` for health SERVING on "".
+  // Starts and waits up to `timeout` for health SERVING on "", asked on
+  // the plaintext health port (so TLS servers are waited for alike).
   bool Start(absl::Duration timeout = absl::Seconds(20));
   // SIGTERM and wait; returns the exit status.
   int Stop(absl::Duration grace = absl::Seconds(20));
   Subprocess& process() { return process_; }
   int port() const { return port_; }
   int metrics_port() const { return metrics_port_; }
+  int health_port() const { return health_port_; }
   std::string address() const;
+  // A plaintext channel of its own (a new connection).
   std::shared_ptr<grpc::Channel> NewChannel() const;
+  // The same, with `credentials`.
+  std::shared_ptr<grpc::Channel> NewChannel(
+      std::shared_ptr<grpc::ChannelCredentials> credentials) const;
   std::string log() const { return ReadFile(log_path_); }
 
  private:
@@ -44,6 +52,7 @@ class ServiceProcess {
   std::string log_path_;
   int port_;
   int metrics_port_;
+  int health_port_;
   Subprocess process_;
 };
 

@@ -41,9 +41,38 @@ std::unique_ptr<ServiceProcess> Suite::MakeGateway(
       "--recommendations_address=" + recommendations_->address(),
       "--redis_address=" + redis_->address()};
   flags.insert(flags.end(), extra.begin(), extra.end());
+  flags.insert(flags.end(), gateway_security_.begin(), gateway_security_.end());
   return std::make_unique<ServiceProcess>(
       binaries_.gateway, std::move(flags),
       absl::StrCat(dir_, "/gateway-", ++gateways_, ".log"));
+}
+
+namespace {
+
+std::vector<std::string> SecurityFlags(const std::string& name,
+                                       const std::string& tls_dir,
+                                       const std::string& policy_dir,
+                                       const std::vector<std::string>& extra) {
+  std::vector<std::string> flags = {
+      absl::StrCat("--tls_cert=", tls_dir, "/", name, ".crt"),
+      absl::StrCat("--tls_key=", tls_dir, "/", name, ".key"),
+      absl::StrCat("--tls_ca=", tls_dir, "/ca.crt"),
+      absl::StrCat("--authz_policy=", policy_dir, "/", name, ".json")};
+  flags.insert(flags.end(), extra.begin(), extra.end());
+  return flags;
+}
+
+}  // namespace
+
+void Suite::UseTls(const std::string& tls_dir, const std::string& policy_dir,
+                   const std::vector<std::string>& extra) {
+  events_->AddFlags(SecurityFlags("events", tls_dir, policy_dir, extra));
+  participants_->AddFlags(
+      SecurityFlags("participants", tls_dir, policy_dir, extra));
+  recommendations_->AddFlags(
+      SecurityFlags("recommendations", tls_dir, policy_dir, extra));
+  gateway_security_ = SecurityFlags("gateway", tls_dir, policy_dir, extra);
+  gateway_->AddFlags(gateway_security_);
 }
 
 void Suite::ReplaceGateway(std::vector<std::string> gateway_flags) {

@@ -25,6 +25,11 @@ class Suite {
   // gateway's.
   Suite(SuiteBinaries binaries, std::string dir,
         std::vector<std::string> gateway_flags = {});
+  // Before Start: every service serves mutual TLS with its own certificate
+  // from `tls_dir` (scripts/dev_tls.sh's layout) under
+  // `policy_dir`/<service>.json, plus `extra` flags.
+  void UseTls(const std::string& tls_dir, const std::string& policy_dir,
+              const std::vector<std::string>& extra = {});
   // Starts Redis, then the services in dependency order. False, with the
   // logs in `error`, when one does not come up.
   bool Start(std::string* error);
@@ -45,6 +50,7 @@ class Suite {
   const SuiteBinaries binaries_;
   const std::string dir_;
   int gateways_ = 0;
+  std::vector<std::string> gateway_security_;
   std::unique_ptr<RedisServer> redis_;
   std::unique_ptr<ServiceProcess> events_, participants_, recommendations_,
       gateway_;

@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/config/env_flags.h"
+#include "common/security/client_security.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "grpcpp/create_channel.h"
@@ -55,8 +56,14 @@ int ListServices(const std::shared_ptr<grpc::Channel>& channel) {
 int main(int argc, char** argv) {
   outreach::ParseFlagsWithEnv(argc, argv,
                               "Checks a server's grpc.health.v1 status.");
-  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_address),
-                                     grpc::InsecureChannelCredentials());
+  auto credentials =
+      outreach::ClientCredentials(outreach::ClientSecurityFromFlags());
+  if (!credentials.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(credentials.status().message()).c_str());
+    return 2;
+  }
+  auto channel =
+      grpc::CreateChannel(absl::GetFlag(FLAGS_address), *credentials);
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(

@@ -24,6 +24,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/config/env_flags.h"
+#include "common/security/client_security.h"
 #include "common/status/status_util.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/create_channel.h"
@@ -217,8 +218,13 @@ int main(int argc, char** argv) {
   if (output != "text" && output != "json") {
     return Usage("--output must be text or json");
   }
-  auto stub = gv::GatewayService::NewStub(grpc::CreateChannel(
-      absl::GetFlag(FLAGS_address), grpc::InsecureChannelCredentials()));
+  auto credentials =
+      outreach::ClientCredentials(outreach::ClientSecurityFromFlags());
+  if (!credentials.ok()) {
+    return Usage(std::string(credentials.status().message()));
+  }
+  auto stub = gv::GatewayService::NewStub(
+      grpc::CreateChannel(absl::GetFlag(FLAGS_address), *credentials));
   grpc::ClientContext ctx;
   ctx.set_deadline(
       absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));

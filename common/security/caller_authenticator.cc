@@ -1,0 +1,124 @@
+#include "common/security/caller_authenticator.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+#include "common/log/json_log.h"
+#include "common/security/caller.h"
+
+namespace outreach {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return absl::InvalidArgumentError(absl::StrCat(path, " cannot be read"));
+  return text.str();
+}
+
+std::string Lookup(const grpc::AuthMetadataProcessor::InputMetadata& md,
+                   absl::string_view key) {
+  auto it = md.find(grpc::string_ref(key.data(), key.size()));
+  if (it == md.end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PolicyFile>> PolicyFile::Open(
+    std::string path, absl::Duration refresh) {
+  auto text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  auto policy = AuthorizationPolicy::Parse(*text);
+  if (!policy.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", policy.status().message()));
+  }
+  return std::unique_ptr<PolicyFile>(new PolicyFile(
+      std::move(path), refresh, std::move(*text), std::move(*policy)));
+}
+
+PolicyFile::PolicyFile(std::string path, absl::Duration refresh,
+                       std::string text, AuthorizationPolicy policy)
+    : path_(std::move(path)),
+      refresh_(refresh),
+      text_(std::move(text)),
+      policy_(std::make_shared<const AuthorizationPolicy>(std::move(policy))) {
+  watcher_ = std::thread([this] { Watch(); });
+}
+
+PolicyFile::~PolicyFile() {
+  stop_.Notify();
+  watcher_.join();
+}
+
+std::shared_ptr<const AuthorizationPolicy> PolicyFile::current() const {
+  absl::MutexLock lock(&mu_);
+  return policy_;
+}
+
+void PolicyFile::Watch() {
+  while (!stop_.WaitForNotificationWithTimeout(refresh_)) {
+    auto text = ReadFile(path_);
+    {
+      absl::MutexLock lock(&mu_);
+      if (text.ok() && *text == text_) continue;
+    }
+    if (!text.ok()) {
+      LogWarning("authorization policy unreadable; keeping the last one",
+                 {{"path", path_}});
+      continue;
+    }
+    auto policy = AuthorizationPolicy::Parse(*text);
+    absl::MutexLock lock(&mu_);
+    text_ = *text;  // a bad version is reported once, not every refresh
+    if (!policy.ok()) {
+      LogError("authorization policy does not parse; keeping the last one",
+               {{"path", path_}, {"error", std::string(policy.status().message())}});
+      continue;
+    }
+    policy_ = std::make_shared<const AuthorizationPolicy>(std::move(*policy));
+    LogInfo("authorization policy reloaded", {{"path", path_}});
+  }
+}
+
+grpc::Status CallerAuthenticator::Process(const InputMetadata& md,
+                                          grpc::AuthContext* context,
+                                          OutputMetadata* /*consumed*/,
+                                          OutputMetadata* /*response*/) {
+  std::string spiffe;
+  for (const auto& v : context->FindPropertyValues("peer_spiffe_id")) {
+    spiffe.assign(v.data(), v.size());
+  }
+  const std::string authorization = Lookup(md, "authorization");
+  if (!authorization.empty() && spiffe.empty() && options_.jwt == nullptr) {
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                        "bearer tokens are not accepted here");
+  }
+  const std::string for_caller = Lookup(md, kCallerHeader);
+  const std::string for_role = Lookup(md, kCallerRoleHeader);
+  auto caller = IdentifyCaller({spiffe, authorization, for_caller, for_role},
+                               options_.callers, options_.jwt);
+  if (!caller.ok()) {
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                        std::string(caller.status().message()));
+  }
+  const std::string path = Lookup(md, ":path");
+  if (options_.policy != nullptr &&
+      !options_.policy->current()->Allows(
+          absl::StrCat(kSpiffePrefix, caller->peer_role), path)) {
+    return grpc::Status(
+        grpc::StatusCode::PERMISSION_DENIED,
+        absl::StrCat(caller->via.empty() ? caller->identity : caller->via,
+                     " may not call ", path));
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace outreach
