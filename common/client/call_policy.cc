@@ -26,8 +26,15 @@ CallScope ScopeOf(const grpc::ServerContextBase& context) {
   if (caller.authenticated) {
     scope.caller_identity = caller.identity;
     scope.caller_role = caller.role;
+    scope.caller_via = caller.via;
   }
   return scope;
+}
+
+std::string CallScope::CallerName() const {
+  if (!authenticated()) return "local";
+  return caller_via.empty() ? caller_identity
+                            : absl::StrCat(caller_identity, " via ", caller_via);
 }
 
 CallPolicy::CallPolicy(CallPolicyOptions options, Clock* clock, Sleeper sleep)

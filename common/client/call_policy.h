@@ -52,9 +52,18 @@ struct CallScope {
   std::function<bool()> cancelled;
   // Whom the call is for (common/security/caller.h): sent on as
   // x-outreach-caller and x-outreach-caller-role, which a peer believes
-  // only from a trusted delegator (the gateway). Empty sends nothing.
+  // only from a trusted delegator (the gateway). Empty on a plaintext
+  // server, where nobody is authenticated; then nothing is sent.
   std::string caller_identity;
   std::string caller_role;
+  // The trusted service that called for the caller, or empty. Recorded,
+  // not sent on.
+  std::string caller_via;
+
+  bool authenticated() const { return !caller_identity.empty(); }
+  // "editor", "editor via gateway", or "local" when not authenticated:
+  // what history and audit records name.
+  std::string CallerName() const;
 };
 
 // The scope of an incoming call: its deadline, x-request-id, a poll of its

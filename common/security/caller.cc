@@ -64,10 +64,6 @@ bool IsPersonRole(absl::string_view role) {
          role == "confidential-reader";
 }
 
-std::string Caller::Describe() const {
-  return via.empty() ? identity : absl::StrCat(identity, " via ", via);
-}
-
 void SetCallerConfig(CallerConfig c) {
   absl::MutexLock lock(&config_mu);
   if (config == nullptr) config = new std::shared_ptr<const CallerConfig>;

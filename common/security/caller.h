@@ -43,9 +43,6 @@ struct Caller {
   std::string peer_role;
   // False on a plaintext server.
   bool authenticated = false;
-
-  // "editor", or "editor via gateway": what audit and history record.
-  std::string Describe() const;
 };
 
 // How this process's server identifies callers; set once at start

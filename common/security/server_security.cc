@@ -36,6 +36,10 @@ ABSL_FLAG(std::string, jwt_role_claim, "role",
 ABSL_FLAG(std::string, trusted_delegators, "gateway",
           "Comma-separated identities whose x-outreach-caller metadata is "
           "believed: they call on behalf of the person they serve.");
+ABSL_FLAG(std::string, confidential_readers,
+          outreach::kDefaultConfidentialReaders,
+          "Comma-separated roles that see assistance needs without consent "
+          "to publish; everyone else never sees them.");
 ABSL_FLAG(int, health_port, 0,
           "Plaintext port serving only grpc.health.v1, for Kubernetes probes; "
           "0 serves none.");
@@ -45,7 +49,9 @@ namespace outreach {
 
 absl::StatusOr<std::unique_ptr<ServerSecurity>> ServerSecurity::FromFlags(
     ServerOptions* options) {
-  std::unique_ptr<ServerSecurity> security(new ServerSecurity);
+  std::unique_ptr<ServerSecurity> security(new ServerSecurity(
+      ConfidentialReaders(absl::StrSplit(absl::GetFlag(FLAGS_confidential_readers),
+                                         ',', absl::SkipEmpty()))));
   options->health_port = absl::GetFlag(FLAGS_health_port);
   options->reflection = absl::GetFlag(FLAGS_reflection);
 

@@ -13,6 +13,7 @@
 //   --jwt_public_keys --jwt_issuer --jwt_audience --jwt_role_claim
 //                                   bearer tokens (jwt_verifier.h)
 //   --trusted_delegators            who may call on another's behalf
+//   --confidential_readers          who sees unpublished assistance needs
 //   --health_port --reflection      what else the server exposes
 //
 // Without TLS files a server serves plaintext, and only on a loopback
@@ -25,6 +26,7 @@
 #include "common/security/caller_authenticator.h"
 #include "common/security/jwt_verifier.h"
 #include "common/security/tls.h"
+#include "common/security/visibility.h"
 #include "common/server/server_runner.h"
 #include "grpcpp/security/credentials.h"
 
@@ -45,10 +47,14 @@ class ServerSecurity {
     return channel_credentials_;
   }
   bool tls() const { return tls_; }
+  // Who sees confidential records (--confidential_readers).
+  const ConfidentialReaders& readers() const { return readers_; }
 
  private:
-  ServerSecurity() = default;
+  explicit ServerSecurity(ConfidentialReaders readers)
+      : readers_(std::move(readers)) {}
 
+  const ConfidentialReaders readers_;
   bool tls_ = false;
   std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;
   std::unique_ptr<PolicyFile> policy_;

@@ -129,7 +129,8 @@ int Run() {
                                   participants_client.get(),
                                   recommendations_client.get()};
   NoteComposer composer(clients, &fanout, countries->get(), shared_cache.get(),
-                        &generation, absl::GetFlag(FLAGS_cache_ttl));
+                        &generation, absl::GetFlag(FLAGS_cache_ttl),
+                        DeadlineShares{}, &(*security)->readers());
   NoteImporter::StepHook hook;
   if (const std::string step =
           absl::GetFlag(FLAGS_test_kill_after_import_step);

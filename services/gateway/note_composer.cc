@@ -95,25 +95,35 @@ ParsedNote ToView(const v1::InformationNote& note,
 NoteComposer::NoteComposer(BackendClients clients, ThreadPool* fanout,
                            const CountryRegistry* countries, Cache* cache,
                            WriteGeneration* generation,
-                           absl::Duration cache_ttl, DeadlineShares shares)
+                           absl::Duration cache_ttl, DeadlineShares shares,
+                           const ConfidentialReaders* readers)
     : clients_(clients),
       fanout_(fanout),
       countries_(countries),
       cache_(cache),
       generation_(generation),
       cache_ttl_(cache_ttl),
-      shares_(shares) {}
+      shares_(shares),
+      readers_(readers) {}
 
 template <typename Response>
 absl::StatusOr<Response> NoteComposer::Cached(
-    absl::string_view method, const google::protobuf::Message& request,
+    const CallScope& scope, absl::string_view method,
+    const google::protobuf::Message& request,
     const std::function<absl::StatusOr<Response>()>& compute) {
   std::string key;
   if (cache_ != nullptr && generation_ != nullptr) {
     auto generation = generation_->Current();
     if (generation.ok()) {
+      // What the recommendations service showed this caller decides what
+      // the composite holds, so it is part of the key.
+      const bool all =
+          readers_ == nullptr ||
+          readers_->For(scope.caller_role, scope.authenticated()) ==
+              Visibility::kConfidential;
       key =
           absl::StrCat("outreach:gateway:v1:", method, ":", *generation, ":",
+                       all ? "all:" : "public:",
                        absl::WebSafeBase64Escape(DeterministicBytes(request)));
       auto hit = cache_->GetRaw(key);
       Response cached;
@@ -131,25 +141,25 @@ absl::StatusOr<Response> NoteComposer::Cached(
 
 absl::StatusOr<v1::InformationNote> NoteComposer::GetInformationNote(
     const CallScope& scope, const v1::GetInformationNoteRequest& req) {
-  return Cached<v1::InformationNote>("note", req,
+  return Cached<v1::InformationNote>(scope, "note", req,
                                      [&] { return ComputeNote(scope, req); });
 }
 
 absl::StatusOr<v1::RenderedNote> NoteComposer::RenderInformationNote(
     const CallScope& scope, const v1::RenderInformationNoteRequest& req) {
-  return Cached<v1::RenderedNote>("render", req,
+  return Cached<v1::RenderedNote>(scope, "render", req,
                                   [&] { return ComputeRendered(scope, req); });
 }
 
 absl::StatusOr<v1::StateProfile> NoteComposer::GetStateProfile(
     const CallScope& scope, const v1::GetStateProfileRequest& req) {
-  return Cached<v1::StateProfile>("profile", req,
+  return Cached<v1::StateProfile>(scope, "profile", req,
                                   [&] { return ComputeProfile(scope, req); });
 }
 
 absl::StatusOr<v1::Dashboard> NoteComposer::GetDashboard(
     const CallScope& scope, const v1::GetDashboardRequest& req) {
-  return Cached<v1::Dashboard>("dashboard", req,
+  return Cached<v1::Dashboard>(scope, "dashboard", req,
                                [&] { return ComputeDashboard(scope, req); });
 }
 

@@ -23,6 +23,7 @@
 #include "common/client/deadline_split.h"
 #include "common/concurrency/thread_pool.h"
 #include "common/geo/iso3166.h"
+#include "common/security/visibility.h"
 #include "outreach/gateway/v1/gateway.pb.h"
 #include "services/gateway/backend_clients.h"
 
@@ -33,12 +34,16 @@ namespace v1 = ::outreach::gateway::v1;
 class NoteComposer {
  public:
   // None owned. `fanout` runs the parallel branches of composite calls.
-  // `cache` and `generation` may be null (no caching).
+  // `cache` and `generation` may be null (no caching). `readers` says
+  // whose composites may hold confidential records: cached composites are
+  // keyed by that visibility, so one computed for a confidential reader
+  // is never served to anyone else. Null: everyone sees everything.
   NoteComposer(BackendClients clients, ThreadPool* fanout,
                const CountryRegistry* countries, Cache* cache = nullptr,
                WriteGeneration* generation = nullptr,
                absl::Duration cache_ttl = absl::Minutes(5),
-               DeadlineShares shares = {});
+               DeadlineShares shares = {},
+               const ConfidentialReaders* readers = nullptr);
 
   absl::StatusOr<v1::InformationNote> GetInformationNote(
       const CallScope& scope, const v1::GetInformationNoteRequest& req);
@@ -60,7 +65,8 @@ class NoteComposer {
   // The composite for `request` from the cache, or computed and stored.
   template <typename Response>
   absl::StatusOr<Response> Cached(
-      absl::string_view method, const google::protobuf::Message& request,
+      const CallScope& scope, absl::string_view method,
+      const google::protobuf::Message& request,
       const std::function<absl::StatusOr<Response>()>& compute);
   absl::StatusOr<v1::InformationNote> ComputeNote(
       const CallScope& scope, const v1::GetInformationNoteRequest& req);
@@ -85,6 +91,7 @@ class NoteComposer {
   WriteGeneration* const generation_;
   const absl::Duration cache_ttl_;
   const DeadlineShares shares_;
+  const ConfidentialReaders* const readers_;
 };
 
 }  // namespace outreach::gateway

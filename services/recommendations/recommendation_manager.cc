@@ -134,12 +134,38 @@ RecommendationManager::RecommendationManager(RecommendationStore* store,
                                              CacheAside* cache,
                                              EventChecker* events,
                                              EntityChecker* entities,
-                                             Clock* clock)
+                                             Clock* clock,
+                                             const ConfidentialReaders* readers)
     : store_(store),
       cache_(cache),
       events_(events),
       entities_(entities),
-      clock_(clock) {}
+      clock_(clock),
+      readers_(readers) {}
+
+namespace {
+
+// Who a history entry names: the authenticated caller ("editor",
+// "editor via gateway", "jwt:alice"), never what a client typed, which it
+// could make up. Only a plaintext server, where nobody is authenticated,
+// records the request's `actor`.
+std::string ActorOf(const CallScope& scope, const std::string& typed) {
+  return scope.authenticated() ? scope.CallerName() : typed;
+}
+
+}  // namespace
+
+bool RecommendationManager::SeesConfidential(const CallScope& scope) const {
+  return readers_ == nullptr ||
+         readers_->For(scope.caller_role, scope.authenticated()) ==
+             Visibility::kConfidential;
+}
+
+absl::Status RecommendationManager::CheckVisible(
+    const CallScope& scope, const v1::Recommendation& r) const {
+  if (!IsConfidential(r) || SeesConfidential(scope)) return absl::OkStatus();
+  return absl::NotFoundError(absl::StrCat(r.name(), " not found"));
+}
 
 absl::Status RecommendationManager::CheckReferences(const CallScope& scope,
                                                     const v1::Recommendation& r,
@@ -167,26 +193,31 @@ absl::Status RecommendationManager::CheckReferences(const CallScope& scope,
 }
 
 absl::StatusOr<v1::Recommendation> RecommendationManager::Get(
-    const v1::GetRecommendationRequest& req) {
+    const CallScope& scope, const v1::GetRecommendationRequest& req) {
   auto id = ParseName(req.name(), "name");
   if (!id.ok()) return id.status();
   if (auto cached = cache_->Get(CacheKey(*id)); cached.has_value()) {
     v1::Recommendation r;
-    if (r.ParseFromString(*cached)) return r;
+    if (r.ParseFromString(*cached)) {
+      if (auto s = CheckVisible(scope, r); !s.ok()) return s;
+      return r;
+    }
   }
   auto stored = store_->Get(*id);
   if (!stored.ok()) return stored.status();
   const int64_t revision = stored->revision;
   v1::Recommendation r = WithEtag(std::move(*stored));
   cache_->Fill(CacheKey(*id), revision, r.SerializeAsString());
+  if (auto s = CheckVisible(scope, r); !s.ok()) return s;
   return r;
 }
 
 absl::StatusOr<v1::ListRecommendationsResponse> RecommendationManager::List(
-    const v1::ListRecommendationsRequest& req) {
+    const CallScope& scope, const v1::ListRecommendationsRequest& req) {
   if (req.page_size() < 0)
     return InvalidField("page_size", "must not be negative");
   RecommendationQuery q;
+  q.include_confidential = SeesConfidential(scope);
   q.page_size = req.page_size() == 0 ? kDefaultPageSize
                                      : std::min(req.page_size(), kMaxPageSize);
   if (req.filter().size() > 2000) return InvalidField("filter", "is too long");
@@ -293,7 +324,7 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Create(
   auto* first = r.add_history();
   first->set_status(r.status());
   *first->mutable_time() = now;
-  first->set_actor(req.actor());
+  first->set_actor(ActorOf(scope, req.actor()));
   first->set_note("recorded");
   *r.mutable_create_time() = now;
   *r.mutable_update_time() = now;
@@ -361,6 +392,9 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Update(
   for (int attempt = 1;; ++attempt) {
     auto current = store_->Get(*id);
     if (!current.ok()) return current.status();
+    if (auto s = CheckVisible(scope, current->recommendation); !s.ok()) {
+      return s;
+    }
     if (expected != 0 && current->revision != expected) {
       return absl::AbortedError(absl::StrCat(
           req.recommendation().name(),
@@ -396,7 +430,7 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Update(
 }
 
 absl::Status RecommendationManager::Delete(
-    const v1::DeleteRecommendationRequest& req) {
+    const CallScope& scope, const v1::DeleteRecommendationRequest& req) {
   auto id = ParseName(req.name(), "name");
   if (!id.ok()) return id.status();
   int64_t expected = 0;
@@ -407,6 +441,9 @@ absl::Status RecommendationManager::Delete(
   }
   auto current = store_->Get(*id);
   if (!current.ok()) return current.status();
+  if (auto s = CheckVisible(scope, current->recommendation); !s.ok()) {
+    return s;
+  }
   if (auto s = store_->Delete(*id, expected); !s.ok()) return s;
   // Deletion took a revision above the row's; a tombstone one above is safe.
   cache_->Invalidate(CacheKey(*id), current->revision + 1);
@@ -422,7 +459,7 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Transition(
       !v1::RecommendationStatus_IsValid(req.status())) {
     v.Add("status", "is required");
   }
-  v.CheckText(req.actor(), kMaxShort, true, "actor");
+  v.CheckText(req.actor(), kMaxShort, !scope.authenticated(), "actor");
   v.CheckText(req.note(), kMaxNote, false, "note");
   if (!req.fulfilled_by_event().empty() &&
       !IsResourceName(req.fulfilled_by_event(), "events/")) {
@@ -454,6 +491,9 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Transition(
     }
     auto current = store_->Get(*id);
     if (!current.ok()) return current.status();
+    if (auto s = CheckVisible(scope, current->recommendation); !s.ok()) {
+      return s;
+    }
     if (expected != 0 && current->revision != expected) {
       return absl::AbortedError(absl::StrCat(
           req.name(), " was changed by someone else; read it again and retry"));
@@ -488,7 +528,7 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Transition(
     auto* entry = r.add_history();
     entry->set_status(req.status());
     *entry->mutable_time() = now;
-    entry->set_actor(req.actor());
+    entry->set_actor(ActorOf(scope, req.actor()));
     entry->set_note(req.note());
     *r.mutable_update_time() = now;
     auto updated = store_->Update(r, current->revision, req.request_id(),

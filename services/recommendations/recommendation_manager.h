@@ -13,6 +13,7 @@
 #include "common/cache/cache_aside.h"
 #include "common/client/call_policy.h"
 #include "common/client/event_checker.h"
+#include "common/security/visibility.h"
 #include "common/time/clock.h"
 #include "outreach/recommendations/v1/recommendations.pb.h"
 #include "services/recommendations/entity_checker.h"
@@ -22,20 +23,26 @@ namespace outreach::recommendations {
 
 class RecommendationManager {
  public:
-  // None owned.
+  // None owned. `readers` decides who sees confidential records
+  // (IsConfidential); null shows them to everyone (tests).
   RecommendationManager(RecommendationStore* store, CacheAside* cache,
                         EventChecker* events, EntityChecker* entities,
-                        Clock* clock);
+                        Clock* clock,
+                        const ConfidentialReaders* readers = nullptr);
 
+  // A confidential record is, to a caller who may not see it, NOT_FOUND
+  // in Get, Update, Transition and Delete (exactly as a missing one), and
+  // absent from List.
   absl::StatusOr<v1::Recommendation> Get(
-      const v1::GetRecommendationRequest& req);
+      const CallScope& scope, const v1::GetRecommendationRequest& req);
   absl::StatusOr<v1::ListRecommendationsResponse> List(
-      const v1::ListRecommendationsRequest& req);
+      const CallScope& scope, const v1::ListRecommendationsRequest& req);
   absl::StatusOr<v1::Recommendation> Create(
       const CallScope& scope, const v1::CreateRecommendationRequest& req);
   absl::StatusOr<v1::Recommendation> Update(
       const CallScope& scope, const v1::UpdateRecommendationRequest& req);
-  absl::Status Delete(const v1::DeleteRecommendationRequest& req);
+  absl::Status Delete(const CallScope& scope,
+                      const v1::DeleteRecommendationRequest& req);
   absl::StatusOr<v1::Recommendation> Transition(
       const CallScope& scope, const v1::TransitionRecommendationRequest& req);
 
@@ -44,12 +51,18 @@ class RecommendationManager {
   absl::Status CheckReferences(const CallScope& scope,
                                const v1::Recommendation& r, bool check_event,
                                bool check_addressees, bool check_fulfilled_by);
+  // Whether `scope`'s caller sees confidential records.
+  bool SeesConfidential(const CallScope& scope) const;
+  // NOT_FOUND, worded as the store's, when `r` is hidden from the caller.
+  absl::Status CheckVisible(const CallScope& scope,
+                            const v1::Recommendation& r) const;
 
   RecommendationStore* const store_;
   CacheAside* const cache_;
   EventChecker* const events_;
   EntityChecker* const entities_;
   Clock* const clock_;
+  const ConfidentialReaders* const readers_;
 };
 
 }  // namespace outreach::recommendations

@@ -80,7 +80,14 @@ class RecommendationManagerTest : public ::testing::Test {
     cache_options.epoch = 1;
     aside_ = std::make_unique<CacheAside>(&cache_, cache_options);
     manager_ = std::make_unique<RecommendationManager>(
-        store_.get(), aside_.get(), &events_, &entities_, &clock_);
+        store_.get(), aside_.get(), &events_, &entities_, &clock_, &readers_);
+  }
+  // A call from an authenticated caller with `role`.
+  static CallScope As(const std::string& role) {
+    CallScope scope;
+    scope.caller_identity = role;
+    scope.caller_role = role;
+    return scope;
   }
   absl::StatusOr<v1::Recommendation> Create(
       v1::RecommendationKind kind, const std::string& text,
@@ -108,6 +115,7 @@ class RecommendationManagerTest : public ::testing::Test {
   }
 
   std::string dir_;
+  ConfidentialReaders readers_{{"admin", "confidential-reader"}};
   FakeClock clock_;
   FakeEvents events_;
   FakeEntities entities_;
@@ -154,7 +162,7 @@ TEST_F(RecommendationManagerTest, RefusedTransitionChangesNothing) {
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
   v1::GetRecommendationRequest get;
   get.set_name(follow_up->name());
-  auto now = manager_->Get(get);
+  auto now = manager_->Get({}, get);
   EXPECT_EQ(now->status(), v1::RECOMMENDATION_STATUS_PROPOSED);
   EXPECT_EQ(now->history_size(), 1);
   EXPECT_EQ(now->etag(), follow_up->etag());
@@ -192,14 +200,14 @@ TEST_F(RecommendationManagerTest, OverdueQueries) {
   ASSERT_TRUE(Move(*a, v1::RECOMMENDATION_STATUS_DROPPED).ok());
   v1::ListRecommendationsRequest list;
   list.set_filter("overdue = \"2014-01-15\"");
-  auto overdue = manager_->List(list);
+  auto overdue = manager_->List({}, list);
   ASSERT_TRUE(overdue.ok()) << overdue.status();
   ASSERT_EQ(overdue->recommendations_size(), 1);
   EXPECT_EQ(overdue->recommendations(0).text(), "Visit Moldova");
   list.set_filter("overdue = \"2013-12-31\"");
-  EXPECT_EQ(manager_->List(list)->recommendations_size(), 0);
+  EXPECT_EQ(manager_->List({}, list)->recommendations_size(), 0);
   list.set_filter("addressee = \"entities/md\" AND kind = FOLLOW_UP");
-  EXPECT_EQ(manager_->List(list)->recommendations_size(), 1);
+  EXPECT_EQ(manager_->List({}, list)->recommendations_size(), 1);
 }
 
 TEST_F(RecommendationManagerTest, PagesAndFilters) {
@@ -215,7 +223,7 @@ TEST_F(RecommendationManagerTest, PagesAndFilters) {
   list.set_filter("area = \"Export Control\"");
   std::vector<std::string> texts;
   do {
-    auto page = manager_->List(list);
+    auto page = manager_->List({}, list);
     ASSERT_TRUE(page.ok()) << page.status();
     for (const auto& r : page->recommendations()) texts.push_back(r.text());
     list.set_page_token(page->next_page_token());
@@ -275,9 +283,9 @@ TEST_F(RecommendationManagerTest, DependenciesDown) {
   ASSERT_TRUE(r.ok());
   v1::GetRecommendationRequest get;
   get.set_name(r->name());
-  EXPECT_TRUE(manager_->Get(get).ok());
+  EXPECT_TRUE(manager_->Get({}, get).ok());
   v1::ListRecommendationsRequest list;
-  EXPECT_EQ(manager_->List(list)->recommendations_size(), 1);
+  EXPECT_EQ(manager_->List({}, list)->recommendations_size(), 1);
 }
 
 TEST_F(RecommendationManagerTest, SurvivesARestartAndRetriesAreIdempotent) {
@@ -295,12 +303,12 @@ TEST_F(RecommendationManagerTest, SurvivesARestartAndRetriesAreIdempotent) {
   Open();
   v1::GetRecommendationRequest get;
   get.set_name(first->name());
-  auto after = manager_->Get(get);
+  auto after = manager_->Get({}, get);
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->status(), v1::RECOMMENDATION_STATUS_ADOPTED);
   EXPECT_EQ(after->history_size(), 2);
   v1::ListRecommendationsRequest list;
-  EXPECT_EQ(manager_->List(list)->recommendations_size(), 1);
+  EXPECT_EQ(manager_->List({}, list)->recommendations_size(), 1);
 }
 
 }  // namespace
@@ -349,12 +357,148 @@ TEST_F(RecommendationManagerTest, AReplayDoesNotResurrectADeletedOutcome) {
   ASSERT_TRUE(manager_->Create({}, req).ok());
   v1::DeleteRecommendationRequest del;
   del.set_name("recommendations/kiev-o1");
-  ASSERT_TRUE(manager_->Delete(del).ok());
+  ASSERT_TRUE(manager_->Delete({}, del).ok());
   auto retry = manager_->Create({}, req);
   ASSERT_TRUE(retry.ok()) << retry.status();
   v1::GetRecommendationRequest get;
   get.set_name("recommendations/kiev-o1");
-  EXPECT_TRUE(manager_->Get(get).ok()) << "created anew, not replayed";
+  EXPECT_TRUE(manager_->Get({}, get).ok()) << "created anew, not replayed";
+}
+
+}  // namespace
+}  // namespace outreach::recommendations
+
+namespace outreach::recommendations {
+namespace {
+
+using ::testing::ElementsAre;
+
+std::vector<std::string> Texts(const v1::ListRecommendationsResponse& page) {
+  std::vector<std::string> out;
+  for (const auto& r : page.recommendations()) out.push_back(r.text());
+  return out;
+}
+
+TEST_F(RecommendationManagerTest, ConfidentialNeedsAreHiddenAsIfAbsent) {
+  ASSERT_TRUE(Create(v1::RECOMMENDATION_KIND_RECOMMENDATION, "Adopt a law",
+                     {"entities/md"})
+                  .ok());
+  auto secret = Create(v1::RECOMMENDATION_KIND_ASSISTANCE_NEED,
+                       "Secret need", {"entities/md"});
+  ASSERT_TRUE(secret.ok()) << secret.status();
+  v1::CreateRecommendationRequest published;
+  published.mutable_recommendation()->set_kind(
+      v1::RECOMMENDATION_KIND_ASSISTANCE_NEED);
+  published.mutable_recommendation()->set_event("events/kiev-2013");
+  published.mutable_recommendation()->set_text("Published need");
+  published.mutable_recommendation()->add_addressees("entities/md");
+  published.mutable_recommendation()->set_consent_to_publish(true);
+  published.set_actor("1540 expert");
+  ASSERT_TRUE(manager_->Create({}, published).ok());
+
+  v1::ListRecommendationsRequest list;
+  list.set_filter("event = \"events/kiev-2013\"");
+  EXPECT_THAT(Texts(*manager_->List(As("viewer"), list)),
+              testing::UnorderedElementsAre("Adopt a law", "Published need"));
+  EXPECT_THAT(Texts(*manager_->List(As("confidential-reader"), list)),
+              testing::UnorderedElementsAre("Adopt a law", "Secret need",
+                                            "Published need"));
+  EXPECT_THAT(Texts(*manager_->List(As("admin"), list)), testing::SizeIs(3));
+
+  // One record a page: the viewer's pages skip the secret in SQL, so none
+  // comes back short.
+  list.set_page_size(1);
+  std::vector<std::string> seen;
+  do {
+    auto page = manager_->List(As("viewer"), list);
+    ASSERT_TRUE(page.ok());
+    ASSERT_EQ(page->recommendations_size(), 1);
+    seen.push_back(page->recommendations(0).text());
+    list.set_page_token(page->next_page_token());
+  } while (!list.page_token().empty());
+  EXPECT_THAT(seen,
+              testing::UnorderedElementsAre("Adopt a law", "Published need"));
+
+  // Every other way in says NOT_FOUND, worded as for a missing record.
+  v1::GetRecommendationRequest get;
+  get.set_name(secret->name());
+  auto hidden = manager_->Get(As("viewer"), get);
+  EXPECT_EQ(hidden.status().code(), absl::StatusCode::kNotFound);
+  v1::GetRecommendationRequest missing;
+  missing.set_name("recommendations/no-such-one");
+  EXPECT_EQ(hidden.status().message(),
+            absl::StrCat(secret->name(), " not found"));
+  EXPECT_EQ(manager_->Get(As("editor"), missing).status().message(),
+            "recommendations/no-such-one not found");
+  EXPECT_TRUE(manager_->Get(As("confidential-reader"), get).ok());
+  // Cached now; still hidden.
+  EXPECT_EQ(manager_->Get(As("viewer"), get).status().code(),
+            absl::StatusCode::kNotFound);
+
+  v1::TransitionRecommendationRequest move;
+  move.set_name(secret->name());
+  move.set_status(v1::RECOMMENDATION_STATUS_REQUESTED);
+  move.set_actor("someone");
+  EXPECT_EQ(manager_->Transition(As("editor"), move).status().code(),
+            absl::StatusCode::kNotFound);
+  v1::UpdateRecommendationRequest update;
+  update.mutable_recommendation()->set_name(secret->name());
+  update.mutable_recommendation()->set_text("Changed");
+  update.mutable_update_mask()->add_paths("text");
+  EXPECT_EQ(manager_->Update(As("editor"), update).status().code(),
+            absl::StatusCode::kNotFound);
+  v1::DeleteRecommendationRequest del;
+  del.set_name(secret->name());
+  EXPECT_EQ(manager_->Delete(As("editor"), del).code(),
+            absl::StatusCode::kNotFound);
+  auto still = manager_->Get(As("admin"), get);
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(still->text(), "Secret need");
+  EXPECT_EQ(still->status(), v1::RECOMMENDATION_STATUS_IDENTIFIED);
+}
+
+TEST_F(RecommendationManagerTest, HistoryNamesTheAuthenticatedCaller) {
+  CallScope editor = As("editor");
+  editor.caller_via = "gateway";
+  v1::CreateRecommendationRequest create;
+  create.mutable_recommendation()->set_kind(
+      v1::RECOMMENDATION_KIND_RECOMMENDATION);
+  create.mutable_recommendation()->set_event("events/kiev-2013");
+  create.mutable_recommendation()->set_text("Adopt a law");
+  create.set_actor("the Secretary-General");  // typed, so not believed
+  auto made = manager_->Create(editor, create);
+  ASSERT_TRUE(made.ok()) << made.status();
+  v1::TransitionRecommendationRequest move;
+  move.set_name(made->name());
+  move.set_status(v1::RECOMMENDATION_STATUS_ADOPTED);  // no actor: fine
+  auto moved = manager_->Transition(As("jwt:alice"), move);
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  ASSERT_EQ(moved->history_size(), 2);
+  EXPECT_EQ(moved->history(0).actor(), "editor via gateway");
+  EXPECT_EQ(moved->history(1).actor(), "jwt:alice");
+  // Where nobody is authenticated, the typed actor is all there is, and
+  // it is required.
+  move.set_status(v1::RECOMMENDATION_STATUS_IN_PROGRESS);
+  EXPECT_EQ(manager_->Transition({}, move).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RecommendationManagerTest, RowsFromBeforeTheConfidentialColumnAreBackfilled) {
+  ASSERT_TRUE(Create(v1::RECOMMENDATION_KIND_ASSISTANCE_NEED, "Secret need",
+                     {"entities/md"})
+                  .ok());
+  manager_.reset();
+  store_.reset();
+  // As a database migrated to version 3 looks before its first open.
+  ASSERT_EQ(std::system(("sqlite3 " + dir_ +
+                         "/recommendations.db 'UPDATE recommendations SET "
+                         "confidential = NULL'")
+                            .c_str()),
+            0);
+  Open();
+  v1::ListRecommendationsRequest list;
+  EXPECT_EQ(manager_->List(As("viewer"), list)->recommendations_size(), 0);
+  EXPECT_EQ(manager_->List(As("admin"), list)->recommendations_size(), 1);
 }
 
 }  // namespace

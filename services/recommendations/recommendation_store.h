@@ -43,7 +43,17 @@ struct RecommendationQuery {
   std::string overdue_as_of;
   int page_size = 50;
   std::optional<RecommendationCursor> after;
+  // Whether confidential records (IsConfidential) are listed. Off unless
+  // asked for: a store never shows them by default.
+  bool include_confidential = false;
 };
+
+// An assistance need the State has not consented to publish: seen only by
+// confidential readers (common/security/visibility.h).
+inline bool IsConfidential(const v1::Recommendation& r) {
+  return r.kind() == v1::RECOMMENDATION_KIND_ASSISTANCE_NEED &&
+         !r.consent_to_publish();
+}
 
 struct RecommendationPage {
   std::vector<StoredRecommendation> recommendations;

@@ -4,15 +4,15 @@
 
 namespace outreach::recommendations {
 grpc::Status RecommendationsServiceImpl::GetRecommendation(
-    grpc::ServerContext*, const v1::GetRecommendationRequest* req,
+    grpc::ServerContext* ctx, const v1::GetRecommendationRequest* req,
     v1::Recommendation* resp) {
-  return ReplyWith(manager_->Get(*req), resp);
+  return ReplyWith(manager_->Get(ScopeOf(*ctx), *req), resp);
 }
 
 grpc::Status RecommendationsServiceImpl::ListRecommendations(
-    grpc::ServerContext*, const v1::ListRecommendationsRequest* req,
+    grpc::ServerContext* ctx, const v1::ListRecommendationsRequest* req,
     v1::ListRecommendationsResponse* resp) {
-  return ReplyWith(manager_->List(*req), resp);
+  return ReplyWith(manager_->List(ScopeOf(*ctx), *req), resp);
 }
 
 grpc::Status RecommendationsServiceImpl::CreateRecommendation(
@@ -28,9 +28,9 @@ grpc::Status RecommendationsServiceImpl::UpdateRecommendation(
 }
 
 grpc::Status RecommendationsServiceImpl::DeleteRecommendation(
-    grpc::ServerContext*, const v1::DeleteRecommendationRequest* req,
+    grpc::ServerContext* ctx, const v1::DeleteRecommendationRequest* req,
     google::protobuf::Empty*) {
-  return ToGrpcStatus(manager_->Delete(*req));
+  return ToGrpcStatus(manager_->Delete(ScopeOf(*ctx), *req));
 }
 
 grpc::Status RecommendationsServiceImpl::TransitionRecommendation(

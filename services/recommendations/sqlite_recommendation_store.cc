@@ -64,6 +64,13 @@ CREATE TABLE request_ids (
 ALTER TABLE request_ids ADD COLUMN create_time INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX request_ids_by_time ON request_ids (create_time);
 )sql",
+      // 3: confidential records are filtered in SQL, so that a page holds
+      // page_size visible records. NULL until Open() has read the body of
+      // each row written before (BackfillConfidential).
+      R"sql(
+ALTER TABLE recommendations ADD COLUMN confidential INTEGER;
+CREATE INDEX recommendations_confidential ON recommendations (confidential);
+)sql",
   };
   return *kMigrations;
 }
@@ -104,11 +111,12 @@ absl::Status Put(SqliteConnection& c, const v1::Recommendation& r,
   const std::string id = IdOf(r);
   auto stmt = c.Prepare(
       "INSERT INTO recommendations (id, revision, event, kind, status, final, "
-      "due_date, create_time, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "due_date, create_time, body, confidential) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, "
       "event = excluded.event, kind = excluded.kind, status = excluded.status, "
       "final = excluded.final, due_date = excluded.due_date, "
-      "body = excluded.body");
+      "body = excluded.body, confidential = excluded.confidential");
   if (!stmt.ok()) return stmt.status();
   if (auto s = stmt->Bind(1, id)
                    .Bind(2, revision)
@@ -119,6 +127,7 @@ absl::Status Put(SqliteConnection& c, const v1::Recommendation& r,
                    .Bind(7, r.has_due_date() ? DateKey(r.due_date()) : "")
                    .Bind(8, TimeUtil::TimestampToMicroseconds(r.create_time()))
                    .BindBlob(9, r.SerializeAsString())
+                   .Bind(10, int64_t{IsConfidential(r) ? 1 : 0})
                    .Run();
       !s.ok()) {
     return s;
@@ -156,6 +165,38 @@ absl::StatusOr<StoredRecommendation> Parse(int64_t revision,
   return out;
 }
 
+// Sets `confidential` on rows written before migration 3, from their
+// bodies, in one transaction: a store that opens has it set on every row.
+absl::Status BackfillConfidential(SqliteDb& db) {
+  return db.Write([](SqliteConnection& c) -> absl::Status {
+    auto rows =
+        c.Prepare("SELECT id, body FROM recommendations WHERE confidential IS NULL");
+    if (!rows.ok()) return rows.status();
+    std::vector<std::pair<std::string, bool>> found;
+    while (true) {
+      auto row = rows->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      v1::Recommendation r;
+      const absl::string_view body = rows->ColumnBlob(1);
+      if (!r.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+        return absl::DataLossError("stored recommendation does not parse");
+      }
+      found.emplace_back(rows->ColumnText(0), IsConfidential(r));
+    }
+    for (const auto& [id, confidential] : found) {
+      auto set = c.Prepare(
+          "UPDATE recommendations SET confidential = ? WHERE id = ?");
+      if (!set.ok()) return set.status();
+      if (auto s = set->Bind(1, int64_t{confidential ? 1 : 0}).Bind(2, id).Run();
+          !s.ok()) {
+        return s;
+      }
+    }
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SqliteRecommendationStore>>
@@ -163,6 +204,7 @@ SqliteRecommendationStore::Open(SqliteOptions options) {
   options.migrations = Migrations();
   auto db = SqliteDb::Open(std::move(options));
   if (!db.ok()) return db.status();
+  if (auto s = BackfillConfidential(**db); !s.ok()) return s;
   return std::unique_ptr<SqliteRecommendationStore>(
       new SqliteRecommendationStore(std::move(*db)));
 }
@@ -328,6 +370,7 @@ absl::StatusOr<RecommendationPage> SqliteRecommendationStore::List(
     where.push_back("final = 0 AND due_date != '' AND due_date < ?");
     params.push_back({false, 0, q.overdue_as_of});
   }
+  if (!q.include_confidential) where.push_back("confidential = 0");
   if (q.after.has_value()) {
     where.push_back("(create_time > ? OR (create_time = ? AND id > ?))");
     params.push_back({true, q.after->create_micros, ""});

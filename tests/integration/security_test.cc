@@ -382,6 +382,147 @@ TEST_F(SecurityTest, RotatedCertificatesAreUsedWithoutARestart) {
   EXPECT_TRUE(events.process().running());
 }
 
+int64_t Total(const google::protobuf::RepeatedPtrField<gv::Count>& counts) {
+  int64_t n = 0;
+  for (const auto& c : counts) n += c.count();
+  return n;
+}
+
+int Confidential(
+    const google::protobuf::RepeatedPtrField<rv::Recommendation>& outcomes) {
+  int n = 0;
+  for (const auto& r : outcomes) {
+    n += r.kind() == rv::RECOMMENDATION_KIND_ASSISTANCE_NEED &&
+         !r.consent_to_publish();
+  }
+  return n;
+}
+
+TEST_F(SecurityTest, ConfidentialNeedsAreHiddenFromViewersInEveryView) {
+  // An editor imports the seed, whose needs carry no consent to publish.
+  auto editor = gv::GatewayService::NewStub(
+      suite_->gateway().NewChannel(As("editor")));
+  gv::ImportInformationNoteRequest import;
+  import.set_text(ReadFile(OUTREACH_SOURCE_DIR "/examples/notes/kiev_2013.txt"));
+  gv::ImportReport report;
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    const grpc::Status s = editor->ImportInformationNote(&ctx, import, &report);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  const std::string event = report.event().name();
+  // Imported again by the editor, it converges: the editor's import sees
+  // what it created although the editor cannot read it back.
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    gv::ImportReport again;
+    const grpc::Status s = editor->ImportInformationNote(&ctx, import, &again);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_TRUE(again.already_imported());
+  }
+
+  auto list = [&](const std::string& who) {
+    auto stub = rv::RecommendationsService::NewStub(
+        suite_->recommendations().NewChannel(As(who)));
+    grpc::ClientContext ctx;
+    rv::ListRecommendationsRequest req;
+    req.set_filter(absl::StrCat("event = \"", event, "\""));
+    rv::ListRecommendationsResponse resp;
+    EXPECT_TRUE(stub->ListRecommendations(&ctx, req, &resp).ok());
+    return resp;
+  };
+  const rv::ListRecommendationsResponse all = list("confidential-reader");
+  const int hidden = Confidential(all.recommendations());
+  ASSERT_GT(hidden, 0) << "the seed should hold an unpublished need";
+  EXPECT_EQ(Confidential(list("admin").recommendations()), hidden);
+  const rv::ListRecommendationsResponse seen = list("viewer");
+  EXPECT_EQ(Confidential(seen.recommendations()), 0);
+  EXPECT_EQ(seen.recommendations_size(), all.recommendations_size() - hidden);
+  EXPECT_EQ(Confidential(list("editor").recommendations()), 0);
+
+  // Get: NOT_FOUND for the viewer, as for a record that does not exist.
+  std::string secret;
+  for (const auto& r : all.recommendations()) {
+    if (r.kind() == rv::RECOMMENDATION_KIND_ASSISTANCE_NEED &&
+        !r.consent_to_publish()) {
+      secret = r.name();
+    }
+  }
+  {
+    auto stub = rv::RecommendationsService::NewStub(
+        suite_->recommendations().NewChannel(As("viewer")));
+    grpc::ClientContext ctx;
+    rv::GetRecommendationRequest req;
+    req.set_name(secret);
+    rv::Recommendation out;
+    EXPECT_EQ(stub->GetRecommendation(&ctx, req, &out).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+
+  // The gateway's views, asked by the reader first so that its composites
+  // are in the cache when the viewer asks: they must not be served to it.
+  struct Views {
+    gv::InformationNote note;
+    gv::RenderedNote rendered;
+    gv::StateProfile profile;
+    gv::Dashboard dashboard;
+  };
+  // The seed's needs name no State; one is given Moldova, so that
+  // Moldova's profile would show it.
+  const std::string addressee = "entities/md";
+  {
+    auto stub = rv::RecommendationsService::NewStub(
+        suite_->recommendations().NewChannel(As("admin")));
+    grpc::ClientContext ctx;
+    rv::UpdateRecommendationRequest req;
+    req.mutable_recommendation()->set_name(secret);
+    req.mutable_recommendation()->add_addressees(addressee);
+    req.mutable_update_mask()->add_paths("addressees");
+    rv::Recommendation out;
+    const grpc::Status s = stub->UpdateRecommendation(&ctx, req, &out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  auto views = [&](const std::string& who) {
+    auto stub = gv::GatewayService::NewStub(
+        suite_->gateway().NewChannel(As(who)));
+    Views v;
+    grpc::ClientContext c1, c2, c3, c4;
+    gv::GetInformationNoteRequest note;
+    note.set_event(event);
+    EXPECT_TRUE(stub->GetInformationNote(&c1, note, &v.note).ok());
+    gv::RenderInformationNoteRequest render;
+    render.set_event(event);
+    render.set_format(gv::NOTE_FORMAT_JSON);
+    EXPECT_TRUE(stub->RenderInformationNote(&c2, render, &v.rendered).ok());
+    gv::GetStateProfileRequest profile;
+    profile.set_entity(addressee);
+    EXPECT_TRUE(stub->GetStateProfile(&c3, profile, &v.profile).ok());
+    EXPECT_TRUE(stub->GetDashboard(&c4, gv::GetDashboardRequest(), &v.dashboard)
+                    .ok());
+    return v;
+  };
+  const Views reader = views("confidential-reader");
+  const Views viewer = views("viewer");
+  EXPECT_EQ(Confidential(reader.note.outcomes()), hidden);
+  EXPECT_EQ(Confidential(viewer.note.outcomes()), 0);
+  const rv::Recommendation* need = nullptr;
+  for (const auto& r : all.recommendations()) {
+    if (r.name() == secret) need = &r;
+  }
+  ASSERT_NE(need, nullptr);
+  EXPECT_THAT(reader.rendered.content(), ::testing::HasSubstr(need->name()));
+  EXPECT_THAT(viewer.rendered.content(),
+              ::testing::Not(::testing::HasSubstr(need->name())));
+  ASSERT_FALSE(addressee.empty());
+  EXPECT_GT(Confidential(reader.profile.outcomes()), 0);
+  EXPECT_EQ(Confidential(viewer.profile.outcomes()), 0);
+  EXPECT_EQ(Total(reader.dashboard.outcomes_by_status()) -
+                Total(viewer.dashboard.outcomes_by_status()),
+            hidden);
+}
+
 TEST_F(SecurityTest, PlaintextOffLoopbackRefusesToStart) {
   Subprocess server;
   ASSERT_TRUE(server.Start(
