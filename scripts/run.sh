@@ -109,18 +109,27 @@ for p in "$redis_port" "$events_port" "$participants_port" "$recommendations_por
 done
 
 log "Starting redis-server on 127.0.0.1:$redis_port (data in $data_dir/redis)"
+# A Redis user per service, each held to its own keys
+# (scripts/redis_acl.sh); nothing is allowed without a password.
+acl_dir=$data_dir/redis/acl
+"$OUTREACH_ROOT/scripts/redis_acl.sh" "$acl_dir"
+redis_ping() {
+  REDISCLI_AUTH=$(cat "$acl_dir/outreach-admin.password") \
+    redis-cli -p "$redis_port" --user outreach-admin ping >/dev/null 2>&1
+}
 # Each child runs in a session of its own: a signal sent to this script's
 # process group reaches the script alone, which then stops the children in
 # order (services first, so that they drain while their cache is there).
 setsid redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$data_dir/redis" \
+  --aclfile "$acl_dir/users.acl" \
   --save "60 1" --appendonly no --daemonize no \
   >>"$data_dir/logs/redis.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do
-  redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
+  redis_ping && break
   sleep 0.1
 done
-if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
+if ! redis_ping; then
   echo "redis-server did not start; see $data_dir/logs/redis.log" >&2
   tail -5 "$data_dir/logs/redis.log" >&2
   exit 1
@@ -152,7 +161,10 @@ start_service() {
   local security
   mapfile -t security < <(security_flags "$name")
   log "Starting $name on 127.0.0.1:$port (metrics on :$metrics_port, health on :$health_port)"
+  # The Redis password goes in the environment, never on a command line.
+  OUTREACH_REDIS_PASSWORD=$(cat "$acl_dir/$name.password") \
   setsid "$BUILD_DIR/$binary" --listen_host=127.0.0.1 --port="$port" \
+    --redis_username="$name" \
     --metrics_port="$metrics_port" --health_port="$health_port" \
     "${security[@]}" "$@" \
     >>"$data_dir/logs/$name.log" 2>&1 &

@@ -67,6 +67,9 @@ class Cache {
                               absl::Duration ttl) = 0;
   // Adds one to the integer at `key` (0 when absent) and returns it.
   virtual absl::StatusOr<int64_t> Increment(absl::string_view key) = 0;
+  // Removes `key`, whatever it holds: how an entry that cannot be true
+  // (cache_aside.h) is dropped, since no versioned write may replace it.
+  virtual absl::Status Erase(absl::string_view key) = 0;
 };
 
 }  // namespace outreach

@@ -67,8 +67,16 @@ std::optional<std::string> CacheAside::Get(absl::string_view key) {
   if (cache_ == nullptr) return std::nullopt;
   RetryPending();
   if (IsPending(key)) return std::nullopt;
-  auto result = cache_->Lookup(FullKey(key));
+  const std::string full_key = FullKey(key);
+  auto result = cache_->Lookup(full_key);
   NoteResult(result.status());
+  if (result.ok() && result->has_value() && !(*result)->tombstone &&
+      !Believable(full_key, (*result)->version, (*result)->value)) {
+    absl::MutexLock lock(&mu_);
+    ++stats_.dropped;
+    ++stats_.misses;
+    return std::nullopt;
+  }
   absl::MutexLock lock(&mu_);
   if (!result.ok() || !result->has_value() || (*result)->tombstone) {
     ++stats_.misses;
@@ -76,6 +84,38 @@ std::optional<std::string> CacheAside::Get(absl::string_view key) {
   }
   ++stats_.hits;
   return std::move((*result)->value);
+}
+
+bool CacheAside::Believable(absl::string_view full_key, int64_t version,
+                            absl::string_view value) {
+  bool believable = version > 0 && (options_.plausible == nullptr ||
+                                    options_.plausible(version, value));
+  if (believable && options_.latest_revision != nullptr) {
+    bool above = false;
+    {
+      absl::MutexLock lock(&mu_);
+      above = version > known_latest_;
+    }
+    if (above) {
+      // Asked again only now: a version above the last answer is either
+      // newer than it (and the store says so) or never written.
+      auto latest = options_.latest_revision();
+      if (latest.ok()) {
+        absl::MutexLock lock(&mu_);
+        known_latest_ = std::max(known_latest_, *latest);
+        believable = version <= known_latest_;
+      } else {
+        // The store cannot say: not served, not dropped.
+        return false;
+      }
+    }
+  }
+  if (!believable) {
+    LogWarning("dropped an implausible cache entry",
+               {{"key", std::string(full_key)}, {"version", version}});
+    NoteResult(cache_->Erase(full_key));
+  }
+  return believable;
 }
 
 void CacheAside::Fill(absl::string_view key, int64_t version,

@@ -14,6 +14,10 @@
 //    open). If more than `max_pending` invalidations pile up, the whole
 //    namespace is abandoned by moving to a new key epoch.
 //
+// 3. An entry that cannot be true (CacheAsideOptions::plausible and
+//    latest_revision) is dropped and read as a miss: one planted in the
+//    cache, or left corrupt, cannot stick.
+//
 // Keys live under "<namespace><epoch>:". The epoch starts at the process
 // start time, so entries left in Redis by an earlier process, which may have
 // missed invalidations, are never read; they expire by TTL. This assumes a
@@ -22,6 +26,7 @@
 // Thread-safe.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -42,12 +47,23 @@ struct CacheAsideOptions {
   size_t max_pending = 10000;
   // First epoch; 0 means the current time in microseconds.
   int64_t epoch = 0;
+  // Whether a cached value can be what the store holds at `version` (it
+  // parses, its etag is that version's): one that cannot is dropped, and
+  // read as a miss, so that a planted or corrupt entry cannot stick. Null
+  // accepts every value.
+  std::function<bool(int64_t version, absl::string_view value)> plausible;
+  // The store's latest revision. A cached version above it was never
+  // written by the store: the entry is dropped. Asked only when a version
+  // exceeds the last answer. Null: no bound.
+  std::function<absl::StatusOr<int64_t>()> latest_revision;
 };
 
 struct CacheAsideStats {
   int64_t hits = 0;
   int64_t misses = 0;
   int64_t errors = 0;
+  // Entries not served because they could not be true (CacheAsideOptions).
+  int64_t dropped = 0;
   size_t pending_invalidations = 0;
 };
 
@@ -71,6 +87,10 @@ class CacheAside {
   bool IsPending(absl::string_view key) const;
   void RetryPending();
   void NoteResult(const absl::Status& status);
+  // Whether an entry at `version` holding `value` can be true; drops it
+  // from the cache when not.
+  bool Believable(absl::string_view full_key, int64_t version,
+                  absl::string_view value);
 
   Cache* const cache_;
   const CacheAsideOptions options_;
@@ -81,6 +101,8 @@ class CacheAside {
   bool retrying_ ABSL_GUARDED_BY(mu_) = false;
   bool healthy_ ABSL_GUARDED_BY(mu_) = true;
   CacheAsideStats stats_ ABSL_GUARDED_BY(mu_);
+  // The last answer of latest_revision.
+  int64_t known_latest_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace outreach

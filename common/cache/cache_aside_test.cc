@@ -88,5 +88,41 @@ TEST(CacheAsideTest, OverflowMovesToANewEpoch) {
   EXPECT_FALSE(aside.Get("a").has_value()) << "old epoch must not be read";
 }
 
+TEST(CacheAsideTest, AnEntryThatCannotBeTrueIsDroppedNotServed) {
+  InMemoryCache cache;
+  CacheAsideOptions o = Options();
+  o.plausible = [](int64_t, absl::string_view value) { return value != "junk"; };
+  int64_t latest = 10;
+  int asked = 0;
+  o.latest_revision = [&]() -> absl::StatusOr<int64_t> {
+    ++asked;
+    return latest;
+  };
+  CacheAside aside(&cache, o);
+
+  // Planted far ahead of anything the store wrote: a versioned fill could
+  // never replace it, so it would stick until its TTL.
+  ASSERT_TRUE(cache.Fill("test:1:k", 1000000000, "forged", absl::Hours(1)).ok());
+  EXPECT_FALSE(aside.Get("k").has_value());
+  EXPECT_EQ(asked, 1);
+  EXPECT_EQ(aside.stats().dropped, 1);
+  aside.Fill("k", 7, "from the store");
+  EXPECT_EQ(aside.Get("k"), "from the store");
+  EXPECT_EQ(asked, 1) << "a version within the last answer asks nothing";
+
+  // Corrupt at a plausible version.
+  ASSERT_TRUE(cache.Fill("test:1:k2", 3, "junk", absl::Hours(1)).ok());
+  EXPECT_FALSE(aside.Get("k2").has_value());
+  aside.Fill("k2", 3, "good");
+  EXPECT_EQ(aside.Get("k2"), "good");
+
+  // Newer than the last answer but written since: asked again, served.
+  latest = 20;
+  aside.Fill("k3", 15, "new");
+  EXPECT_EQ(aside.Get("k3"), "new");
+  EXPECT_EQ(asked, 2);
+  EXPECT_EQ(aside.stats().dropped, 2);
+}
+
 }  // namespace
 }  // namespace outreach

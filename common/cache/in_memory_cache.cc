@@ -68,6 +68,14 @@ absl::StatusOr<int64_t> InMemoryCache::Increment(absl::string_view key) {
   return value;
 }
 
+absl::Status InMemoryCache::Erase(absl::string_view key) {
+  absl::MutexLock lock(&mu_);
+  if (!available_) return absl::UnavailableError("cache unavailable");
+  entries_.erase(key);
+  raw_.erase(key);
+  return absl::OkStatus();
+}
+
 void InMemoryCache::set_available(bool available) {
   absl::MutexLock lock(&mu_);
   available_ = available;

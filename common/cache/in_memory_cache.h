@@ -27,6 +27,7 @@ class InMemoryCache final : public Cache {
   absl::Status SetRaw(absl::string_view key, absl::string_view value,
                       absl::Duration ttl) override;
   absl::StatusOr<int64_t> Increment(absl::string_view key) override;
+  absl::Status Erase(absl::string_view key) override;
 
   // While false, every call returns UNAVAILABLE and nothing changes.
   void set_available(bool available);

@@ -58,6 +58,12 @@ absl::StatusOr<int64_t> InstrumentedCache::Increment(absl::string_view key) {
   return value;
 }
 
+absl::Status InstrumentedCache::Erase(absl::string_view key) {
+  absl::Status s = inner_->Erase(key);
+  Count("erase", s.ok() ? "ok" : "error");
+  return s;
+}
+
 std::unique_ptr<Cache> WithMetrics(std::unique_ptr<Cache> inner,
                                    Metrics* metrics) {
   if (inner == nullptr) return nullptr;

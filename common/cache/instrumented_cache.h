@@ -33,6 +33,7 @@ class InstrumentedCache final : public Cache {
   absl::Status SetRaw(absl::string_view key, absl::string_view value,
                       absl::Duration ttl) override;
   absl::StatusOr<int64_t> Increment(absl::string_view key) override;
+  absl::Status Erase(absl::string_view key) override;
 
  private:
   void Count(absl::string_view operation, absl::string_view result);

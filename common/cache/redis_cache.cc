@@ -287,4 +287,11 @@ absl::StatusOr<int64_t> RedisCache::Increment(absl::string_view key) {
   return static_cast<int64_t>(reply->integer);
 }
 
+absl::Status RedisCache::Erase(absl::string_view key) {
+  redisReply* raw = nullptr;
+  absl::Status s = Command({"DEL", absl::StrCat(options_.key_prefix, key)}, &raw);
+  ReplyPtr reply(raw);
+  return s;
+}
+
 }  // namespace outreach

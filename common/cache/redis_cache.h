@@ -71,6 +71,7 @@ class RedisCache final : public Cache {
   absl::Status SetRaw(absl::string_view key, absl::string_view value,
                       absl::Duration ttl) override;
   absl::StatusOr<int64_t> Increment(absl::string_view key) override;
+  absl::Status Erase(absl::string_view key) override;
 
   CircuitBreaker::State breaker_state() const { return breaker_.state(); }
 

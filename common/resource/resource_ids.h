@@ -69,6 +69,15 @@ bool ParseEnumName(absl::string_view prefix, absl::string_view text,
 // request with the first one (AIP-155).
 std::string DeterministicBytes(const google::protobuf::Message& message);
 
+// Whether `bytes` is a `Message` whose etag is that of `revision`: what a
+// cache entry stored at `revision` must hold (CacheAsideOptions::plausible).
+template <typename Message>
+bool IsMessageAtRevision(int64_t revision, absl::string_view bytes) {
+  Message m;
+  return m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) &&
+         m.etag() == EtagForRevision(revision);
+}
+
 }  // namespace outreach
 
 #endif  // OUTREACH_COMMON_RESOURCE_RESOURCE_IDS_H_

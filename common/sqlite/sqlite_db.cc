@@ -100,6 +100,20 @@ void BindAll(Statement& stmt, const std::vector<SqlParam>& params) {
   }
 }
 
+absl::StatusOr<int64_t> LatestRevision(SqliteDb& db) {
+  int64_t latest = 0;
+  absl::Status s = db.Read([&](SqliteConnection& c) -> absl::Status {
+    auto stmt = c.Prepare("SELECT value FROM revision_counter WHERE id = 1");
+    if (!stmt.ok()) return stmt.status();
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (*row) latest = stmt->ColumnInt64(0);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return latest;
+}
+
 absl::StatusOr<int64_t> NextRevision(SqliteConnection& c) {
   auto stmt = c.Prepare(
       "UPDATE revision_counter SET value = value + 1 WHERE id = 1 "

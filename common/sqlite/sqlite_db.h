@@ -35,6 +35,7 @@
 namespace outreach {
 
 class Metrics;
+class SqliteDb;
 
 // Maps an SQLite result code to a status: BUSY and LOCKED are UNAVAILABLE
 // (retryable), FULL is RESOURCE_EXHAUSTED, CONSTRAINT is ALREADY_EXISTS,
@@ -131,6 +132,8 @@ CREATE TABLE revision_counter (
 INSERT INTO revision_counter (id, value) VALUES (1, 0);
 )sql";
 absl::StatusOr<int64_t> NextRevision(SqliteConnection& c);
+// The last revision NextRevision gave, read in a transaction of its own.
+absl::StatusOr<int64_t> LatestRevision(SqliteDb& db);
 
 class SqliteDb {
  public:

@@ -86,6 +86,15 @@ EventManager::EventManager(EventStore* store, CacheAside* cache,
       clock_(clock),
       dependents_(dependents) {}
 
+absl::StatusOr<v1::ListAuditRecordsResponse> EventManager::ListAuditRecords(
+    const v1::ListAuditRecordsRequest& req) {
+  auto query = ParseAuditQuery(req.page_size(), req.page_token(), req.filter());
+  if (!query.ok()) return query.status();
+  auto page = store_->ListAudit(*query);
+  if (!page.ok()) return page.status();
+  return AuditResponse<v1::ListAuditRecordsResponse>(*query, std::move(*page));
+}
+
 absl::StatusOr<StoredEvent> EventManager::Load(const std::string& id) {
   return store_->Get(id);
 }
@@ -154,7 +163,7 @@ absl::StatusOr<v1::ListEventsResponse> EventManager::ListEvents(
 }
 
 absl::StatusOr<Event> EventManager::CreateEvent(
-    const v1::CreateEventRequest& req) {
+    const CallScope& scope, const v1::CreateEventRequest& req) {
   FieldViolations v;
   if (!req.has_event()) {
     v.Add("event", "is required");
@@ -199,7 +208,9 @@ absl::StatusOr<Event> EventManager::CreateEvent(
   for (int attempt = 1; attempt <= kMaxSlugAttempts; ++attempt) {
     const std::string id = attempt > 1 ? WithNumberSuffix(base, attempt) : base;
     event.set_name(absl::StrCat("events/", id));
-    auto created = store_->Create(event, req.request_id(), request_bytes);
+    auto created =
+        store_->Create(event, req.request_id(), request_bytes,
+                       AuditOf(scope, "CreateEvent", req.request_id()));
     if (created.status().code() == absl::StatusCode::kAlreadyExists &&
         generated) {
       continue;
@@ -217,7 +228,7 @@ absl::StatusOr<Event> EventManager::CreateEvent(
 }
 
 absl::StatusOr<Event> EventManager::UpdateEvent(
-    const v1::UpdateEventRequest& req) {
+    const CallScope& scope, const v1::UpdateEventRequest& req) {
   if (!req.has_event()) return InvalidField("event", "is required");
   auto id = ParseEventName(req.event().name(), "event.name");
   if (!id.ok()) return id.status();
@@ -278,7 +289,8 @@ absl::StatusOr<Event> EventManager::UpdateEvent(
       merged.set_etag(EtagForRevision(current->revision));
       return merged;
     }
-    auto updated = store_->Update(merged, current->revision);
+    auto updated = store_->Update(merged, current->revision,
+                                  AuditOf(scope, "UpdateEvent"));
     if (updated.status().code() == absl::StatusCode::kAborted &&
         expected == 0 && attempt < kMaxUpdateAttempts) {
       continue;  // lost a race with another writer; the client sent no etag
@@ -352,7 +364,7 @@ absl::Status EventManager::DeleteEvent(const CallScope& scope,
       }
     }
   }
-  auto revision = store_->Delete(*id, expected);
+  auto revision = store_->Delete(*id, expected, AuditOf(scope, "DeleteEvent"));
   if (!revision.ok()) return revision.status();
   cache_->Invalidate(CacheKey(*id), *revision);
   return absl::OkStatus();

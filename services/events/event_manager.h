@@ -19,7 +19,7 @@
 #include "common/geo/iso3166.h"
 #include "common/resource/resource_ids.h"
 #include "common/time/clock.h"
-#include "outreach/events/v1/events.pb.h"
+#include "outreach/events/v1/events.grpc.pb.h"
 #include "services/events/event_dependents.h"
 #include "services/events/event_store.h"
 
@@ -36,12 +36,25 @@ class EventManager {
   absl::StatusOr<v1::Event> GetEvent(const v1::GetEventRequest& request);
   absl::StatusOr<v1::ListEventsResponse> ListEvents(
       const v1::ListEventsRequest& request);
-  absl::StatusOr<v1::Event> CreateEvent(const v1::CreateEventRequest& request);
-  absl::StatusOr<v1::Event> UpdateEvent(const v1::UpdateEventRequest& request);
+  absl::StatusOr<v1::Event> CreateEvent(const CallScope& scope,
+                                        const v1::CreateEventRequest& request);
+  absl::StatusOr<v1::Event> UpdateEvent(const CallScope& scope,
+                                        const v1::UpdateEventRequest& request);
+  // The audit trail of every write above (admin only, by policy).
+  absl::StatusOr<v1::ListAuditRecordsResponse> ListAuditRecords(
+      const v1::ListAuditRecordsRequest& request);
   absl::Status DeleteEvent(const CallScope& scope,
                            const v1::DeleteEventRequest& request);
 
  private:
+  // Who writes, through which of this service's methods, with which
+  // request id (common/sqlite/audit_log.h).
+  static AuditEntry AuditOf(const CallScope& scope, absl::string_view method,
+                            const std::string& request_id = "") {
+    return AuditEntryFor(scope.CallerName(),
+                         v1::EventsService::service_full_name(), method,
+                         request_id, scope.request_id);
+  }
   absl::StatusOr<StoredEvent> Load(const std::string& id);
   absl::Status CheckParent(const std::string& id, const v1::Event& event);
 

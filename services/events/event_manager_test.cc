@@ -38,7 +38,7 @@ class EventManagerTest : public ::testing::Test {
     v1::CreateEventRequest req;
     *req.mutable_event() = e;
     req.set_event_id(id);
-    auto created = manager_->CreateEvent(req);
+    auto created = manager_->CreateEvent({}, req);
     EXPECT_TRUE(created.ok()) << created.status();
     return created.ok() ? *created : v1::Event();
   }
@@ -83,7 +83,7 @@ TEST_F(EventManagerTest, ExplicitDuplicateIdIsAlreadyExists) {
   v1::CreateEventRequest req;
   *req.mutable_event() = testing::KievWorkshop();
   req.set_event_id("kiev-2013");
-  EXPECT_EQ(manager_->CreateEvent(req).status().code(),
+  EXPECT_EQ(manager_->CreateEvent({}, req).status().code(),
             absl::StatusCode::kAlreadyExists);
 }
 
@@ -91,15 +91,15 @@ TEST_F(EventManagerTest, RetriedCreateReturnsTheSameEvent) {
   v1::CreateEventRequest req;
   *req.mutable_event() = testing::KievWorkshop();
   req.set_request_id("6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f");
-  auto first = manager_->CreateEvent(req);
-  auto retry = manager_->CreateEvent(req);
+  auto first = manager_->CreateEvent({}, req);
+  auto retry = manager_->CreateEvent({}, req);
   ASSERT_TRUE(first.ok() && retry.ok());
   EXPECT_EQ(first->name(), retry->name());
   EXPECT_EQ(first->etag(), retry->etag());
   v1::ListEventsRequest list;
   EXPECT_EQ(manager_->ListEvents(list)->events_size(), 1);
   req.mutable_event()->set_title("Something else");
-  auto reused = manager_->CreateEvent(req);
+  auto reused = manager_->CreateEvent({}, req);
   EXPECT_EQ(reused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(GetFieldViolations(reused.status())[0].field, "request_id");
 }
@@ -110,7 +110,7 @@ TEST_F(EventManagerTest, ValidationErrorsCarryFields) {
   req.mutable_event()->mutable_venue()->set_country_code("ZZ");
   req.set_event_id("Bad Id");
   req.set_request_id("not-a-uuid");
-  auto s = manager_->CreateEvent(req).status();
+  auto s = manager_->CreateEvent({}, req).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   auto v = GetFieldViolations(s);
   EXPECT_THAT(v, Contains(Field(&FieldViolation::field, "event_id")));
@@ -124,7 +124,7 @@ TEST_F(EventManagerTest, ValidateOnlyStoresNothing) {
   v1::CreateEventRequest req;
   *req.mutable_event() = testing::KievWorkshop();
   req.set_validate_only(true);
-  auto e = manager_->CreateEvent(req);
+  auto e = manager_->CreateEvent({}, req);
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(manager_->ListEvents({})->events_size(), 0);
 }
@@ -138,7 +138,7 @@ TEST_F(EventManagerTest, UpdateHonoursMaskAndEtag) {
   req.mutable_event()->mutable_venue()->set_city("Kyiv");
   req.mutable_update_mask()->add_paths("venue.city");
   clock_.Advance(absl::Seconds(5));
-  auto updated = manager_->UpdateEvent(req);
+  auto updated = manager_->UpdateEvent({}, req);
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->title(), e.title()) << "title was not in the mask";
   EXPECT_EQ(updated->venue().city(), "Kyiv");
@@ -147,7 +147,7 @@ TEST_F(EventManagerTest, UpdateHonoursMaskAndEtag) {
   EXPECT_EQ(updated->create_time().seconds(), e.create_time().seconds());
   EXPECT_EQ(updated->update_time().seconds(), e.create_time().seconds() + 5);
   // The same (now stale) etag again.
-  EXPECT_EQ(manager_->UpdateEvent(req).status().code(),
+  EXPECT_EQ(manager_->UpdateEvent({}, req).status().code(),
             absl::StatusCode::kAborted);
 }
 
@@ -156,7 +156,7 @@ TEST_F(EventManagerTest, UpdateWithoutMaskUsesPopulatedFields) {
   v1::UpdateEventRequest req;
   req.mutable_event()->set_name(e.name());
   req.mutable_event()->set_status(v1::EVENT_STATUS_CANCELLED);
-  auto updated = manager_->UpdateEvent(req);
+  auto updated = manager_->UpdateEvent({}, req);
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->status(), v1::EVENT_STATUS_CANCELLED);
   EXPECT_EQ(updated->title(), e.title());
@@ -167,13 +167,13 @@ TEST_F(EventManagerTest, UpdateRejectsUnknownPathsAndInvalidResults) {
   v1::UpdateEventRequest req;
   req.mutable_event()->set_name(e.name());
   req.mutable_update_mask()->add_paths("colour");
-  auto s = manager_->UpdateEvent(req).status();
+  auto s = manager_->UpdateEvent({}, req).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(GetFieldViolations(s)[0].field, "update_mask.paths[0]");
 
   req.mutable_update_mask()->Clear();
   req.mutable_update_mask()->add_paths("title");  // clears the title
-  s = manager_->UpdateEvent(req).status();
+  s = manager_->UpdateEvent({}, req).status();
   EXPECT_THAT(GetFieldViolations(s),
               Contains(Field(&FieldViolation::field, "event.title")));
   EXPECT_EQ(Get(e.name()).title(), e.title()) << "nothing changed";
@@ -188,7 +188,7 @@ TEST_F(EventManagerTest, ReadAfterWriteThroughTheCache) {
   req.mutable_event()->set_name(e.name());
   req.mutable_event()->set_title("Changed");
   req.mutable_update_mask()->add_paths("title");
-  ASSERT_TRUE(manager_->UpdateEvent(req).ok());
+  ASSERT_TRUE(manager_->UpdateEvent({}, req).ok());
   EXPECT_EQ(Get(e.name()).title(), "Changed");
   v1::DeleteEventRequest del;
   del.set_name(e.name());
@@ -207,7 +207,7 @@ TEST_F(EventManagerTest, CacheOutageNeverFailsAndNeverServesStale) {
   req.mutable_event()->set_name(e.name());
   req.mutable_event()->set_title("During the outage");
   req.mutable_update_mask()->add_paths("title");
-  ASSERT_TRUE(manager_->UpdateEvent(req).ok());
+  ASSERT_TRUE(manager_->UpdateEvent({}, req).ok());
   EXPECT_EQ(Get(e.name()).title(), "During the outage");
   cache_.set_available(true);  // back, with the old entry still in it
   EXPECT_EQ(Get(e.name()).title(), "During the outage");
@@ -221,7 +221,7 @@ TEST_F(EventManagerTest, ParentEventMustExistAndNotLoop) {
   child.set_parent_event("events/missing");
   v1::CreateEventRequest req;
   *req.mutable_event() = child;
-  EXPECT_EQ(manager_->CreateEvent(req).status().code(),
+  EXPECT_EQ(manager_->CreateEvent({}, req).status().code(),
             absl::StatusCode::kFailedPrecondition);
   child.set_parent_event(parent.name());
   v1::Event created = Create(child, "albania-consultations");
@@ -230,7 +230,7 @@ TEST_F(EventManagerTest, ParentEventMustExistAndNotLoop) {
   loop.mutable_event()->set_name(parent.name());
   loop.mutable_event()->set_parent_event(created.name());
   loop.mutable_update_mask()->add_paths("parent_event");
-  EXPECT_EQ(manager_->UpdateEvent(loop).status().code(),
+  EXPECT_EQ(manager_->UpdateEvent({}, loop).status().code(),
             absl::StatusCode::kInvalidArgument);
 
   v1::DeleteEventRequest del;
@@ -245,7 +245,7 @@ TEST_F(EventManagerTest, DeleteWithStaleEtagIsAborted) {
   v1::UpdateEventRequest req;
   req.mutable_event()->set_name(e.name());
   req.mutable_event()->set_title("Changed");
-  ASSERT_TRUE(manager_->UpdateEvent(req).ok());
+  ASSERT_TRUE(manager_->UpdateEvent({}, req).ok());
   v1::DeleteEventRequest del;
   del.set_name(e.name());
   del.set_etag(e.etag());

@@ -18,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/sqlite/audit_log.h"
 #include "outreach/events/v1/events.pb.h"
 #include "services/events/list_query.h"
 
@@ -50,6 +51,10 @@ class EventStore {
   // NOT_FOUND when there is no event `id`.
   virtual absl::StatusOr<StoredEvent> Get(const std::string& id) = 0;
 
+  // Every write appends its audit record (common/sqlite/audit_log.h), for
+  // `audit`'s caller, in the write's own transaction; a replay appends
+  // none.
+
   // Stores `event`, whose name ("events/{id}") and timestamps are set.
   // ALREADY_EXISTS when the id is taken. With a non-empty `request_id`
   // that was used before: when `request_bytes` equal the earlier request's,
@@ -58,22 +63,29 @@ class EventStore {
   // happen in one transaction.
   virtual absl::StatusOr<CreateResult> Create(
       const outreach::events::v1::Event& event, const std::string& request_id,
-      const std::string& request_bytes) = 0;
+      const std::string& request_bytes, const AuditEntry& audit) = 0;
 
   // Replaces the stored event of the same name if its revision is still
   // `expected_revision`. NOT_FOUND when absent, ABORTED when it changed.
   virtual absl::StatusOr<StoredEvent> Update(
-      const outreach::events::v1::Event& event, int64_t expected_revision) = 0;
+      const outreach::events::v1::Event& event, int64_t expected_revision,
+      const AuditEntry& audit) = 0;
 
   // Deletes event `id`; `expected_revision` 0 deletes whatever is there.
   // Returns the revision of the deletion. NOT_FOUND when absent, ABORTED
   // when the revision changed.
   virtual absl::StatusOr<int64_t> Delete(const std::string& id,
-                                         int64_t expected_revision) = 0;
+                                         int64_t expected_revision,
+                                         const AuditEntry& audit) = 0;
 
   // One page of events matching `query`.
   virtual absl::StatusOr<ListPage> List(const ListQuery& query) = 0;
 
+  // One page of the audit trail, oldest first.
+  virtual absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) = 0;
+
+  // The latest revision the store has given (cache plausibility).
+  virtual absl::StatusOr<int64_t> LatestRevision() = 0;
   // OK while the store can serve; for readiness.
   virtual absl::Status Ping() = 0;
 };

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "common/resource/resource_ids.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/events/test_util.h"
 
@@ -23,7 +24,7 @@ v1::Event Named(v1::Event e, const std::string& id, int64_t micros = 1) {
 TEST_P(EventStoreConformanceTest, CreateGetUpdateDelete) {
   TempDir dir;
   auto store = GetParam()(dir.path());
-  auto created = store->Create(Named(KievWorkshop(), "kiev"), "", "");
+  auto created = store->Create(Named(KievWorkshop(), "kiev"), "", "", {});
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_FALSE(created->replayed);
   auto got = store->Get("kiev");
@@ -33,38 +34,38 @@ TEST_P(EventStoreConformanceTest, CreateGetUpdateDelete) {
 
   v1::Event changed = got->event;
   changed.set_title("Renamed");
-  auto updated = store->Update(changed, got->revision);
+  auto updated = store->Update(changed, got->revision, {});
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_GT(updated->revision, got->revision);
   EXPECT_EQ(store->Get("kiev")->event.title(), "Renamed");
 
-  EXPECT_EQ(store->Update(changed, got->revision).status().code(),
+  EXPECT_EQ(store->Update(changed, got->revision, {}).status().code(),
             absl::StatusCode::kAborted);
-  EXPECT_EQ(store->Delete("kiev", got->revision).status().code(),
+  EXPECT_EQ(store->Delete("kiev", got->revision, {}).status().code(),
             absl::StatusCode::kAborted);
-  auto deleted = store->Delete("kiev", updated->revision);
+  auto deleted = store->Delete("kiev", updated->revision, {});
   ASSERT_TRUE(deleted.ok());
   EXPECT_GT(*deleted, updated->revision);
   EXPECT_EQ(store->Get("kiev").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store->Delete("kiev", 0).status().code(),
+  EXPECT_EQ(store->Delete("kiev", 0, {}).status().code(),
             absl::StatusCode::kNotFound);
 }
 
 TEST_P(EventStoreConformanceTest, DuplicateIdIsAlreadyExists) {
   TempDir dir;
   auto store = GetParam()(dir.path());
-  ASSERT_TRUE(store->Create(Named(KievWorkshop(), "kiev"), "", "").ok());
+  ASSERT_TRUE(store->Create(Named(KievWorkshop(), "kiev"), "", "", {}).ok());
   EXPECT_EQ(
-      store->Create(Named(KievWorkshop(), "kiev"), "", "").status().code(),
+      store->Create(Named(KievWorkshop(), "kiev"), "", "", {}).status().code(),
       absl::StatusCode::kAlreadyExists);
 }
 
 TEST_P(EventStoreConformanceTest, RevisionsNeverRepeatAcrossDeletes) {
   TempDir dir;
   auto store = GetParam()(dir.path());
-  auto a = store->Create(Named(KievWorkshop(), "kiev"), "", "");
-  auto d = store->Delete("kiev", 0);
-  auto b = store->Create(Named(KievWorkshop(), "kiev-2"), "", "");
+  auto a = store->Create(Named(KievWorkshop(), "kiev"), "", "", {});
+  auto d = store->Delete("kiev", 0, {});
+  auto b = store->Create(Named(KievWorkshop(), "kiev-2"), "", "", {});
   ASSERT_TRUE(a.ok() && d.ok() && b.ok());
   EXPECT_LT(a->stored.revision, *d);
   EXPECT_LT(*d, b->stored.revision);
@@ -75,9 +76,9 @@ TEST_P(EventStoreConformanceTest, RevisionsNeverRepeatAcrossDeletes) {
 TEST_P(EventStoreConformanceTest, TheIdOfADeletedEventIsNeverReused) {
   TempDir dir;
   auto store = GetParam()(dir.path());
-  ASSERT_TRUE(store->Create(Named(KievWorkshop(), "kiev"), "", "").ok());
-  ASSERT_TRUE(store->Delete("kiev", 0).ok());
-  auto again = store->Create(Named(KievWorkshop(), "kiev"), "", "");
+  ASSERT_TRUE(store->Create(Named(KievWorkshop(), "kiev"), "", "", {}).ok());
+  ASSERT_TRUE(store->Delete("kiev", 0, {}).ok());
+  auto again = store->Create(Named(KievWorkshop(), "kiev"), "", "", {});
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_THAT(again.status().message(), ::testing::HasSubstr("deleted"));
 }
@@ -88,9 +89,9 @@ TEST_P(EventStoreConformanceTest, AReplayDoesNotResurrectADeletedEvent) {
   TempDir dir;
   auto store = GetParam()(dir.path());
   ASSERT_TRUE(
-      store->Create(Named(KievWorkshop(), "kiev"), "req-1", "bytes").ok());
-  ASSERT_TRUE(store->Delete("kiev", 0).ok());
-  auto retry = store->Create(Named(KievWorkshop(), "kiev"), "req-1", "bytes");
+      store->Create(Named(KievWorkshop(), "kiev"), "req-1", "bytes", {}).ok());
+  ASSERT_TRUE(store->Delete("kiev", 0, {}).ok());
+  auto retry = store->Create(Named(KievWorkshop(), "kiev"), "req-1", "bytes", {});
   EXPECT_EQ(retry.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(store->Get("kiev").status().code(), absl::StatusCode::kNotFound);
 }
@@ -104,9 +105,9 @@ TEST_P(EventStoreConformanceTest, ListsByImportState) {
   auto complete = Named(KievWorkshop(), "complete");
   complete.mutable_note_import()->set_state(
       outreach::events::v1::IMPORT_STATE_COMPLETE);
-  ASSERT_TRUE(store->Create(importing, "", "").ok());
-  ASSERT_TRUE(store->Create(complete, "", "").ok());
-  ASSERT_TRUE(store->Create(Named(KievWorkshop(), "plain"), "", "").ok());
+  ASSERT_TRUE(store->Create(importing, "", "", {}).ok());
+  ASSERT_TRUE(store->Create(complete, "", "", {}).ok());
+  ASSERT_TRUE(store->Create(Named(KievWorkshop(), "plain"), "", "", {}).ok());
   auto query = BuildListQuery(10, "", "import_state = IMPORTING", "");
   ASSERT_TRUE(query.ok()) << query.status();
   auto page = store->List(*query);
@@ -118,7 +119,7 @@ TEST_P(EventStoreConformanceTest, ListsByImportState) {
   ASSERT_TRUE(stored.ok());
   stored->event.mutable_note_import()->set_state(
       outreach::events::v1::IMPORT_STATE_COMPLETE);
-  ASSERT_TRUE(store->Update(stored->event, stored->revision).ok());
+  ASSERT_TRUE(store->Update(stored->event, stored->revision, {}).ok());
   page = store->List(*query);
   ASSERT_TRUE(page.ok());
   EXPECT_TRUE(page->events.empty());
@@ -127,15 +128,15 @@ TEST_P(EventStoreConformanceTest, ListsByImportState) {
 TEST_P(EventStoreConformanceTest, RequestIdReplaysAndRefusesReuse) {
   TempDir dir;
   auto store = GetParam()(dir.path());
-  auto first = store->Create(Named(KievWorkshop(), "kiev"), "req-1", "bytes");
+  auto first = store->Create(Named(KievWorkshop(), "kiev"), "req-1", "bytes", {});
   ASSERT_TRUE(first.ok());
-  auto again = store->Create(Named(KievWorkshop(), "kiev-2"), "req-1", "bytes");
+  auto again = store->Create(Named(KievWorkshop(), "kiev-2"), "req-1", "bytes", {});
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_TRUE(again->replayed);
   EXPECT_EQ(again->stored.event.name(), "events/kiev");
   EXPECT_EQ(again->stored.revision, first->stored.revision);
   EXPECT_EQ(store->Get("kiev-2").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store->Create(Named(KievWorkshop(), "other"), "req-1", "different")
+  EXPECT_EQ(store->Create(Named(KievWorkshop(), "other"), "req-1", "different", {})
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
@@ -149,7 +150,7 @@ TEST_P(EventStoreConformanceTest, FiltersAndKeysetPages) {
                             1 + i % 12, 1 + i, i % 2 ? "UA" : "KZ");
     if (i % 3 == 0) e.add_topics("Export Control");
     ASSERT_TRUE(
-        store->Create(Named(e, absl::StrCat("w", i), 100 + i), "", "").ok());
+        store->Create(Named(e, absl::StrCat("w", i), 100 + i), "", "", {}).ok());
   }
   ListQuery q;
   q.page_size = 4;
@@ -176,7 +177,7 @@ TEST_P(EventStoreConformanceTest, FiltersAndKeysetPages) {
     ASSERT_TRUE(store
                     ->Create(Named(MakeEvent("Late", 2030, 1, 1, "UA"),
                                    absl::StrCat("late", pages)),
-                             "", "")
+                             "", "", {})
                     .ok());
   }
   EXPECT_EQ(seen.size(), 12u);  // the 12 odd-numbered events, no late ones
@@ -212,7 +213,7 @@ TEST_P(EventStoreConformanceTest, OrderByCreateTimeAscending) {
     ASSERT_TRUE(store
                     ->Create(Named(MakeEvent("E", 2013, 1, 1, "UA"),
                                    absl::StrCat("e", i), 1000 - i),
-                             "", "")
+                             "", "", {})
                     .ok());
   }
   ListQuery q;
@@ -236,7 +237,7 @@ TEST_P(EventStoreConformanceTest, DataSurvivesReopen) {
   int64_t revision = 0;
   {
     auto store = GetParam()(dir.path());
-    auto c = store->Create(Named(KievWorkshop(), "kiev"), "", "");
+    auto c = store->Create(Named(KievWorkshop(), "kiev"), "", "", {});
     ASSERT_TRUE(c.ok());
     revision = c->stored.revision;
   }
@@ -244,9 +245,59 @@ TEST_P(EventStoreConformanceTest, DataSurvivesReopen) {
   auto got = store->Get("kiev");
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->revision, revision);
-  auto next = store->Create(Named(KievWorkshop(), "kiev-2"), "", "");
+  auto next = store->Create(Named(KievWorkshop(), "kiev-2"), "", "", {});
   ASSERT_TRUE(next.ok());
   EXPECT_GT(next->stored.revision, revision);
+}
+
+TEST_P(EventStoreConformanceTest, EveryWriteAndOnlyWritesAreAudited) {
+  TempDir dir;
+  auto store = GetParam()(dir.path());
+  const AuditEntry editor{"editor via gateway",
+                          "/outreach.events.v1.EventsService/CreateEvent",
+                          "req-1"};
+  auto created =
+      store->Create(Named(KievWorkshop(), "kiev"), "req-1", "bytes", editor);
+  ASSERT_TRUE(created.ok());
+  // A replay writes nothing, so records nothing.
+  ASSERT_TRUE(store->Create(Named(KievWorkshop(), "kiev"), "req-1", "bytes",
+                            editor)
+                  ->replayed);
+  v1::Event changed = created->stored.event;
+  changed.set_title("Renamed");
+  const AuditEntry admin{"admin", "/x/UpdateEvent", ""};
+  auto updated = store->Update(changed, created->stored.revision, admin);
+  ASSERT_TRUE(updated.ok());
+  // A refused write records nothing either.
+  EXPECT_FALSE(store->Update(changed, created->stored.revision, admin).ok());
+  ASSERT_TRUE(store->Delete("kiev", updated->revision, admin).ok());
+
+  AuditQuery all;
+  auto page = store->ListAudit(all);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 3u);
+  const auto& c = page->records[0];
+  EXPECT_EQ(c.actor(), "editor via gateway");
+  EXPECT_EQ(c.method(), "/outreach.events.v1.EventsService/CreateEvent");
+  EXPECT_EQ(c.resource(), "events/kiev");
+  EXPECT_EQ(c.etag_before(), "");
+  EXPECT_EQ(c.etag_after(), EtagForRevision(created->stored.revision));
+  EXPECT_EQ(c.request_id(), "req-1");
+  EXPECT_EQ(page->records[1].etag_before(),
+            EtagForRevision(created->stored.revision));
+  EXPECT_EQ(page->records[1].etag_after(), EtagForRevision(updated->revision));
+  EXPECT_EQ(page->records[2].etag_before(), EtagForRevision(updated->revision));
+  EXPECT_EQ(page->records[2].etag_after(), "");
+  EXPECT_GT(page->records[2].time().seconds(), 0);
+
+  AuditQuery by_admin;
+  by_admin.actor = "admin";
+  by_admin.page_size = 1;
+  auto first = store->ListAudit(by_admin);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->records.size(), 1u);
+  EXPECT_TRUE(first->more);
+  EXPECT_EQ(first->records[0].etag_after(), EtagForRevision(updated->revision));
 }
 
 }  // namespace

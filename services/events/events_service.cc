@@ -17,21 +17,27 @@ grpc::Status EventsServiceImpl::ListEvents(grpc::ServerContext*,
 }
 
 grpc::Status EventsServiceImpl::CreateEvent(
-    grpc::ServerContext*, const v1::CreateEventRequest* request,
+    grpc::ServerContext* context, const v1::CreateEventRequest* request,
     v1::Event* response) {
-  return ReplyWith(manager_->CreateEvent(*request), response);
+  return ReplyWith(manager_->CreateEvent(ScopeOf(*context), *request), response);
 }
 
 grpc::Status EventsServiceImpl::UpdateEvent(
-    grpc::ServerContext*, const v1::UpdateEventRequest* request,
+    grpc::ServerContext* context, const v1::UpdateEventRequest* request,
     v1::Event* response) {
-  return ReplyWith(manager_->UpdateEvent(*request), response);
+  return ReplyWith(manager_->UpdateEvent(ScopeOf(*context), *request), response);
 }
 
 grpc::Status EventsServiceImpl::DeleteEvent(
     grpc::ServerContext* context, const v1::DeleteEventRequest* request,
     google::protobuf::Empty*) {
   return ToGrpcStatus(manager_->DeleteEvent(ScopeOf(*context), *request));
+}
+
+grpc::Status EventsServiceImpl::ListAuditRecords(
+    grpc::ServerContext*, const v1::ListAuditRecordsRequest* request,
+    v1::ListAuditRecordsResponse* response) {
+  return ReplyWith(manager_->ListAuditRecords(*request), response);
 }
 
 }  // namespace outreach::events

@@ -30,6 +30,9 @@ class EventsServiceImpl final : public v1::EventsService::Service {
   grpc::Status DeleteEvent(grpc::ServerContext* context,
                            const v1::DeleteEventRequest* request,
                            google::protobuf::Empty* response) override;
+  grpc::Status ListAuditRecords(grpc::ServerContext* context,
+                                const v1::ListAuditRecordsRequest* request,
+                                v1::ListAuditRecordsResponse* response) override;
 
  private:
   EventManager* const manager_;

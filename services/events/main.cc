@@ -21,6 +21,7 @@
 #include "common/client/channel.h"
 #include "common/config/env_flags.h"
 #include "common/metrics/metrics.h"
+#include "common/resource/resource_ids.h"
 #include "common/geo/iso3166.h"
 #include "common/log/json_log.h"
 #include "common/security/server_security.h"
@@ -123,6 +124,13 @@ int Run() {
   cache_options.key_namespace =
       absl::StrCat("outreach:events:v1:", (*store)->incarnation(), ":");
   cache_options.ttl = absl::GetFlag(FLAGS_cache_ttl);
+  // A cached event must be one the store wrote: anything else (planted,
+  // corrupt) is dropped and read from the store again.
+  cache_options.plausible = &IsMessageAtRevision<v1::Event>;
+  EventStore* revisions = store->get();
+  cache_options.latest_revision = [revisions] {
+    return revisions->LatestRevision();
+  };
   CacheAside cache(shared_cache.get(), cache_options);
 
   // DeleteEvent's view of what refers to an event in the other services.

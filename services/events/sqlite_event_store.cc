@@ -77,6 +77,8 @@ CREATE TABLE deleted_events (
   delete_time INTEGER NOT NULL
 );
 )sql",
+      // 3: the audit trail (common/sqlite/audit_log.h).
+      kAuditSchema,
   };
   return *kMigrations;
 }
@@ -298,8 +300,9 @@ absl::StatusOr<StoredEvent> SqliteEventStore::Get(const std::string& id) {
 
 absl::StatusOr<CreateResult> SqliteEventStore::Create(
     const Event& event, const std::string& request_id,
-    const std::string& request_bytes) {
+    const std::string& request_bytes, const AuditEntry& audit) {
   CreateResult result;
+  std::optional<type::v1::AuditRecord> record;
   const std::string id = IdOf(event);
   const absl::Time now = absl::FromUnixMicros(
       TimeUtil::TimestampToMicroseconds(event.create_time()));
@@ -361,17 +364,22 @@ absl::StatusOr<CreateResult> SqliteEventStore::Create(
         return e;
       }
     }
+    auto appended = AppendAudit(c, audit, event.name(), 0, *revision);
+    if (!appended.ok()) return appended.status();
+    record = std::move(*appended);
     result.stored.event = event;
     result.stored.revision = *revision;
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
+  if (record.has_value()) LogAudit(*record);
   return result;
 }
 
 absl::StatusOr<StoredEvent> SqliteEventStore::Update(
-    const Event& event, int64_t expected_revision) {
+    const Event& event, int64_t expected_revision, const AuditEntry& audit) {
   StoredEvent result;
+  type::v1::AuditRecord record;
   const std::string id = IdOf(event);
   absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
     auto current = CurrentRevision(c, id);
@@ -391,17 +399,23 @@ absl::StatusOr<StoredEvent> SqliteEventStore::Update(
     upd->Bind(14, id);
     if (auto e = upd->Run(); !e.ok()) return e;
     if (auto e = WriteTopics(c, id, event); !e.ok()) return e;
+    auto appended = AppendAudit(c, audit, event.name(), *current, *revision);
+    if (!appended.ok()) return appended.status();
+    record = std::move(*appended);
     result.event = event;
     result.revision = *revision;
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
+  LogAudit(record);
   return result;
 }
 
 absl::StatusOr<int64_t> SqliteEventStore::Delete(const std::string& id,
-                                                 int64_t expected_revision) {
+                                                 int64_t expected_revision,
+                                                 const AuditEntry& audit) {
   int64_t deleted_at = 0;
+  type::v1::AuditRecord record;
   absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
     auto current = CurrentRevision(c, id);
     if (!current.ok()) return current.status();
@@ -420,11 +434,20 @@ absl::StatusOr<int64_t> SqliteEventStore::Delete(const std::string& id,
         !e.ok()) {
       return e;
     }
+    auto appended =
+        AppendAudit(c, audit, absl::StrCat("events/", id), *current, 0);
+    if (!appended.ok()) return appended.status();
+    record = std::move(*appended);
     deleted_at = *revision;
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
+  LogAudit(record);
   return deleted_at;
+}
+
+absl::StatusOr<AuditPage> SqliteEventStore::ListAudit(const AuditQuery& query) {
+  return outreach::ListAudit(*db_, query);
 }
 
 absl::StatusOr<ListPage> SqliteEventStore::List(const ListQuery& query) {

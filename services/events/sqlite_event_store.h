@@ -23,12 +23,18 @@ class SqliteEventStore final : public EventStore {
   absl::StatusOr<StoredEvent> Get(const std::string& id) override;
   absl::StatusOr<CreateResult> Create(
       const v1::Event& event, const std::string& request_id,
-      const std::string& request_bytes) override;
+      const std::string& request_bytes, const AuditEntry& audit) override;
   absl::StatusOr<StoredEvent> Update(const v1::Event& event,
-                                     int64_t expected_revision) override;
+                                     int64_t expected_revision,
+                                     const AuditEntry& audit) override;
   absl::StatusOr<int64_t> Delete(const std::string& id,
-                                 int64_t expected_revision) override;
+                                 int64_t expected_revision,
+                                 const AuditEntry& audit) override;
   absl::StatusOr<ListPage> List(const ListQuery& query) override;
+  absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) override;
+  absl::StatusOr<int64_t> LatestRevision() override {
+    return outreach::LatestRevision(*db_);
+  }
   absl::Status Ping() override;
   // The store's incarnation (common/sqlite/sqlite_db.h), for cache keys.
   const std::string& incarnation() const { return db_->incarnation(); }

@@ -295,7 +295,7 @@ absl::StatusOr<v1::ListEntitiesResponse> ParticipantManager::ListEntities(
 }
 
 absl::StatusOr<v1::Entity> ParticipantManager::CreateEntity(
-    const v1::CreateEntityRequest& req) {
+    const CallScope& scope, const v1::CreateEntityRequest& req) {
   FieldViolations v;
   if (!req.has_entity()) {
     v.Add("entity", "is required");
@@ -333,7 +333,9 @@ absl::StatusOr<v1::Entity> ParticipantManager::CreateEntity(
     const std::string candidate =
         attempt == 1 ? id : WithNumberSuffix(id, attempt);
     e.set_name(absl::StrCat("entities/", candidate));
-    auto created = store_->CreateEntity(e, req.request_id(), request_bytes);
+    auto created =
+        store_->CreateEntity(e, AuditOf(scope, "CreateEntity", req.request_id()),
+                             req.request_id(), request_bytes);
     if (created.status().code() == absl::StatusCode::kAlreadyExists &&
         generated) {
       continue;
@@ -347,7 +349,7 @@ absl::StatusOr<v1::Entity> ParticipantManager::CreateEntity(
 }
 
 absl::StatusOr<v1::Entity> ParticipantManager::UpdateEntity(
-    const v1::UpdateEntityRequest& req) {
+    const CallScope& scope, const v1::UpdateEntityRequest& req) {
   if (!req.has_entity()) return InvalidField("entity", "is required");
   auto id = ParseEntityName(req.entity().name(), "entity.name");
   if (!id.ok()) return id.status();
@@ -401,14 +403,15 @@ absl::StatusOr<v1::Entity> ParticipantManager::UpdateEntity(
   if (auto s = v.ToStatus("invalid entity"); !s.ok()) return s;
   *merged.mutable_update_time() =
       TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_->Now()));
-  auto updated = store_->UpdateEntity(merged, current->revision);
+  auto updated = store_->UpdateEntity(merged, current->revision,
+                                      AuditOf(scope, "UpdateEntity"));
   if (!updated.ok()) return updated.status();
   registry_.Upsert(*updated);
   return WithEtag(*updated);
 }
 
 absl::Status ParticipantManager::DeleteEntity(
-    const v1::DeleteEntityRequest& req) {
+    const CallScope& scope, const v1::DeleteEntityRequest& req) {
   auto id = ParseEntityName(req.name(), "name");
   if (!id.ok()) return id.status();
   int64_t expected = 0;
@@ -423,7 +426,11 @@ absl::Status ParticipantManager::DeleteEntity(
           req.name(), " is the parent_entity of ", e.entity.name()));
     }
   }
-  if (auto s = store_->DeleteEntity(*id, expected); !s.ok()) return s;
+  if (auto s = store_->DeleteEntity(*id, expected,
+                                    AuditOf(scope, "DeleteEntity"));
+      !s.ok()) {
+    return s;
+  }
   registry_.Remove(*id);
   return absl::OkStatus();
 }
@@ -531,7 +538,8 @@ absl::StatusOr<v1::Participation> ParticipantManager::CreateParticipation(
     const CallScope& scope, const v1::CreateParticipationRequest& req) {
   v1::CreateParticipationRequest fingerprint = req;
   fingerprint.clear_request_id();
-  auto result = CreateMany(scope, req.parent(), {&req}, {""}, req.request_id(),
+  auto result = CreateMany(scope, "CreateParticipation", req.parent(), {&req},
+                           {""}, req.request_id(),
                            DeterministicBytes(fingerprint));
   if (!result.ok()) return result.status();
   return std::move(*result->mutable_participations(0));
@@ -553,13 +561,14 @@ ParticipantManager::BatchCreateParticipations(
   }
   v1::BatchCreateParticipationsRequest fingerprint = req;
   fingerprint.clear_request_id();
-  return CreateMany(scope, req.parent(), requests, prefixes, req.request_id(),
+  return CreateMany(scope, "BatchCreateParticipations", req.parent(), requests,
+                    prefixes, req.request_id(),
                     DeterministicBytes(fingerprint));
 }
 
 absl::StatusOr<v1::BatchCreateParticipationsResponse>
 ParticipantManager::CreateMany(
-    const CallScope& scope, const std::string& parent,
+    const CallScope& scope, absl::string_view method, const std::string& parent,
     const std::vector<const v1::CreateParticipationRequest*>& requests,
     const std::vector<std::string>& prefixes, const std::string& request_id,
     const std::string& request_bytes) {
@@ -627,8 +636,9 @@ ParticipantManager::CreateMany(
       !s.ok()) {
     return s;
   }
-  auto created = store_->CreateParticipations(std::move(rows), generated,
-                                              request_id, request_bytes);
+  auto created = store_->CreateParticipations(
+      std::move(rows), generated, AuditOf(scope, method, request_id),
+      request_id, request_bytes);
   if (!created.ok()) return created.status();
   v1::BatchCreateParticipationsResponse out;
   for (auto& c : *created) {
@@ -693,14 +703,24 @@ ParticipantManager::ListParticipations(
 }
 
 absl::Status ParticipantManager::DeleteParticipation(
-    const v1::DeleteParticipationRequest& req) {
+    const CallScope& scope, const v1::DeleteParticipationRequest& req) {
   std::string event_id, id;
   if (!SplitParticipationName(req.name(), &event_id, &id)) {
     return InvalidField(
         "name",
         "is not of the form events/{event}/participations/{participation}");
   }
-  return store_->DeleteParticipation(event_id, id);
+  return store_->DeleteParticipation(event_id, id,
+                                     AuditOf(scope, "DeleteParticipation"));
+}
+
+absl::StatusOr<v1::ListAuditRecordsResponse>
+ParticipantManager::ListAuditRecords(const v1::ListAuditRecordsRequest& req) {
+  auto query = ParseAuditQuery(req.page_size(), req.page_token(), req.filter());
+  if (!query.ok()) return query.status();
+  auto page = store_->ListAudit(*query);
+  if (!page.ok()) return page.status();
+  return AuditResponse<v1::ListAuditRecordsResponse>(*query, std::move(*page));
 }
 
 }  // namespace outreach::participants

@@ -14,7 +14,8 @@
 #include "common/client/event_checker.h"
 #include "common/geo/iso3166.h"
 #include "common/time/clock.h"
-#include "outreach/participants/v1/participants.pb.h"
+#include "common/sqlite/audit_log.h"
+#include "outreach/participants/v1/participants.grpc.pb.h"
 #include "services/participants/participant_store.h"
 #include "services/participants/registry.h"
 
@@ -34,9 +35,12 @@ class ParticipantManager {
   absl::StatusOr<v1::Entity> GetEntity(const v1::GetEntityRequest& req);
   absl::StatusOr<v1::ListEntitiesResponse> ListEntities(
       const v1::ListEntitiesRequest& req);
-  absl::StatusOr<v1::Entity> CreateEntity(const v1::CreateEntityRequest& req);
-  absl::StatusOr<v1::Entity> UpdateEntity(const v1::UpdateEntityRequest& req);
-  absl::Status DeleteEntity(const v1::DeleteEntityRequest& req);
+  absl::StatusOr<v1::Entity> CreateEntity(const CallScope& scope,
+                                          const v1::CreateEntityRequest& req);
+  absl::StatusOr<v1::Entity> UpdateEntity(const CallScope& scope,
+                                          const v1::UpdateEntityRequest& req);
+  absl::Status DeleteEntity(const CallScope& scope,
+                            const v1::DeleteEntityRequest& req);
   absl::StatusOr<v1::BatchGetEntitiesResponse> BatchGetEntities(
       const v1::BatchGetEntitiesRequest& req);
 
@@ -54,11 +58,23 @@ class ParticipantManager {
                             const v1::BatchCreateParticipationsRequest& req);
   absl::StatusOr<v1::ListParticipationsResponse> ListParticipations(
       const v1::ListParticipationsRequest& req);
-  absl::Status DeleteParticipation(const v1::DeleteParticipationRequest& req);
+  absl::Status DeleteParticipation(const CallScope& scope,
+                                   const v1::DeleteParticipationRequest& req);
+
+  // The audit trail of every write above (admin only, by policy).
+  absl::StatusOr<v1::ListAuditRecordsResponse> ListAuditRecords(
+      const v1::ListAuditRecordsRequest& req);
 
  private:
+  static AuditEntry AuditOf(const CallScope& scope, absl::string_view method,
+                            const std::string& request_id = "") {
+    return AuditEntryFor(scope.CallerName(),
+                         v1::ParticipantsService::service_full_name(), method,
+                         request_id, scope.request_id);
+  }
   absl::StatusOr<v1::BatchCreateParticipationsResponse> CreateMany(
-      const CallScope& scope, const std::string& parent,
+      const CallScope& scope, absl::string_view method,
+      const std::string& parent,
       const std::vector<const v1::CreateParticipationRequest*>& requests,
       const std::vector<std::string>& prefixes, const std::string& request_id,
       const std::string& request_bytes);

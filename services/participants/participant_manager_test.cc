@@ -126,8 +126,8 @@ TEST_F(ParticipantManagerTest, CreateListAndDeleteParticipations) {
 
   v1::DeleteParticipationRequest del;
   del.set_name("events/kiev-2013/participations/russia");
-  ASSERT_TRUE(manager_->DeleteParticipation(del).ok());
-  EXPECT_EQ(manager_->DeleteParticipation(del).code(),
+  ASSERT_TRUE(manager_->DeleteParticipation({}, del).ok());
+  EXPECT_EQ(manager_->DeleteParticipation({}, del).code(),
             absl::StatusCode::kNotFound);
 }
 
@@ -182,7 +182,7 @@ TEST_F(ParticipantManagerTest, EntityCrudIsVisibleToResolutionAtOnce) {
   create.mutable_entity()->set_display_name(
       "James Martin Center for Nonproliferation Studies");
   create.mutable_entity()->set_acronym("CNS");
-  auto created = manager_->CreateEntity(create);
+  auto created = manager_->CreateEntity({}, create);
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_EQ(created->name(), "entities/cns");
 
@@ -196,9 +196,9 @@ TEST_F(ParticipantManagerTest, EntityCrudIsVisibleToResolutionAtOnce) {
   update.mutable_entity()->set_etag(created->etag());
   update.mutable_entity()->add_aliases("Monterey CNS");
   update.mutable_update_mask()->add_paths("aliases");
-  auto updated = manager_->UpdateEntity(update);
+  auto updated = manager_->UpdateEntity({}, update);
   ASSERT_TRUE(updated.ok()) << updated.status();
-  EXPECT_EQ(manager_->UpdateEntity(update).status().code(),
+  EXPECT_EQ(manager_->UpdateEntity({}, update).status().code(),
             absl::StatusCode::kAborted);
   resolve.mutable_names(0)->set_printed_name("Monterey CNS");
   r = manager_->ResolveEntities(resolve);
@@ -220,7 +220,7 @@ TEST_F(ParticipantManagerTest, EntityCrudIsVisibleToResolutionAtOnce) {
           .ok());
   v1::DeleteEntityRequest del;
   del.set_name("entities/cns");
-  EXPECT_EQ(manager_->DeleteEntity(del).code(),
+  EXPECT_EQ(manager_->DeleteEntity({}, del).code(),
             absl::StatusCode::kFailedPrecondition);
 }
 
@@ -228,7 +228,7 @@ TEST_F(ParticipantManagerTest, ValidationErrorsCarryFields) {
   v1::CreateEntityRequest create;
   create.mutable_entity()->set_kind(v1::ENTITY_KIND_ORGANIZATION);
   create.set_entity_id("xx");
-  auto s = manager_->CreateEntity(create).status();
+  auto s = manager_->CreateEntity({}, create).status();
   std::vector<std::string> fields;
   for (const auto& v : GetFieldViolations(s)) fields.push_back(v.field);
   EXPECT_THAT(fields, Contains("entity.display_name"));
@@ -314,7 +314,7 @@ TEST_F(ParticipantManagerTest, BatchRequestIdsReplayButNeverResurrect) {
 
   v1::DeleteParticipationRequest del;
   del.set_name(first->participations(0).name());
-  ASSERT_TRUE(manager_->DeleteParticipation(del).ok());
+  ASSERT_TRUE(manager_->DeleteParticipation({}, del).ok());
   // The reply is not replayed (it names p0, which is gone); the batch runs
   // again, all or none, and p1 is taken.
   auto after = manager_->BatchCreateParticipations({}, batch);
@@ -336,13 +336,13 @@ TEST_F(ParticipantManagerTest, CreateEntityWithARequestIdIsIdempotent) {
       v1::ORGANIZATION_KIND_NGO_OR_ACADEMIA);
   create.mutable_entity()->set_display_name("Verification Research Centre");
   create.set_request_id("2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901");
-  auto first = manager_->CreateEntity(create);
+  auto first = manager_->CreateEntity({}, create);
   ASSERT_TRUE(first.ok()) << first.status();
-  auto retry = manager_->CreateEntity(create);
+  auto retry = manager_->CreateEntity({}, create);
   ASSERT_TRUE(retry.ok()) << retry.status();
   EXPECT_EQ(retry->name(), first->name());
   create.clear_request_id();
-  auto other = manager_->CreateEntity(create);
+  auto other = manager_->CreateEntity({}, create);
   ASSERT_TRUE(other.ok());
   EXPECT_NE(other->name(), first->name()) << "without an id, a new entity";
 }

@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/sqlite/audit_log.h"
 #include "outreach/participants/v1/participants.pb.h"
 #include "services/participants/registry.h"
 
@@ -57,18 +58,22 @@ class ParticipantStore {
   // it wrote.
   virtual absl::StatusOr<bool> SeedReference(
       const std::vector<v1::Entity>& entities, int version) = 0;
+  // Every write below appends its audit record, for `audit`'s caller, in
+  // its own transaction (common/sqlite/audit_log.h); a replay appends none.
+
   // ALREADY_EXISTS when the id is taken.
   // With a `request_id`, as CreateParticipations (the ledger of
   // common/sqlite/request_ledger.h).
   virtual absl::StatusOr<StoredEntity> CreateEntity(
-      const v1::Entity& e, const std::string& request_id = "",
+      const v1::Entity& e, const AuditEntry& audit,
+      const std::string& request_id = "",
       const std::string& request_bytes = "") = 0;
   // NOT_FOUND, or ABORTED when the revision moved (0: any).
-  virtual absl::StatusOr<StoredEntity> UpdateEntity(const v1::Entity& e,
-                                                    int64_t expected) = 0;
+  virtual absl::StatusOr<StoredEntity> UpdateEntity(
+      const v1::Entity& e, int64_t expected, const AuditEntry& audit) = 0;
   // Also FAILED_PRECONDITION while participations refer to it.
-  virtual absl::Status DeleteEntity(const std::string& id,
-                                    int64_t expected) = 0;
+  virtual absl::Status DeleteEntity(const std::string& id, int64_t expected,
+                                    const AuditEntry& audit) = 0;
 
   // Participations.
   virtual absl::StatusOr<StoredParticipation> GetParticipation(
@@ -80,12 +85,17 @@ class ParticipantStore {
   // same id with other bytes is INVALID_ARGUMENT.
   virtual absl::StatusOr<std::vector<StoredParticipation>> CreateParticipations(
       std::vector<v1::Participation> participations,
-      const std::vector<bool>& generated, const std::string& request_id = "",
+      const std::vector<bool>& generated, const AuditEntry& audit,
+      const std::string& request_id = "",
       const std::string& request_bytes = "") = 0;
   virtual absl::StatusOr<ParticipationPage> ListParticipations(
       const ParticipationQuery& query) = 0;
   virtual absl::Status DeleteParticipation(const std::string& event_id,
-                                           const std::string& id) = 0;
+                                           const std::string& id,
+                                           const AuditEntry& audit) = 0;
+
+  // One page of the audit trail, oldest first.
+  virtual absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) = 0;
 
   virtual absl::Status Ping() = 0;
 };

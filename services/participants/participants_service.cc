@@ -16,21 +16,21 @@ grpc::Status ParticipantsServiceImpl::ListEntities(
 }
 
 grpc::Status ParticipantsServiceImpl::CreateEntity(
-    grpc::ServerContext*, const v1::CreateEntityRequest* req,
+    grpc::ServerContext* ctx, const v1::CreateEntityRequest* req,
     v1::Entity* resp) {
-  return ReplyWith(manager_->CreateEntity(*req), resp);
+  return ReplyWith(manager_->CreateEntity(ScopeOf(*ctx), *req), resp);
 }
 
 grpc::Status ParticipantsServiceImpl::UpdateEntity(
-    grpc::ServerContext*, const v1::UpdateEntityRequest* req,
+    grpc::ServerContext* ctx, const v1::UpdateEntityRequest* req,
     v1::Entity* resp) {
-  return ReplyWith(manager_->UpdateEntity(*req), resp);
+  return ReplyWith(manager_->UpdateEntity(ScopeOf(*ctx), *req), resp);
 }
 
 grpc::Status ParticipantsServiceImpl::DeleteEntity(
-    grpc::ServerContext*, const v1::DeleteEntityRequest* req,
+    grpc::ServerContext* ctx, const v1::DeleteEntityRequest* req,
     google::protobuf::Empty*) {
-  return ToGrpcStatus(manager_->DeleteEntity(*req));
+  return ToGrpcStatus(manager_->DeleteEntity(ScopeOf(*ctx), *req));
 }
 
 grpc::Status ParticipantsServiceImpl::BatchGetEntities(
@@ -77,9 +77,15 @@ grpc::Status ParticipantsServiceImpl::ListParticipations(
 }
 
 grpc::Status ParticipantsServiceImpl::DeleteParticipation(
-    grpc::ServerContext*, const v1::DeleteParticipationRequest* req,
+    grpc::ServerContext* ctx, const v1::DeleteParticipationRequest* req,
     google::protobuf::Empty*) {
-  return ToGrpcStatus(manager_->DeleteParticipation(*req));
+  return ToGrpcStatus(manager_->DeleteParticipation(ScopeOf(*ctx), *req));
+}
+
+grpc::Status ParticipantsServiceImpl::ListAuditRecords(
+    grpc::ServerContext*, const v1::ListAuditRecordsRequest* req,
+    v1::ListAuditRecordsResponse* resp) {
+  return ReplyWith(manager_->ListAuditRecords(*req), resp);
 }
 
 }  // namespace outreach::participants

@@ -55,6 +55,9 @@ class ParticipantsServiceImpl final : public v1::ParticipantsService::Service {
   grpc::Status DeleteParticipation(grpc::ServerContext*,
                                    const v1::DeleteParticipationRequest*,
                                    google::protobuf::Empty*) override;
+  grpc::Status ListAuditRecords(grpc::ServerContext*,
+                                const v1::ListAuditRecordsRequest*,
+                                v1::ListAuditRecordsResponse*) override;
 
  private:
   ParticipantManager* const manager_;

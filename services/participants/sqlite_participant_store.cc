@@ -41,6 +41,8 @@ CREATE INDEX participations_by_entity ON participations (entity, event_id, posit
 )sql",
       // 2: request ids, as every store keeps them.
       kRequestLedgerSchema,
+      // 3: the audit trail (common/sqlite/audit_log.h).
+      kAuditSchema,
   };
   return *kMigrations;
 }
@@ -142,9 +144,10 @@ absl::StatusOr<bool> SqliteParticipantStore::SeedReference(
 }
 
 absl::StatusOr<StoredEntity> SqliteParticipantStore::CreateEntity(
-    const v1::Entity& e, const std::string& request_id,
+    const v1::Entity& e, const AuditEntry& audit, const std::string& request_id,
     const std::string& request_bytes) {
   StoredEntity out;
+  std::optional<type::v1::AuditRecord> record;
   const absl::Time now = absl::Now();
   absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
     if (!request_id.empty()) {
@@ -179,17 +182,22 @@ absl::StatusOr<StoredEntity> SqliteParticipantStore::CreateEntity(
     if (!revision.ok()) return revision.status();
     out = {e, *revision};
     if (auto st = PutEntity(c, e, *revision); !st.ok()) return st;
+    auto appended = AppendAudit(c, audit, e.name(), 0, *revision);
+    if (!appended.ok()) return appended.status();
+    record = std::move(*appended);
     if (request_id.empty()) return absl::OkStatus();
     return RecordRequest(c, request_id, request_bytes, *revision,
                          e.SerializeAsString(), now);
   });
   if (!s.ok()) return s;
+  if (record.has_value()) LogAudit(*record);
   return out;
 }
 
 absl::StatusOr<StoredEntity> SqliteParticipantStore::UpdateEntity(
-    const v1::Entity& e, int64_t expected) {
+    const v1::Entity& e, int64_t expected, const AuditEntry& audit) {
   StoredEntity out;
+  type::v1::AuditRecord record;
   absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
     auto current = EntityRevision(c, EntityId(e.name()));
     if (!current.ok()) return current.status();
@@ -198,15 +206,22 @@ absl::StatusOr<StoredEntity> SqliteParticipantStore::UpdateEntity(
     auto revision = NextRevision(c);
     if (!revision.ok()) return revision.status();
     out = {e, *revision};
-    return PutEntity(c, e, *revision);
+    if (auto st = PutEntity(c, e, *revision); !st.ok()) return st;
+    auto appended = AppendAudit(c, audit, e.name(), *current, *revision);
+    if (!appended.ok()) return appended.status();
+    record = std::move(*appended);
+    return absl::OkStatus();
   });
   if (!s.ok()) return s;
+  LogAudit(record);
   return out;
 }
 
 absl::Status SqliteParticipantStore::DeleteEntity(const std::string& id,
-                                                  int64_t expected) {
-  return db_->Write([&](SqliteConnection& c) -> absl::Status {
+                                                  int64_t expected,
+                                                  const AuditEntry& audit) {
+  type::v1::AuditRecord record;
+  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
     auto current = EntityRevision(c, id);
     if (!current.ok()) return current.status();
     const std::string name = absl::StrCat("entities/", id);
@@ -224,8 +239,14 @@ absl::Status SqliteParticipantStore::DeleteEntity(const std::string& id,
     if (auto st = NextRevision(c); !st.ok()) return st.status();
     auto del = c.Prepare("DELETE FROM entities WHERE id = ?");
     if (!del.ok()) return del.status();
-    return del->Bind(1, id).Run();
+    if (auto st = del->Bind(1, id).Run(); !st.ok()) return st;
+    auto appended = AppendAudit(c, audit, name, *current, 0);
+    if (!appended.ok()) return appended.status();
+    record = std::move(*appended);
+    return absl::OkStatus();
   });
+  if (s.ok()) LogAudit(record);
+  return s;
 }
 
 absl::StatusOr<StoredParticipation> SqliteParticipantStore::GetParticipation(
@@ -257,12 +278,14 @@ absl::StatusOr<StoredParticipation> SqliteParticipantStore::GetParticipation(
 absl::StatusOr<std::vector<StoredParticipation>>
 SqliteParticipantStore::CreateParticipations(
     std::vector<v1::Participation> participations,
-    const std::vector<bool>& generated, const std::string& request_id,
-    const std::string& request_bytes) {
+    const std::vector<bool>& generated, const AuditEntry& audit,
+    const std::string& request_id, const std::string& request_bytes) {
   std::vector<StoredParticipation> out;
+  std::vector<type::v1::AuditRecord> records;
   const absl::Time now = absl::Now();
   absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
     out.clear();
+    records.clear();
     if (!request_id.empty()) {
       auto seen = LookUpRequest(c, request_id, request_bytes, now);
       if (!seen.ok()) return seen.status();
@@ -337,6 +360,9 @@ SqliteParticipantStore::CreateParticipations(
           !st.ok()) {
         return st;
       }
+      auto appended = AppendAudit(c, audit, p.name(), 0, *revision);
+      if (!appended.ok()) return appended.status();
+      records.push_back(std::move(*appended));
       out.push_back({std::move(p), *revision});
     }
     if (!request_id.empty()) {
@@ -354,6 +380,7 @@ SqliteParticipantStore::CreateParticipations(
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
+  for (const auto& r : records) LogAudit(r);
   return out;
 }
 
@@ -403,11 +430,13 @@ absl::StatusOr<ParticipationPage> SqliteParticipantStore::ListParticipations(
 }
 
 absl::Status SqliteParticipantStore::DeleteParticipation(
-    const std::string& event_id, const std::string& id) {
-  return db_->Write([&](SqliteConnection& c) -> absl::Status {
+    const std::string& event_id, const std::string& id,
+    const AuditEntry& audit) {
+  type::v1::AuditRecord record;
+  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
     auto del = c.Prepare(
         "DELETE FROM participations WHERE event_id = ? AND id = ? "
-        "RETURNING id");
+        "RETURNING revision");
     if (!del.ok()) return del.status();
     auto row = del->Bind(1, event_id).Bind(2, id).Step();
     if (!row.ok()) return row.status();
@@ -415,14 +444,28 @@ absl::Status SqliteParticipantStore::DeleteParticipation(
       return absl::NotFoundError(absl::StrCat(
           "events/", event_id, "/participations/", id, " not found"));
     }
+    const int64_t before = del->ColumnInt64(0);
     // Finish the statement before the transaction commits.
     while (true) {
       auto more = del->Step();
       if (!more.ok()) return more.status();
       if (!*more) break;
     }
-    return NextRevision(c).status();
+    if (auto st = NextRevision(c); !st.ok()) return st.status();
+    auto appended = AppendAudit(
+        c, audit, absl::StrCat("events/", event_id, "/participations/", id),
+        before, 0);
+    if (!appended.ok()) return appended.status();
+    record = std::move(*appended);
+    return absl::OkStatus();
   });
+  if (s.ok()) LogAudit(record);
+  return s;
+}
+
+absl::StatusOr<AuditPage> SqliteParticipantStore::ListAudit(
+    const AuditQuery& query) {
+  return outreach::ListAudit(*db_, query);
 }
 
 absl::Status SqliteParticipantStore::Ping() { return db_->Ping(); }

@@ -20,21 +20,27 @@ class SqliteParticipantStore final : public ParticipantStore {
   absl::StatusOr<bool> SeedReference(const std::vector<v1::Entity>& entities,
                                      int version) override;
   absl::StatusOr<StoredEntity> CreateEntity(
-      const v1::Entity& e, const std::string& request_id,
+      const v1::Entity& e, const AuditEntry& audit,
+      const std::string& request_id,
       const std::string& request_bytes) override;
   absl::StatusOr<StoredEntity> UpdateEntity(const v1::Entity& e,
-                                            int64_t expected) override;
-  absl::Status DeleteEntity(const std::string& id, int64_t expected) override;
+                                            int64_t expected,
+                                            const AuditEntry& audit) override;
+  absl::Status DeleteEntity(const std::string& id, int64_t expected,
+                            const AuditEntry& audit) override;
   absl::StatusOr<StoredParticipation> GetParticipation(
       const std::string& event_id, const std::string& id) override;
   absl::StatusOr<std::vector<StoredParticipation>> CreateParticipations(
       std::vector<v1::Participation> participations,
-      const std::vector<bool>& generated, const std::string& request_id,
+      const std::vector<bool>& generated, const AuditEntry& audit,
+      const std::string& request_id,
       const std::string& request_bytes) override;
   absl::StatusOr<ParticipationPage> ListParticipations(
       const ParticipationQuery& query) override;
   absl::Status DeleteParticipation(const std::string& event_id,
-                                   const std::string& id) override;
+                                   const std::string& id,
+                                   const AuditEntry& audit) override;
+  absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) override;
   absl::Status Ping() override;
   // The store's incarnation (common/sqlite/sqlite_db.h), for cache keys.
   const std::string& incarnation() const { return db_->incarnation(); }

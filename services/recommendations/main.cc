@@ -16,6 +16,7 @@
 #include "common/client/channel.h"
 #include "common/config/env_flags.h"
 #include "common/metrics/metrics.h"
+#include "common/resource/resource_ids.h"
 #include "common/log/json_log.h"
 #include "common/security/server_security.h"
 #include "common/server/server_runner.h"
@@ -104,8 +105,19 @@ int Run() {
   outcome_cache.key_namespace = absl::StrCat(
       "outreach:recommendations:v1:", (*store)->incarnation(), ":");
   outcome_cache.ttl = absl::GetFlag(FLAGS_cache_ttl);
-  CacheAside cache(shared_cache.get(), outcome_cache);
   CacheAsideOptions reference_cache = outcome_cache;
+  // A cached outcome must be one the store wrote: anything else (planted,
+  // corrupt) is dropped and read from the store again.
+  outcome_cache.plausible = &IsMessageAtRevision<v1::Recommendation>;
+  RecommendationStore* revisions = store->get();
+  outcome_cache.latest_revision = [revisions] {
+    return revisions->LatestRevision();
+  };
+  CacheAside cache(shared_cache.get(), outcome_cache);
+  // What the entity checker caches is "1" at version 1, nothing else.
+  reference_cache.plausible = [](int64_t version, absl::string_view value) {
+    return version == 1 && value == "1";
+  };
   reference_cache.key_namespace = absl::StrCat(
       "outreach:recommendations:v1:refs:", (*store)->incarnation(), ":");
   reference_cache.ttl = absl::GetFlag(FLAGS_reference_cache_ttl);

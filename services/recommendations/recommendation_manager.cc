@@ -339,7 +339,9 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Create(
     const std::string id =
         attempt == 1 ? base : WithNumberSuffix(base, attempt);
     r.set_name(absl::StrCat("recommendations/", id));
-    auto created = store_->Create(r, req.request_id(), request_bytes);
+    auto created =
+        store_->Create(r, req.request_id(), request_bytes,
+                       AuditOf(scope, "CreateRecommendation", req.request_id()));
     if (created.status().code() == absl::StatusCode::kAlreadyExists &&
         generated) {
       continue;
@@ -418,7 +420,8 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Update(
     }
     *merged.mutable_update_time() =
         TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_->Now()));
-    auto updated = store_->Update(merged, current->revision);
+    auto updated = store_->Update(merged, current->revision,
+                                  AuditOf(scope, "UpdateRecommendation"));
     if (updated.status().code() == absl::StatusCode::kAborted &&
         expected == 0 && attempt < kMaxWriteAttempts) {
       continue;
@@ -444,7 +447,11 @@ absl::Status RecommendationManager::Delete(
   if (auto s = CheckVisible(scope, current->recommendation); !s.ok()) {
     return s;
   }
-  if (auto s = store_->Delete(*id, expected); !s.ok()) return s;
+  if (auto s = store_->Delete(*id, expected,
+                              AuditOf(scope, "DeleteRecommendation"));
+      !s.ok()) {
+    return s;
+  }
   // Deletion took a revision above the row's; a tombstone one above is safe.
   cache_->Invalidate(CacheKey(*id), current->revision + 1);
   return absl::OkStatus();
@@ -531,8 +538,10 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Transition(
     entry->set_actor(ActorOf(scope, req.actor()));
     entry->set_note(req.note());
     *r.mutable_update_time() = now;
-    auto updated = store_->Update(r, current->revision, req.request_id(),
-                                  request_bytes);
+    auto updated = store_->Update(
+        r, current->revision,
+        AuditOf(scope, "TransitionRecommendation", req.request_id()),
+        req.request_id(), request_bytes);
     if (updated.status().code() == absl::StatusCode::kAborted &&
         expected == 0 && attempt < kMaxWriteAttempts) {
       continue;
@@ -541,6 +550,15 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Transition(
     cache_->Invalidate(CacheKey(*id), updated->revision);
     return WithEtag(std::move(*updated));
   }
+}
+
+absl::StatusOr<v1::ListAuditRecordsResponse>
+RecommendationManager::ListAuditRecords(const v1::ListAuditRecordsRequest& req) {
+  auto query = ParseAuditQuery(req.page_size(), req.page_token(), req.filter());
+  if (!query.ok()) return query.status();
+  auto page = store_->ListAudit(*query);
+  if (!page.ok()) return page.status();
+  return AuditResponse<v1::ListAuditRecordsResponse>(*query, std::move(*page));
 }
 
 }  // namespace outreach::recommendations

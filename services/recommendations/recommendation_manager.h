@@ -15,7 +15,7 @@
 #include "common/client/event_checker.h"
 #include "common/security/visibility.h"
 #include "common/time/clock.h"
-#include "outreach/recommendations/v1/recommendations.pb.h"
+#include "outreach/recommendations/v1/recommendations.grpc.pb.h"
 #include "services/recommendations/entity_checker.h"
 #include "services/recommendations/recommendation_store.h"
 
@@ -46,7 +46,17 @@ class RecommendationManager {
   absl::StatusOr<v1::Recommendation> Transition(
       const CallScope& scope, const v1::TransitionRecommendationRequest& req);
 
+  // The audit trail of every write above (admin only, by policy).
+  absl::StatusOr<v1::ListAuditRecordsResponse> ListAuditRecords(
+      const v1::ListAuditRecordsRequest& req);
+
  private:
+  static AuditEntry AuditOf(const CallScope& scope, absl::string_view method,
+                            const std::string& request_id = "") {
+    return AuditEntryFor(scope.CallerName(),
+                         v1::RecommendationsService::service_full_name(),
+                         method, request_id, scope.request_id);
+  }
   // Confirms the events and addressees `r` refers to with their services.
   absl::Status CheckReferences(const CallScope& scope,
                                const v1::Recommendation& r, bool check_event,

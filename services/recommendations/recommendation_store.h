@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/sqlite/audit_log.h"
 #include "outreach/recommendations/v1/recommendations.pb.h"
 
 namespace outreach::recommendations {
@@ -69,13 +70,15 @@ class RecommendationStore {
   // ALREADY_EXISTS when the id is taken. A known `request_id` with equal
   // `request_bytes` replays what it created; with other bytes it is
   // INVALID_ARGUMENT on request_id.
+  // Every write appends its audit record, for `audit`'s caller, in its own
+  // transaction (common/sqlite/audit_log.h); a replay appends none.
   virtual absl::StatusOr<CreateOutcome> Create(
       const v1::Recommendation& r, const std::string& request_id,
-      const std::string& request_bytes) = 0;
+      const std::string& request_bytes, const AuditEntry& audit) = 0;
   // NOT_FOUND, or ABORTED when the revision is no longer `expected`. With
   // a `request_id`, records the result for Replay in the same transaction.
   virtual absl::StatusOr<StoredRecommendation> Update(
-      const v1::Recommendation& r, int64_t expected,
+      const v1::Recommendation& r, int64_t expected, const AuditEntry& audit,
       const std::string& request_id = "",
       const std::string& request_bytes = "") = 0;
   // What a write with `request_id` and `request_bytes` produced, while its
@@ -84,9 +87,14 @@ class RecommendationStore {
   virtual absl::StatusOr<std::optional<StoredRecommendation>> Replay(
       const std::string& request_id, const std::string& request_bytes) = 0;
   // `expected` 0 deletes whatever is there.
-  virtual absl::Status Delete(const std::string& id, int64_t expected) = 0;
+  virtual absl::Status Delete(const std::string& id, int64_t expected,
+                              const AuditEntry& audit) = 0;
+  // One page of the audit trail, oldest first.
+  virtual absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) = 0;
   virtual absl::StatusOr<RecommendationPage> List(
       const RecommendationQuery& query) = 0;
+  // The latest revision the store has given (cache plausibility).
+  virtual absl::StatusOr<int64_t> LatestRevision() = 0;
   virtual absl::Status Ping() = 0;
 };
 

@@ -39,4 +39,10 @@ grpc::Status RecommendationsServiceImpl::TransitionRecommendation(
   return ReplyWith(manager_->Transition(ScopeOf(*ctx), *req), resp);
 }
 
+grpc::Status RecommendationsServiceImpl::ListAuditRecords(
+    grpc::ServerContext*, const v1::ListAuditRecordsRequest* req,
+    v1::ListAuditRecordsResponse* resp) {
+  return ReplyWith(manager_->ListAuditRecords(*req), resp);
+}
+
 }  // namespace outreach::recommendations

@@ -36,6 +36,9 @@ class RecommendationsServiceImpl final
   grpc::Status TransitionRecommendation(
       grpc::ServerContext*, const v1::TransitionRecommendationRequest*,
       v1::Recommendation*) override;
+  grpc::Status ListAuditRecords(grpc::ServerContext*,
+                                const v1::ListAuditRecordsRequest*,
+                                v1::ListAuditRecordsResponse*) override;
 
  private:
   RecommendationManager* const manager_;

@@ -71,6 +71,8 @@ CREATE INDEX request_ids_by_time ON request_ids (create_time);
 ALTER TABLE recommendations ADD COLUMN confidential INTEGER;
 CREATE INDEX recommendations_confidential ON recommendations (confidential);
 )sql",
+      // 4: the audit trail (common/sqlite/audit_log.h).
+      kAuditSchema,
   };
   return *kMigrations;
 }
@@ -231,8 +233,9 @@ absl::StatusOr<StoredRecommendation> SqliteRecommendationStore::Get(
 
 absl::StatusOr<CreateOutcome> SqliteRecommendationStore::Create(
     const v1::Recommendation& r, const std::string& request_id,
-    const std::string& request_bytes) {
+    const std::string& request_bytes, const AuditEntry& audit) {
   CreateOutcome out;
+  std::optional<type::v1::AuditRecord> record;
   const absl::Time now = absl::Now();
   absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
     if (!request_id.empty()) {
@@ -261,17 +264,22 @@ absl::StatusOr<CreateOutcome> SqliteRecommendationStore::Create(
         return st;
       }
     }
+    auto appended = AppendAudit(c, audit, r.name(), 0, *revision);
+    if (!appended.ok()) return appended.status();
+    record = std::move(*appended);
     out = {{r, *revision}, false};
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
+  if (record.has_value()) LogAudit(*record);
   return out;
 }
 
 absl::StatusOr<StoredRecommendation> SqliteRecommendationStore::Update(
-    const v1::Recommendation& r, int64_t expected,
+    const v1::Recommendation& r, int64_t expected, const AuditEntry& audit,
     const std::string& request_id, const std::string& request_bytes) {
   StoredRecommendation out;
+  type::v1::AuditRecord record;
   const absl::Time now = absl::Now();
   absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
     auto current = CurrentRevision(c, IdOf(r));
@@ -282,11 +290,15 @@ absl::StatusOr<StoredRecommendation> SqliteRecommendationStore::Update(
     if (!revision.ok()) return revision.status();
     out = {r, *revision};
     if (auto st = Put(c, r, *revision); !st.ok()) return st;
+    auto appended = AppendAudit(c, audit, r.name(), *current, *revision);
+    if (!appended.ok()) return appended.status();
+    record = std::move(*appended);
     if (request_id.empty()) return absl::OkStatus();
     return RecordRequest(c, request_id, request_bytes, *revision,
                          r.SerializeAsString(), now);
   });
   if (!s.ok()) return s;
+  LogAudit(record);
   return out;
 }
 
@@ -326,16 +338,30 @@ SqliteRecommendationStore::Replay(const std::string& request_id,
 }
 
 absl::Status SqliteRecommendationStore::Delete(const std::string& id,
-                                               int64_t expected) {
-  return db_->Write([&](SqliteConnection& c) -> absl::Status {
+                                               int64_t expected,
+                                               const AuditEntry& audit) {
+  type::v1::AuditRecord record;
+  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
     auto current = CurrentRevision(c, id);
     if (!current.ok()) return current.status();
     if (auto st = CheckExpected(*current, expected, id); !st.ok()) return st;
     if (auto st = NextRevision(c); !st.ok()) return st.status();
     auto del = c.Prepare("DELETE FROM recommendations WHERE id = ?");
     if (!del.ok()) return del.status();
-    return del->Bind(1, id).Run();
+    if (auto st = del->Bind(1, id).Run(); !st.ok()) return st;
+    auto appended = AppendAudit(c, audit, absl::StrCat("recommendations/", id),
+                                *current, 0);
+    if (!appended.ok()) return appended.status();
+    record = std::move(*appended);
+    return absl::OkStatus();
   });
+  if (s.ok()) LogAudit(record);
+  return s;
+}
+
+absl::StatusOr<AuditPage> SqliteRecommendationStore::ListAudit(
+    const AuditQuery& query) {
+  return outreach::ListAudit(*db_, query);
 }
 
 absl::StatusOr<RecommendationPage> SqliteRecommendationStore::List(

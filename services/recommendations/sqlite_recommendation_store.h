@@ -20,17 +20,22 @@ class SqliteRecommendationStore final : public RecommendationStore {
   absl::StatusOr<StoredRecommendation> Get(const std::string& id) override;
   absl::StatusOr<CreateOutcome> Create(
       const v1::Recommendation& r, const std::string& request_id,
-      const std::string& request_bytes) override;
+      const std::string& request_bytes, const AuditEntry& audit) override;
   absl::StatusOr<StoredRecommendation> Update(
-      const v1::Recommendation& r, int64_t expected,
+      const v1::Recommendation& r, int64_t expected, const AuditEntry& audit,
       const std::string& request_id,
       const std::string& request_bytes) override;
   absl::StatusOr<std::optional<StoredRecommendation>> Replay(
       const std::string& request_id,
       const std::string& request_bytes) override;
-  absl::Status Delete(const std::string& id, int64_t expected) override;
+  absl::Status Delete(const std::string& id, int64_t expected,
+                      const AuditEntry& audit) override;
   absl::StatusOr<RecommendationPage> List(
       const RecommendationQuery& query) override;
+  absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) override;
+  absl::StatusOr<int64_t> LatestRevision() override {
+    return outreach::LatestRevision(*db_);
+  }
   absl::Status Ping() override;
   // The store's incarnation (common/sqlite/sqlite_db.h), for cache keys.
   const std::string& incarnation() const { return db_->incarnation(); }

@@ -523,6 +523,89 @@ TEST_F(SecurityTest, ConfidentialNeedsAreHiddenFromViewersInEveryView) {
             hidden);
 }
 
+TEST_F(SecurityTest, TheAuditTrailNamesTheCaller) {
+  // An editor creates an event through the gateway's import, then an
+  // admin changes it directly.
+  auto editor = gv::GatewayService::NewStub(
+      suite_->gateway().NewChannel(As("editor")));
+  gv::ImportInformationNoteRequest import;
+  import.set_text(ReadFile(OUTREACH_SOURCE_DIR "/examples/notes/kiev_2013.txt"));
+  gv::ImportReport report;
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    ASSERT_TRUE(editor->ImportInformationNote(&ctx, import, &report).ok());
+  }
+  const std::string event = report.event().name();
+  auto admin = ev::EventsService::NewStub(suite_->events().NewChannel(As("admin")));
+  ev::Event current;
+  {
+    grpc::ClientContext ctx;
+    ev::GetEventRequest get;
+    get.set_name(event);
+    ASSERT_TRUE(admin->GetEvent(&ctx, get, &current).ok());
+  }
+  ev::Event changed;
+  {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("x-request-id", "audit-test-1");
+    ev::UpdateEventRequest update;
+    *update.mutable_event() = current;
+    update.mutable_event()->set_series("audited");
+    update.mutable_update_mask()->add_paths("series");
+    const grpc::Status s = admin->UpdateEvent(&ctx, update, &changed);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  ev::ListAuditRecordsRequest req;
+  req.set_filter(absl::StrCat("resource = \"", event, "\""));
+  ev::ListAuditRecordsResponse trail;
+  {
+    grpc::ClientContext ctx;
+    const grpc::Status s = admin->ListAuditRecords(&ctx, req, &trail);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  std::vector<std::string> actors, methods;
+  for (const auto& r : trail.audit_records()) {
+    actors.push_back(r.actor());
+    methods.push_back(r.method().substr(r.method().rfind('/') + 1));
+  }
+  // Created and moved along by the import, for the editor, via the gateway;
+  // then updated by the admin.
+  ASSERT_GE(trail.audit_records_size(), 2);
+  EXPECT_EQ(actors.front(), "editor via gateway");
+  EXPECT_EQ(methods.front(), "CreateEvent");
+  EXPECT_EQ(trail.audit_records(0).etag_before(), "");
+  const auto& last = trail.audit_records(trail.audit_records_size() - 1);
+  EXPECT_EQ(last.actor(), "admin");
+  EXPECT_EQ(methods.back(), "UpdateEvent");
+  EXPECT_EQ(last.etag_before(), current.etag());
+  EXPECT_EQ(last.etag_after(), changed.etag());
+  EXPECT_EQ(last.request_id(), "audit-test-1");
+  // The same record went out as a JSON log line.
+  EXPECT_THAT(suite_->events().log(),
+              ::testing::HasSubstr(absl::StrCat("\"etag_after\":\"",
+                                                changed.etag(), "\"")));
+  // Participations and outcomes were audited in their own services.
+  {
+    auto participants = pv::ParticipantsService::NewStub(
+        suite_->participants().NewChannel(As("admin")));
+    grpc::ClientContext ctx;
+    pv::ListAuditRecordsRequest preq;
+    preq.set_filter("actor = \"editor via gateway\"");
+    pv::ListAuditRecordsResponse ptrail;
+    ASSERT_TRUE(participants->ListAuditRecords(&ctx, preq, &ptrail).ok());
+    EXPECT_GT(ptrail.audit_records_size(), 0);
+  }
+  // Only an admin reads the trail.
+  auto viewer = ev::EventsService::NewStub(
+      suite_->events().NewChannel(As("viewer")));
+  grpc::ClientContext ctx;
+  ev::ListAuditRecordsResponse denied;
+  EXPECT_EQ(viewer->ListAuditRecords(&ctx, req, &denied).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
 TEST_F(SecurityTest, PlaintextOffLoopbackRefusesToStart) {
   Subprocess server;
   ASSERT_TRUE(server.Start(

@@ -17,6 +17,10 @@ out=$(OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
       OUTREACH_PARTICIPANTS_METRICS_PORT=$(free_port "$tmp") \
       OUTREACH_RECOMMENDATIONS_METRICS_PORT=$(free_port "$tmp") \
       OUTREACH_GATEWAY_METRICS_PORT=$(free_port "$tmp") \
+      OUTREACH_EVENTS_HEALTH_PORT=$(free_port "$tmp") \
+      OUTREACH_PARTICIPANTS_HEALTH_PORT=$(free_port "$tmp") \
+      OUTREACH_RECOMMENDATIONS_HEALTH_PORT=$(free_port "$tmp") \
+      OUTREACH_GATEWAY_HEALTH_PORT=$(free_port "$tmp") \
       bash "$root/scripts/run.sh" --once 2>&1) || {
   status=$?
   echo "$out"
