@@ -19,7 +19,7 @@
 #
 # Security: mutual TLS by default. A development CA and a certificate per
 # identity are made under $OUTREACH_DATA_DIR/tls (scripts/dev_tls.sh); each
-# service presents its own and is held to deploy/authz/<service>.json;
+# service presents its own and is held to deploy/k8s/base/authz/<service>.json;
 # outreachctl presents editor's unless --identity says otherwise.
 #
 # Signals: SIGINT or SIGTERM, sent to this script's PID or to its process
@@ -146,7 +146,7 @@ fi
 security_flags() {
   [ "$tls_mode" = on ] || return 0
   printf '%s\n' --tls_cert="$tls_dir/$1.crt" --tls_key="$tls_dir/$1.key" \
-    --tls_ca="$tls_dir/ca.crt" --authz_policy="$OUTREACH_ROOT/deploy/authz/$1.json" \
+    --tls_ca="$tls_dir/ca.crt" --authz_policy="$OUTREACH_ROOT/deploy/k8s/base/authz/$1.json" \
     --jwt_public_keys="$tls_dir/jwt-signing.pub" --jwt_issuer=outreach-dev \
     --jwt_audience=outreach
 }
@@ -199,7 +199,7 @@ start_service gateway "$gateway_port" "$gateway_metrics_port" "$gateway_health_p
   --participants_address="127.0.0.1:$participants_port" \
   --recommendations_address="127.0.0.1:$recommendations_port"
 
-# Reflection is granted to admin only (deploy/authz/).
+# Reflection is granted to admin only (deploy/k8s/base/authz/).
 health=("$BUILD_DIR/tools/outreach_health" --identity=admin --list)
 "${health[@]}" --address="127.0.0.1:$events_port" \
   --service=outreach.events.v1.EventsService

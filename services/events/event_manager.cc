@@ -307,7 +307,7 @@ absl::Status EventManager::DeleteEvent(const CallScope& scope,
   auto id = ParseEventName(req.name(), "name");
   if (!id.ok()) return id.status();
   // A forced delete takes the event's participations and outcomes with it:
-  // an admin's decision (deploy/authz/ lets editors delete only what
+  // an admin's decision (deploy/k8s/base/authz/ lets editors delete only what
   // nothing refers to). The policy sees methods, not fields, so the check
   // is here. An empty role is a server without TLS, where nobody is
   // authenticated.

