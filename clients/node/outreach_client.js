@@ -33,6 +33,11 @@ Example Outreach client in Node.js, on @grpc/grpc-js: imports the notes,
 reads the first back, lists events page by page, and reads a validation
 error's field details.
 
+  --tls      auto (mutual TLS when --tls-dir holds ca.crt), on or off
+             (default $OUTREACH_TLS or auto)
+  --tls-dir  ca.crt and <identity>.crt/.key (default $OUTREACH_DATA_DIR/tls,
+             else .outreach/tls, where scripts/run.sh makes them)
+  --identity whose certificate to present (default editor)
   --address  the gateway (default $OUTREACH_ADDRESS or 127.0.0.1:8080);
              --gateway is accepted too
   --note     a note's text file; may be repeated
@@ -47,6 +52,9 @@ function parseArgs(argv) {
     address: process.env.OUTREACH_ADDRESS || '127.0.0.1:8080',
     notes: [],
     timeout: 30,
+    tls: process.env.OUTREACH_TLS || 'auto',
+    tlsDir: path.join(process.env.OUTREACH_DATA_DIR || '.outreach', 'tls'),
+    identity: 'editor',
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s);
@@ -58,9 +66,15 @@ function parseArgs(argv) {
       args.address = value();
     } else if (flag === '--note') args.notes.push(value());
     else if (flag === '--timeout') args.timeout = Number(value());
+    else if (flag === '--tls') args.tls = value();
+    else if (flag === '--tls-dir') args.tlsDir = value();
+    else if (flag === '--identity') args.identity = value();
     else throw new UsageError(`unknown argument ${argv[i]}`);
   }
   if (args.notes.length === 0) throw new UsageError('--note is required');
+  if (!['auto', 'on', 'off'].includes(args.tls)) {
+    throw new UsageError(`--tls=${args.tls}: want auto, on or off`);
+  }
   return args;
 }
 
@@ -92,6 +106,18 @@ function fieldViolations(err, rpcTypes) {
   return out;
 }
 
+// Mutual TLS with --identity's certificate, or plaintext, as --tls says:
+// the same rule as outreachctl's.
+function channelCredentials(args) {
+  const ca = path.join(args.tlsDir, 'ca.crt');
+  if (args.tls === 'off' || (args.tls === 'auto' && !fs.existsSync(ca))) {
+    return grpc.credentials.createInsecure();
+  }
+  const read = (name) => fs.readFileSync(path.join(args.tlsDir, name));
+  return grpc.credentials.createSsl(read('ca.crt'), read(`${args.identity}.key`),
+                                    read(`${args.identity}.crt`));
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const definition = protoLoader.loadSync('outreach/gateway/v1/gateway.proto', {
@@ -103,7 +129,7 @@ async function main() {
   });
   const proto = grpc.loadPackageDefinition(definition);
   const gateway = new proto.outreach.gateway.v1.GatewayService(
-    args.address, grpc.credentials.createInsecure());
+    args.address, channelCredentials(args));
   const rpcRoot = new protobuf.Root();
   rpcRoot.resolvePath = (_origin, target) => path.join(PROTOS, 'third_party', target);
   rpcRoot.loadSync(['google/rpc/status.proto', 'google/rpc/error_details.proto'],

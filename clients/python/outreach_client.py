@@ -18,6 +18,11 @@ with its gRPC code and field violations, and exit status 1. Usage:
 
 The gateway's address is --address, or $OUTREACH_ADDRESS, or
 127.0.0.1:8080: the same flag and variable as outreachctl's.
+
+Security, as outreachctl's: mutual TLS with the certificate of --identity
+(default editor) from --tls-dir (default $OUTREACH_DATA_DIR/tls, else
+.outreach/tls, where scripts/run.sh makes them) when that folder holds
+ca.crt; --tls=off talks plaintext (a suite run with OUTREACH_TLS=off).
 """
 
 import argparse
@@ -55,6 +60,17 @@ def main():
                         help="a note's text file; may be repeated")
     parser.add_argument("--timeout", type=float, default=30.0,
                         help="deadline of each call, in seconds (30)")
+    parser.add_argument("--tls", choices=["auto", "on", "off"],
+                        default=os.environ.get("OUTREACH_TLS", "auto"),
+                        help="auto (mutual TLS when --tls-dir holds ca.crt), "
+                             "on or off")
+    parser.add_argument("--tls-dir", default=os.path.join(
+                            os.environ.get("OUTREACH_DATA_DIR", ".outreach"),
+                            "tls"),
+                        help="ca.crt and <identity>.crt/.key "
+                             "($OUTREACH_DATA_DIR/tls or .outreach/tls)")
+    parser.add_argument("--identity", default="editor",
+                        help="whose certificate to present (editor)")
     args = parser.parse_args()
     sys.path.insert(0, args.stubs)
 
@@ -76,10 +92,26 @@ def main():
         return 1
 
 
+def open_channel(args, grpc):
+    """A channel to the gateway: mutual TLS or plaintext, as --tls says."""
+    ca = os.path.join(args.tls_dir, "ca.crt")
+    if args.tls == "off" or (args.tls == "auto" and not os.path.exists(ca)):
+        return grpc.insecure_channel(args.address)
+
+    def read(name):
+        with open(os.path.join(args.tls_dir, name), "rb") as f:
+            return f.read()
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=read("ca.crt"),
+        private_key=read(f"{args.identity}.key"),
+        certificate_chain=read(f"{args.identity}.crt"))
+    return grpc.secure_channel(args.address, credentials)
+
+
 def run(args, grpc, error_details_pb2, status_pb2, events_pb2, gateway_pb2,
         gateway_pb2_grpc):
 
-    channel = grpc.insecure_channel(args.address)
+    channel = open_channel(args, grpc)
     gateway = gateway_pb2_grpc.GatewayServiceStub(channel)
 
     # 1. Import the notes (idempotent: a second import creates nothing).

@@ -7,6 +7,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_process.h"
+#include "tests/testing/suite.h"
 
 namespace outreach::testing {
 namespace {
@@ -75,7 +76,7 @@ TEST_F(ClientsIntegrationTest, PythonClient) {
   const std::string out = RunClientTwice(
       {"/usr/bin/python3", OUTREACH_SOURCE "/clients/python/outreach_client.py",
        "--stubs", OUTREACH_PYTHON_STUBS, "--address", gateway_->address(),
-       "--note", kSeedNote, "--note", kSecondNote},
+       "--tls", "off", "--note", kSeedNote, "--note", kSecondNote},
       dir_.path() + "/python.log");
   EXPECT_THAT(out, HasSubstr("36 participations, 32 States with ISO codes, "
                              "5 outcomes, already_imported=False"));
@@ -89,8 +90,8 @@ TEST_F(ClientsIntegrationTest, PythonClient) {
 TEST_F(ClientsIntegrationTest, NodeClient) {
   const std::string out = RunClientTwice(
       {OUTREACH_NODE, OUTREACH_SOURCE "/clients/node/outreach_client.js",
-       "--address", gateway_->address(), "--note", kSeedNote, "--note",
-       kSecondNote},
+       "--address", gateway_->address(), "--tls", "off", "--note", kSeedNote,
+       "--note", kSecondNote},
       dir_.path() + "/node.log");
   EXPECT_THAT(out, HasSubstr("36 participations, 32 States with ISO codes, "
                              "5 outcomes, already_imported=false"));
@@ -149,6 +150,63 @@ TEST_F(ClientsIntegrationTest, EveryToolIsCalledTheSameWay) {
     EXPECT_THAT(err, Not(HasSubstr("Traceback")));
     EXPECT_THAT(err, Not(HasSubstr("    at ")));  // a Node stack
     EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  }
+}
+
+// Against a suite serving mutual TLS, each example client presents the
+// certificate of its --identity from --tls-dir (scripts/dev_tls.sh's
+// layout, as scripts/run.sh makes it): editor imports, viewer is refused
+// the import, and plaintext is refused outright.
+TEST(ClientsTlsTest, ExampleClientsPresentTheirIdentity) {
+  TempDir dir;
+  const std::string tls = dir.path() + "/tls";
+  ASSERT_EQ(std::system(absl::StrCat("bash " OUTREACH_SOURCE
+                                     "/scripts/dev_tls.sh ",
+                                     tls, " >/dev/null")
+                            .c_str()),
+            0);
+  Suite suite({OUTREACH_EVENTS_SERVER, OUTREACH_PARTICIPANTS_SERVER,
+               OUTREACH_RECOMMENDATIONS_SERVER, OUTREACH_GATEWAY_SERVER},
+              dir.path());
+  suite.UseTls(tls, OUTREACH_SOURCE "/deploy/k8s/base/authz");
+  std::string error;
+  ASSERT_TRUE(suite.Start(&error)) << error;
+  struct Client {
+    std::string name;
+    std::vector<std::string> argv;
+  };
+  const std::vector<Client> clients = {
+      {"python",
+       {"/usr/bin/python3", OUTREACH_SOURCE "/clients/python/outreach_client.py",
+        "--stubs", OUTREACH_PYTHON_STUBS}},
+      {"node", {OUTREACH_NODE, OUTREACH_SOURCE "/clients/node/outreach_client.js"}},
+  };
+  for (const Client& c : clients) {
+    SCOPED_TRACE(c.name);
+    auto run = [&](const std::string& tag, std::vector<std::string> extra) {
+      std::vector<std::string> argv = c.argv;
+      for (auto& e : {std::string("--address"), suite.gateway().address(),
+                      std::string("--tls-dir"), tls, std::string("--note"),
+                      std::string(kSeedNote), std::string("--timeout"),
+                      std::string("10")}) {
+        argv.push_back(e);
+      }
+      argv.insert(argv.end(), extra.begin(), extra.end());
+      const std::string log = absl::StrCat(dir.path(), "/", c.name, "-", tag, ".log");
+      Subprocess p;
+      EXPECT_TRUE(p.Start(argv, log));
+      const int code = p.Wait(absl::Seconds(60)).value_or(-1);
+      return std::make_pair(code, ReadFile(log));
+    };
+    auto [editor_code, editor_out] = run("editor", {});
+    EXPECT_EQ(editor_code, 0) << editor_out;
+    EXPECT_THAT(editor_out, HasSubstr("5 outcomes"));
+    auto [viewer_code, viewer_out] = run("viewer", {"--identity", "viewer"});
+    EXPECT_EQ(viewer_code, 1) << viewer_out;
+    EXPECT_THAT(viewer_out, HasSubstr("PERMISSION_DENIED"));
+    auto [plain_code, plain_out] = run("plaintext", {"--tls", "off"});
+    EXPECT_EQ(plain_code, 1) << plain_out;
+    EXPECT_THAT(plain_out, HasSubstr("UNAVAILABLE"));
   }
 }
 
