@@ -27,7 +27,19 @@ absl::StatusOr<std::vector<std::string>> Strings(const Json& object,
     if (!s.is_string()) {
       return Bad(where, absl::StrCat(key, " holds a non-string"));
     }
-    out.push_back(s.get<std::string>());
+    std::string pattern = s.get<std::string>();
+    // One '*', first or last, or the pattern alone: any other '*' would be
+    // matched literally by gRPC, which is never what a policy means.
+    const absl::string_view inner =
+        pattern == "*" ? absl::string_view()
+                       : absl::string_view(pattern).substr(
+                             1, pattern.size() >= 2 ? pattern.size() - 2 : 0);
+    if (pattern.empty() || absl::StrContains(inner, '*') ||
+        (pattern.size() > 1 && pattern.front() == '*' && pattern.back() == '*')) {
+      return Bad(where, absl::StrCat(key, ": \"", pattern,
+                                     "\" is not exact, *, prefix* or *suffix"));
+    }
+    out.push_back(std::move(pattern));
   }
   if (out.empty()) return Bad(where, absl::StrCat(key, " is empty"));
   return out;
@@ -50,12 +62,13 @@ absl::Status OnlyKeys(const Json& object, std::initializer_list<const char*> key
 }  // namespace
 
 bool PolicyStringMatches(absl::string_view pattern, absl::string_view value) {
+  // gRPC's order: any, then suffix, then prefix, then exact.
   if (pattern == "*") return true;
-  if (pattern.size() > 1 && pattern.back() == '*') {
-    return absl::StartsWith(value, pattern.substr(0, pattern.size() - 1));
-  }
-  if (pattern.size() > 1 && pattern.front() == '*') {
+  if (absl::StartsWith(pattern, "*")) {
     return absl::EndsWith(value, pattern.substr(1));
+  }
+  if (absl::EndsWith(pattern, "*")) {
+    return absl::StartsWith(value, pattern.substr(0, pattern.size() - 1));
   }
   return pattern == value;
 }
@@ -127,6 +140,14 @@ bool AuthorizationPolicy::Matches(const Rule& rule, absl::string_view principal,
     return false;
   };
   return any(rule.principals, principal) && any(rule.paths, path);
+}
+
+std::vector<std::string> AuthorizationPolicy::NamedPaths() const {
+  std::vector<std::string> out;
+  for (const auto* rules : {&deny_, &allow_}) {
+    for (const Rule& r : *rules) out.insert(out.end(), r.paths.begin(), r.paths.end());
+  }
+  return out;
 }
 
 bool AuthorizationPolicy::Allows(absl::string_view principal,

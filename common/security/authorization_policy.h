@@ -41,6 +41,8 @@ class AuthorizationPolicy {
   bool Allows(absl::string_view principal, absl::string_view path) const;
 
   const std::string& name() const { return name_; }
+  // Every path pattern the rules name, for checks of a policy file.
+  std::vector<std::string> NamedPaths() const;
 
  private:
   struct Rule {
