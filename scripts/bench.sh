@@ -10,8 +10,10 @@
 #
 # It installs what is missing and builds (like scripts/test.sh), starts on
 # free loopback ports a redis-server, the four services, a second events
-# service and gateway without the cache (the cache-off paths), and the two
-# echo baselines, all on SQLite files in a temporary folder; runs every
+# service and gateway without the cache (the cache-off paths), the suite
+# again with mutual TLS and its policies (the cost of security), and the
+# three echo baselines (bare, bare over mutual TLS, and the suite's server
+# runtime), all on SQLite files in a temporary folder; runs every
 # scenario with tools/bench's outreach_bench; records each service's
 # resident memory at idle and after the load; prints the table; and
 # renders the report with tools/bench/report.py. Everything it started is
@@ -25,7 +27,7 @@ for arg in "$@"; do
   case "$arg" in
     --smoke) smoke=true ;;
     --output=*) output=${arg#--output=} ;;
-    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -58,14 +60,14 @@ trap 'exit 130' INT
 
 # start NAME PORT BINARY [FLAGS...]: starts a binary with its log in the
 # work folder and waits until its health says SERVING (or, for the bare
-# echo, which has no health service, until the port answers).
+# echoes, which have no health service, until the port answers).
 start() {
   local name=$1 port=$2 binary=$3
   shift 3
   "$BUILD_DIR/$binary" --port="$port" "$@" >"$work/$name.log" 2>&1 &
   pids+=($!)
   names+=("$name")
-  if [ "$name" = echo_bare ]; then
+  if [ "$name" = echo_bare ] || [ "$name" = echo_tls ]; then
     for _ in $(seq 100); do
       (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
       sleep 0.1
@@ -92,8 +94,12 @@ rss() {
 
 results="$work/results.jsonl"
 : >"$results"
+# Plaintext unless a scenario says otherwise (later flags win).
 bench=("$BUILD_DIR/tools/bench/outreach_bench" --json_out="$results"
-       --duration="$duration" --warmup="$warmup")
+       --duration="$duration" --warmup="$warmup" --tls=off)
+tls_dir="$work/tls"
+"$OUTREACH_ROOT/scripts/dev_tls.sh" "$tls_dir"
+as_admin=(--tls=on --tls_dir="$tls_dir" --identity=admin)
 # run NAME TARGET METHOD REQUEST [FLAGS...]
 run() {
   local name=$1 target=$2 method=$3 request=$4
@@ -137,17 +143,58 @@ start gateway_nocache "$gw_nc" services/gateway/gateway_server "${common[@]}" \
   "${backends[@]}"
 start echo_bare "$echo_b" tools/bench/bench_echo --mode=bare
 start echo_runtime "$echo_r" tools/bench/bench_echo --mode=runtime
+echo_t=$(free_port "$work")
+start echo_tls "$echo_t" tools/bench/bench_echo --mode=tls --tls_dir="$tls_dir"
+# The suite once more, with mutual TLS, its policies and bearer tokens as
+# scripts/run.sh serves it, on the same files: its read paths against the
+# plaintext ones above price the security. (The health probe of start()
+# uses the plaintext health port.)
+secure() {
+  echo --tls_cert="$tls_dir/$1.crt" --tls_key="$tls_dir/$1.key" \
+    --tls_ca="$tls_dir/ca.crt" \
+    --authz_policy="$OUTREACH_ROOT/deploy/k8s/base/authz/$1.json" \
+    --jwt_public_keys="$tls_dir/jwt-signing.pub" --jwt_issuer=outreach-dev \
+    --jwt_audience=outreach --health_port="$(free_port "$work")"
+}
+ev_t=$(free_port "$work"); pa_t=$(free_port "$work"); re_t=$(free_port "$work"); gw_t=$(free_port "$work")
+start_tls() {
+  local name=$1 port=$2 binary=$3 identity=$4
+  shift 4
+  local flags
+  read -r -a flags <<<"$(secure "$identity")"
+  local health=${flags[-1]#--health_port=}
+  "$BUILD_DIR/$binary" --port="$port" "${flags[@]}" "$@" >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  names+=("$name")
+  if ! wait_for_serving "127.0.0.1:$health" 30 "${pids[-1]}"; then
+    echo "$name did not become ready:" >&2
+    tail -5 "$work/$name.log" >&2
+    exit 1
+  fi
+}
+start_tls events_tls "$ev_t" services/events/events_server events "${common[@]}" \
+  "$redis" --db_path="$work/events.db" --participants_address="127.0.0.1:$pa_t" \
+  --recommendations_address="127.0.0.1:$re_t"
+start_tls participants_tls "$pa_t" services/participants/participants_server \
+  participants "${common[@]}" "$redis" --db_path="$work/participants.db" \
+  --events_address="127.0.0.1:$ev_t"
+start_tls recommendations_tls "$re_t" services/recommendations/recommendations_server \
+  recommendations "${common[@]}" "$redis" --db_path="$work/recommendations.db" \
+  --events_address="127.0.0.1:$ev_t" --participants_address="127.0.0.1:$pa_t"
+start_tls gateway_tls "$gw_t" services/gateway/gateway_server gateway \
+  "${common[@]}" "$redis" --events_address="127.0.0.1:$ev_t" \
+  --participants_address="127.0.0.1:$pa_t" --recommendations_address="127.0.0.1:$re_t"
 sleep 1
 rss idle
 
 log "Seeding: the seed note, then 1000 events"
 seed_note="$OUTREACH_ROOT/examples/notes/kiev_2013.txt"
-report=$("$BUILD_DIR/tools/outreachctl" --address="127.0.0.1:$gw" import "$seed_note")
+report=$("$BUILD_DIR/tools/outreachctl" --tls=off --address="127.0.0.1:$gw" import "$seed_note")
 event=$(awk '$1 == "Event" {print $2; exit}' <<<"$report")
 create_event='{"event": {"title": "Bench workshop {n}", "kind": "EVENT_KIND_REGIONAL_WORKSHOP", "status": "EVENT_STATUS_HELD", "startDate": {"year": 2014, "month": 3, "day": 12}, "venue": {"city": "Vienna", "countryCode": "AT"}, "contactEmail": "1540experts@un.org"}}'
 # seed_events COUNT JSON_OUT: creates COUNT events with unique titles.
 seed_events() {
-  "$BUILD_DIR/tools/bench/outreach_bench" --target="127.0.0.1:$ev" \
+  "$BUILD_DIR/tools/bench/outreach_bench" --tls=off --target="127.0.0.1:$ev" \
     --method=/outreach.events.v1.EventsService/CreateEvent --request_template \
     --request="${create_event//\{n\}/seed-$(basename "$2")-\{n\}}" --calls="$1" --concurrency=8 \
     --name=seed --json_out="$2" >/dev/null
@@ -164,7 +211,7 @@ list50='{"pageSize": 50}'
 # Requests built from what the gateway read in the seed: 40 of its printed
 # names (it lists 36; the first four repeat) for ResolveEntities, and its
 # largest printed group for CheckMemberships.
-"$BUILD_DIR/tools/outreachctl" --address="127.0.0.1:$gw" import --dry-run \
+"$BUILD_DIR/tools/outreachctl" --tls=off --address="127.0.0.1:$gw" import --dry-run \
   --output=json "$seed_note" >"$work/dry_run.json"
 requests="$OUTREACH_ROOT/tools/bench/requests.py"
 resolve=$(/usr/bin/python3 "$requests" resolve "$work/dry_run.json")
@@ -187,6 +234,13 @@ run note_warm "127.0.0.1:$gw" "$G/GetInformationNote" "$note" "${c[@]}"
 run note_cold "127.0.0.1:$gw_nc" "$G/GetInformationNote" "$note" "${c[@]}"
 run render_note "127.0.0.1:$gw" "$G/RenderInformationNote" "$note" "${c[@]}"
 run import_dry_run "127.0.0.1:$gw" "$G/ImportInformationNote" "$import_dry" "${c[@]}"
+# The same reads with mutual TLS (as admin, who sees everything: the same
+# records as the plaintext runs), against the bare echo over mutual TLS.
+run echo_tls "127.0.0.1:$echo_t" /outreach.bench.EchoService/Echo '{"payload": "aGVsbG8="}' \
+  "${c[@]}" --tls=on --tls_dir="$tls_dir" --identity=events
+run get_event_cache_hit_tls "127.0.0.1:$ev_t" "$E/GetEvent" "$get_event" "${c[@]}" "${as_admin[@]}"
+run list_events_1k_tls "127.0.0.1:$ev_t" "$E/ListEvents" "$list50" "${c[@]}" "${as_admin[@]}"
+run note_warm_tls "127.0.0.1:$gw_t" "$G/GetInformationNote" "$note" "${c[@]}" "${as_admin[@]}"
 # Latency at concurrency 1: the cold note against the calls it fans out.
 one=(--concurrency=1)
 run echo_bare_c1 "127.0.0.1:$echo_b" /outreach.bench.EchoService/Echo '{"payload": "aGVsbG8="}' "${one[@]}"

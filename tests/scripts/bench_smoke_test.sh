@@ -11,13 +11,14 @@ OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
   bash "$root/scripts/bench.sh" --smoke --output="$tmp/performance.md"
 report="$tmp/performance.md"
 for heading in "## Machine" "## Targets" "## Scenarios" "## Resident memory" \
-               "## How cost grows"; do
+               "## How cost grows" "## Cost of security"; do
   grep -qF "$heading" "$report" || { echo "missing: $heading" >&2; exit 1; }
 done
 for scenario in echo_bare echo_runtime get_event_cache_hit get_event_cache_off \
                 list_events_1k list_events_100k resolve_entities_40 note_warm \
                 note_cold render_note import_dry_run create_event \
-                get_event_cache_hit_open; do
+                get_event_cache_hit_open echo_tls get_event_cache_hit_tls \
+                list_events_1k_tls note_warm_tls; do
   grep -q "^| \`$scenario\` |" "$report" || { echo "missing: $scenario" >&2; exit 1; }
 done
 grep -q "Smoke run" "$report"

@@ -12,6 +12,7 @@
 // The difference between the two is the cost of the shared runtime; the
 // difference between runtime and a real scenario is the service's own work.
 
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -19,12 +20,17 @@
 #include "absl/strings/str_cat.h"
 #include "common/config/env_flags.h"
 #include "common/metrics/metrics.h"
+#include "common/security/tls.h"
 #include "common/server/server_runner.h"
 #include "echo.grpc.pb.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 
-ABSL_FLAG(std::string, mode, "bare", "bare or runtime.");
+ABSL_FLAG(std::string, mode, "bare",
+          "bare, tls (bare over mutual TLS) or runtime.");
+ABSL_FLAG(std::string, tls_dir, "",
+          "tls mode: folder with ca.crt, events.crt and events.key "
+          "(scripts/dev_tls.sh's layout).");
 ABSL_FLAG(int, port, 0, "Port on 127.0.0.1.");
 ABSL_FLAG(int, metrics_port, 0, "runtime mode: /metrics port; 0 serves none.");
 
@@ -38,11 +44,12 @@ class EchoService final : public outreach::bench::EchoService::Service {
   }
 };
 
-int RunBare(int port) {
+// gRPC alone: plaintext, or mutual TLS with gRPC's own credentials (the
+// baseline that prices the suite's security).
+int RunBare(int port, std::shared_ptr<grpc::ServerCredentials> credentials) {
   EchoService service;
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(absl::StrCat("127.0.0.1:", port),
-                           grpc::InsecureServerCredentials());
+  builder.AddListeningPort(absl::StrCat("127.0.0.1:", port), credentials);
   builder.RegisterService(&service);
   auto server = builder.BuildAndStart();
   if (server == nullptr) return 1;
@@ -72,7 +79,20 @@ int main(int argc, char** argv) {
   outreach::BlockTerminationSignals();
   outreach::ParseFlagsWithEnv(argc, argv, "Echo server for outreach_bench.");
   const int port = absl::GetFlag(FLAGS_port);
-  if (absl::GetFlag(FLAGS_mode) == "bare") return RunBare(port);
+  if (absl::GetFlag(FLAGS_mode) == "bare") {
+    return RunBare(port, grpc::InsecureServerCredentials());
+  }
+  if (absl::GetFlag(FLAGS_mode) == "tls") {
+    const std::string dir = absl::GetFlag(FLAGS_tls_dir);
+    outreach::TlsFiles files{dir + "/events.crt", dir + "/events.key",
+                             dir + "/ca.crt"};
+    if (auto s = outreach::CheckTlsFiles(files); !s.ok() || dir.empty()) {
+      std::fprintf(stderr, "--mode=tls needs --tls_dir with the files\n");
+      return 2;
+    }
+    return RunBare(port, outreach::MakeTlsServerCredentials(
+                             files, /*client_cert_optional=*/false));
+  }
   if (absl::GetFlag(FLAGS_mode) == "runtime") {
     return RunRuntime(port, absl::GetFlag(FLAGS_metrics_port));
   }

@@ -22,6 +22,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
 #include "common/config/env_flags.h"
+#include "common/security/client_security.h"
 #include "echo.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
@@ -108,13 +109,22 @@ int Main() {
   LoadOptions o;
   o.name = absl::GetFlag(FLAGS_name).empty() ? method : absl::GetFlag(FLAGS_name);
   o.method = method;
+  // Plaintext, or mutual TLS as outreachctl presents it (--tls,
+  // --tls_dir, --identity): the suite's security priced by the same tool.
+  auto credentials =
+      outreach::ClientCredentials(outreach::ClientSecurityFromFlags());
+  if (!credentials.ok()) {
+    std::fprintf(stderr, "outreach_bench: %s\n",
+                 std::string(credentials.status().message()).c_str());
+    return 2;
+  }
   for (int i = 0; i < std::max(1, absl::GetFlag(FLAGS_channels)); ++i) {
     grpc::ChannelArguments args;
     // Separate connections, not one shared subchannel.
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetInt("outreach.bench.channel", i);
     o.channels.push_back(grpc::CreateCustomChannel(
-        absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials(), args));
+        absl::GetFlag(FLAGS_target), *credentials, args));
   }
   if (templated) {
     o.request = [type, request](int64_t n) {

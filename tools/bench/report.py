@@ -88,7 +88,9 @@ def main():
               "get_event_cache_off", "list_events_1k", "list_events_100k",
               "resolve_entities_40", "note_warm", "note_cold", "render_note",
               "import_dry_run", "create_event", "note_cold_c1",
-              "list_events_1k_c1", "list_events_100k_c1"]
+              "list_events_1k_c1", "list_events_100k_c1", "echo_tls",
+              "get_event_cache_hit_tls", "list_events_1k_tls",
+              "note_warm_tls"]
     for n in needed:
         if n not in runs:
             problems.append(f"missing result: {n}")
@@ -165,6 +167,33 @@ def main():
                f"{idle:.1f} / {after:.1f} MiB", "< 64 / < 256 MiB",
                idle < 64 and after < 256,
                f"({max(idle - 64, after - 256):.1f} MiB over)")
+    L.append("")
+    L.append("## Cost of security")
+    L.append("")
+    L.append("The same calls with mutual TLS, the suite's policies and its "
+             "caller identification (`*_tls`, the suite as `scripts/run.sh` "
+             "serves it, called as admin) beside plaintext (as with "
+             "`OUTREACH_TLS=off`), at concurrency "
+             f"{a.concurrency}. `echo_tls` is gRPC alone over mutual TLS: "
+             "what TLS itself costs, before any project code.")
+    L.append("")
+    L.append("| Call | Plaintext QPS | TLS QPS | TLS / plaintext | "
+             "Plaintext p50 ms | TLS p50 ms |")
+    L.append("|---|---|---|---|---|---|")
+    for plain, tls in [("echo_bare", "echo_tls"),
+                       ("get_event_cache_hit", "get_event_cache_hit_tls"),
+                       ("list_events_1k", "list_events_1k_tls"),
+                       ("note_warm", "note_warm_tls")]:
+        p, t = runs[plain], runs[tls]
+        L.append(f"| `{plain}` | {p['qps']:.0f} | {t['qps']:.0f} | "
+                 f"{t['qps'] / p['qps']:.0%} | {fmt(p['p50_ms'])} | "
+                 f"{fmt(t['p50_ms'])} |")
+    r = runs["get_event_cache_hit_tls"]["qps"] / runs["echo_tls"]["qps"]
+    L.append("")
+    L.append(f"`GetEvent` (cache hit) over mutual TLS reaches {r:.0%} of the "
+             "TLS echo, against "
+             f"{runs['get_event_cache_hit']['qps'] / echo:.0%} of the bare "
+             "echo in plaintext.")
     L.append("")
     L.append("## Scenarios")
     L.append("")
