@@ -8,7 +8,7 @@
 //
 // A store puts kAuditSchema in a migration, calls AppendAudit in each
 // write transaction, LogAudit after a successful commit, and serves
-// ListAuditRecords with ParseAuditQuery, ListAudit and AuditResponse.
+// ListAuditRecords with ListAudit and the ListAuditRecords template.
 
 #include <string>
 #include <vector>
@@ -93,12 +93,18 @@ absl::StatusOr<AuditPage> ListAudit(SqliteDb& db, const AuditQuery& query);
 // The next page token of `page` (empty on the last page).
 std::string NextAuditPageToken(const AuditQuery& query, const AuditPage& page);
 
-// Fills any of the services' ListAuditRecordsResponse.
-template <typename Response>
-Response AuditResponse(const AuditQuery& query, AuditPage page) {
+// Any service's ListAuditRecords: checks `request`, reads one page with
+// `list` (its store's ListAudit) and fills the response.
+template <typename Response, typename Request, typename List>
+absl::StatusOr<Response> ListAuditRecords(const Request& request, List list) {
+  auto query = ParseAuditQuery(request.page_size(), request.page_token(),
+                               request.filter());
+  if (!query.ok()) return query.status();
+  absl::StatusOr<AuditPage> page = list(*query);
+  if (!page.ok()) return page.status();
   Response out;
-  out.set_next_page_token(NextAuditPageToken(query, page));
-  for (auto& r : page.records) *out.add_audit_records() = std::move(r);
+  out.set_next_page_token(NextAuditPageToken(*query, *page));
+  for (auto& r : page->records) *out.add_audit_records() = std::move(r);
   return out;
 }
 

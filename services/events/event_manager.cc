@@ -88,11 +88,8 @@ EventManager::EventManager(EventStore* store, CacheAside* cache,
 
 absl::StatusOr<v1::ListAuditRecordsResponse> EventManager::ListAuditRecords(
     const v1::ListAuditRecordsRequest& req) {
-  auto query = ParseAuditQuery(req.page_size(), req.page_token(), req.filter());
-  if (!query.ok()) return query.status();
-  auto page = store_->ListAudit(*query);
-  if (!page.ok()) return page.status();
-  return AuditResponse<v1::ListAuditRecordsResponse>(*query, std::move(*page));
+  return outreach::ListAuditRecords<v1::ListAuditRecordsResponse>(
+      req, [this](const AuditQuery& q) { return store_->ListAudit(q); });
 }
 
 absl::StatusOr<StoredEvent> EventManager::Load(const std::string& id) {

@@ -714,13 +714,10 @@ absl::Status ParticipantManager::DeleteParticipation(
                                      AuditOf(scope, "DeleteParticipation"));
 }
 
-absl::StatusOr<v1::ListAuditRecordsResponse>
-ParticipantManager::ListAuditRecords(const v1::ListAuditRecordsRequest& req) {
-  auto query = ParseAuditQuery(req.page_size(), req.page_token(), req.filter());
-  if (!query.ok()) return query.status();
-  auto page = store_->ListAudit(*query);
-  if (!page.ok()) return page.status();
-  return AuditResponse<v1::ListAuditRecordsResponse>(*query, std::move(*page));
+absl::StatusOr<v1::ListAuditRecordsResponse> ParticipantManager::ListAuditRecords(
+    const v1::ListAuditRecordsRequest& req) {
+  return outreach::ListAuditRecords<v1::ListAuditRecordsResponse>(
+      req, [this](const AuditQuery& q) { return store_->ListAudit(q); });
 }
 
 }  // namespace outreach::participants

@@ -552,13 +552,10 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Transition(
   }
 }
 
-absl::StatusOr<v1::ListAuditRecordsResponse>
-RecommendationManager::ListAuditRecords(const v1::ListAuditRecordsRequest& req) {
-  auto query = ParseAuditQuery(req.page_size(), req.page_token(), req.filter());
-  if (!query.ok()) return query.status();
-  auto page = store_->ListAudit(*query);
-  if (!page.ok()) return page.status();
-  return AuditResponse<v1::ListAuditRecordsResponse>(*query, std::move(*page));
+absl::StatusOr<v1::ListAuditRecordsResponse> RecommendationManager::ListAuditRecords(
+    const v1::ListAuditRecordsRequest& req) {
+  return outreach::ListAuditRecords<v1::ListAuditRecordsResponse>(
+      req, [this](const AuditQuery& q) { return store_->ListAudit(q); });
 }
 
 }  // namespace outreach::recommendations

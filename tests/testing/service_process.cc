@@ -72,7 +72,9 @@ std::string HealthStatus(const std::shared_ptr<grpc::Channel>& channel,
                          const std::string& service) {
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
+  // Room for a TLS handshake on a loaded machine; a refused connection
+  // still fails at once.
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
   grpc::health::v1::HealthCheckRequest req;
   req.set_service(service);
   grpc::health::v1::HealthCheckResponse resp;
