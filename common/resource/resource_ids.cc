@@ -1,5 +1,7 @@
 #include "common/resource/resource_ids.h"
 
+#include <memory>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
@@ -140,6 +142,13 @@ std::string DeterministicBytes(const google::protobuf::Message& message) {
   message.SerializeToCodedStream(&coded);
   coded.Trim();
   return bytes;
+}
+
+std::string CanonicalBytes(const google::protobuf::Message& message) {
+  std::unique_ptr<google::protobuf::Message> known(message.New());
+  known->CopyFrom(message);
+  known->DiscardUnknownFields();
+  return DeterministicBytes(*known);
 }
 
 }  // namespace outreach

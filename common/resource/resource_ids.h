@@ -68,6 +68,10 @@ bool ParseEnumName(absl::string_view prefix, absl::string_view text,
 // The message's bytes in deterministic serialization, to compare a retried
 // request with the first one (AIP-155).
 std::string DeterministicBytes(const google::protobuf::Message& message);
+// The same without unknown fields: what the server understood of a
+// request, for keys of results computed from it. Two requests that differ
+// only in fields this build does not know ask for the same thing.
+std::string CanonicalBytes(const google::protobuf::Message& message);
 
 // Whether `bytes` is a `Message` whose etag is that of `revision`: what a
 // cache entry stored at `revision` must hold (CacheAsideOptions::plausible).

@@ -1,5 +1,7 @@
 #include "common/resource/resource_ids.h"
 
+#include "google/protobuf/empty.pb.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "gtest/gtest.h"
 
 namespace outreach {
@@ -10,6 +12,20 @@ TEST(ResourceIdsTest, Ids) {
   EXPECT_FALSE(IsValidId("2013-kiev"));
   EXPECT_FALSE(IsValidId("kiev-"));
   EXPECT_FALSE(IsValidId(std::string(64, 'a')));
+}
+
+// Fields this build does not know change what a request looks like, not
+// what it asks: the canonical bytes ignore them, the deterministic ones
+// (request fingerprints) do not.
+TEST(ResourceIdsTest, CanonicalBytesIgnoreUnknownFields) {
+  google::protobuf::Timestamp plain;
+  plain.set_seconds(42);
+  google::protobuf::Timestamp extended = plain;
+  // Field 15, varint 7: unknown to Timestamp.
+  ASSERT_TRUE(extended.MergeFromString(std::string("\x78\x07", 2)));
+  EXPECT_NE(DeterministicBytes(plain), DeterministicBytes(extended));
+  EXPECT_EQ(CanonicalBytes(plain), CanonicalBytes(extended));
+  EXPECT_EQ(CanonicalBytes(plain), DeterministicBytes(plain));
 }
 
 TEST(ResourceIdsTest, Slugs) {

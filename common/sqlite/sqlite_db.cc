@@ -169,10 +169,24 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> OpenConnection(
   sqlite3_busy_timeout(
       db, static_cast<int>(absl::ToInt64Milliseconds(options.busy_timeout)));
   if (writer) {
-    if (auto s = conn->Exec("PRAGMA journal_mode=WAL"); !s.ok()) return s;
-    // NORMAL is durable across process crashes in WAL mode; only a power
-    // loss can lose the last transactions.
-    if (auto s = conn->Exec("PRAGMA synchronous=NORMAL"); !s.ok()) return s;
+    // The pragma answers the mode it ended in: a file system without the
+    // shared memory WAL needs leaves the file in another mode, silently,
+    // and readers would then block the writer. Refuse to serve that way.
+    auto wal = conn->Prepare("PRAGMA journal_mode=WAL");
+    if (!wal.ok()) return wal.status();
+    auto row = wal->Step();
+    if (!row.ok()) return row.status();
+    const std::string mode = *row ? wal->ColumnText(0) : "";
+    if (mode != "wal") {
+      return absl::FailedPreconditionError(absl::StrCat(
+          options.path, ": journal_mode is '", mode,
+          "', not 'wal' (does its file system support shared memory?)"));
+    }
+    if (auto s = conn->Exec(absl::StrCat("PRAGMA synchronous=",
+                                         options.synchronous));
+        !s.ok()) {
+      return s;
+    }
   }
   if (auto s = conn->Exec("PRAGMA foreign_keys=ON"); !s.ok()) return s;
   return conn;
@@ -182,6 +196,12 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> OpenConnection(
 
 absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(
     SqliteOptions options) {
+  if (options.synchronous != "NORMAL" && options.synchronous != "FULL" &&
+      options.synchronous != "EXTRA") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "synchronous '", options.synchronous,
+        "' is not NORMAL, FULL or EXTRA"));
+  }
   if (options.path.empty()) {
     return absl::InvalidArgumentError("sqlite path is empty");
   }

@@ -106,6 +106,13 @@ struct SqliteOptions {
   // Where store faults (IsStoreFault: busy, I/O, corruption) are counted;
   // not owned, may be null.
   Metrics* metrics = nullptr;
+  // SQLite's `synchronous` level for the writer: "NORMAL" (default; in WAL
+  // mode a committed write survives a process crash, and only a power loss
+  // or OS crash can lose the last commits), "FULL" (every commit survives a
+  // power loss, at an fsync per commit) or "EXTRA". "OFF" is refused: it can
+  // corrupt the file on a power loss. Open() fails with INVALID_ARGUMENT
+  // on another value.
+  std::string synchronous = "NORMAL";
 };
 
 // A value to bind to a statement parameter: an integer or text.

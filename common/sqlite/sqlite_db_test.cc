@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace outreach {
@@ -63,6 +64,27 @@ TEST_F(SqliteDbTest, MigratesAndUsesWal) {
                   })
                   .ok());
   EXPECT_EQ(mode, "wal");
+}
+
+TEST_F(SqliteDbTest, SynchronousIsTheLevelAskedFor) {
+  SqliteOptions o = Options({});
+  o.synchronous = "FULL";
+  auto db = SqliteDb::Open(o);
+  ASSERT_TRUE(db.ok()) << db.status();
+  int64_t level = -1;
+  ASSERT_TRUE((*db)
+                  ->Write([&level](SqliteConnection& c) {
+                    auto stmt = c.Prepare("PRAGMA synchronous");
+                    if (!stmt.ok()) return stmt.status();
+                    auto row = stmt->Step();
+                    level = stmt->ColumnInt64(0);
+                    return row.status();
+                  })
+                  .ok());
+  EXPECT_EQ(level, 2);  // FULL
+  o.synchronous = "OFF";
+  EXPECT_EQ(SqliteDb::Open(o).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 // A store has an incarnation from its creation on, kept across reopening,

@@ -38,6 +38,10 @@ ABSL_FLAG(std::string, db_path, ".outreach/data/events.db",
           "SQLite database file; created and migrated when missing.");
 ABSL_FLAG(absl::Duration, db_busy_timeout, absl::Seconds(5),
           "How long a write waits for a locked database before UNAVAILABLE.");
+ABSL_FLAG(std::string, db_synchronous, "NORMAL",
+          "SQLite synchronous level: NORMAL (a commit survives a process "
+          "crash; a power loss may lose the last ones) or FULL (survives a "
+          "power loss too, at an fsync per commit).");
 ABSL_FLAG(int, db_read_connections, 4, "SQLite reader connections.");
 ABSL_FLAG(std::string, redis_address, "",
           "Redis host:port for the shared cache; empty runs without a cache.");
@@ -99,6 +103,7 @@ int Run() {
   SqliteOptions db_options;
   db_options.path = absl::GetFlag(FLAGS_db_path);
   db_options.busy_timeout = absl::GetFlag(FLAGS_db_busy_timeout);
+  db_options.synchronous = absl::GetFlag(FLAGS_db_synchronous);
   db_options.metrics = &metrics;
   db_options.read_connections = absl::GetFlag(FLAGS_db_read_connections);
   auto store = SqliteEventStore::Open(db_options);

@@ -124,7 +124,7 @@ absl::StatusOr<Response> NoteComposer::Cached(
       key =
           absl::StrCat("outreach:gateway:v1:", method, ":", *generation, ":",
                        all ? "all:" : "public:",
-                       absl::WebSafeBase64Escape(DeterministicBytes(request)));
+                       absl::WebSafeBase64Escape(CanonicalBytes(request)));
       auto hit = cache_->GetRaw(key);
       Response cached;
       if (hit.ok() && hit->has_value() && cached.ParseFromString(**hit)) {

@@ -37,6 +37,10 @@ ABSL_FLAG(std::string, db_path, ".outreach/data/participants.db",
           "SQLite database file; created and migrated when missing.");
 ABSL_FLAG(absl::Duration, db_busy_timeout, absl::Seconds(5),
           "How long a write waits for a locked database before UNAVAILABLE.");
+ABSL_FLAG(std::string, db_synchronous, "NORMAL",
+          "SQLite synchronous level: NORMAL (a commit survives a process "
+          "crash; a power loss may lose the last ones) or FULL (survives a "
+          "power loss too, at an fsync per commit).");
 ABSL_FLAG(std::string, reference_dir, OUTREACH_PARTICIPANTS_DATA_DIR,
           "Folder with the reference data (osce_2013.tsv, memberships.tsv, "
           "state_aliases.tsv, organizations.tsv).");
@@ -102,6 +106,7 @@ int Run() {
   SqliteOptions db_options;
   db_options.path = absl::GetFlag(FLAGS_db_path);
   db_options.busy_timeout = absl::GetFlag(FLAGS_db_busy_timeout);
+  db_options.synchronous = absl::GetFlag(FLAGS_db_synchronous);
   db_options.metrics = &metrics;
   auto store = SqliteParticipantStore::Open(db_options);
   if (!store.ok()) {

@@ -447,13 +447,11 @@ absl::Status RecommendationManager::Delete(
   if (auto s = CheckVisible(scope, current->recommendation); !s.ok()) {
     return s;
   }
-  if (auto s = store_->Delete(*id, expected,
-                              AuditOf(scope, "DeleteRecommendation"));
-      !s.ok()) {
-    return s;
-  }
-  // Deletion took a revision above the row's; a tombstone one above is safe.
-  cache_->Invalidate(CacheKey(*id), current->revision + 1);
+  auto deleted_at =
+      store_->Delete(*id, expected, AuditOf(scope, "DeleteRecommendation"));
+  if (!deleted_at.ok()) return deleted_at.status();
+  // At the revision the deletion took, as every write invalidates.
+  cache_->Invalidate(CacheKey(*id), *deleted_at);
   return absl::OkStatus();
 }
 

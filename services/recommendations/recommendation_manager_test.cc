@@ -483,6 +483,29 @@ TEST_F(RecommendationManagerTest, HistoryNamesTheAuthenticatedCaller) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(RecommendationManagerTest, ADeletesTombstoneCarriesTheRevisionItTook) {
+  auto made = Create(v1::RECOMMENDATION_KIND_RECOMMENDATION, "Adopt a law",
+                     {"entities/md"});
+  ASSERT_TRUE(made.ok());
+  // Other writes move the store's revisions on past this record's.
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(Create(v1::RECOMMENDATION_KIND_FOLLOW_UP, absl::StrCat("F", i),
+                       {"entities/md"})
+                    .ok());
+  }
+  v1::DeleteRecommendationRequest del;
+  del.set_name(made->name());
+  ASSERT_TRUE(manager_->Delete({}, del).ok());
+  auto latest = store_->LatestRevision();
+  ASSERT_TRUE(latest.ok());
+  auto entry = cache_.Lookup(absl::StrCat(
+      "1:recommendation/", made->name().substr(strlen("recommendations/"))));
+  ASSERT_TRUE(entry.ok());
+  ASSERT_TRUE(entry->has_value());
+  EXPECT_TRUE((*entry)->tombstone);
+  EXPECT_EQ((*entry)->version, *latest);
+}
+
 TEST_F(RecommendationManagerTest, RowsFromBeforeTheConfidentialColumnAreBackfilled) {
   ASSERT_TRUE(Create(v1::RECOMMENDATION_KIND_ASSISTANCE_NEED, "Secret need",
                      {"entities/md"})

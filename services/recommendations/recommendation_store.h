@@ -87,8 +87,11 @@ class RecommendationStore {
   virtual absl::StatusOr<std::optional<StoredRecommendation>> Replay(
       const std::string& request_id, const std::string& request_bytes) = 0;
   // `expected` 0 deletes whatever is there.
-  virtual absl::Status Delete(const std::string& id, int64_t expected,
-                              const AuditEntry& audit) = 0;
+  // Returns the revision the deletion took: what its cache tombstone
+  // must carry.
+  virtual absl::StatusOr<int64_t> Delete(const std::string& id,
+                                         int64_t expected,
+                                         const AuditEntry& audit) = 0;
   // One page of the audit trail, oldest first.
   virtual absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) = 0;
   virtual absl::StatusOr<RecommendationPage> List(

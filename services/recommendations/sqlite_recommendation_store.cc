@@ -337,15 +337,17 @@ SqliteRecommendationStore::Replay(const std::string& request_id,
   return out;
 }
 
-absl::Status SqliteRecommendationStore::Delete(const std::string& id,
-                                               int64_t expected,
-                                               const AuditEntry& audit) {
+absl::StatusOr<int64_t> SqliteRecommendationStore::Delete(
+    const std::string& id, int64_t expected, const AuditEntry& audit) {
   type::v1::AuditRecord record;
+  int64_t deleted_at = 0;
   absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
     auto current = CurrentRevision(c, id);
     if (!current.ok()) return current.status();
     if (auto st = CheckExpected(*current, expected, id); !st.ok()) return st;
-    if (auto st = NextRevision(c); !st.ok()) return st.status();
+    auto revision = NextRevision(c);
+    if (!revision.ok()) return revision.status();
+    deleted_at = *revision;
     auto del = c.Prepare("DELETE FROM recommendations WHERE id = ?");
     if (!del.ok()) return del.status();
     if (auto st = del->Bind(1, id).Run(); !st.ok()) return st;
@@ -355,8 +357,9 @@ absl::Status SqliteRecommendationStore::Delete(const std::string& id,
     record = std::move(*appended);
     return absl::OkStatus();
   });
-  if (s.ok()) LogAudit(record);
-  return s;
+  if (!s.ok()) return s;
+  LogAudit(record);
+  return deleted_at;
 }
 
 absl::StatusOr<AuditPage> SqliteRecommendationStore::ListAudit(

@@ -28,8 +28,8 @@ class SqliteRecommendationStore final : public RecommendationStore {
   absl::StatusOr<std::optional<StoredRecommendation>> Replay(
       const std::string& request_id,
       const std::string& request_bytes) override;
-  absl::Status Delete(const std::string& id, int64_t expected,
-                      const AuditEntry& audit) override;
+  absl::StatusOr<int64_t> Delete(const std::string& id, int64_t expected,
+                                 const AuditEntry& audit) override;
   absl::StatusOr<RecommendationPage> List(
       const RecommendationQuery& query) override;
   absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) override;
