@@ -611,6 +611,34 @@ TEST_F(SecurityTest, TheAuditTrailNamesTheCaller) {
     ASSERT_TRUE(participants->ListAuditRecords(&ctx, preq, &ptrail).ok());
     EXPECT_GT(ptrail.audit_records_size(), 0);
   }
+  // Bad and hostile listings get INVALID_ARGUMENT naming the field.
+  struct Bad {
+    std::string field;
+    ev::ListAuditRecordsRequest request;
+  };
+  // (Invalid UTF-8 in a string field fails in gRPC's deserializer, as
+  // INTERNAL, before any handler: issue 18.)
+  std::vector<Bad> bad(4);
+  bad[0].field = "page_size";
+  bad[0].request.set_page_size(-1);
+  bad[1].field = "filter";
+  bad[1].request.set_filter("method = \"x\"");
+  bad[2].field = "filter";
+  bad[2].request.set_filter(std::string(1 << 16, '='));
+  bad[3].field = "page_token";
+  bad[3].request.set_page_token("not-a-token");
+  for (const Bad& b : bad) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
+    ev::ListAuditRecordsResponse out;
+    const grpc::Status s = admin->ListAuditRecords(&ctx, b.request, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << b.field;
+    EXPECT_THAT(ViolatedFields(s),
+                ::testing::Contains(::testing::StartsWith(b.field)))
+        << b.field;
+  }
+  EXPECT_TRUE(suite_->events().process().running());
+
   // Only an admin reads the trail.
   auto viewer = ev::EventsService::NewStub(
       suite_->events().NewChannel(As("viewer")));
