@@ -83,10 +83,16 @@ build_all() {
 # DIR/ports.given (callers run this in $(...) subshells), and never given
 # twice.
 free_port() {
-  local dir=$1 p
+  local dir=$1 p reservations=/tmp/outreach-test-ports
+  mkdir -p "$reservations" 2>/dev/null || true
+  # Reservations of processes that died long ago are taken back.
+  find "$reservations" -mindepth 1 -maxdepth 1 -mmin +10 -exec rmdir {} + 2>/dev/null || true
   while true; do
     p=$((20000 + RANDOM % 12768))
     grep -qx "$p" "$dir/ports.given" 2>/dev/null && continue
+    # Reserved machine-wide (mkdir is atomic), as tests/testing's
+    # PickFreePort does: two tests at once never pick the same port.
+    mkdir "$reservations/$p" 2>/dev/null || continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
       echo "$p" >>"$dir/ports.given"
       echo "$p"

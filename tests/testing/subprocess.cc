@@ -6,10 +6,12 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -99,11 +101,34 @@ int Subprocess::Stop(absl::Duration grace) {
 // /proc/sys/net/ipv4/ip_local_port_range): a port the kernel hands to some
 // outgoing connection, or to another test's bind(0), between our check and
 // the server's bind would make the server fail to start.
+namespace {
+
+// Ports handed out by any test process on this machine, as directories
+// (mkdir is atomic), so that two tests running at once never pick the
+// same port in the moment between choosing it and binding it. Shared
+// with scripts/lib.sh's free_port. Reservations older than 10 minutes,
+// left by a process that died, are taken back.
+constexpr char kReservations[] = "/tmp/outreach-test-ports";
+
+bool Reserve(int port) {
+  mkdir(kReservations, 0777);
+  const std::string path =
+      std::string(kReservations) + "/" + std::to_string(port);
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && std::time(nullptr) - st.st_mtime > 600) {
+    rmdir(path.c_str());
+  }
+  return mkdir(path.c_str(), 0777) == 0;
+}
+
+}  // namespace
+
 int PickFreePort() {
   thread_local std::mt19937 rng{std::random_device{}()};
   std::uniform_int_distribution<int> range(20000, 32767);
   for (int attempt = 0; attempt < 200; ++attempt) {
     const int candidate = range(rng);
+    if (!Reserve(candidate)) continue;
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;

@@ -40,7 +40,8 @@ class Subprocess {
   std::optional<int> status_;
 };
 
-// A port on 127.0.0.1 that was free a moment ago.
+// A port on 127.0.0.1 that was free a moment ago, and that no other test
+// process on this machine was given in the last 10 minutes.
 int PickFreePort();
 
 // A fresh temporary directory, removed with its contents on destruction.
