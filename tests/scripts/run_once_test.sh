@@ -48,4 +48,20 @@ if pgrep -f "$tmp" >/dev/null; then
   echo "processes were left running" >&2
   exit 1
 fi
+grep -q "mutual TLS, certificates in $tmp/tls" <<<"$out"
+test -f "$tmp/tls/ca.crt"
+
+# The benchmarks' mode: OUTREACH_TLS=off serves plaintext, and the tools
+# the script runs follow it (a fresh data folder: no certificates at all).
+mapfile -t ports < <(suite_ports "$tmp")
+off=$(env "${ports[@]}" OUTREACH_TLS=off OUTREACH_SKIP_BUILD=1 \
+      OUTREACH_BUILD_DIR="$build_dir" OUTREACH_DATA_DIR="$tmp/off" \
+      bash "$root/scripts/run.sh" --once 2>&1) || {
+  echo "$off"
+  echo "OUTREACH_TLS=off scripts/run.sh --once failed" >&2
+  exit 1
+}
+grep -q "security               OFF: plaintext" <<<"$off"
+grep -q "SERVING" <<<"$off"
+test ! -e "$tmp/off/tls"
 echo "run.sh --once: ok"
