@@ -60,13 +60,19 @@ class Cache {
                                   absl::Duration ttl) = 0;
 
   // Plain values, for what is not versioned (composite results keyed by a
-  // write generation). nullopt on a miss.
+  // write generation). nullopt on a miss. A `ttl` of zero or less keeps
+  // the value until it is replaced or erased.
   virtual absl::StatusOr<std::optional<std::string>> GetRaw(
       absl::string_view key) = 0;
   virtual absl::Status SetRaw(absl::string_view key, absl::string_view value,
                               absl::Duration ttl) = 0;
-  // Adds one to the integer at `key` (0 when absent) and returns it.
-  virtual absl::StatusOr<int64_t> Increment(absl::string_view key) = 0;
+  // Adds one to the integer at `key` and returns it. An absent key is
+  // first set to `seed_if_missing` (0 by default), atomically.
+  virtual absl::StatusOr<int64_t> Increment(absl::string_view key,
+                                            int64_t seed_if_missing) = 0;
+  absl::StatusOr<int64_t> Increment(absl::string_view key) {
+    return Increment(key, 0);
+  }
   // Removes `key`, whatever it holds: how an entry that cannot be true
   // (cache_aside.h) is dropped, since no versioned write may replace it.
   virtual absl::Status Erase(absl::string_view key) = 0;

@@ -57,10 +57,11 @@ absl::Status InMemoryCache::SetRaw(absl::string_view key,
   return absl::OkStatus();
 }
 
-absl::StatusOr<int64_t> InMemoryCache::Increment(absl::string_view key) {
+absl::StatusOr<int64_t> InMemoryCache::Increment(absl::string_view key,
+                                                 int64_t seed_if_missing) {
   absl::MutexLock lock(&mu_);
   if (!available_) return absl::UnavailableError("cache unavailable");
-  int64_t value = 0;
+  int64_t value = seed_if_missing;
   auto it = raw_.find(key);
   if (it != raw_.end()) (void)absl::SimpleAtoi(it->second, &value);
   ++value;

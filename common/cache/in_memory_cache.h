@@ -26,7 +26,9 @@ class InMemoryCache final : public Cache {
       absl::string_view key) override;
   absl::Status SetRaw(absl::string_view key, absl::string_view value,
                       absl::Duration ttl) override;
-  absl::StatusOr<int64_t> Increment(absl::string_view key) override;
+  absl::StatusOr<int64_t> Increment(absl::string_view key,
+                                    int64_t seed_if_missing) override;
+  using Cache::Increment;
   absl::Status Erase(absl::string_view key) override;
 
   // While false, every call returns UNAVAILABLE and nothing changes.

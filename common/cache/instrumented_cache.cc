@@ -52,8 +52,9 @@ absl::Status InstrumentedCache::SetRaw(absl::string_view key,
   return CountWrite("set", inner_->SetRaw(key, value, ttl));
 }
 
-absl::StatusOr<int64_t> InstrumentedCache::Increment(absl::string_view key) {
-  auto value = inner_->Increment(key);
+absl::StatusOr<int64_t> InstrumentedCache::Increment(absl::string_view key,
+                                                     int64_t seed_if_missing) {
+  auto value = inner_->Increment(key, seed_if_missing);
   Count("increment", value.ok() ? "ok" : "error");
   return value;
 }

@@ -66,7 +66,8 @@ absl::Status ParseHostPort(absl::string_view address, std::string* host,
 
 absl::StatusOr<std::unique_ptr<RedisCache>> MakeRedisCache(
     const std::string& address, absl::Duration timeout,
-    const std::string& username, const std::string& password) {
+    const std::string& username, const std::string& password, int pool_size,
+    absl::Duration pool_wait) {
   if (address.empty()) return std::unique_ptr<RedisCache>();
   std::string host;
   int port = 0;
@@ -77,6 +78,8 @@ absl::StatusOr<std::unique_ptr<RedisCache>> MakeRedisCache(
   options.command_timeout = timeout;
   options.username = username;
   options.password = password;
+  options.pool_size = pool_size;
+  options.pool_wait = pool_wait;
   return std::make_unique<RedisCache>(options);
 }
 
@@ -265,24 +268,39 @@ absl::StatusOr<std::optional<std::string>> RedisCache::GetRaw(
 
 absl::Status RedisCache::SetRaw(absl::string_view key, absl::string_view value,
                                 absl::Duration ttl) {
-  int64_t ttl_ms = absl::ToInt64Milliseconds(ttl);
-  if (ttl_ms <= 0) ttl_ms = 1;
+  const int64_t ttl_ms = absl::ToInt64Milliseconds(ttl);
+  std::vector<std::string> argv = {"SET", absl::StrCat(options_.key_prefix, key),
+                                   std::string(value)};
+  if (ttl_ms > 0) {
+    argv.push_back("PX");
+    argv.push_back(absl::StrCat(ttl_ms));
+  }
   redisReply* raw = nullptr;
-  absl::Status s = Command({"SET", absl::StrCat(options_.key_prefix, key),
-                            std::string(value), "PX", absl::StrCat(ttl_ms)},
-                           &raw);
+  absl::Status s = Command(argv, &raw);
   ReplyPtr reply(raw);
   return s;
 }
 
-absl::StatusOr<int64_t> RedisCache::Increment(absl::string_view key) {
+absl::StatusOr<int64_t> RedisCache::Increment(absl::string_view key,
+                                              int64_t seed_if_missing) {
+  // Seeding and adding in one script, so that no other client's INCR can
+  // fall between them.
+  static constexpr char kSeededIncrement[] =
+      "if not redis.call('GET', KEYS[1]) then "
+      "redis.call('SET', KEYS[1], ARGV[1]) end "
+      "return redis.call('INCR', KEYS[1])";
   redisReply* raw = nullptr;
+  const std::string full_key = absl::StrCat(options_.key_prefix, key);
   absl::Status s =
-      Command({"INCR", absl::StrCat(options_.key_prefix, key)}, &raw);
+      seed_if_missing == 0
+          ? Command({"INCR", full_key}, &raw)
+          : Command({"EVAL", kSeededIncrement, "1", full_key,
+                     absl::StrCat(seed_if_missing)},
+                    &raw);
   if (!s.ok()) return s;
   ReplyPtr reply(raw);
   if (reply->type != REDIS_REPLY_INTEGER) {
-    return absl::InternalError("redis: unexpected reply to INCR");
+    return absl::InternalError("redis: unexpected reply to an increment");
   }
   return static_cast<int64_t>(reply->integer);
 }

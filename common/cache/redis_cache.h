@@ -70,7 +70,9 @@ class RedisCache final : public Cache {
       absl::string_view key) override;
   absl::Status SetRaw(absl::string_view key, absl::string_view value,
                       absl::Duration ttl) override;
-  absl::StatusOr<int64_t> Increment(absl::string_view key) override;
+  absl::StatusOr<int64_t> Increment(absl::string_view key,
+                                    int64_t seed_if_missing) override;
+  using Cache::Increment;
   absl::Status Erase(absl::string_view key) override;
 
   CircuitBreaker::State breaker_state() const { return breaker_.state(); }
@@ -99,9 +101,11 @@ class RedisCache final : public Cache {
 // The cache a service uses: none (nullptr) when `address` is empty, else a
 // RedisCache with `timeout` for connects and commands. INVALID_ARGUMENT
 // when the address is not host:port.
+// `pool_size` and `pool_wait` as in RedisCacheOptions.
 absl::StatusOr<std::unique_ptr<RedisCache>> MakeRedisCache(
     const std::string& address, absl::Duration timeout,
-    const std::string& username = "", const std::string& password = "");
+    const std::string& username = "", const std::string& password = "",
+    int pool_size = 4, absl::Duration pool_wait = absl::Milliseconds(20));
 
 // Parses "host:port". INVALID_ARGUMENT when malformed.
 absl::Status ParseHostPort(absl::string_view address, std::string* host,

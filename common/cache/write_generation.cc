@@ -1,12 +1,17 @@
 #include "common/cache/write_generation.h"
 
+#include "absl/random/random.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 
 namespace outreach {
 
-WriteGeneration::WriteGeneration(Cache* cache, absl::Duration retry_every)
-    : cache_(cache), retry_every_(retry_every) {
-  if (cache_ != nullptr) retry_thread_ = std::thread([this] { RetryLoop(); });
+WriteGeneration::WriteGeneration(Cache* cache, WriteGenerationOptions options)
+    : cache_(cache), options_(options) {
+  if (cache_ != nullptr &&
+      options_.role == WriteGenerationOptions::Role::kWriter) {
+    retry_thread_ = std::thread([this] { RetryLoop(); });
+  }
 }
 
 WriteGeneration::~WriteGeneration() {
@@ -14,9 +19,44 @@ WriteGeneration::~WriteGeneration() {
   if (retry_thread_.joinable()) retry_thread_.join();
 }
 
+int64_t WriteGeneration::NewSeed() {
+  static absl::Mutex mu(absl::kConstInit);
+  static absl::BitGen* gen = new absl::BitGen();
+  absl::MutexLock lock(&mu);
+  // Epochs 1 .. 2^30 - 1, count 0: positive, and far from every other
+  // epoch's counts.
+  return absl::Uniform<int64_t>(*gen, 1, int64_t{1} << 30) << 32;
+}
+
+bool WriteGeneration::Observe(int64_t value) {
+  if (EpochOf(value) != EpochOf(highest_) || value >= highest_) {
+    highest_ = value;
+    return true;
+  }
+  return false;
+}
+
+absl::Status WriteGeneration::Deliver() {
+  auto value = cache_->Increment(kWriteGenerationKey, NewSeed());
+  if (!value.ok()) return value.status();
+  absl::MutexLock lock(&mu_);
+  if (Observe(*value)) return absl::OkStatus();
+  // Our own bump gave a count below one we saw in this epoch: Redis lost
+  // bumps, and composites keyed by the counts between may still exist.
+  // A new epoch makes them unreachable.
+  const int64_t seed = NewSeed() + 1;
+  if (auto s = cache_->SetRaw(kWriteGenerationKey, absl::StrCat(seed),
+                              absl::ZeroDuration());
+      !s.ok()) {
+    return s;
+  }
+  highest_ = seed;
+  return absl::OkStatus();
+}
+
 void WriteGeneration::Bump() {
   if (cache_ == nullptr) return;
-  if (cache_->Increment(kWriteGenerationKey).ok()) return;
+  if (Deliver().ok()) return;
   absl::MutexLock lock(&mu_);
   ++pending_;
 }
@@ -24,9 +64,28 @@ void WriteGeneration::Bump() {
 absl::StatusOr<int64_t> WriteGeneration::Current() {
   if (cache_ == nullptr) return absl::UnavailableError("no cache");
   auto raw = cache_->GetRaw(kWriteGenerationKey);
-  if (!raw.ok()) return raw.status();
+  const absl::Time now = options_.clock->Now();
+  absl::MutexLock lock(&mu_);
+  if (!raw.ok()) {
+    last_fault_ = now;
+    return raw.status();
+  }
   int64_t value = 0;
-  if (raw->has_value()) (void)absl::SimpleAtoi(**raw, &value);
+  if (!raw->has_value() || !absl::SimpleAtoi(**raw, &value) || value <= 0) {
+    // Reset, and not seeded yet: writers seed it within retry_every.
+    last_fault_ = now;
+    return absl::UnavailableError("the write generation is not set");
+  }
+  if (!Observe(value)) {
+    // Gone back in time: a writer will start a new epoch.
+    last_fault_ = now;
+    highest_ = value;
+    return absl::UnavailableError("the write generation went back");
+  }
+  if (now - last_fault_ < options_.settle) {
+    return absl::UnavailableError(
+        "the cache was unreachable lately; bumps may still be on their way");
+  }
   return value;
 }
 
@@ -35,18 +94,33 @@ int WriteGeneration::pending() const {
   return pending_;
 }
 
+void WriteGeneration::Check() {
+  bool pending;
+  {
+    absl::MutexLock lock(&mu_);
+    pending = pending_ > 0;
+  }
+  if (!pending) {
+    auto raw = cache_->GetRaw(kWriteGenerationKey);
+    if (!raw.ok()) return;
+    int64_t value = 0;
+    bool fine = raw->has_value() && absl::SimpleAtoi(**raw, &value) && value > 0;
+    if (fine) {
+      absl::MutexLock lock(&mu_);
+      fine = Observe(value);
+    }
+    // Missing, garbled, or gone back: a bump seeds it or starts an epoch.
+    if (fine) return;
+  }
+  if (Deliver().ok()) {
+    absl::MutexLock lock(&mu_);
+    pending_ = 0;
+  }
+}
+
 void WriteGeneration::RetryLoop() {
-  while (!stop_.WaitForNotificationWithTimeout(retry_every_)) {
-    {
-      absl::MutexLock lock(&mu_);
-      if (pending_ == 0) continue;
-    }
-    // One delivered bump covers every missed one: readers only need the
-    // generation to change.
-    if (cache_->Increment(kWriteGenerationKey).ok()) {
-      absl::MutexLock lock(&mu_);
-      pending_ = 0;
-    }
+  while (!stop_.WaitForNotificationWithTimeout(options_.retry_every)) {
+    Check();
   }
 }
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/security/caller.h"
 #include "common/server/call_log_interceptor.h"
+#include "common/status/status_util.h"
 
 namespace outreach {
 
@@ -58,7 +59,7 @@ absl::Status CallPolicy::Run(
   absl::Status last = absl::DeadlineExceededError(
       "no time left to call the dependency within the caller's deadline");
   for (int i = 1; i <= options_.max_attempts; ++i) {
-    if (clock_->Now() >= deadline) return last;
+    if (clock_->Now() >= deadline) break;
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(deadline));
     if (!scope.request_id.empty()) {
@@ -69,15 +70,24 @@ absl::Status CallPolicy::Run(
       context.AddMetadata(kCallerRoleHeader, scope.caller_role);
     }
     last = attempt(context);
-    if (last.code() != absl::StatusCode::kUnavailable) return last;
-    if (idempotent == Idempotent::kNo) return last;
-    if (i == options_.max_attempts) break;
+    if (last.code() != absl::StatusCode::kUnavailable) {
+      budget_.RecordSuccess();
+      return last;
+    }
+    budget_.RecordFailure();
+    // The peer's own dependency failed, and the peer retried it already.
+    if (IsDependencyFailure(last)) return last;
+    if (idempotent != Idempotent::kYes) break;
+    if (i == options_.max_attempts || !budget_.CanRetry()) break;
     if (!backoff.has_value()) backoff.emplace(options_.backoff);
     const absl::Duration delay = backoff->NextDelay();
     if (clock_->Now() + delay >= deadline) break;
     sleep_(delay);
   }
-  return last;
+  // Retried here (or by the channel) already: callers must not retry too.
+  return last.code() == absl::StatusCode::kUnavailable
+             ? MarkDependencyFailure(std::move(last))
+             : last;
 }
 
 }  // namespace outreach

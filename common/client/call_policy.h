@@ -7,11 +7,21 @@
 // - Deadline: derived from the incoming call's (less a margin to answer our
 //   own caller), or `default_timeout` when it has none, never more than
 //   `max_timeout`. A call that cannot finish in time is not started.
-// - Retries: only of calls that are idempotent by contract (reads, writes
-//   that carry a request id, writes that set a state outright), and only
-//   on UNAVAILABLE, with exponential backoff, within the same deadline. A
-//   write that is not idempotent is tried once: after a lost reply its
-//   retry would fail (ALREADY_EXISTS, NOT_FOUND) although it had worked.
+// - Retries, at one layer only and within a budget:
+//   - reads (Idempotent::kRead) are retried by the channel's service config
+//     (common/client/channel.h), with gRPC's retryThrottling budget, and
+//     not here;
+//   - writes made idempotent by their request (a request id, a state set
+//     outright: Idempotent::kYes) are retried here, because a per-method
+//     service config cannot see the request: on UNAVAILABLE, with
+//     exponential backoff, within the same deadline, and only while this
+//     policy's RetryBudget (the same token bucket) allows;
+//   - a write that is not idempotent is tried once: after a lost reply its
+//     retry would fail (ALREADY_EXISTS, NOT_FOUND) although it had worked;
+//   - an UNAVAILABLE the peer marked as its own dependency's failure is
+//     never retried (the peer retried already), and a final UNAVAILABLE is
+//     returned marked so (MarkDependencyFailure), so that this service's
+//     callers do not retry it either.
 // - Request id: the incoming `x-request-id` goes out on every attempt, so
 //   one id follows a request through the suite's logs.
 //
@@ -23,6 +33,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/retry/backoff_policy.h"
+#include "common/retry/retry_budget.h"
 #include "common/time/clock.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/server_context.h"
@@ -72,8 +83,12 @@ CallScope ScopeOf(const grpc::ServerContextBase& context);
 
 using Sleeper = std::function<void(absl::Duration)>;
 
-// Whether a call may be made twice with the effect of once.
-enum class Idempotent { kYes, kNo };
+// Whether a call may be made twice with the effect of once, and who retries.
+enum class Idempotent {
+  kNo,    // tried once
+  kYes,   // a write made idempotent by its request: CallPolicy retries
+  kRead,  // a read: the channel's service config retries
+};
 
 class CallPolicy {
  public:
@@ -97,6 +112,8 @@ class CallPolicy {
   const CallPolicyOptions options_;
   Clock* const clock_;
   const Sleeper sleep_;
+  // Shared by every call made through this policy.
+  mutable RetryBudget budget_;
 };
 
 }  // namespace outreach

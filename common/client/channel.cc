@@ -3,7 +3,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/descriptor.h"
+#include "nlohmann/json.hpp"
 #include "absl/time/clock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -51,6 +54,42 @@ class ClientMetricsInterceptor final : public grpc::experimental::Interceptor {
 
 }  // namespace
 
+bool IsReadMethodName(const std::string& method) {
+  for (const char* prefix :
+       {"Get", "List", "BatchGet", "Check", "Resolve", "Render"}) {
+    if (absl::StartsWith(method, prefix)) return true;
+  }
+  return false;
+}
+
+std::string ServiceConfigFor(const std::string& service) {
+  nlohmann::json names = nlohmann::json::array();
+  const google::protobuf::ServiceDescriptor* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          service);
+  if (descriptor != nullptr) {
+    for (int i = 0; i < descriptor->method_count(); ++i) {
+      const std::string& method = descriptor->method(i)->name();
+      if (IsReadMethodName(method)) {
+        names.push_back({{"service", service}, {"method", method}});
+      }
+    }
+  }
+  nlohmann::json config = {
+      {"retryThrottling", {{"maxTokens", 10}, {"tokenRatio", 0.1}}}};
+  if (!names.empty()) {
+    config["methodConfig"] = nlohmann::json::array(
+        {{{"name", names},
+          {"retryPolicy",
+           {{"maxAttempts", 3},
+            {"initialBackoff", "0.05s"},
+            {"maxBackoff", "1s"},
+            {"backoffMultiplier", 2},
+            {"retryableStatusCodes", {"UNAVAILABLE"}}}}}});
+  }
+  return config.dump();
+}
+
 grpc::experimental::Interceptor*
 ClientMetricsInterceptorFactory::CreateClientInterceptor(
     grpc::experimental::ClientRpcInfo* info) {
@@ -58,11 +97,12 @@ ClientMetricsInterceptorFactory::CreateClientInterceptor(
 }
 
 std::shared_ptr<grpc::Channel> MakeServiceChannel(
-    const std::string& address, Metrics* metrics,
+    const std::string& address, const std::string& service, Metrics* metrics,
     std::shared_ptr<grpc::ChannelCredentials> credentials) {
   if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
   grpc::ChannelArguments args;
   args.SetLoadBalancingPolicyName("round_robin");
+  args.SetServiceConfigJSON(ServiceConfigFor(service));
   if (metrics == nullptr) {
     return grpc::CreateCustomChannel(
         address, credentials, args);

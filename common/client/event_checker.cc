@@ -12,7 +12,7 @@ absl::Status GrpcEventChecker::CheckExists(const CallScope& scope,
   // answer from its own coherent cache.
   outreach::events::v1::GetEventRequest request;
   request.set_name(event_name);
-  absl::Status s = policy_->Run(scope, Idempotent::kYes, [&](grpc::ClientContext& context) {
+  absl::Status s = policy_->Run(scope, Idempotent::kRead, [&](grpc::ClientContext& context) {
     outreach::events::v1::Event event;
     return FromGrpcStatus(stub_->GetEvent(&context, request, &event));
   });

@@ -2,6 +2,7 @@
 // verifier (keys made with openssl at test time), caller identification
 // and the policy file's reloads.
 
+#include <filesystem>
 #include <jwt.h>
 
 #include <cstdlib>
@@ -101,7 +102,8 @@ class JwtVerifierTest : public ::testing::Test {
     }
   }
   static void TearDownTestSuite() {
-    [[maybe_unused]] int rc = std::system(("rm -rf " + *dir_).c_str());
+    std::error_code ignored;
+    std::filesystem::remove_all(*dir_, ignored);
   }
   void SetUp() override {
     if (setup_error_ != nullptr) GTEST_FAIL() << *setup_error_;
@@ -322,7 +324,8 @@ TEST(PolicyFileTest, ReloadsAChangeAndKeepsTheLastGoodPolicy) {
   EXPECT_EQ((*file)->current()->name(), "b");
   EXPECT_FALSE(PolicyFile::Open(dir + "/missing.json", absl::Seconds(1)).ok());
   file->reset();
-  [[maybe_unused]] int rc = std::system(("rm -rf " + dir).c_str());
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
 }
 
 // The policies the suite ships: each parses, names only methods its

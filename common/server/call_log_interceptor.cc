@@ -1,5 +1,9 @@
 #include "common/server/call_log_interceptor.h"
 
+#include "common/server/utf8_violation.h"
+#include "common/status/status_util.h"
+#include "google/protobuf/descriptor.h"
+
 #include <random>
 
 #include "absl/strings/match.h"
@@ -53,12 +57,32 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
       }
     }
     if (methods->QueryInterceptionHookPoint(
-            InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
-      methods->GetSendInitialMetadata()->emplace(kRequestIdHeader, request_id_);
-    }
-    if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::PRE_SEND_STATUS)) {
-      const grpc::Status status = methods->GetSendStatus();
+      grpc::Status status = methods->GetSendStatus();
+      // A request protobuf refused for invalid UTF-8 (utf8_violation.h):
+      // bad input, not a server fault.
+      if (status.error_code() == grpc::StatusCode::INTERNAL) {
+        if (auto field = TakeUtf8Violation(); field.has_value()) {
+          status = ToGrpcStatus(
+              InvalidField(FieldPathOf(RequestType(), *field),
+                           "is not valid UTF-8 (a string field must be)"));
+          methods->ModifySendStatus(status);
+        }
+      }
+      // The request id goes back in the trailers, not the headers: a
+      // failed call whose headers are empty is answered "trailers-only",
+      // which is what lets a client's gRPC retry it (gRFC A6 commits a call
+      // once headers arrive).
+      methods->GetSendTrailingMetadata()->emplace(kRequestIdHeader,
+                                                  request_id_);
+      // A failure of this service's own dependency, which this service
+      // retried already: tell gRPC clients not to retry it again
+      // (gRFC A6 server pushback; a negative delay means never).
+      if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+          IsDependencyFailure(status)) {
+        methods->GetSendTrailingMetadata()->emplace(kRetryPushbackHeader,
+                                                    "-1");
+      }
       if (status.ok() && after_write_ != nullptr && *after_write_ &&
           info_->method() != nullptr && IsWriteMethod(info_->method())) {
         (*after_write_)();
@@ -69,6 +93,23 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
   }
 
  private:
+  // The request message type of this call's method, from the descriptor
+  // pool; null when unknown.
+  const google::protobuf::Descriptor* RequestType() const {
+    const absl::string_view full = info_->method() ? info_->method() : "";
+    const size_t slash = full.rfind('/');
+    if (full.size() < 2 || slash == absl::string_view::npos || slash == 0) {
+      return nullptr;
+    }
+    const auto* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+            std::string(full.substr(1, slash - 1)));
+    if (service == nullptr) return nullptr;
+    const auto* method =
+        service->FindMethodByName(std::string(full.substr(slash + 1)));
+    return method == nullptr ? nullptr : method->input_type();
+  }
+
   void LogCall(const grpc::Status& status) {
     const std::string method = info_->method() ? info_->method() : "";
     const absl::Duration latency = absl::Now() - start_;

@@ -4,7 +4,8 @@
 // Writes one JSON log line per finished call: method, code, latency, request
 // id and peer. The request id is the caller's `x-request-id` metadata, or a
 // fresh one when the caller sent none; either way it is echoed back in the
-// response's initial metadata so a client can quote it.
+// response's trailing metadata so a client can quote it (trailers, so that a
+// failed call stays "trailers-only" and gRPC clients may retry it).
 //
 // The same facts go to Metrics, when given, as Prometheus series.
 //
@@ -24,6 +25,10 @@
 #include "grpcpp/support/server_interceptor.h"
 
 namespace outreach {
+
+// gRPC's server pushback trailer (gRFC A6): "-1" tells a client's retry
+// logic not to retry the call.
+inline constexpr char kRetryPushbackHeader[] = "grpc-retry-pushback-ms";
 
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 

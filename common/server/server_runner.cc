@@ -2,20 +2,66 @@
 
 #include <signal.h>
 
+#include <chrono>
+#include <optional>
 #include <utility>
 
+#include "absl/base/call_once.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/concurrency/work_budget.h"
 #include "common/log/json_log.h"
 #include "common/server/call_log_interceptor.h"
+#include "common/server/utf8_violation.h"
 #include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "grpcpp/server_context.h"
 
 namespace outreach {
+namespace {
+
+// Sets each synchronous handler's WorkBudget from its ServerContext, on the
+// handler's own thread, for exactly the handler's duration. gRPC calls
+// these around every synchronous call of every server in the process.
+class WorkBudgetCallbacks final : public grpc::Server::GlobalCallbacks {
+ public:
+  void PreSynchronousRequest(grpc::ServerContext* context) override {
+    WorkBudget budget;
+    const auto deadline = context->deadline();
+    if (deadline != std::chrono::system_clock::time_point::max()) {
+      budget.deadline = absl::FromChrono(deadline);
+    }
+    budget.cancelled = [context] { return context->IsCancelled(); };
+    scope().emplace(std::move(budget));
+  }
+  void PostSynchronousRequest(grpc::ServerContext*) override {
+    scope().reset();
+    // Whatever the call left unclaimed must not be blamed on the next one.
+    (void)TakeUtf8Violation();
+  }
+
+ private:
+  static std::optional<ScopedWorkBudget>& scope() {
+    thread_local std::optional<ScopedWorkBudget> s;
+    return s;
+  }
+};
+
+// gRPC takes one set of global callbacks per process, and keeps it for the
+// process's life.
+void InstallWorkBudgetCallbacks() {
+  static absl::once_flag once;
+  absl::call_once(once, [] {
+    grpc::Server::SetGlobalCallbacks(new WorkBudgetCallbacks());
+    InstallUtf8ViolationCapture();
+  });
+}
+
+}  // namespace
 
 ServerRunner::ServerRunner(ServerOptions options,
                            std::vector<ServiceRegistration> services,
@@ -35,6 +81,7 @@ absl::Status ServerRunner::Start() {
   // a cheap call's time (docs/performance.md). Lock order is covered by
   // the tests instead.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  InstallWorkBudgetCallbacks();
   // Metrics first: a port clash there is as fatal as one on the gRPC port,
   // and is better found before clients can reach a half-started server.
   if (options_.metrics != nullptr && options_.metrics_port != 0) {
@@ -83,6 +130,9 @@ absl::Status ServerRunner::Start() {
 
   grpc::ResourceQuota quota("outreach-server");
   quota.SetMaxThreads(options_.max_threads);
+  if (options_.memory_quota_bytes > 0) {
+    quota.Resize(static_cast<size_t>(options_.memory_quota_bytes));
+  }
   builder.SetResourceQuota(quota);
   builder.SetMaxReceiveMessageSize(options_.max_receive_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_send_message_bytes);
@@ -102,6 +152,12 @@ absl::Status ServerRunner::Start() {
                              ms(options_.max_connection_age));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
                              ms(options_.max_connection_age_grace));
+  if (options_.max_connection_idle > absl::ZeroDuration()) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                               ms(options_.max_connection_idle));
+  }
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             options_.max_concurrent_streams);
 
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>

@@ -17,6 +17,12 @@
 //   them from flags), and, on `health_port`, a plaintext server with
 //   grpc.health.v1 and nothing else: Kubernetes' gRPC probes cannot present
 //   a client certificate.
+// - Every handler runs with its call's WorkBudget
+//   (common/concurrency/work_budget.h) set on its thread, so that a store
+//   stops waiting and working once the caller's deadline has passed or the
+//   call was cancelled.
+// - Bounds: threads, concurrent streams per connection, idle connections
+//   and a memory quota (ServerOptions).
 // - The synchronous API on a bounded thread pool (see docs/architecture.md:
 //   handlers block on SQLite and Redis, which must not happen on callback
 //   threads).
@@ -31,6 +37,7 @@
 //   client to hang up after gRPC's GOAWAY (seconds per idle client).
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -67,6 +74,16 @@ struct ServerOptions {
   // rebalance across replicas. Default 5 minutes, plus 30s grace.
   absl::Duration max_connection_age = absl::Minutes(5);
   absl::Duration max_connection_age_grace = absl::Seconds(30);
+  // Connections without a call for this long are closed; zero keeps them.
+  absl::Duration max_connection_idle = absl::Minutes(10);
+  // Calls one connection may have open at once (HTTP/2
+  // SETTINGS_MAX_CONCURRENT_STREAMS). Default 100.
+  int max_concurrent_streams = 100;
+  // gRPC's memory quota (grpc::ResourceQuota) for this server's
+  // connections and calls; 0 leaves it unbounded. Under pressure gRPC
+  // shrinks buffers and closes idle connections, so keep it below the
+  // process's memory limit. Default 128 MiB.
+  int64_t memory_quota_bytes = int64_t{128} << 20;
   // Largest request and response messages. Defaults 4 MiB and 16 MiB.
   int max_receive_message_bytes = 4 << 20;
   int max_send_message_bytes = 16 << 20;

@@ -1,8 +1,14 @@
 #include "common/sqlite/sqlite_db.h"
 
+#include <sys/statvfs.h>
+
+#include <algorithm>
+#include <filesystem>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/concurrency/work_budget.h"
 #include "common/metrics/metrics.h"
 
 namespace outreach {
@@ -15,7 +21,11 @@ absl::Status SqliteError(int code, absl::string_view context, sqlite3* db) {
     case SQLITE_LOCKED:
       return absl::UnavailableError(message);
     case SQLITE_FULL:
-      return absl::ResourceExhaustedError(message);
+      return absl::ResourceExhaustedError(
+          absl::StrCat("the disk is full; free space, then retry (", message,
+                       ")"));
+    case SQLITE_INTERRUPT:
+      return absl::CancelledError(message);
     case SQLITE_CONSTRAINT:
       return absl::AlreadyExistsError(message);
     default:
@@ -209,10 +219,7 @@ absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(
   db->options_ = std::move(options);
   auto writer = OpenConnection(db->options_, /*writer=*/true);
   if (!writer.ok()) return writer.status();
-  {
-    absl::MutexLock lock(&db->write_mu_);
-    db->writer_ = std::move(*writer);
-  }
+  db->writer_ = std::move(*writer);
   if (auto s = db->Migrate(); !s.ok()) return s;
   const int readers =
       db->options_.read_connections > 0 ? db->options_.read_connections : 1;
@@ -297,17 +304,91 @@ absl::Status SqliteDb::Migrate() {
   return ReadIncarnation();
 }
 
+namespace {
+
+// SQLite calls this every kProgressSteps virtual-machine steps of a
+// statement; non-zero interrupts it (SQLITE_INTERRUPT).
+constexpr int kProgressSteps = 1000;
+
+int StopWhenSpent(void* budget) {
+  return BudgetStatus(*static_cast<const WorkBudget*>(budget), "").ok() ? 0
+                                                                        : 1;
+}
+
+}  // namespace
+
+absl::Status SqliteDb::RunTransaction(SqliteConnection& c,
+                                      absl::string_view begin, const Fn& fn) {
+  const WorkBudget& budget = CurrentWorkBudget();
+  // SQLite's own wait for a file another process holds ends at the
+  // call's deadline too.
+  absl::Duration wait = options_.busy_timeout;
+  if (budget.deadline != absl::InfiniteFuture()) {
+    wait = std::min(wait, std::max(budget.deadline - absl::Now(),
+                                   absl::Milliseconds(1)));
+  }
+  sqlite3_busy_timeout(c.raw(),
+                       static_cast<int>(absl::ToInt64Milliseconds(wait)));
+  sqlite3_progress_handler(c.raw(), kProgressSteps, &StopWhenSpent,
+                           const_cast<WorkBudget*>(&budget));
+  absl::Status s = c.Exec(begin);
+  if (s.ok()) {
+    s = fn(c);
+    // The last look before the commit: a call whose caller has gone (or
+    // whose deadline passed) is rolled back rather than written for
+    // nobody. The answer could still be lost after the commit; that is
+    // what request ids are for.
+    if (s.ok()) s = BudgetStatus(budget, "the transaction");
+    if (s.ok()) s = c.Exec("COMMIT");
+    // After a failed statement or COMMIT the transaction may still be open.
+    if (!sqlite3_get_autocommit(c.raw())) c.Exec("ROLLBACK").IgnoreError();
+  }
+  sqlite3_progress_handler(c.raw(), 0, nullptr, nullptr);
+  if (!s.ok()) {
+    // An interrupted statement, or a wait cut short: say why, in the
+    // call's terms.
+    if (absl::Status spent = BudgetStatus(budget, "the transaction");
+        !spent.ok() && (s.code() == absl::StatusCode::kCancelled ||
+                        s.code() == absl::StatusCode::kUnavailable)) {
+      return spent;
+    }
+  }
+  return s;
+}
+
 absl::Status SqliteDb::Write(const Fn& fn) {
-  absl::MutexLock lock(&write_mu_);
-  SqliteConnection& c = *writer_;
-  if (auto s = c.Exec("BEGIN IMMEDIATE"); !s.ok()) {
+  const WorkBudget& budget = CurrentWorkBudget();
+  if (auto s = BudgetStatus(budget, "the write"); !s.ok()) {
     return Counted("write", std::move(s));
   }
-  absl::Status s = fn(c);
-  if (s.ok()) s = c.Exec("COMMIT");
-  if (!s.ok()) {
-    // After a failed COMMIT the transaction may still be open.
-    if (!sqlite3_get_autocommit(c.raw())) c.Exec("ROLLBACK").IgnoreError();
+  {
+    absl::MutexLock lock(&write_mu_);
+    if (writer_busy_) {
+      if (writes_waiting_ >= options_.max_queued_writes) {
+        return Counted("write",
+                       absl::ResourceExhaustedError(absl::StrCat(
+                           options_.max_queued_writes,
+                           " writes are already waiting for the database's "
+                           "writer; retry later")));
+      }
+      ++writes_waiting_;
+      const bool free = write_mu_.AwaitWithDeadline(
+          absl::Condition(
+              +[](bool* busy) { return !*busy; }, &writer_busy_),
+          budget.deadline);
+      --writes_waiting_;
+      if (!free) {
+        return Counted("write", absl::DeadlineExceededError(
+                                    "the call's deadline passed while it "
+                                    "waited for the database's writer"));
+      }
+    }
+    writer_busy_ = true;
+  }
+  absl::Status s = RunTransaction(*writer_, "BEGIN IMMEDIATE", fn);
+  {
+    absl::MutexLock lock(&write_mu_);
+    writer_busy_ = false;
   }
   return Counted("write", std::move(s));
 }
@@ -321,23 +402,40 @@ absl::Status SqliteDb::Counted(absl::string_view operation, absl::Status s) {
 }
 
 absl::Status SqliteDb::Read(const Fn& fn) {
+  const WorkBudget& budget = CurrentWorkBudget();
+  if (auto s = BudgetStatus(budget, "the read"); !s.ok()) {
+    return Counted("read", std::move(s));
+  }
   SqliteConnection* c = nullptr;
   {
     absl::MutexLock lock(&read_mu_);
-    read_mu_.Await(absl::Condition(
-        +[](std::vector<SqliteConnection*>* idle) { return !idle->empty(); },
-        &idle_readers_));
+    if (idle_readers_.empty()) {
+      if (reads_waiting_ >= options_.max_queued_reads) {
+        return Counted("read", absl::ResourceExhaustedError(absl::StrCat(
+                                   options_.max_queued_reads,
+                                   " reads are already waiting for a "
+                                   "database connection; retry later")));
+      }
+      ++reads_waiting_;
+      const bool free = read_mu_.AwaitWithDeadline(
+          absl::Condition(
+              +[](std::vector<SqliteConnection*>* idle) {
+                return !idle->empty();
+              },
+              &idle_readers_),
+          budget.deadline);
+      --reads_waiting_;
+      if (!free) {
+        return Counted("read", absl::DeadlineExceededError(
+                                   "the call's deadline passed while it "
+                                   "waited for a database connection"));
+      }
+    }
     c = idle_readers_.back();
     idle_readers_.pop_back();
   }
-  absl::Status s = c->Exec("BEGIN");
-  if (s.ok()) {
-    s = fn(*c);
-    // A read transaction has nothing to keep; COMMIT just ends it.
-    absl::Status end = c->Exec("COMMIT");
-    if (s.ok()) s = end;
-    if (!sqlite3_get_autocommit(c->raw())) c->Exec("ROLLBACK").IgnoreError();
-  }
+  // A read transaction has nothing to keep; COMMIT just ends it.
+  absl::Status s = RunTransaction(*c, "BEGIN", fn);
   {
     absl::MutexLock lock(&read_mu_);
     idle_readers_.push_back(c);
@@ -345,7 +443,32 @@ absl::Status SqliteDb::Read(const Fn& fn) {
   return Counted("read", std::move(s));
 }
 
+int SqliteDb::queued_writes() const {
+  absl::MutexLock lock(&write_mu_);
+  return writes_waiting_;
+}
+
+int SqliteDb::queued_reads() const {
+  absl::MutexLock lock(&read_mu_);
+  return reads_waiting_;
+}
+
 absl::Status SqliteDb::Ping() {
+  if (options_.min_free_bytes > 0) {
+    const std::string dir =
+        std::filesystem::path(options_.path).parent_path().string();
+    struct statvfs fs {};
+    if (statvfs(dir.empty() ? "." : dir.c_str(), &fs) == 0) {
+      const int64_t free_bytes = static_cast<int64_t>(fs.f_bavail) *
+                                 static_cast<int64_t>(fs.f_frsize);
+      if (free_bytes < options_.min_free_bytes) {
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "the disk holding ", options_.path, " is full: ", free_bytes,
+            " bytes free, under the ", options_.min_free_bytes,
+            " readiness needs (--db_min_free_bytes)"));
+      }
+    }
+  }
   return Read([](SqliteConnection& c) {
     auto stmt = c.Prepare("SELECT 1");
     if (!stmt.ok()) return stmt.status();

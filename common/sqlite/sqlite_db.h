@@ -6,6 +6,17 @@
 // - WAL journal, so readers never block the writer or each other;
 // - a busy timeout, so a locked database waits a bounded time and then
 //   answers UNAVAILABLE instead of failing at once or hanging;
+// - work bounded by the call it serves (common/concurrency/work_budget.h):
+//   waiting for the writer or for a reader connection, SQLite's own wait
+//   on a locked file, and a running statement all stop once the call's
+//   deadline passes or the call is cancelled (DEADLINE_EXCEEDED,
+//   CANCELLED), and a write whose call has ended is rolled back, never
+//   committed;
+// - admission bounded apart for writes and reads: at most
+//   `max_queued_writes` writes wait for the writer and `max_queued_reads`
+//   reads for a connection, and the next is refused with
+//   RESOURCE_EXHAUSTED at once, so writes queued behind a slow writer
+//   cannot take the threads that reads need;
 // - one writer: all writes go through one connection under a mutex, each in
 //   a BEGIN IMMEDIATE transaction, which is how SQLite wants to be written;
 // - a small pool of reader connections, each read in its own snapshot;
@@ -38,8 +49,9 @@ class Metrics;
 class SqliteDb;
 
 // Maps an SQLite result code to a status: BUSY and LOCKED are UNAVAILABLE
-// (retryable), FULL is RESOURCE_EXHAUSTED, CONSTRAINT is ALREADY_EXISTS,
-// anything else INTERNAL.
+// (retryable), FULL is RESOURCE_EXHAUSTED ("the disk is full"),
+// CONSTRAINT is ALREADY_EXISTS, INTERRUPT is CANCELLED, anything else
+// INTERNAL.
 absl::Status SqliteError(int code, absl::string_view context,
                          sqlite3* db = nullptr);
 
@@ -113,6 +125,16 @@ struct SqliteOptions {
   // corrupt the file on a power loss. Open() fails with INVALID_ARGUMENT
   // on another value.
   std::string synchronous = "NORMAL";
+  // Writes that may wait for the writer at once (the running one not
+  // counted), and reads that may wait for a reader connection. Defaults 8
+  // and 16.
+  int max_queued_writes = 8;
+  int max_queued_reads = 16;
+  // Ping() (readiness) fails with RESOURCE_EXHAUSTED while the file
+  // system holding the database has less free space than this, so that a
+  // full disk shows in readiness before writes fail. 0 checks nothing.
+  // Default 16 MiB.
+  int64_t min_free_bytes = int64_t{16} << 20;
 };
 
 // A value to bind to a statement parameter: an integer or text.
@@ -155,7 +177,11 @@ class SqliteDb {
   absl::Status Write(const Fn& fn);
   // Runs `fn` in a read transaction (one consistent snapshot).
   absl::Status Read(const Fn& fn);
-  // OK when a trivial query succeeds; used for readiness.
+  // Writes waiting for the writer, and reads for a connection, now.
+  int queued_writes() const;
+  int queued_reads() const;
+  // OK when a trivial query succeeds and the disk has `min_free_bytes`
+  // free; used for readiness.
   absl::Status Ping();
   // The schema version after migrations.
   int schema_version() const { return schema_version_; }
@@ -175,10 +201,21 @@ class SqliteDb {
   int schema_version_ = 0;
   std::string incarnation_;
 
-  absl::Mutex write_mu_;
-  std::unique_ptr<SqliteConnection> writer_ ABSL_GUARDED_BY(write_mu_);
+  // Runs `fn` on `c` in a transaction begun with `begin`, bounded by this
+  // thread's WorkBudget; commits only while the budget lasts.
+  absl::Status RunTransaction(SqliteConnection& c, absl::string_view begin,
+                              const Fn& fn);
 
-  absl::Mutex read_mu_;
+  // The writer is used by one write at a time: the one that set
+  // writer_busy_. It is not guarded by write_mu_ itself, so that waiting
+  // writes can give up at their deadline instead of blocking on a lock.
+  mutable absl::Mutex write_mu_;
+  bool writer_busy_ ABSL_GUARDED_BY(write_mu_) = false;
+  int writes_waiting_ ABSL_GUARDED_BY(write_mu_) = 0;
+  std::unique_ptr<SqliteConnection> writer_;
+
+  mutable absl::Mutex read_mu_;
+  int reads_waiting_ ABSL_GUARDED_BY(read_mu_) = 0;
   std::vector<std::unique_ptr<SqliteConnection>> readers_;
   std::vector<SqliteConnection*> idle_readers_ ABSL_GUARDED_BY(read_mu_);
 };

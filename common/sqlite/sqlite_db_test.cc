@@ -1,12 +1,16 @@
 #include "common/sqlite/sqlite_db.h"
 
-#include <unistd.h>
-
-#include <cstdlib>
+#include <atomic>
 #include <string>
+#include <thread>
 
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "common/concurrency/work_budget.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
 
 namespace outreach {
 namespace {
@@ -14,14 +18,8 @@ namespace {
 class SqliteDbTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/outreach-sqlite-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    path_ = dir_ + "/test.db";
-  }
-  void TearDown() override {
-    std::string cmd = "rm -rf '" + dir_ + "'";
-    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    ASSERT_FALSE(dir_.path().empty());
+    path_ = dir_.path() + "/test.db";
   }
   SqliteOptions Options(std::vector<std::string> migrations) {
     SqliteOptions o;
@@ -31,8 +29,47 @@ class SqliteDbTest : public ::testing::Test {
     o.migrations = std::move(migrations);
     return o;
   }
-  std::string dir_;
+  testing::TempDir dir_;
   std::string path_;
+};
+
+using ::outreach::testing::IsOk;
+using ::outreach::testing::StatusIs;
+using ::testing::HasSubstr;
+
+// A budget that ends `after` from now.
+WorkBudget EndsIn(absl::Duration after) {
+  WorkBudget b;
+  b.deadline = absl::Now() + after;
+  return b;
+}
+
+// Holds the writer (inside a write transaction) until released.
+class WriterHolder {
+ public:
+  explicit WriterHolder(SqliteDb* db)
+      : thread_([this, db] {
+          result_ = db->Write([this](SqliteConnection&) {
+            held_.Notify();
+            release_.WaitForNotification();
+            return absl::OkStatus();
+          });
+        }) {
+    held_.WaitForNotification();
+  }
+  ~WriterHolder() {
+    Release();
+    thread_.join();
+  }
+  void Release() {
+    if (!release_.HasBeenNotified()) release_.Notify();
+  }
+
+ private:
+  absl::Notification held_;
+  absl::Notification release_;
+  absl::Status result_;
+  std::thread thread_;
 };
 
 absl::StatusOr<int64_t> Count(SqliteDb& db) {
@@ -175,6 +212,201 @@ TEST_F(SqliteDbTest, LockedDatabaseIsUnavailableAfterBusyTimeout) {
   EXPECT_TRUE(Count(**db).ok());
   sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(other);
+}
+
+TEST_F(SqliteDbTest, WaitForTheWriterEndsAtTheCallsDeadline) {
+  auto db = SqliteDb::Open(Options({"CREATE TABLE t (x INTEGER)"}));
+  ASSERT_TRUE(db.ok());
+  WriterHolder holder(db->get());
+  bool ran = false;
+  const absl::Time start = absl::Now();
+  absl::Status s;
+  {
+    ScopedWorkBudget budget(EndsIn(absl::Milliseconds(150)));
+    s = (*db)->Write([&ran](SqliteConnection&) {
+      ran = true;
+      return absl::OkStatus();
+    });
+  }
+  const absl::Duration waited = absl::Now() - start;
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kDeadlineExceeded,
+                          HasSubstr("writer")));
+  EXPECT_FALSE(ran);
+  // Gave up at its deadline, not when the writer came free.
+  EXPECT_GE(waited, absl::Milliseconds(140));
+  EXPECT_LT(waited, absl::Seconds(1));
+}
+
+TEST_F(SqliteDbTest, QueuedWritesAreBoundedAndTheNextIsRefusedAtOnce) {
+  SqliteOptions o = Options({"CREATE TABLE t (x INTEGER)"});
+  o.max_queued_writes = 1;
+  auto db = SqliteDb::Open(o);
+  ASSERT_TRUE(db.ok());
+  auto holder = std::make_unique<WriterHolder>(db->get());
+  // One write queues behind the holder...
+  std::atomic<bool> queued_done{false};
+  absl::Status queued;
+  std::thread waiter([&] {
+    queued = (*db)->Write(
+        [](SqliteConnection& c) { return c.Exec("INSERT INTO t VALUES (1)"); });
+    queued_done = true;
+  });
+  // ...and once it waits, the next finds the queue full.
+  const absl::Time give_up = absl::Now() + absl::Seconds(5);
+  while ((*db)->queued_writes() < 1 && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  const absl::Time start = absl::Now();
+  const absl::Status refused =
+      (*db)->Write([](SqliteConnection&) { return absl::OkStatus(); });
+  // Refused at once, without waiting for the writer.
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(100));
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kResourceExhausted,
+                                HasSubstr("waiting for the database's writer")));
+  // Reads go on while writes queue.
+  EXPECT_THAT(Count(**db), IsOk());
+  EXPECT_FALSE(queued_done);
+  holder.reset();
+  waiter.join();
+  EXPECT_THAT(queued, IsOk());
+  EXPECT_EQ(*Count(**db), 1);
+}
+
+TEST_F(SqliteDbTest, AWriteWhoseDeadlinePassedIsRolledBackNotCommitted) {
+  auto db = SqliteDb::Open(Options({"CREATE TABLE t (x INTEGER)"}));
+  ASSERT_TRUE(db.ok());
+  absl::Status s;
+  {
+    ScopedWorkBudget budget(EndsIn(absl::Milliseconds(50)));
+    s = (*db)->Write([](SqliteConnection& c) {
+      auto e = c.Exec("INSERT INTO t VALUES (1)");
+      absl::SleepFor(absl::Milliseconds(100));
+      return e;
+    });
+  }
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kDeadlineExceeded));
+  EXPECT_EQ(*Count(**db), 0);
+  // The writer is usable again.
+  EXPECT_THAT((*db)->Write([](SqliteConnection& c) {
+    return c.Exec("INSERT INTO t VALUES (2)");
+  }),
+              IsOk());
+  EXPECT_EQ(*Count(**db), 1);
+}
+
+TEST_F(SqliteDbTest, ACancelledCallStopsItsRunningStatement) {
+  auto db = SqliteDb::Open(Options({"CREATE TABLE t (x INTEGER)"}));
+  ASSERT_TRUE(db.ok());
+  std::atomic<bool> cancelled{false};
+  std::thread canceller([&cancelled] {
+    absl::SleepFor(absl::Milliseconds(100));
+    cancelled = true;
+  });
+  WorkBudget b;
+  b.cancelled = [&cancelled] { return cancelled.load(); };
+  const absl::Time start = absl::Now();
+  absl::Status s;
+  {
+    ScopedWorkBudget budget(std::move(b));
+    // A statement that never ends on its own.
+    s = (*db)->Read([](SqliteConnection& c) {
+      auto stmt = c.Prepare(
+          "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
+          "SELECT count(*) FROM n");
+      if (!stmt.ok()) return stmt.status();
+      return stmt->Step().status();
+    });
+  }
+  canceller.join();
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kCancelled));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  // The connection is usable again, without the handler.
+  EXPECT_THAT(Count(**db), IsOk());
+}
+
+TEST_F(SqliteDbTest, WaitForAReaderEndsAtTheDeadlineAndIsBounded) {
+  SqliteOptions o = Options({"CREATE TABLE t (x INTEGER)"});
+  o.read_connections = 1;
+  o.max_queued_reads = 1;
+  auto db = SqliteDb::Open(o);
+  ASSERT_TRUE(db.ok());
+  absl::Notification held, release;
+  std::thread reader([&] {
+    (void)(*db)->Read([&](SqliteConnection&) {
+      held.Notify();
+      release.WaitForNotification();
+      return absl::OkStatus();
+    });
+  });
+  held.WaitForNotification();
+  std::thread queued([&] {
+    ScopedWorkBudget budget(EndsIn(absl::Seconds(3)));
+    (void)Count(**db);
+  });
+  const absl::Time give_up = absl::Now() + absl::Seconds(2);
+  while ((*db)->queued_reads() < 1 && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  const absl::Status s = Count(**db).status();
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kResourceExhausted,
+                          HasSubstr("database connection")));
+  release.Notify();
+  reader.join();
+  queued.join();
+  {
+    // The pool is free again; a read with time left is served.
+    ScopedWorkBudget budget(EndsIn(absl::Seconds(2)));
+    EXPECT_THAT(Count(**db), IsOk());
+  }
+}
+
+TEST_F(SqliteDbTest, AReadThatCannotGetAConnectionInTimeIsDeadlineExceeded) {
+  SqliteOptions o = Options({"CREATE TABLE t (x INTEGER)"});
+  o.read_connections = 1;
+  auto db = SqliteDb::Open(o);
+  ASSERT_TRUE(db.ok());
+  absl::Notification held, release;
+  std::thread reader([&] {
+    (void)(*db)->Read([&](SqliteConnection&) {
+      held.Notify();
+      release.WaitForNotification();
+      return absl::OkStatus();
+    });
+  });
+  held.WaitForNotification();
+  absl::Status s;
+  {
+    ScopedWorkBudget budget(EndsIn(absl::Milliseconds(100)));
+    s = Count(**db).status();
+  }
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kDeadlineExceeded,
+                          HasSubstr("database connection")));
+  release.Notify();
+  reader.join();
+}
+
+TEST_F(SqliteDbTest, SqlitesOwnLockWaitEndsAtTheCallsDeadline) {
+  SqliteOptions o = Options({"CREATE TABLE t (x INTEGER)"});
+  o.busy_timeout = absl::Seconds(10);
+  auto db = SqliteDb::Open(o);
+  ASSERT_TRUE(db.ok());
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  const absl::Time start = absl::Now();
+  absl::Status s;
+  {
+    ScopedWorkBudget budget(EndsIn(absl::Milliseconds(200)));
+    s = (*db)->Write(
+        [](SqliteConnection& c) { return c.Exec("INSERT INTO t VALUES (1)"); });
+  }
+  // Not the 10s busy timeout: the call's 200ms.
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kDeadlineExceeded));
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  EXPECT_EQ(*Count(**db), 0);
 }
 
 }  // namespace

@@ -81,23 +81,63 @@ std::vector<FieldViolation> GetFieldViolations(const absl::Status& status) {
   return out;
 }
 
+namespace {
+
+constexpr char kDependencyPayload[] = "outreach/dependency-failure";
+constexpr char kErrorDomain[] = "outreach";
+constexpr char kDependencyReason[] = "DEPENDENCY_FAILED";
+
+}  // namespace
+
+absl::Status MarkDependencyFailure(absl::Status status) {
+  if (!status.ok()) status.SetPayload(kDependencyPayload, absl::Cord("1"));
+  return status;
+}
+
+bool IsDependencyFailure(const absl::Status& status) {
+  return status.GetPayload(kDependencyPayload).has_value();
+}
+
+bool IsDependencyFailure(const grpc::Status& status) {
+  if (status.ok() || status.error_details().empty()) return false;
+  google::rpc::Status rpc_status;
+  if (!rpc_status.ParseFromString(status.error_details())) return false;
+  for (const auto& any : rpc_status.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info) && info.domain() == kErrorDomain &&
+        info.reason() == kDependencyReason) {
+      return true;
+    }
+  }
+  return false;
+}
+
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   const auto code = static_cast<grpc::StatusCode>(status.code());
   const std::string message(status.message());
   auto violations = GetFieldViolations(status);
-  if (violations.empty()) return grpc::Status(code, message);
+  const bool dependency = IsDependencyFailure(status);
+  if (violations.empty() && !dependency) return grpc::Status(code, message);
 
   google::rpc::Status rpc_status;
   rpc_status.set_code(static_cast<int>(status.code()));
   rpc_status.set_message(message);
-  google::rpc::BadRequest bad_request;
-  for (const auto& v : violations) {
-    auto* fv = bad_request.add_field_violations();
-    fv->set_field(v.field);
-    fv->set_description(v.description);
+  if (!violations.empty()) {
+    google::rpc::BadRequest bad_request;
+    for (const auto& v : violations) {
+      auto* fv = bad_request.add_field_violations();
+      fv->set_field(v.field);
+      fv->set_description(v.description);
+    }
+    rpc_status.add_details()->PackFrom(bad_request);
   }
-  rpc_status.add_details()->PackFrom(bad_request);
+  if (dependency) {
+    google::rpc::ErrorInfo info;
+    info.set_domain(kErrorDomain);
+    info.set_reason(kDependencyReason);
+    rpc_status.add_details()->PackFrom(info);
+  }
   return grpc::Status(code, message, rpc_status.SerializeAsString());
 }
 
@@ -119,7 +159,12 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
       return WithViolations(status.error_message(), violations);
     }
   }
-  return absl::Status(code, status.error_message());
+  absl::Status converted(code, status.error_message());
+  // The callee already retried its dependency: keep saying so.
+  if (IsDependencyFailure(status)) {
+    converted = MarkDependencyFailure(std::move(converted));
+  }
+  return converted;
 }
 
 }  // namespace outreach

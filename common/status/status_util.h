@@ -54,6 +54,15 @@ absl::Status InvalidField(absl::string_view field,
 // The field violations attached to `status`, empty when there are none.
 std::vector<FieldViolation> GetFieldViolations(const absl::Status& status);
 
+// A failure of a service this one depends on, after this service's own
+// retries: its caller should not retry it too (retries at one layer only).
+// On the wire it is a google.rpc.ErrorInfo detail (domain "outreach",
+// reason "DEPENDENCY_FAILED"), and the server adds grpc-retry-pushback-ms:
+// -1, which gRPC's retry logic obeys (call_log_interceptor.h).
+absl::Status MarkDependencyFailure(absl::Status status);
+bool IsDependencyFailure(const absl::Status& status);
+bool IsDependencyFailure(const grpc::Status& status);
+
 // Converts for the wire. Codes map one to one (they are the google.rpc
 // codes); violations become a google.rpc.BadRequest detail.
 grpc::Status ToGrpcStatus(const absl::Status& status);

@@ -19,7 +19,7 @@ absl::StatusOr<std::vector<std::string>> GrpcEventDependents::Find(
   parts.set_page_size(limit);
   pv::ListParticipationsResponse got_parts;
   absl::Status s = policy_->Run(
-      scope, Idempotent::kYes, [&](grpc::ClientContext& c) {
+      scope, Idempotent::kRead, [&](grpc::ClientContext& c) {
         return FromGrpcStatus(
             participants_->ListParticipations(&c, parts, &got_parts));
       });
@@ -29,7 +29,7 @@ absl::StatusOr<std::vector<std::string>> GrpcEventDependents::Find(
   outs.set_filter(absl::StrCat("event = \"", event, "\""));
   outs.set_page_size(limit);
   rv::ListRecommendationsResponse got_outs;
-  s = policy_->Run(scope, Idempotent::kYes, [&](grpc::ClientContext& c) {
+  s = policy_->Run(scope, Idempotent::kRead, [&](grpc::ClientContext& c) {
     return FromGrpcStatus(
         recommendations_->ListRecommendations(&c, outs, &got_outs));
   });
@@ -47,7 +47,7 @@ absl::Status GrpcEventDependents::DeleteAll(const CallScope& scope,
     list.set_page_size(1000);
     pv::ListParticipationsResponse page;
     absl::Status s =
-        policy_->Run(scope, Idempotent::kYes, [&](grpc::ClientContext& c) {
+        policy_->Run(scope, Idempotent::kRead, [&](grpc::ClientContext& c) {
           return FromGrpcStatus(
               participants_->ListParticipations(&c, list, &page));
         });
@@ -70,7 +70,7 @@ absl::Status GrpcEventDependents::DeleteAll(const CallScope& scope,
     list.set_page_size(1000);
     rv::ListRecommendationsResponse page;
     absl::Status s =
-        policy_->Run(scope, Idempotent::kYes, [&](grpc::ClientContext& c) {
+        policy_->Run(scope, Idempotent::kRead, [&](grpc::ClientContext& c) {
           return FromGrpcStatus(
               recommendations_->ListRecommendations(&c, list, &page));
         });

@@ -37,12 +37,12 @@ class GrpcEvents final : public EventsClient {
                                 const std::string& name) override {
     ev::GetEventRequest req;
     req.set_name(name);
-    return Call(policy_, scope, Idempotent::kYes, stub_,
+    return Call(policy_, scope, Idempotent::kRead, stub_,
                 &ev::EventsService::StubInterface::GetEvent, req);
   }
   absl::StatusOr<ev::ListEventsResponse> List(
       const CallScope& scope, const ev::ListEventsRequest& req) override {
-    return Call(policy_, scope, Idempotent::kYes, stub_,
+    return Call(policy_, scope, Idempotent::kRead, stub_,
                 &ev::EventsService::StubInterface::ListEvents, req);
   }
   absl::StatusOr<ev::Event> Create(const CallScope& scope,
@@ -76,25 +76,25 @@ class GrpcParticipants final : public ParticipantsClient {
       : stub_(stub), policy_(policy) {}
   absl::StatusOr<pv::ResolveEntitiesResponse> Resolve(
       const CallScope& scope, const pv::ResolveEntitiesRequest& req) override {
-    return Call(policy_, scope, Idempotent::kYes, stub_,
+    return Call(policy_, scope, Idempotent::kRead, stub_,
                 &pv::ParticipantsService::StubInterface::ResolveEntities, req);
   }
   absl::StatusOr<pv::CheckMembershipsResponse> CheckMemberships(
       const CallScope& scope, const pv::CheckMembershipsRequest& req) override {
-    return Call(policy_, scope, Idempotent::kYes, stub_,
+    return Call(policy_, scope, Idempotent::kRead, stub_,
                 &pv::ParticipantsService::StubInterface::CheckMemberships, req);
   }
   absl::StatusOr<pv::Entity> GetEntity(const CallScope& scope,
                                        const std::string& name) override {
     pv::GetEntityRequest req;
     req.set_name(name);
-    return Call(policy_, scope, Idempotent::kYes, stub_,
+    return Call(policy_, scope, Idempotent::kRead, stub_,
                 &pv::ParticipantsService::StubInterface::GetEntity, req);
   }
   absl::StatusOr<pv::ListParticipationsResponse> ListParticipations(
       const CallScope& scope,
       const pv::ListParticipationsRequest& req) override {
-    return Call(policy_, scope, Idempotent::kYes, stub_,
+    return Call(policy_, scope, Idempotent::kRead, stub_,
                 &pv::ParticipantsService::StubInterface::ListParticipations,
                 req);
   }
@@ -122,7 +122,7 @@ class GrpcRecommendations final : public RecommendationsClient {
                                          const std::string& name) override {
     rv::GetRecommendationRequest req;
     req.set_name(name);
-    return Call(policy_, scope, Idempotent::kYes, stub_,
+    return Call(policy_, scope, Idempotent::kRead, stub_,
                 &rv::RecommendationsService::StubInterface::GetRecommendation,
                 req);
   }
@@ -130,7 +130,7 @@ class GrpcRecommendations final : public RecommendationsClient {
       const CallScope& scope,
       const rv::ListRecommendationsRequest& req) override {
     return Call(
-        policy_, scope, Idempotent::kYes, stub_,
+        policy_, scope, Idempotent::kRead, stub_,
         &rv::RecommendationsService::StubInterface::ListRecommendations, req);
   }
   absl::StatusOr<rv::Recommendation> Create(

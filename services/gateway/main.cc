@@ -8,18 +8,16 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "common/cache/redis_cache.h"
 #include "common/cache/write_generation.h"
 #include "common/client/call_policy.h"
-#include "common/cache/instrumented_cache.h"
 #include "common/client/channel.h"
 #include "common/concurrency/thread_pool.h"
 #include "common/config/env_flags.h"
 #include "common/metrics/metrics.h"
 #include "common/geo/iso3166.h"
 #include "common/log/json_log.h"
-#include "common/security/server_security.h"
 #include "common/server/server_runner.h"
+#include "common/server/service_flags.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/gateway/backend_clients.h"
@@ -27,8 +25,6 @@
 #include "services/gateway/note_importer.h"
 #include "services/gateway/gateway_service.h"
 
-ABSL_FLAG(std::string, listen_host, "127.0.0.1",
-          "Address to listen on; 0.0.0.0 in a container.");
 ABSL_FLAG(int, port, 8080, "gRPC port; 0 picks a free one.");
 ABSL_FLAG(std::string, events_address, "127.0.0.1:8081",
           "The events service, host:port.");
@@ -40,15 +36,6 @@ ABSL_FLAG(absl::Duration, dependency_timeout, absl::Seconds(5),
           "Budget of a composite call when the caller set no deadline.");
 ABSL_FLAG(std::string, iso3166_path, outreach::kDefaultIso3166Path,
           "ISO 3166-1 JSON from Debian's iso-codes package.");
-ABSL_FLAG(std::string, redis_address, "",
-          "Redis host:port for the composite cache; empty runs without one.");
-ABSL_FLAG(std::string, redis_username, "",
-          "Redis ACL user; empty for the default user.");
-ABSL_FLAG(std::string, redis_password, "",
-          "Redis password, sent with AUTH. Set it as OUTREACH_REDIS_PASSWORD "
-          "(from a Secret), not on the command line.");
-ABSL_FLAG(absl::Duration, redis_timeout, absl::Milliseconds(100),
-          "Redis connect and command timeout.");
 ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(5),
           "Lifetime of a cached composite result.");
 ABSL_FLAG(int, metrics_port, 9080,
@@ -61,14 +48,10 @@ ABSL_FLAG(int, import_threads, 4,
 ABSL_FLAG(int, max_queued_imports, 64,
           "Imports that may wait for a thread; more are refused with "
           "RESOURCE_EXHAUSTED.");
-ABSL_FLAG(int, max_threads, 32, "Upper bound on threads serving calls.");
 ABSL_FLAG(std::string, test_kill_after_import_step, "",
           "Fault tests only: the gateway kills itself (SIGKILL) right after "
           "this step of an import: event, participations, outcome-N, "
           "complete. Empty (the default) in any real deployment.");
-ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
-          "Time calls in flight get to finish after SIGTERM.");
-ABSL_FLAG(int, max_message_bytes, 4 << 20, "Largest request accepted.");
 
 namespace outreach::gateway {
 namespace {
@@ -76,17 +59,14 @@ namespace {
 int Run() {
   // Every part below records into this; it outlives them all.
   Metrics metrics;
-  ServerOptions server_options;
-  server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),
-                                               ":", absl::GetFlag(FLAGS_port));
-  // Credentials of this server's port and of its calls to the others.
-  auto security = ServerSecurity::FromFlags(&server_options);
-  if (!security.ok()) {
-    LogError("bad security flags",
-             {{"error", std::string(security.status().message())}});
+  auto base = ServiceBaseFromFlags(absl::GetFlag(FLAGS_port),
+                                   absl::GetFlag(FLAGS_metrics_port), &metrics);
+  if (!base.ok()) {
+    LogError("bad flags", {{"error", std::string(base.status().message())}});
     return 2;
   }
-  const auto peer_credentials = (*security)->channel_credentials();
+  ServerOptions& server_options = base->server;
+  const auto peer_credentials = base->security->channel_credentials();
   auto countries = CountryRegistry::Load(absl::GetFlag(FLAGS_iso3166_path));
   if (!countries.ok()) {
     LogError("cannot load ISO 3166 data",
@@ -94,31 +74,27 @@ int Run() {
     return 1;
   }
   auto events = outreach::events::v1::EventsService::NewStub(
-      MakeServiceChannel(absl::GetFlag(FLAGS_events_address), &metrics,
+      MakeServiceChannel(absl::GetFlag(FLAGS_events_address),
+                         outreach::events::v1::EventsService::service_full_name(), &metrics,
                          peer_credentials));
   auto participants = outreach::participants::v1::ParticipantsService::NewStub(
-      MakeServiceChannel(absl::GetFlag(FLAGS_participants_address), &metrics,
+      MakeServiceChannel(absl::GetFlag(FLAGS_participants_address),
+                         outreach::participants::v1::ParticipantsService::service_full_name(), &metrics,
                          peer_credentials));
   auto recommendations =
       outreach::recommendations::v1::RecommendationsService::NewStub(
-          MakeServiceChannel(absl::GetFlag(FLAGS_recommendations_address), &metrics,
+          MakeServiceChannel(absl::GetFlag(FLAGS_recommendations_address),
+                         outreach::recommendations::v1::RecommendationsService::service_full_name(), &metrics,
                          peer_credentials));
   CallPolicyOptions policy_options;
   policy_options.default_timeout = absl::GetFlag(FLAGS_dependency_timeout);
   policy_options.max_timeout = absl::GetFlag(FLAGS_dependency_timeout) * 2;
   CallPolicy policy(policy_options);
-  auto redis = MakeRedisCache(absl::GetFlag(FLAGS_redis_address),
-                              absl::GetFlag(FLAGS_redis_timeout),
-                              absl::GetFlag(FLAGS_redis_username),
-                              absl::GetFlag(FLAGS_redis_password));
-  if (!redis.ok()) {
-    LogError("bad --redis_address",
-             {{"error", std::string(redis.status().message())}});
-    return 2;
-  }
-  const std::unique_ptr<Cache> shared_cache =
-      WithMetrics(std::move(*redis), &metrics);
-  WriteGeneration generation(shared_cache.get());
+  Cache* const shared_cache = base->shared_cache.get();
+  // The gateway only reads the generation; the stores keep it.
+  WriteGenerationOptions generation_options;
+  generation_options.role = WriteGenerationOptions::Role::kReader;
+  WriteGeneration generation(shared_cache, generation_options);
   ThreadPool fanout(absl::GetFlag(FLAGS_fanout_threads));
   auto events_client = MakeGrpcEventsClient(events.get(), &policy);
   auto participants_client =
@@ -128,9 +104,9 @@ int Run() {
   const BackendClients clients = {events_client.get(),
                                   participants_client.get(),
                                   recommendations_client.get()};
-  NoteComposer composer(clients, &fanout, countries->get(), shared_cache.get(),
+  NoteComposer composer(clients, &fanout, countries->get(), shared_cache,
                         &generation, absl::GetFlag(FLAGS_cache_ttl),
-                        DeadlineShares{}, &(*security)->readers());
+                        DeadlineShares{}, &base->security->readers());
   NoteImporter::StepHook hook;
   if (const std::string step =
           absl::GetFlag(FLAGS_test_kill_after_import_step);
@@ -145,12 +121,6 @@ int Run() {
   GatewayServiceImpl service(&composer, &importer, &imports,
                              absl::GetFlag(FLAGS_max_queued_imports));
 
-  server_options.max_threads = absl::GetFlag(FLAGS_max_threads);
-  server_options.metrics = &metrics;
-  server_options.metrics_port = absl::GetFlag(FLAGS_metrics_port);
-  server_options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
-  server_options.max_receive_message_bytes =
-      absl::GetFlag(FLAGS_max_message_bytes);
   // The gateway keeps no store: it is ready as soon as it serves.
   return Serve(server_options,
                {{&service, v1::GatewayService::service_full_name()}}, nullptr,

@@ -7,18 +7,17 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "common/cache/redis_cache.h"
 #include "common/cache/write_generation.h"
 #include "common/client/call_policy.h"
 #include "common/client/event_checker.h"
-#include "common/cache/instrumented_cache.h"
 #include "common/client/channel.h"
 #include "common/config/env_flags.h"
 #include "common/metrics/metrics.h"
 #include "common/geo/iso3166.h"
 #include "common/log/json_log.h"
-#include "common/security/server_security.h"
 #include "common/server/server_runner.h"
+#include "common/server/service_flags.h"
+#include "common/sqlite/sqlite_flags.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/participants/participant_manager.h"
@@ -30,17 +29,9 @@
 #define OUTREACH_PARTICIPANTS_DATA_DIR "/usr/share/outreach/participants"
 #endif
 
-ABSL_FLAG(std::string, listen_host, "127.0.0.1",
-          "Address to listen on; 0.0.0.0 in a container.");
 ABSL_FLAG(int, port, 8082, "gRPC port; 0 picks a free one.");
 ABSL_FLAG(std::string, db_path, ".outreach/data/participants.db",
           "SQLite database file; created and migrated when missing.");
-ABSL_FLAG(absl::Duration, db_busy_timeout, absl::Seconds(5),
-          "How long a write waits for a locked database before UNAVAILABLE.");
-ABSL_FLAG(std::string, db_synchronous, "NORMAL",
-          "SQLite synchronous level: NORMAL (a commit survives a process "
-          "crash; a power loss may lose the last ones) or FULL (survives a "
-          "power loss too, at an fsync per commit).");
 ABSL_FLAG(std::string, reference_dir, OUTREACH_PARTICIPANTS_DATA_DIR,
           "Folder with the reference data (osce_2013.tsv, memberships.tsv, "
           "state_aliases.tsv, organizations.tsv).");
@@ -49,17 +40,10 @@ ABSL_FLAG(std::string, iso3166_path, outreach::kDefaultIso3166Path,
 ABSL_FLAG(std::string, events_address, "127.0.0.1:8081",
           "The events service, host:port (dns:/// names balance with "
           "round_robin).");
-ABSL_FLAG(absl::Duration, events_timeout, absl::Seconds(2),
+ABSL_FLAG(absl::Duration, dependency_timeout, absl::Seconds(2),
           "Budget of a call to the events service when the caller set none.");
-ABSL_FLAG(std::string, redis_address, "",
-          "Redis host:port for the shared cache; empty runs without a cache.");
-ABSL_FLAG(std::string, redis_username, "",
-          "Redis ACL user; empty for the default user.");
-ABSL_FLAG(std::string, redis_password, "",
-          "Redis password, sent with AUTH. Set it as OUTREACH_REDIS_PASSWORD "
-          "(from a Secret), not on the command line.");
-ABSL_FLAG(absl::Duration, redis_timeout, absl::Milliseconds(100),
-          "Redis connect and command timeout.");
+ABSL_FLAG(absl::Duration, events_timeout, absl::Seconds(2),
+          "Deprecated: use --dependency_timeout, which it sets.");
 ABSL_FLAG(absl::Duration, event_cache_ttl, absl::Seconds(30),
           "Deprecated and ignored: whether an event exists is always asked "
           "of the events service, since a cached answer could let a "
@@ -68,10 +52,6 @@ ABSL_FLAG(absl::Duration, event_cache_ttl, absl::Seconds(30),
 ABSL_FLAG(int, metrics_port, 9082,
           "Port of the Prometheus /metrics endpoint, on --listen_host; 0 "
           "serves none.");
-ABSL_FLAG(int, max_threads, 32, "Upper bound on threads serving calls.");
-ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
-          "Time calls in flight get to finish after SIGTERM.");
-ABSL_FLAG(int, max_message_bytes, 4 << 20, "Largest request accepted.");
 
 namespace outreach::participants {
 namespace {
@@ -79,17 +59,14 @@ namespace {
 int Run() {
   // Every part below records into this; it outlives them all.
   Metrics metrics;
-  ServerOptions server_options;
-  server_options.listen_address = absl::StrCat(absl::GetFlag(FLAGS_listen_host),
-                                               ":", absl::GetFlag(FLAGS_port));
-  // Credentials of this server's port and of its calls to the others.
-  auto security = ServerSecurity::FromFlags(&server_options);
-  if (!security.ok()) {
-    LogError("bad security flags",
-             {{"error", std::string(security.status().message())}});
+  auto base = ServiceBaseFromFlags(absl::GetFlag(FLAGS_port),
+                                   absl::GetFlag(FLAGS_metrics_port), &metrics);
+  if (!base.ok()) {
+    LogError("bad flags", {{"error", std::string(base.status().message())}});
     return 2;
   }
-  const auto peer_credentials = (*security)->channel_credentials();
+  ServerOptions& server_options = base->server;
+  const auto peer_credentials = base->security->channel_credentials();
   auto countries = CountryRegistry::Load(absl::GetFlag(FLAGS_iso3166_path));
   if (!countries.ok()) {
     LogError("cannot load ISO 3166 data",
@@ -103,11 +80,8 @@ int Run() {
              {{"error", std::string(reference.status().message())}});
     return 1;
   }
-  SqliteOptions db_options;
-  db_options.path = absl::GetFlag(FLAGS_db_path);
-  db_options.busy_timeout = absl::GetFlag(FLAGS_db_busy_timeout);
-  db_options.synchronous = absl::GetFlag(FLAGS_db_synchronous);
-  db_options.metrics = &metrics;
+  SqliteOptions db_options =
+      SqliteOptionsFromFlags(absl::GetFlag(FLAGS_db_path), &metrics);
   auto store = SqliteParticipantStore::Open(db_options);
   if (!store.ok()) {
     LogError("cannot open the database",
@@ -116,24 +90,14 @@ int Run() {
     return 1;
   }
 
-  auto redis = MakeRedisCache(absl::GetFlag(FLAGS_redis_address),
-                              absl::GetFlag(FLAGS_redis_timeout),
-                              absl::GetFlag(FLAGS_redis_username),
-                              absl::GetFlag(FLAGS_redis_password));
-  if (!redis.ok()) {
-    LogError("bad --redis_address",
-             {{"error", std::string(redis.status().message())}});
-    return 2;
-  }
-  const std::unique_ptr<Cache> shared_cache =
-      WithMetrics(std::move(*redis), &metrics);
 
   auto channel =
-      MakeServiceChannel(absl::GetFlag(FLAGS_events_address), &metrics,
+      MakeServiceChannel(absl::GetFlag(FLAGS_events_address),
+                         outreach::events::v1::EventsService::service_full_name(), &metrics,
                          peer_credentials);
   auto events_stub = outreach::events::v1::EventsService::NewStub(channel);
   CallPolicyOptions policy_options;
-  policy_options.default_timeout = absl::GetFlag(FLAGS_events_timeout);
+  policy_options.default_timeout = absl::GetFlag(FLAGS_dependency_timeout);
   CallPolicy policy(policy_options);
   GrpcEventChecker checker(events_stub.get(), &policy);
 
@@ -153,18 +117,12 @@ int Run() {
 
   // Every acknowledged write changes the suite's write generation, which
   // keys the gateway's composite cache.
-  WriteGeneration generation(shared_cache.get());
+  WriteGeneration generation(base->generation_cache.get());
   // Composites computed before this store started (before a restore,
   // say) must never be served again: a store that starts moves the suite's
   // write generation on, as a write would.
   generation.Bump();
   server_options.after_write = [&generation] { generation.Bump(); };
-  server_options.max_threads = absl::GetFlag(FLAGS_max_threads);
-  server_options.metrics = &metrics;
-  server_options.metrics_port = absl::GetFlag(FLAGS_metrics_port);
-  server_options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
-  server_options.max_receive_message_bytes =
-      absl::GetFlag(FLAGS_max_message_bytes);
   ParticipantStore* readiness_store = store->get();
   return Serve(server_options,
                {{&service, v1::ParticipantsService::service_full_name()}},
@@ -184,5 +142,11 @@ int main(int argc, char** argv) {
       argc, argv,
       "The Outreach participants service. Flags may also be set as "
       "OUTREACH_<FLAG> environment variables.");
+  if (auto s = outreach::ApplyDeprecatedAliases(
+          {{"events_timeout", "dependency_timeout"}});
+      !s.ok()) {
+    outreach::LogError("bad flags", {{"error", std::string(s.message())}});
+    return 2;
+  }
   return outreach::participants::Run();
 }

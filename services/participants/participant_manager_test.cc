@@ -7,6 +7,7 @@
 #include "common/status/status_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
 #include "services/participants/reference_data.h"
 #include "services/participants/sqlite_participant_store.h"
 
@@ -35,15 +36,13 @@ class FakeEventChecker : public EventChecker {
 class ParticipantManagerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/outreach-participants-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
     Open();
   }
   void TearDown() override {
     manager_.reset();
     store_.reset();
-    [[maybe_unused]] int rc = std::system(("rm -rf " + dir_).c_str());
   }
   void Open() {
     manager_.reset();
@@ -76,6 +75,7 @@ class ParticipantManagerTest : public ::testing::Test {
     return r;
   }
 
+  outreach::testing::TempDir temp_;
   std::string dir_;
   FakeClock clock_;
   FakeEventChecker events_;

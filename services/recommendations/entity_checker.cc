@@ -14,7 +14,7 @@ absl::Status GrpcEntityChecker::CheckAll(
     }
   }
   if (request.names_size() == 0) return absl::OkStatus();
-  absl::Status s = policy_->Run(scope, Idempotent::kYes, [&](grpc::ClientContext& context) {
+  absl::Status s = policy_->Run(scope, Idempotent::kRead, [&](grpc::ClientContext& context) {
     outreach::participants::v1::BatchGetEntitiesResponse response;
     return FromGrpcStatus(
         stub_->BatchGetEntities(&context, request, &response));

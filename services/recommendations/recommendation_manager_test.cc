@@ -7,6 +7,7 @@
 #include "common/status/status_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
 #include "services/recommendations/sqlite_recommendation_store.h"
 
 namespace outreach::recommendations {
@@ -58,15 +59,13 @@ outreach::type::v1::Date D(int y, int m, int d) {
 class RecommendationManagerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/outreach-recs-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
     Open();
   }
   void TearDown() override {
     manager_.reset();
     store_.reset();
-    [[maybe_unused]] int rc = std::system(("rm -rf " + dir_).c_str());
   }
   void Open() {
     manager_.reset();
@@ -114,6 +113,7 @@ class RecommendationManagerTest : public ::testing::Test {
     return manager_->Transition({}, req);
   }
 
+  outreach::testing::TempDir temp_;
   std::string dir_;
   ConfidentialReaders readers_{{"admin", "confidential-reader"}};
   FakeClock clock_;
@@ -399,11 +399,11 @@ TEST_F(RecommendationManagerTest, ConfidentialNeedsAreHiddenAsIfAbsent) {
   v1::ListRecommendationsRequest list;
   list.set_filter("event = \"events/kiev-2013\"");
   EXPECT_THAT(Texts(*manager_->List(As("viewer"), list)),
-              testing::UnorderedElementsAre("Adopt a law", "Published need"));
+              ::testing::UnorderedElementsAre("Adopt a law", "Published need"));
   EXPECT_THAT(Texts(*manager_->List(As("confidential-reader"), list)),
-              testing::UnorderedElementsAre("Adopt a law", "Secret need",
+              ::testing::UnorderedElementsAre("Adopt a law", "Secret need",
                                             "Published need"));
-  EXPECT_THAT(Texts(*manager_->List(As("admin"), list)), testing::SizeIs(3));
+  EXPECT_THAT(Texts(*manager_->List(As("admin"), list)), ::testing::SizeIs(3));
 
   // One record a page: the viewer's pages skip the secret in SQL, so none
   // comes back short.
@@ -417,7 +417,7 @@ TEST_F(RecommendationManagerTest, ConfidentialNeedsAreHiddenAsIfAbsent) {
     list.set_page_token(page->next_page_token());
   } while (!list.page_token().empty());
   EXPECT_THAT(seen,
-              testing::UnorderedElementsAre("Adopt a law", "Published need"));
+              ::testing::UnorderedElementsAre("Adopt a law", "Published need"));
 
   // Every other way in says NOT_FOUND, worded as for a missing record.
   v1::GetRecommendationRequest get;

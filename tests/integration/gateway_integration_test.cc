@@ -1,6 +1,8 @@
 // The whole suite as users run it: Redis, the three services and the
 // gateway on loopback, driven through the outreachctl CLI.
 
+#include <signal.h>
+
 #include <atomic>
 #include <fstream>
 #include <sstream>
@@ -487,10 +489,22 @@ TEST_F(GatewayIntegrationTest, MetricsAreScrapedUnderTraffic) {
                              "RecommendationsService/"));
 }
 
-TEST_F(GatewayIntegrationTest, ExceededDeadline) {
-  CtlResult r = Ctl({"--timeout=1ms", "import", kSeed});
-  EXPECT_EQ(r.code, 1);
+// A stalled backend (the events service stopped with SIGSTOP: connected,
+// answering nothing) is answered by the gateway within its own budget
+// (--dependency_timeout=2s, at most twice that per call), not by the
+// client's 30s deadline: the server enforces it.
+TEST_F(GatewayIntegrationTest, AStalledBackendIsAnsweredWithinTheGatewaysBudget) {
+  events_->process().Signal(SIGSTOP);
+  const absl::Time start = absl::Now();
+  CtlResult r = Ctl({"--timeout=30s", "import", kSeed});
+  const absl::Duration took = absl::Now() - start;
+  events_->process().Signal(SIGCONT);
+  EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_THAT(r.out, HasSubstr("DEADLINE_EXCEEDED"));
+  EXPECT_LT(took, absl::Seconds(10));
+  // The gateway is still up and answers.
+  CtlResult again = Ctl({"import", "--dry-run", kSeed});
+  EXPECT_EQ(again.code, 0) << again.out;
 }
 
 }  // namespace

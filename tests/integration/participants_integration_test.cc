@@ -63,7 +63,7 @@ class ParticipantsIntegrationTest : public ::testing::Test {
         std::vector<std::string>{
             "--db_path=" + dir_.path() + "/participants.db",
             "--redis_address=" + redis_->address(),
-            "--events_address=" + events_->address(), "--events_timeout=1s"},
+            "--events_address=" + events_->address(), "--dependency_timeout=1s"},
         dir_.path() + "/participants.log");
     ASSERT_TRUE(participants_->Start()) << participants_->log();
     events_stub_ = ev::EventsService::NewStub(events_->NewChannel());

@@ -69,4 +69,23 @@ double SeriesValue(const std::string& exposition, const std::string& series) {
   return -1;
 }
 
+absl::StatusOr<double> WaitForSeries(int port, const std::string& series,
+                                     const std::function<bool(double)>& until,
+                                     absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  double last = -1;
+  while (true) {
+    auto text = HttpGet(port, "/metrics");
+    if (text.ok()) {
+      last = SeriesValue(*text, series);
+      if (until(last)) return last;
+    }
+    if (absl::Now() >= deadline) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          series, " is still ", last, " after ", absl::FormatDuration(timeout)));
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+}
+
 }  // namespace outreach::testing

@@ -5,6 +5,7 @@
 // no library in the suite's dependencies offers an HTTP client, and a scrape
 // needs nothing more than one request and the whole reply.
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -22,6 +23,13 @@ absl::StatusOr<std::string> HttpGet(int port, const std::string& path,
 // SeriesValue(text, "outreach_server_in_flight"); -1 when it is absent.
 // `series` is the name and labels exactly as exposed.
 double SeriesValue(const std::string& exposition, const std::string& series);
+
+// Scrapes /metrics on `port` until `series` satisfies `until`, for up to
+// `timeout`; returns the last value seen, or DEADLINE_EXCEEDED with it.
+// What tests poll instead of sleeping "long enough".
+absl::StatusOr<double> WaitForSeries(int port, const std::string& series,
+                                     const std::function<bool(double)>& until,
+                                     absl::Duration timeout = absl::Seconds(5));
 
 }  // namespace outreach::testing
 

@@ -142,17 +142,6 @@ int PickFreePort() {
   return 0;
 }
 
-TempDir::TempDir() {
-  char tmpl[] = "/tmp/outreach-it-XXXXXX";
-  if (mkdtemp(tmpl) != nullptr) path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  if (!path_.empty()) {
-    [[maybe_unused]] int rc = std::system(("rm -rf '" + path_ + "'").c_str());
-  }
-}
-
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "tests/testing/temp_dir.h"
 
 namespace outreach::testing {
 
@@ -44,16 +45,6 @@ class Subprocess {
 // process on this machine was given in the last 10 minutes.
 int PickFreePort();
 
-// A fresh temporary directory, removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 std::string ReadFile(const std::string& path);
 
