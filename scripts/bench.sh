@@ -7,6 +7,13 @@
 #                                     seeds; checks the harness (the test
 #                                     command runs this)
 #   scripts/bench.sh --output=FILE    write the report elsewhere
+#   scripts/bench.sh --soak MINUTES   the soak instead: mixed load on the
+#                                     whole suite for MINUTES while Redis is
+#                                     restarted, flushed and frozen and each
+#                                     process killed with SIGKILL; reports
+#                                     lost acknowledged writes and stale
+#                                     reads (tools/bench/soak.cc) into the
+#                                     "Soak" section of docs/performance.md
 #
 # It installs what is missing and builds (like scripts/test.sh), starts on
 # free loopback ports a redis-server, the four services, a second events
@@ -22,12 +29,17 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 smoke=false
+soak=""
 output="$OUTREACH_ROOT/docs/performance.md"
-for arg in "$@"; do
+while [ $# -gt 0 ]; do
+  arg=$1
+  shift
   case "$arg" in
     --smoke) smoke=true ;;
+    --soak) soak=${1:?--soak needs MINUTES}; shift ;;
+    --soak=*) soak=${arg#--soak=} ;;
     --output=*) output=${arg#--output=} ;;
-    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -35,6 +47,28 @@ done
 if [ "${OUTREACH_SKIP_BUILD:-0}" != 1 ]; then
   ensure_packages "${OUTREACH_BUILD_PACKAGES[@]}" python3
   build_all
+fi
+
+if [ -n "$soak" ]; then
+  # The soak keeps its report in tools/bench/soak.md, which the full
+  # benchmark's report includes, and replaces the "Soak" section of
+  # docs/performance.md with it.
+  report="$OUTREACH_ROOT/tools/bench/soak.md"
+  status=0
+  "$BUILD_DIR/tests/outreach_soak" --minutes="$soak" --report="$report.new" \
+    || status=$?
+  [ -s "$report.new" ] || { echo "the soak wrote no report" >&2; exit 1; }
+  mv "$report.new" "$report"
+  /usr/bin/python3 - "$output" "$report" <<'PY'
+import re, sys
+doc_path, soak_path = sys.argv[1], sys.argv[2]
+doc, soak = open(doc_path).read(), open(soak_path).read().rstrip() + "\n"
+m = re.search(r"^## Soak\n.*?(?=^## |\Z)", doc, re.M | re.S)
+doc = doc[:m.start()] + soak + "\n" + doc[m.end():] if m else doc.rstrip() + "\n\n" + soak
+open(doc_path, "w").write(doc)
+PY
+  log "Soak report in $output (exit $status)"
+  exit "$status"
 fi
 
 if $smoke; then
@@ -293,4 +327,6 @@ mkdir -p "$(dirname "$output")"
   --concurrency="$concurrency" --big_events="$stored" \
   $($smoke && echo --smoke) \
   --notes="$OUTREACH_ROOT/tools/bench/cost_model.md" \
-  --notes="$OUTREACH_ROOT/tools/bench/findings.md"
+  --notes="$OUTREACH_ROOT/tools/bench/findings.md" \
+  $([ -f "$OUTREACH_ROOT/tools/bench/soak.md" ] && \
+    echo --notes="$OUTREACH_ROOT/tools/bench/soak.md")

@@ -631,7 +631,8 @@ TEST_F(EventsIntegrationTest, SigtermDrainsInFlightCallsAndExitsZero) {
   ASSERT_TRUE(watch->Read(&status));
   EXPECT_EQ(status.status(), grpc::health::v1::HealthCheckResponse::SERVING);
 
-  constexpr int kInFlight = 3;
+  // As many as may queue for the writer (--db_max_queued_writes).
+  constexpr int kInFlight = 8;
   std::atomic<int> ok{0};
   std::vector<std::thread> callers;
   for (int i = 0; i < kInFlight; ++i) {

@@ -13,6 +13,7 @@
 // calls in flight in events_integration_test.cc.
 
 #include <netinet/in.h>
+#include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -40,6 +41,7 @@
 #include "gtest/gtest.h"
 #include "outreach/events/v1/events.grpc.pb.h"
 #include "outreach/gateway/v1/gateway.grpc.pb.h"
+#include "tests/testing/http_get.h"
 #include "tests/testing/service_process.h"
 #include "tests/testing/suite.h"
 
@@ -226,6 +228,65 @@ TEST_F(FaultsTest, RedisFaultsUnderLoadGiveNoStaleRead) {
   }
   EXPECT_EQ(stale, 0);
   EXPECT_EQ(failed, 0);
+}
+
+// The events store held by another writer (a lock on its file), and 48
+// creates at once: at most --db_max_queued_writes wait, the rest are
+// refused at once, and reads and health checks on the same port are
+// served all the while: waiting writes never take the serving threads.
+TEST_F(FaultsTest, WritesQueuedBehindALockStarveNoRead) {
+  auto events = StandaloneEvents({"--db_busy_timeout=10s"});
+  ASSERT_TRUE(events->Start()) << events->log();
+  auto stub = ev::EventsService::NewStub(events->NewChannel());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_.path() + "/events.db").c_str(), &db),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  std::atomic<int> refused{0}, timed_out{0}, other{0};
+  std::vector<std::thread> writers;
+  for (int i = 0; i < 48; ++i) {
+    writers.emplace_back([&, i] {
+      auto own = ev::EventsService::NewStub(events->NewChannel());
+      ev::CreateEventRequest req;
+      *req.mutable_event() = Workshop(absl::StrCat("Queued ", i));
+      grpc::ClientContext ctx;
+      Deadline(ctx, absl::Seconds(3));
+      ev::Event out;
+      const grpc::Status s = own->CreateEvent(&ctx, req, &out);
+      if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+        ++refused;
+      } else if (s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+        ++timed_out;
+      } else {
+        ++other;
+      }
+    });
+  }
+  // While the writes wait: reads and health, on the main port.
+  auto queued = WaitForSeries(
+      events->metrics_port(), "outreach_server_in_flight",
+      [](double v) { return v >= 9; });
+  EXPECT_TRUE(queued.ok()) << queued.status();
+  int reads_ok = 0;
+  for (int i = 0; i < 20; ++i) {
+    ev::ListEventsRequest list;
+    grpc::ClientContext ctx;
+    Deadline(ctx, absl::Seconds(1));
+    ev::ListEventsResponse resp;
+    const grpc::Status s = stub->ListEvents(&ctx, list, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_code() << " " << s.error_message();
+    reads_ok += s.ok();
+    EXPECT_EQ(HealthStatus(events->NewChannel(), ""), "SERVING");
+  }
+  for (auto& t : writers) t.join();
+  sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  EXPECT_EQ(reads_ok, 20);
+  // One holds the writer, eight queue; the other 39 are refused at once.
+  EXPECT_EQ(refused, 39);
+  EXPECT_EQ(timed_out, 9);
+  EXPECT_EQ(other, 0);
 }
 
 // 64 requests of the maximum size at once: refused or answered, the store
