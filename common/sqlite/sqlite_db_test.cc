@@ -44,20 +44,23 @@ WorkBudget EndsIn(absl::Duration after) {
   return b;
 }
 
-// Holds the writer (inside a write transaction) until released.
-class WriterHolder {
+// Holds the writer (inside a write transaction), or a reader connection,
+// until released or destroyed.
+class Holder {
  public:
-  explicit WriterHolder(SqliteDb* db)
-      : thread_([this, db] {
-          result_ = db->Write([this](SqliteConnection&) {
+  enum Kind { kWriter, kReader };
+  Holder(SqliteDb* db, Kind kind)
+      : thread_([this, db, kind] {
+          auto hold = [this](SqliteConnection&) {
             held_.Notify();
             release_.WaitForNotification();
             return absl::OkStatus();
-          });
+          };
+          result_ = kind == kWriter ? db->Write(hold) : db->Read(hold);
         }) {
     held_.WaitForNotification();
   }
-  ~WriterHolder() {
+  ~Holder() {
     Release();
     thread_.join();
   }
@@ -217,7 +220,7 @@ TEST_F(SqliteDbTest, LockedDatabaseIsUnavailableAfterBusyTimeout) {
 TEST_F(SqliteDbTest, WaitForTheWriterEndsAtTheCallsDeadline) {
   auto db = SqliteDb::Open(Options({"CREATE TABLE t (x INTEGER)"}));
   ASSERT_TRUE(db.ok());
-  WriterHolder holder(db->get());
+  Holder holder(db->get(), Holder::kWriter);
   bool ran = false;
   const absl::Time start = absl::Now();
   absl::Status s;
@@ -242,7 +245,7 @@ TEST_F(SqliteDbTest, QueuedWritesAreBoundedAndTheNextIsRefusedAtOnce) {
   o.max_queued_writes = 1;
   auto db = SqliteDb::Open(o);
   ASSERT_TRUE(db.ok());
-  auto holder = std::make_unique<WriterHolder>(db->get());
+  auto holder = std::make_unique<Holder>(db->get(), Holder::kWriter);
   // One write queues behind the holder...
   std::atomic<bool> queued_done{false};
   absl::Status queued;
@@ -330,15 +333,7 @@ TEST_F(SqliteDbTest, WaitForAReaderEndsAtTheDeadlineAndIsBounded) {
   o.max_queued_reads = 1;
   auto db = SqliteDb::Open(o);
   ASSERT_TRUE(db.ok());
-  absl::Notification held, release;
-  std::thread reader([&] {
-    (void)(*db)->Read([&](SqliteConnection&) {
-      held.Notify();
-      release.WaitForNotification();
-      return absl::OkStatus();
-    });
-  });
-  held.WaitForNotification();
+  Holder reader(db->get(), Holder::kReader);
   std::thread queued([&] {
     ScopedWorkBudget budget(EndsIn(absl::Seconds(3)));
     (void)Count(**db);
@@ -350,8 +345,7 @@ TEST_F(SqliteDbTest, WaitForAReaderEndsAtTheDeadlineAndIsBounded) {
   const absl::Status s = Count(**db).status();
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kResourceExhausted,
                           HasSubstr("database connection")));
-  release.Notify();
-  reader.join();
+  reader.Release();
   queued.join();
   {
     // The pool is free again; a read with time left is served.
@@ -365,15 +359,7 @@ TEST_F(SqliteDbTest, AReadThatCannotGetAConnectionInTimeIsDeadlineExceeded) {
   o.read_connections = 1;
   auto db = SqliteDb::Open(o);
   ASSERT_TRUE(db.ok());
-  absl::Notification held, release;
-  std::thread reader([&] {
-    (void)(*db)->Read([&](SqliteConnection&) {
-      held.Notify();
-      release.WaitForNotification();
-      return absl::OkStatus();
-    });
-  });
-  held.WaitForNotification();
+  Holder reader(db->get(), Holder::kReader);
   absl::Status s;
   {
     ScopedWorkBudget budget(EndsIn(absl::Milliseconds(100)));
@@ -381,8 +367,6 @@ TEST_F(SqliteDbTest, AReadThatCannotGetAConnectionInTimeIsDeadlineExceeded) {
   }
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kDeadlineExceeded,
                           HasSubstr("database connection")));
-  release.Notify();
-  reader.join();
 }
 
 TEST_F(SqliteDbTest, SqlitesOwnLockWaitEndsAtTheCallsDeadline) {

@@ -43,6 +43,7 @@
 #include "outreach/gateway/v1/gateway.grpc.pb.h"
 #include "tests/testing/http_get.h"
 #include "tests/testing/service_process.h"
+#include "tests/testing/records.h"
 #include "tests/testing/suite.h"
 
 namespace outreach::testing {
@@ -50,19 +51,6 @@ namespace {
 
 namespace ev = ::outreach::events::v1;
 namespace gv = ::outreach::gateway::v1;
-
-ev::Event Workshop(const std::string& title) {
-  ev::Event e;
-  e.set_title(title);
-  e.set_kind(ev::EVENT_KIND_REGIONAL_WORKSHOP);
-  e.set_status(ev::EVENT_STATUS_HELD);
-  e.mutable_start_date()->set_year(2013);
-  e.mutable_start_date()->set_month(3);
-  e.mutable_start_date()->set_day(4);
-  e.mutable_venue()->set_country_code("UA");
-  e.mutable_venue()->set_city("Kyiv");
-  return e;
-}
 
 void Deadline(grpc::ClientContext& ctx, absl::Duration d = absl::Seconds(5)) {
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + d));
@@ -117,7 +105,7 @@ TEST_F(FaultsTest, KillNineCyclesLoseNoAcknowledgedWrite) {
       writers.emplace_back([&, w] {
         for (int i = 0; !stop; ++i) {
           ev::CreateEventRequest req;
-          *req.mutable_event() = Workshop(absl::StrCat("K ", cycle, " ", w, " ", i));
+          *req.mutable_event() = HeldWorkshop(absl::StrCat("K ", cycle, " ", w, " ", i));
           grpc::ClientContext ctx;
           Deadline(ctx, absl::Seconds(2));
           ev::Event out;
@@ -173,7 +161,7 @@ TEST_F(FaultsTest, RedisFaultsUnderLoadGiveNoStaleRead) {
   ev::Event event;
   {
     ev::CreateEventRequest req;
-    *req.mutable_event() = Workshop("Round start");
+    *req.mutable_event() = HeldWorkshop("Round start");
     grpc::ClientContext ctx;
     Deadline(ctx);
     ASSERT_TRUE(events->CreateEvent(&ctx, req, &event).ok());
@@ -249,7 +237,7 @@ TEST_F(FaultsTest, WritesQueuedBehindALockStarveNoRead) {
     writers.emplace_back([&, i] {
       auto own = ev::EventsService::NewStub(events->NewChannel());
       ev::CreateEventRequest req;
-      *req.mutable_event() = Workshop(absl::StrCat("Queued ", i));
+      *req.mutable_event() = HeldWorkshop(absl::StrCat("Queued ", i));
       grpc::ClientContext ctx;
       Deadline(ctx, absl::Seconds(3));
       ev::Event out;
@@ -304,7 +292,7 @@ TEST_F(FaultsTest, MaximumSizeRequestsAtOnceNeitherExhaustMemoryNorProbes) {
     senders.emplace_back([&] {
       auto stub = ev::EventsService::NewStub(events->NewChannel());
       ev::CreateEventRequest req;
-      *req.mutable_event() = Workshop(big);
+      *req.mutable_event() = HeldWorkshop(big);
       grpc::ClientContext ctx;
       Deadline(ctx, absl::Seconds(30));
       ev::Event out;
@@ -368,7 +356,7 @@ TEST_F(FaultsTest, FiveThousandIdleConnectionsLeaveCallsUnaffected) {
     std::vector<absl::Duration> took;
     for (int i = 0; i < n; ++i) {
       ev::CreateEventRequest req;
-      *req.mutable_event() = Workshop(absl::StrCat("Idle ", i));
+      *req.mutable_event() = HeldWorkshop(absl::StrCat("Idle ", i));
       grpc::ClientContext ctx;
       Deadline(ctx);
       ev::Event out;

@@ -41,6 +41,7 @@
 #include "grpcpp/client_context.h"
 #include "outreach/events/v1/events.grpc.pb.h"
 #include "outreach/gateway/v1/gateway.grpc.pb.h"
+#include "tests/testing/records.h"
 #include "tests/testing/suite.h"
 #include "tests/testing/temp_dir.h"
 
@@ -109,19 +110,6 @@ int64_t VersionOf(const std::string& title) {
   return n;
 }
 
-ev::Event Workshop(const std::string& title) {
-  ev::Event e;
-  e.set_title(title);
-  e.set_kind(ev::EVENT_KIND_REGIONAL_WORKSHOP);
-  e.set_status(ev::EVENT_STATUS_HELD);
-  e.mutable_start_date()->set_year(2013);
-  e.mutable_start_date()->set_month(3);
-  e.mutable_start_date()->set_day(4);
-  e.mutable_venue()->set_country_code("UA");
-  e.mutable_venue()->set_city("Kyiv");
-  return e;
-}
-
 void Deadline(grpc::ClientContext& ctx) {
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
 }
@@ -170,7 +158,7 @@ int Run() {
           // Create, with a request id, so that a retry is safe.
           const std::string owner = absl::StrCat(w, "-", made++);
           ev::CreateEventRequest req;
-          *req.mutable_event() = Workshop(Title(owner, 1));
+          *req.mutable_event() = testing::HeldWorkshop(Title(owner, 1));
           req.set_request_id(absl::StrFormat(
               "00000000-0000-4000-8000-%04x%08x", w, made));
           grpc::ClientContext ctx;
