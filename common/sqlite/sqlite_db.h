@@ -126,9 +126,9 @@ struct SqliteOptions {
   // on another value.
   std::string synchronous = "NORMAL";
   // Writes that may wait for the writer at once (the running one not
-  // counted), and reads that may wait for a reader connection. Defaults 8
+  // counted), and reads that may wait for a reader connection. Defaults 16
   // and 16.
-  int max_queued_writes = 8;
+  int max_queued_writes = 16;
   int max_queued_reads = 16;
   // Ping() (readiness) fails with RESOURCE_EXHAUSTED while the file
   // system holding the database has less free space than this, so that a

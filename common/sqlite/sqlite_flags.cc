@@ -13,7 +13,7 @@ ABSL_FLAG(std::string, db_synchronous, "NORMAL",
           "crash; a power loss may lose the last ones) or FULL (survives a "
           "power loss too, at an fsync per commit).");
 ABSL_FLAG(int, db_read_connections, 4, "SQLite reader connections.");
-ABSL_FLAG(int, db_max_queued_writes, 8,
+ABSL_FLAG(int, db_max_queued_writes, 16,
           "Writes that may wait for the single writer at once; the next is "
           "refused with RESOURCE_EXHAUSTED, so waiting writes never take the "
           "threads reads need.");

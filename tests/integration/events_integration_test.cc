@@ -631,7 +631,7 @@ TEST_F(EventsIntegrationTest, SigtermDrainsInFlightCallsAndExitsZero) {
   ASSERT_TRUE(watch->Read(&status));
   EXPECT_EQ(status.status(), grpc::health::v1::HealthCheckResponse::SERVING);
 
-  // As many as may queue for the writer (--db_max_queued_writes).
+  // Eight writes waiting on the lock, under --db_max_queued_writes.
   constexpr int kInFlight = 8;
   std::atomic<int> ok{0};
   std::vector<std::thread> callers;

@@ -254,7 +254,7 @@ TEST_F(FaultsTest, WritesQueuedBehindALockStarveNoRead) {
   // While the writes wait: reads and health, on the main port.
   auto queued = WaitForSeries(
       events->metrics_port(), "outreach_server_in_flight",
-      [](double v) { return v >= 9; });
+      [](double v) { return v >= 17; });
   EXPECT_TRUE(queued.ok()) << queued.status();
   int reads_ok = 0;
   for (int i = 0; i < 20; ++i) {
@@ -271,9 +271,10 @@ TEST_F(FaultsTest, WritesQueuedBehindALockStarveNoRead) {
   sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(db);
   EXPECT_EQ(reads_ok, 20);
-  // One holds the writer, eight queue; the other 39 are refused at once.
-  EXPECT_EQ(refused, 39);
-  EXPECT_EQ(timed_out, 9);
+  // One holds the writer, 16 queue (--db_max_queued_writes); the other 31
+  // are refused at once.
+  EXPECT_EQ(refused, 31);
+  EXPECT_EQ(timed_out, 17);
   EXPECT_EQ(other, 0);
 }
 
