@@ -17,6 +17,9 @@ OUTREACH_BUILD_PACKAGES=(
   # Mutual TLS and bearer tokens (common/security/); run.sh's development
   # certificates (scripts/dev_tls.sh).
   libjwt-dev openssl
+  # PostgreSQL 15, for the stores of deployments with several replicas:
+  # libpq to talk to it, and a server the tests start for themselves.
+  postgresql-15 libpq-dev
 )
 
 # The fuzz targets (scripts/fuzz.sh): clang and its libFuzzer runtime.
