@@ -17,6 +17,10 @@ CacheAside::CacheAside(Cache* cache, CacheAsideOptions options)
 }
 
 std::string CacheAside::FullKey(absl::string_view key) const {
+  if (options_.shared_epoch != nullptr) {
+    return absl::StrCat(options_.key_namespace, options_.shared_epoch->Current(),
+                        ":", key);
+  }
   absl::MutexLock lock(&mu_);
   return absl::StrCat(options_.key_namespace, epoch_, ":", key);
 }
@@ -129,6 +133,22 @@ void CacheAside::Invalidate(absl::string_view key, int64_t version) {
   absl::Status s = cache_->Invalidate(FullKey(key), version, options_.ttl);
   NoteResult(s);
   if (s.ok()) return;
+  if (options_.shared_epoch != nullptr) {
+    // The other replicas cannot know what this one missed: move them all
+    // on, before the write is acknowledged.
+    if (absl::Status moved = options_.shared_epoch->Advance(); moved.ok()) {
+      LogWarning("cache invalidation lost; moved every replica to a new key "
+                 "epoch",
+                 {{"namespace", options_.key_namespace},
+                  {"epoch", options_.shared_epoch->Current()}});
+      return;
+    } else {
+      LogError("cache invalidation lost and the shared epoch could not move; "
+               "other replicas may read the old value until the entry expires",
+               {{"namespace", options_.key_namespace},
+                {"error", std::string(moved.message())}});
+    }
+  }
   absl::MutexLock lock(&mu_);
   auto& pending_version = pending_[std::string(key)];
   pending_version = std::max(pending_version, version);

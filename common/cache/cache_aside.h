@@ -18,10 +18,14 @@
 //    latest_revision) is dropped and read as a miss: one planted in the
 //    cache, or left corrupt, cannot stick.
 //
-// Keys live under "<namespace><epoch>:". The epoch starts at the process
-// start time, so entries left in Redis by an earlier process, which may have
-// missed invalidations, are never read; they expire by TTL. This assumes a
-// single writer process per namespace, which holds for SQLite deployments.
+// Keys live under "<namespace><epoch>:". With one process per store
+// (SQLite), the epoch starts at the process start time, so entries left in
+// Redis by an earlier process, which may have missed invalidations, are
+// never read; they expire by TTL. Replicas of one store (PostgreSQL) share
+// the epoch instead (CacheAsideOptions::shared_epoch, shared_epoch.h): an
+// invalidation that cannot be delivered moves all of them to a new epoch
+// before the write is acknowledged, since the others cannot know what this
+// one missed.
 //
 // Thread-safe.
 
@@ -34,6 +38,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "common/cache/cache.h"
+#include "common/cache/shared_epoch.h"
 
 namespace outreach {
 
@@ -56,6 +61,9 @@ struct CacheAsideOptions {
   // written by the store: the entry is dropped. Asked only when a version
   // exceeds the last answer. Null: no bound.
   std::function<absl::StatusOr<int64_t>()> latest_revision;
+  // The epoch all replicas of the store share; not owned. Null: a
+  // process-local epoch (one process per store).
+  SharedCacheEpoch* shared_epoch = nullptr;
 };
 
 struct CacheAsideStats {

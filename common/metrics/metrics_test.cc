@@ -89,12 +89,12 @@ TEST(MetricsTest, SqliteCountsFaultsButNotDomainAnswers) {
   options.metrics = &metrics;
   auto db = SqliteDb::Open(options);
   ASSERT_TRUE(db.ok()) << db.status();
-  EXPECT_EQ((*db)->Write([](SqliteConnection&) {
+  EXPECT_EQ((*db)->Write([](SqlConnection&) {
               return absl::NotFoundError("no such record");
             }).code(),
             absl::StatusCode::kNotFound);
   EXPECT_THAT(metrics.Serialize(), Not(HasSubstr("outreach_store_errors_total{")));
-  EXPECT_EQ((*db)->Read([](SqliteConnection& c) {
+  EXPECT_EQ((*db)->Read([](SqlConnection& c) {
               return c.Exec("SELECT * FROM no_such_table");
             }).code(),
             absl::StatusCode::kInternal);

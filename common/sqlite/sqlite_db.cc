@@ -33,86 +33,61 @@ absl::Status SqliteError(int code, absl::string_view context, sqlite3* db) {
   }
 }
 
-Statement::~Statement() {
-  if (stmt_ != nullptr) {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
+SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
+
+void SqliteStatement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
 }
 
-Statement& Statement::Bind(int index, int64_t value) {
+void SqliteStatement::BindInt(int index, int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
-  return *this;
 }
 
-Statement& Statement::Bind(int index, absl::string_view text) {
+void SqliteStatement::BindText(int index, absl::string_view text) {
   sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
                     SQLITE_TRANSIENT);
-  return *this;
 }
 
-Statement& Statement::BindBlob(int index, absl::string_view bytes) {
+void SqliteStatement::BindBlob(int index, absl::string_view bytes) {
   sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
                     SQLITE_TRANSIENT);
-  return *this;
 }
 
-Statement& Statement::BindNull(int index) {
-  sqlite3_bind_null(stmt_, index);
-  return *this;
-}
+void SqliteStatement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
 
-absl::StatusOr<bool> Statement::Step() {
+absl::StatusOr<bool> SqliteStatement::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   return SqliteError(rc, "step", sqlite3_db_handle(stmt_));
 }
 
-absl::Status Statement::Run() {
-  while (true) {
-    auto row = Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return absl::OkStatus();
-  }
-}
-
-int64_t Statement::ColumnInt64(int column) const {
+int64_t SqliteStatement::ColumnInt64(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }
 
-std::string Statement::ColumnText(int column) const {
+std::string SqliteStatement::ColumnText(int column) const {
   const auto* text = sqlite3_column_text(stmt_, column);
   const int n = sqlite3_column_bytes(stmt_, column);
   return text == nullptr ? std::string()
                          : std::string(reinterpret_cast<const char*>(text), n);
 }
 
-absl::string_view Statement::ColumnBlob(int column) const {
+absl::string_view SqliteStatement::ColumnBlob(int column) const {
   const void* blob = sqlite3_column_blob(stmt_, column);
   const int n = sqlite3_column_bytes(stmt_, column);
   return blob == nullptr ? absl::string_view()
                          : absl::string_view(static_cast<const char*>(blob), n);
 }
 
-bool Statement::ColumnIsNull(int column) const {
+bool SqliteStatement::ColumnIsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-void BindAll(Statement& stmt, const std::vector<SqlParam>& params) {
-  for (size_t i = 0; i < params.size(); ++i) {
-    const int index = static_cast<int>(i) + 1;
-    if (params[i].is_int) {
-      stmt.Bind(index, params[i].number);
-    } else {
-      stmt.Bind(index, params[i].text);
-    }
-  }
-}
-
-absl::StatusOr<int64_t> LatestRevision(SqliteDb& db) {
+absl::StatusOr<int64_t> SqliteDb::LatestRevision() {
   int64_t latest = 0;
-  absl::Status s = db.Read([&](SqliteConnection& c) -> absl::Status {
+  absl::Status s = Read([&](SqlConnection& c) -> absl::Status {
     auto stmt = c.Prepare("SELECT value FROM revision_counter WHERE id = 1");
     if (!stmt.ok()) return stmt.status();
     auto row = stmt->Step();
@@ -124,32 +99,36 @@ absl::StatusOr<int64_t> LatestRevision(SqliteDb& db) {
   return latest;
 }
 
-absl::StatusOr<int64_t> NextRevision(SqliteConnection& c) {
-  auto stmt = c.Prepare(
+absl::StatusOr<int64_t> SqliteConnection::NextRevision() {
+  auto stmt = Prepare(
       "UPDATE revision_counter SET value = value + 1 WHERE id = 1 "
       "RETURNING value");
   if (!stmt.ok()) return stmt.status();
   auto row = stmt->Step();
   if (!row.ok()) return row.status();
   if (!*row) return absl::InternalError("revision counter is missing");
-  return stmt->ColumnInt64(0);
+  const int64_t value = stmt->ColumnInt64(0);
+  if (auto done = stmt->Step(); !done.ok()) return done.status();
+  return value;
 }
 
 SqliteConnection::~SqliteConnection() {
-  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+  statements_.clear();  // finalized before the connection closes
   sqlite3_close_v2(db_);
 }
 
 absl::StatusOr<Statement> SqliteConnection::Prepare(absl::string_view sql) {
   auto it = statements_.find(sql);
-  if (it != statements_.end()) return Statement(it->second);
+  if (it != statements_.end()) return Statement(it->second.get());
   sqlite3_stmt* stmt = nullptr;
   const int rc =
       sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                          SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteError(rc, "prepare", db_);
-  statements_.emplace(std::string(sql), stmt);
-  return Statement(stmt);
+  auto owned = std::make_unique<SqliteStatement>(stmt);
+  SqliteStatement* raw = owned.get();
+  statements_.emplace(std::string(sql), std::move(owned));
+  return Statement(raw);
 }
 
 absl::Status SqliteConnection::Exec(absl::string_view sql) {
@@ -236,7 +215,7 @@ absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(
 SqliteDb::~SqliteDb() = default;
 
 absl::Status SqliteDb::ReadIncarnation() {
-  return Write([this](SqliteConnection& c) -> absl::Status {
+  return Write([this](SqlConnection& c) -> absl::Status {
     auto read = c.Prepare("SELECT id FROM outreach_incarnation LIMIT 1");
     if (!read.ok()) return read.status();
     auto row = read->Step();
@@ -248,7 +227,7 @@ absl::Status SqliteDb::ReadIncarnation() {
 }
 
 absl::Status SqliteDb::Migrate() {
-  absl::Status s = Write([](SqliteConnection& c) {
+  absl::Status s = Write([](SqlConnection& c) {
     return c.Exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY,"
@@ -256,7 +235,7 @@ absl::Status SqliteDb::Migrate() {
   });
   if (!s.ok()) return s;
   int current = 0;
-  s = Write([&current](SqliteConnection& c) {
+  s = Write([&current](SqlConnection& c) {
     auto stmt =
         c.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
     if (!stmt.ok()) return stmt.status();
@@ -274,7 +253,7 @@ absl::Status SqliteDb::Migrate() {
                      "; run a newer binary or restore a backup"));
   }
   for (int v = current + 1; v <= latest; ++v) {
-    s = Write([&](SqliteConnection& c) -> absl::Status {
+    s = Write([&](SqlConnection& c) -> absl::Status {
       if (auto e = c.Exec(options_.migrations[v - 1]); !e.ok()) {
         return absl::Status(e.code(),
                             absl::StrCat("migration ", v, ": ", e.message()));
@@ -290,7 +269,7 @@ absl::Status SqliteDb::Migrate() {
   // The store's incarnation: made when the file is first opened, and
   // replaced by scripts/restore.sh, so that caches keyed by it never match
   // data from before a restore.
-  s = Write([](SqliteConnection& c) -> absl::Status {
+  s = Write([](SqlConnection& c) -> absl::Status {
     if (auto e = c.Exec("CREATE TABLE IF NOT EXISTS outreach_incarnation ("
                         " id TEXT NOT NULL)");
         !e.ok()) {
@@ -469,7 +448,7 @@ absl::Status SqliteDb::Ping() {
       }
     }
   }
-  return Read([](SqliteConnection& c) {
+  return Read([](SqlConnection& c) {
     auto stmt = c.Prepare("SELECT 1");
     if (!stmt.ok()) return stmt.status();
     return stmt->Step().status();

@@ -42,6 +42,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/sql/sql_db.h"
 
 namespace outreach {
 
@@ -55,54 +56,46 @@ class SqliteDb;
 absl::Status SqliteError(int code, absl::string_view context,
                          sqlite3* db = nullptr);
 
-// A prepared statement checked out of a connection's cache; reset and
-// unbound when destroyed. Bind indexes start at 1, column indexes at 0.
-class Statement {
+// A prepared statement of one connection, kept in its cache.
+class SqliteStatement final : public StatementImpl {
  public:
-  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
-  ~Statement();
-  Statement(Statement&& other) noexcept : stmt_(other.stmt_) {
-    other.stmt_ = nullptr;
-  }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  Statement& operator=(Statement&&) = delete;
+  explicit SqliteStatement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~SqliteStatement() override;
 
-  Statement& Bind(int index, int64_t value);
-  Statement& Bind(int index, absl::string_view text);
-  Statement& BindBlob(int index, absl::string_view bytes);
-  Statement& BindNull(int index);
-
-  // true when a row is ready, false when done.
-  absl::StatusOr<bool> Step();
-  // Runs to completion, ignoring rows.
-  absl::Status Run();
-
-  int64_t ColumnInt64(int column) const;
-  std::string ColumnText(int column) const;
-  absl::string_view ColumnBlob(int column) const;
-  bool ColumnIsNull(int column) const;
+  void BindInt(int index, int64_t value) override;
+  void BindText(int index, absl::string_view text) override;
+  void BindBlob(int index, absl::string_view bytes) override;
+  void BindNull(int index) override;
+  absl::StatusOr<bool> Step() override;
+  int64_t ColumnInt64(int column) const override;
+  std::string ColumnText(int column) const override;
+  absl::string_view ColumnBlob(int column) const override;
+  bool ColumnIsNull(int column) const override;
+  void Reset() override;
 
  private:
-  sqlite3_stmt* stmt_;
+  sqlite3_stmt* const stmt_;
 };
 
 // One connection with its statement cache. Used by one thread at a time,
 // inside SqliteDb::Read or SqliteDb::Write.
-class SqliteConnection {
+class SqliteConnection final : public SqlConnection {
  public:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
-  ~SqliteConnection();
+  ~SqliteConnection() override;
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
-  absl::StatusOr<Statement> Prepare(absl::string_view sql);
-  absl::Status Exec(absl::string_view sql);
+  absl::StatusOr<Statement> Prepare(absl::string_view sql) override;
+  absl::Status Exec(absl::string_view sql) override;
+  // From the one-row revision_counter table (kRevisionCounterSchema).
+  absl::StatusOr<int64_t> NextRevision() override;
   sqlite3* raw() const { return db_; }
 
  private:
   sqlite3* db_;
-  absl::flat_hash_map<std::string, sqlite3_stmt*> statements_;
+  absl::flat_hash_map<std::string, std::unique_ptr<SqliteStatement>>
+      statements_;
 };
 
 struct SqliteOptions {
@@ -137,22 +130,10 @@ struct SqliteOptions {
   int64_t min_free_bytes = int64_t{16} << 20;
 };
 
-// A value to bind to a statement parameter: an integer or text.
-struct SqlParam {
-  static SqlParam Int(int64_t v) { return {true, v, {}}; }
-  static SqlParam Text(std::string v) { return {false, 0, std::move(v)}; }
-  bool is_int = false;
-  int64_t number = 0;
-  std::string text;
-};
-
-// Binds params[i] to parameter i + 1.
-void BindAll(Statement& stmt, const std::vector<SqlParam>& params);
-
 // A store-wide counter of writes that only grows, across deletes too: the
 // source of revisions, etags and cache versions. A store puts
 // kRevisionCounterSchema in its first migration and calls NextRevision
-// once per write, inside the write transaction.
+// (common/sql/sql_db.h) once per write, inside the write transaction.
 inline constexpr char kRevisionCounterSchema[] = R"sql(
 CREATE TABLE revision_counter (
   id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -160,35 +141,28 @@ CREATE TABLE revision_counter (
 );
 INSERT INTO revision_counter (id, value) VALUES (1, 0);
 )sql";
-absl::StatusOr<int64_t> NextRevision(SqliteConnection& c);
-// The last revision NextRevision gave, read in a transaction of its own.
-absl::StatusOr<int64_t> LatestRevision(SqliteDb& db);
 
-class SqliteDb {
+class SqliteDb final : public SqlDb {
  public:
   // Opens (creating if needed) and migrates the database.
   static absl::StatusOr<std::unique_ptr<SqliteDb>> Open(SqliteOptions options);
-  ~SqliteDb();
-
-  using Fn = std::function<absl::Status(SqliteConnection&)>;
+  ~SqliteDb() override;
 
   // Runs `fn` in a write transaction on the single writer connection;
-  // commits if it returns OK, else rolls back and returns its status.
-  absl::Status Write(const Fn& fn);
-  // Runs `fn` in a read transaction (one consistent snapshot).
-  absl::Status Read(const Fn& fn);
-  // Writes waiting for the writer, and reads for a connection, now.
-  int queued_writes() const;
-  int queued_reads() const;
+  // commits if it returns OK, else rolls back and returns its status. Runs
+  // `fn` once: with one writer, nothing can race it.
+  absl::Status Write(const Fn& fn) override;
+  absl::Status Read(const Fn& fn) override;
+  int queued_writes() const override;
+  int queued_reads() const override;
   // OK when a trivial query succeeds and the disk has `min_free_bytes`
   // free; used for readiness.
-  absl::Status Ping();
-  // The schema version after migrations.
-  int schema_version() const { return schema_version_; }
-  // This store's incarnation: 16 hex digits made when the file was created
-  // and made anew by a restore (scripts/restore.sh). Part of the service's
-  // cache keys, so that nothing cached before a restore is read after it.
-  const std::string& incarnation() const { return incarnation_; }
+  absl::Status Ping() override;
+  absl::StatusOr<int64_t> LatestRevision() override;
+  int schema_version() const override { return schema_version_; }
+  // Made anew by scripts/restore.sh.
+  const std::string& incarnation() const override { return incarnation_; }
+  absl::string_view engine() const override { return "sqlite"; }
 
  private:
   SqliteDb() = default;
@@ -219,33 +193,6 @@ class SqliteDb {
   std::vector<std::unique_ptr<SqliteConnection>> readers_;
   std::vector<SqliteConnection*> idle_readers_ ABSL_GUARDED_BY(read_mu_);
 };
-
-// For stores that keep each record whole: runs a SELECT whose first two
-// columns are (revision, serialized body) in one read transaction, and
-// parses every body into `Message`. DATA_LOSS when a body does not parse.
-template <typename Message>
-absl::StatusOr<std::vector<std::pair<int64_t, Message>>> SelectRecords(
-    SqliteDb& db, const std::string& sql, const std::vector<SqlParam>& params) {
-  std::vector<std::pair<int64_t, Message>> rows;
-  absl::Status s = db.Read([&](SqliteConnection& c) -> absl::Status {
-    auto stmt = c.Prepare(sql);
-    if (!stmt.ok()) return stmt.status();
-    BindAll(*stmt, params);
-    while (true) {
-      auto row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) return absl::OkStatus();
-      Message m;
-      const absl::string_view body = stmt->ColumnBlob(1);
-      if (!m.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-        return absl::DataLossError("a stored record does not parse");
-      }
-      rows.emplace_back(stmt->ColumnInt64(0), std::move(m));
-    }
-  });
-  if (!s.ok()) return s;
-  return rows;
-}
 
 }  // namespace outreach
 

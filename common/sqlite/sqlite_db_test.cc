@@ -51,7 +51,7 @@ class Holder {
   enum Kind { kWriter, kReader };
   Holder(SqliteDb* db, Kind kind)
       : thread_([this, db, kind] {
-          auto hold = [this](SqliteConnection&) {
+          auto hold = [this](SqlConnection&) {
             held_.Notify();
             release_.WaitForNotification();
             return absl::OkStatus();
@@ -77,7 +77,7 @@ class Holder {
 
 absl::StatusOr<int64_t> Count(SqliteDb& db) {
   int64_t n = -1;
-  absl::Status s = db.Read([&n](SqliteConnection& c) {
+  absl::Status s = db.Read([&n](SqlConnection& c) {
     auto stmt = c.Prepare("SELECT COUNT(*) FROM t");
     if (!stmt.ok()) return stmt.status();
     auto row = stmt->Step();
@@ -95,7 +95,7 @@ TEST_F(SqliteDbTest, MigratesAndUsesWal) {
   EXPECT_EQ((*db)->schema_version(), 1);
   std::string mode;
   ASSERT_TRUE((*db)
-                  ->Read([&mode](SqliteConnection& c) {
+                  ->Read([&mode](SqlConnection& c) {
                     auto stmt = c.Prepare("PRAGMA journal_mode");
                     if (!stmt.ok()) return stmt.status();
                     auto row = stmt->Step();
@@ -113,7 +113,7 @@ TEST_F(SqliteDbTest, SynchronousIsTheLevelAskedFor) {
   ASSERT_TRUE(db.ok()) << db.status();
   int64_t level = -1;
   ASSERT_TRUE((*db)
-                  ->Write([&level](SqliteConnection& c) {
+                  ->Write([&level](SqlConnection& c) {
                     auto stmt = c.Prepare("PRAGMA synchronous");
                     if (!stmt.ok()) return stmt.status();
                     auto row = stmt->Step();
@@ -142,7 +142,7 @@ TEST_F(SqliteDbTest, KeepsItsIncarnationUntilARestoreChangesIt) {
     ASSERT_TRUE(db.ok());
     EXPECT_EQ((*db)->incarnation(), first);
     ASSERT_TRUE((*db)
-                    ->Write([](SqliteConnection& c) {
+                    ->Write([](SqlConnection& c) {
                       return c.Exec("UPDATE outreach_incarnation SET id = "
                                     "'restored'");
                     })
@@ -158,7 +158,7 @@ TEST_F(SqliteDbTest, AppliesOnlyNewMigrationsOnReopen) {
     auto db = SqliteDb::Open(Options({"CREATE TABLE t (x INTEGER)"}));
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)
-                    ->Write([](SqliteConnection& c) {
+                    ->Write([](SqlConnection& c) {
                       return c.Exec("INSERT INTO t VALUES (1)");
                     })
                     .ok());
@@ -183,7 +183,7 @@ TEST_F(SqliteDbTest, RefusesANewerSchema) {
 TEST_F(SqliteDbTest, FailedWriteRollsBack) {
   auto db = SqliteDb::Open(Options({"CREATE TABLE t (x INTEGER)"}));
   ASSERT_TRUE(db.ok());
-  absl::Status s = (*db)->Write([](SqliteConnection& c) {
+  absl::Status s = (*db)->Write([](SqlConnection& c) {
     if (auto e = c.Exec("INSERT INTO t VALUES (1)"); !e.ok()) return e;
     return absl::AbortedError("changed my mind");
   });
@@ -209,7 +209,7 @@ TEST_F(SqliteDbTest, LockedDatabaseIsUnavailableAfterBusyTimeout) {
   ASSERT_EQ(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr),
             SQLITE_OK);
   absl::Status s = (*db)->Write(
-      [](SqliteConnection& c) { return c.Exec("INSERT INTO t VALUES (1)"); });
+      [](SqlConnection& c) { return c.Exec("INSERT INTO t VALUES (1)"); });
   EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
   // Readers are not blocked by the writer in WAL mode.
   EXPECT_TRUE(Count(**db).ok());
@@ -226,7 +226,7 @@ TEST_F(SqliteDbTest, WaitForTheWriterEndsAtTheCallsDeadline) {
   absl::Status s;
   {
     ScopedWorkBudget budget(EndsIn(absl::Milliseconds(150)));
-    s = (*db)->Write([&ran](SqliteConnection&) {
+    s = (*db)->Write([&ran](SqlConnection&) {
       ran = true;
       return absl::OkStatus();
     });
@@ -251,7 +251,7 @@ TEST_F(SqliteDbTest, QueuedWritesAreBoundedAndTheNextIsRefusedAtOnce) {
   absl::Status queued;
   std::thread waiter([&] {
     queued = (*db)->Write(
-        [](SqliteConnection& c) { return c.Exec("INSERT INTO t VALUES (1)"); });
+        [](SqlConnection& c) { return c.Exec("INSERT INTO t VALUES (1)"); });
     queued_done = true;
   });
   // ...and once it waits, the next finds the queue full.
@@ -261,7 +261,7 @@ TEST_F(SqliteDbTest, QueuedWritesAreBoundedAndTheNextIsRefusedAtOnce) {
   }
   const absl::Time start = absl::Now();
   const absl::Status refused =
-      (*db)->Write([](SqliteConnection&) { return absl::OkStatus(); });
+      (*db)->Write([](SqlConnection&) { return absl::OkStatus(); });
   // Refused at once, without waiting for the writer.
   EXPECT_LT(absl::Now() - start, absl::Milliseconds(100));
   EXPECT_THAT(refused, StatusIs(absl::StatusCode::kResourceExhausted,
@@ -281,7 +281,7 @@ TEST_F(SqliteDbTest, AWriteWhoseDeadlinePassedIsRolledBackNotCommitted) {
   absl::Status s;
   {
     ScopedWorkBudget budget(EndsIn(absl::Milliseconds(50)));
-    s = (*db)->Write([](SqliteConnection& c) {
+    s = (*db)->Write([](SqlConnection& c) {
       auto e = c.Exec("INSERT INTO t VALUES (1)");
       absl::SleepFor(absl::Milliseconds(100));
       return e;
@@ -290,7 +290,7 @@ TEST_F(SqliteDbTest, AWriteWhoseDeadlinePassedIsRolledBackNotCommitted) {
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kDeadlineExceeded));
   EXPECT_EQ(*Count(**db), 0);
   // The writer is usable again.
-  EXPECT_THAT((*db)->Write([](SqliteConnection& c) {
+  EXPECT_THAT((*db)->Write([](SqlConnection& c) {
     return c.Exec("INSERT INTO t VALUES (2)");
   }),
               IsOk());
@@ -312,7 +312,7 @@ TEST_F(SqliteDbTest, ACancelledCallStopsItsRunningStatement) {
   {
     ScopedWorkBudget budget(std::move(b));
     // A statement that never ends on its own.
-    s = (*db)->Read([](SqliteConnection& c) {
+    s = (*db)->Read([](SqlConnection& c) {
       auto stmt = c.Prepare(
           "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
           "SELECT count(*) FROM n");
@@ -383,7 +383,7 @@ TEST_F(SqliteDbTest, SqlitesOwnLockWaitEndsAtTheCallsDeadline) {
   {
     ScopedWorkBudget budget(EndsIn(absl::Milliseconds(200)));
     s = (*db)->Write(
-        [](SqliteConnection& c) { return c.Exec("INSERT INTO t VALUES (1)"); });
+        [](SqlConnection& c) { return c.Exec("INSERT INTO t VALUES (1)"); });
   }
   // Not the 10s busy timeout: the call's 200ms.
   EXPECT_LT(absl::Now() - start, absl::Seconds(2));

@@ -48,7 +48,7 @@ class EventManager {
 
  private:
   // Who writes, through which of this service's methods, with which
-  // request id (common/sqlite/audit_log.h).
+  // request id (common/sql/audit_log.h).
   static AuditEntry AuditOf(const CallScope& scope, absl::string_view method,
                             const std::string& request_id = "") {
     return AuditEntryFor(scope.CallerName(),

@@ -6,7 +6,7 @@
 #include "common/status/status_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/events/sqlite_event_store.h"
+#include "services/events/sql_event_store.h"
 #include "services/events/test_util.h"
 
 namespace outreach::events {
@@ -21,7 +21,7 @@ class EventManagerTest : public ::testing::Test {
   void SetUp() override {
     SqliteOptions options;
     options.path = dir_.path() + "/events.db";
-    auto store = SqliteEventStore::Open(options);
+    auto store = SqlEventStore::Open(options);
     ASSERT_TRUE(store.ok());
     store_ = std::move(*store);
     auto countries = CountryRegistry::Load();
@@ -54,7 +54,7 @@ class EventManagerTest : public ::testing::Test {
   testing::TempDir dir_;
   FakeClock clock_;
   InMemoryCache cache_;
-  std::unique_ptr<SqliteEventStore> store_;
+  std::unique_ptr<SqlEventStore> store_;
   std::unique_ptr<CountryRegistry> countries_;
   std::unique_ptr<CacheAside> aside_;
   std::unique_ptr<EventManager> manager_;

@@ -2,7 +2,7 @@
 #define OUTREACH_SERVICES_EVENTS_EVENT_STORE_H_
 
 // Where events are kept, behind a small interface: SQLite now
-// (sqlite_event_store.h), PostgreSQL for deployments with several replicas
+// (sql_event_store.h), PostgreSQL for deployments with several replicas
 // later; the same conformance tests (event_store_conformance.h) run against
 // each.
 //
@@ -18,7 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "common/sqlite/audit_log.h"
+#include "common/sql/audit_log.h"
 #include "outreach/events/v1/events.pb.h"
 #include "services/events/list_query.h"
 
@@ -51,7 +51,7 @@ class EventStore {
   // NOT_FOUND when there is no event `id`.
   virtual absl::StatusOr<StoredEvent> Get(const std::string& id) = 0;
 
-  // Every write appends its audit record (common/sqlite/audit_log.h), for
+  // Every write appends its audit record (common/sql/audit_log.h), for
   // `audit`'s caller, in the write's own transaction; a replay appends
   // none.
 

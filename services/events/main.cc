@@ -24,15 +24,15 @@
 #include "common/log/json_log.h"
 #include "common/server/server_runner.h"
 #include "common/server/service_flags.h"
-#include "common/sqlite/sqlite_db.h"
-#include "common/sqlite/sqlite_flags.h"
+#include "common/sql/store_flags.h"
 #include "services/events/event_manager.h"
 #include "services/events/events_service.h"
-#include "services/events/sqlite_event_store.h"
+#include "services/events/sql_event_store.h"
 
 ABSL_FLAG(int, port, 8081, "gRPC port; 0 picks a free one.");
 ABSL_FLAG(std::string, db_path, ".outreach/data/events.db",
-          "SQLite database file; created and migrated when missing.");
+          "SQLite database file; created and migrated when missing. Unused "
+          "with --database_url.");
 ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(10),
           "Lifetime of cached events.");
 ABSL_FLAG(std::string, iso3166_path, outreach::kDefaultIso3166Path,
@@ -72,25 +72,30 @@ int Run() {
     return 1;
   }
 
-  SqliteOptions db_options =
-      SqliteOptionsFromFlags(absl::GetFlag(FLAGS_db_path), &metrics);
-  auto store = SqliteEventStore::Open(db_options);
-  if (!store.ok()) {
+  const std::string db_path = absl::GetFlag(FLAGS_db_path);
+  auto opened = OpenStoreFromFlags(db_path, "events", SqlEventStore::Migrations(),
+                                   &metrics);
+  if (!opened.ok()) {
     LogError("cannot open the database",
-             {{"path", db_options.path},
-              {"error", std::string(store.status().message())}});
+             {{"store", StoreLocationForLog(db_path)},
+              {"error", std::string(opened.status().message())}});
     return 1;
   }
+  auto store = std::make_unique<SqlEventStore>(std::move(opened->db));
+  // Declared after the store, whose database it reads: gone first.
+  std::unique_ptr<SharedCacheEpoch> shared_epoch =
+      std::move(opened->shared_epoch);
 
   Cache* const shared_cache = base->shared_cache.get();
   CacheAsideOptions cache_options;
   cache_options.key_namespace =
-      absl::StrCat("outreach:events:v1:", (*store)->incarnation(), ":");
+      absl::StrCat("outreach:events:v1:", store->incarnation(), ":");
+  cache_options.shared_epoch = shared_epoch.get();
   cache_options.ttl = absl::GetFlag(FLAGS_cache_ttl);
   // A cached event must be one the store wrote: anything else (planted,
   // corrupt) is dropped and read from the store again.
   cache_options.plausible = &IsMessageAtRevision<v1::Event>;
-  EventStore* revisions = store->get();
+  EventStore* revisions = store.get();
   cache_options.latest_revision = [revisions] {
     return revisions->LatestRevision();
   };
@@ -116,7 +121,7 @@ int Run() {
   // nothing that refers to its events.
   const bool alone = absl::GetFlag(FLAGS_participants_address).empty() &&
                      absl::GetFlag(FLAGS_recommendations_address).empty();
-  EventManager manager(store->get(), &cache, countries->get(),
+  EventManager manager(store.get(), &cache, countries->get(),
                        SystemClock::Default(), alone ? nullptr : &dependents);
   EventsServiceImpl service(&manager);
 
@@ -128,11 +133,11 @@ int Run() {
   // write generation on, as a write would.
   generation.Bump();
   server_options.after_write = [&generation] { generation.Bump(); };
-  EventStore* readiness_store = store->get();
+  EventStore* readiness_store = store.get();
   return Serve(
       server_options, {{&service, v1::EventsService::service_full_name()}},
       [readiness_store] { return readiness_store->Ping(); }, "events service",
-      {{"db_path", db_options.path},
+      {{"store", StoreLocationForLog(db_path)},
        {"cache", shared_cache != nullptr}});
 }
 

@@ -17,13 +17,13 @@
 #include "common/log/json_log.h"
 #include "common/server/server_runner.h"
 #include "common/server/service_flags.h"
-#include "common/sqlite/sqlite_flags.h"
+#include "common/sql/store_flags.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/participants/participant_manager.h"
 #include "services/participants/participants_service.h"
 #include "services/participants/reference_data.h"
-#include "services/participants/sqlite_participant_store.h"
+#include "services/participants/sql_participant_store.h"
 
 #ifndef OUTREACH_PARTICIPANTS_DATA_DIR
 #define OUTREACH_PARTICIPANTS_DATA_DIR "/usr/share/outreach/participants"
@@ -31,7 +31,8 @@
 
 ABSL_FLAG(int, port, 8082, "gRPC port; 0 picks a free one.");
 ABSL_FLAG(std::string, db_path, ".outreach/data/participants.db",
-          "SQLite database file; created and migrated when missing.");
+          "SQLite database file; created and migrated when missing. Unused "
+          "with --database_url.");
 ABSL_FLAG(std::string, reference_dir, OUTREACH_PARTICIPANTS_DATA_DIR,
           "Folder with the reference data (osce_2013.tsv, memberships.tsv, "
           "state_aliases.tsv, organizations.tsv).");
@@ -80,15 +81,16 @@ int Run() {
              {{"error", std::string(reference.status().message())}});
     return 1;
   }
-  SqliteOptions db_options =
-      SqliteOptionsFromFlags(absl::GetFlag(FLAGS_db_path), &metrics);
-  auto store = SqliteParticipantStore::Open(db_options);
-  if (!store.ok()) {
+  const std::string db_path = absl::GetFlag(FLAGS_db_path);
+  auto opened = OpenStoreFromFlags(db_path, "participants", SqlParticipantStore::Migrations(),
+                                   &metrics);
+  if (!opened.ok()) {
     LogError("cannot open the database",
-             {{"path", db_options.path},
-              {"error", std::string(store.status().message())}});
+             {{"store", StoreLocationForLog(db_path)},
+              {"error", std::string(opened.status().message())}});
     return 1;
   }
+  auto store = std::make_unique<SqlParticipantStore>(std::move(opened->db));
 
 
   auto channel =
@@ -101,7 +103,7 @@ int Run() {
   CallPolicy policy(policy_options);
   GrpcEventChecker checker(events_stub.get(), &policy);
 
-  ParticipantManager manager(store->get(), &checker, SystemClock::Default());
+  ParticipantManager manager(store.get(), &checker, SystemClock::Default());
   auto ambiguous = LoadAmbiguousNames(absl::GetFlag(FLAGS_reference_dir),
                                       **countries);
   if (!ambiguous.ok()) {
@@ -123,12 +125,12 @@ int Run() {
   // write generation on, as a write would.
   generation.Bump();
   server_options.after_write = [&generation] { generation.Bump(); };
-  ParticipantStore* readiness_store = store->get();
+  ParticipantStore* readiness_store = store.get();
   return Serve(server_options,
                {{&service, v1::ParticipantsService::service_full_name()}},
                [readiness_store] { return readiness_store->Ping(); },
                "participants service",
-               {{"db_path", db_options.path},
+               {{"store", StoreLocationForLog(db_path)},
                 {"entities", reference->size()},
                 {"events", absl::GetFlag(FLAGS_events_address)}});
 }

@@ -19,7 +19,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "services/participants/name_normalizer.h"
 #include "services/participants/reference_data.h"
-#include "services/participants/sqlite_participant_store.h"
+#include "services/participants/sql_participant_store.h"
 
 namespace outreach::participants {
 namespace {

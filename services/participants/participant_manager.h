@@ -14,7 +14,7 @@
 #include "common/client/event_checker.h"
 #include "common/geo/iso3166.h"
 #include "common/time/clock.h"
-#include "common/sqlite/audit_log.h"
+#include "common/sql/audit_log.h"
 #include "outreach/participants/v1/participants.grpc.pb.h"
 #include "services/participants/participant_store.h"
 #include "services/participants/registry.h"

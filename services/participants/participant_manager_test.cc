@@ -9,7 +9,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/temp_dir.h"
 #include "services/participants/reference_data.h"
-#include "services/participants/sqlite_participant_store.h"
+#include "services/participants/sql_participant_store.h"
 
 namespace outreach::participants {
 namespace {
@@ -49,7 +49,7 @@ class ParticipantManagerTest : public ::testing::Test {
     store_.reset();
     SqliteOptions options;
     options.path = dir_ + "/participants.db";
-    auto store = SqliteParticipantStore::Open(options);
+    auto store = SqlParticipantStore::Open(options);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     auto countries = CountryRegistry::Load();
@@ -79,7 +79,7 @@ class ParticipantManagerTest : public ::testing::Test {
   std::string dir_;
   FakeClock clock_;
   FakeEventChecker events_;
-  std::unique_ptr<SqliteParticipantStore> store_;
+  std::unique_ptr<SqlParticipantStore> store_;
   std::unique_ptr<ParticipantManager> manager_;
 };
 

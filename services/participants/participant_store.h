@@ -12,7 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "common/sqlite/audit_log.h"
+#include "common/sql/audit_log.h"
 #include "outreach/participants/v1/participants.pb.h"
 #include "services/participants/registry.h"
 
@@ -59,11 +59,11 @@ class ParticipantStore {
   virtual absl::StatusOr<bool> SeedReference(
       const std::vector<v1::Entity>& entities, int version) = 0;
   // Every write below appends its audit record, for `audit`'s caller, in
-  // its own transaction (common/sqlite/audit_log.h); a replay appends none.
+  // its own transaction (common/sql/audit_log.h); a replay appends none.
 
   // ALREADY_EXISTS when the id is taken.
   // With a `request_id`, as CreateParticipations (the ledger of
-  // common/sqlite/request_ledger.h).
+  // common/sql/request_ledger.h).
   virtual absl::StatusOr<StoredEntity> CreateEntity(
       const v1::Entity& e, const AuditEntry& audit,
       const std::string& request_id = "",
@@ -80,7 +80,7 @@ class ParticipantStore {
       const std::string& event_id, const std::string& id) = 0;
   // All or none. ALREADY_EXISTS when a name is taken; with `generated`,
   // names that are taken get "-2", "-3"... instead. With a `request_id`
-  // (common/sqlite/request_ledger.h): the same id and `request_bytes` again
+  // (common/sql/request_ledger.h): the same id and `request_bytes` again
   // return what the first call created, while all of it still exists; the
   // same id with other bytes is INVALID_ARGUMENT.
   virtual absl::StatusOr<std::vector<StoredParticipation>> CreateParticipations(

@@ -18,17 +18,18 @@
 #include "common/log/json_log.h"
 #include "common/server/server_runner.h"
 #include "common/server/service_flags.h"
-#include "common/sqlite/sqlite_flags.h"
+#include "common/sql/store_flags.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/recommendations/entity_checker.h"
 #include "services/recommendations/recommendation_manager.h"
 #include "services/recommendations/recommendations_service.h"
-#include "services/recommendations/sqlite_recommendation_store.h"
+#include "services/recommendations/sql_recommendation_store.h"
 
 ABSL_FLAG(int, port, 8083, "gRPC port; 0 picks a free one.");
 ABSL_FLAG(std::string, db_path, ".outreach/data/recommendations.db",
-          "SQLite database file; created and migrated when missing.");
+          "SQLite database file; created and migrated when missing. Unused "
+          "with --database_url.");
 ABSL_FLAG(std::string, events_address, "127.0.0.1:8081",
           "The events service, host:port.");
 ABSL_FLAG(std::string, participants_address, "127.0.0.1:8082",
@@ -58,15 +59,25 @@ int Run() {
   }
   ServerOptions& server_options = base->server;
   const auto peer_credentials = base->security->channel_credentials();
-  SqliteOptions db_options =
-      SqliteOptionsFromFlags(absl::GetFlag(FLAGS_db_path), &metrics);
-  auto store = SqliteRecommendationStore::Open(db_options);
+  const std::string db_path = absl::GetFlag(FLAGS_db_path);
+  auto opened = OpenStoreFromFlags(db_path, "recommendations", SqlRecommendationStore::Migrations(),
+                                   &metrics);
+  if (!opened.ok()) {
+    LogError("cannot open the database",
+             {{"store", StoreLocationForLog(db_path)},
+              {"error", std::string(opened.status().message())}});
+    return 1;
+  }
+  auto store = SqlRecommendationStore::Open(std::move(opened->db));
   if (!store.ok()) {
     LogError("cannot open the database",
-             {{"path", db_options.path},
+             {{"store", StoreLocationForLog(db_path)},
               {"error", std::string(store.status().message())}});
     return 1;
   }
+  // Declared after the store, whose database it reads: gone first.
+  std::unique_ptr<SharedCacheEpoch> shared_epoch =
+      std::move(opened->shared_epoch);
   Cache* const shared_cache = base->shared_cache.get();
   CacheAsideOptions outcome_cache;
   outcome_cache.key_namespace = absl::StrCat(
@@ -80,6 +91,7 @@ int Run() {
   outcome_cache.latest_revision = [revisions] {
     return revisions->LatestRevision();
   };
+  outcome_cache.shared_epoch = shared_epoch.get();
   CacheAside cache(shared_cache, outcome_cache);
   // What the entity checker caches is "1" at version 1, nothing else.
   reference_cache.plausible = [](int64_t version, absl::string_view value) {
@@ -122,7 +134,7 @@ int Run() {
   return Serve(server_options,
                {{&service, v1::RecommendationsService::service_full_name()}},
                [readiness_store] { return readiness_store->Ping(); },
-               "recommendations service", {{"db_path", db_options.path}});
+               "recommendations service", {{"store", StoreLocationForLog(db_path)}});
 }
 
 }  // namespace

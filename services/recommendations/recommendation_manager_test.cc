@@ -8,7 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/temp_dir.h"
-#include "services/recommendations/sqlite_recommendation_store.h"
+#include "services/recommendations/sql_recommendation_store.h"
 
 namespace outreach::recommendations {
 namespace {
@@ -72,7 +72,7 @@ class RecommendationManagerTest : public ::testing::Test {
     store_.reset();
     SqliteOptions options;
     options.path = dir_ + "/recommendations.db";
-    auto store = SqliteRecommendationStore::Open(options);
+    auto store = SqlRecommendationStore::Open(options);
     ASSERT_TRUE(store.ok());
     store_ = std::move(*store);
     CacheAsideOptions cache_options;
@@ -121,7 +121,7 @@ class RecommendationManagerTest : public ::testing::Test {
   FakeEntities entities_;
   InMemoryCache cache_;
   std::unique_ptr<CacheAside> aside_;
-  std::unique_ptr<SqliteRecommendationStore> store_;
+  std::unique_ptr<SqlRecommendationStore> store_;
   std::unique_ptr<RecommendationManager> manager_;
 };
 

@@ -12,7 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "common/sqlite/audit_log.h"
+#include "common/sql/audit_log.h"
 #include "outreach/recommendations/v1/recommendations.pb.h"
 
 namespace outreach::recommendations {
@@ -71,7 +71,7 @@ class RecommendationStore {
   // `request_bytes` replays what it created; with other bytes it is
   // INVALID_ARGUMENT on request_id.
   // Every write appends its audit record, for `audit`'s caller, in its own
-  // transaction (common/sqlite/audit_log.h); a replay appends none.
+  // transaction (common/sql/audit_log.h); a replay appends none.
   virtual absl::StatusOr<CreateOutcome> Create(
       const v1::Recommendation& r, const std::string& request_id,
       const std::string& request_bytes, const AuditEntry& audit) = 0;

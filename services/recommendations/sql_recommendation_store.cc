@@ -1,11 +1,12 @@
-#include "services/recommendations/sqlite_recommendation_store.h"
+#include "services/recommendations/sql_recommendation_store.h"
 
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "common/sqlite/request_ledger.h"
+#include "common/postgres/pg_db.h"
+#include "common/sql/request_ledger.h"
 #include "common/status/status_util.h"
 #include "common/time/calendar_date.h"
 #include "google/protobuf/util/time_util.h"
@@ -17,7 +18,7 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 // Append-only: never edit a migration that has shipped.
-const std::vector<std::string>& Migrations() {
+const std::vector<std::string>& SqliteMigrations() {
   static const auto* const kMigrations = new std::vector<std::string>{
       std::string(kRevisionCounterSchema) +
           R"sql(
@@ -71,8 +72,50 @@ CREATE INDEX request_ids_by_time ON request_ids (create_time);
 ALTER TABLE recommendations ADD COLUMN confidential INTEGER;
 CREATE INDEX recommendations_confidential ON recommendations (confidential);
 )sql",
-      // 4: the audit trail (common/sqlite/audit_log.h).
+      // 4: the audit trail (common/sql/audit_log.h).
       kAuditSchema,
+  };
+  return *kMigrations;
+}
+
+// SQLite's version 4 in one; text compares as bytes, as in SQLite.
+const std::vector<std::string>& PostgresMigrations() {
+  static const auto* const kMigrations = new std::vector<std::string>{
+      std::string(kPgRevisionSchema) + kPgRequestLedgerSchema + kPgAuditSchema +
+          R"sql(
+CREATE TABLE recommendations (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  revision BIGINT NOT NULL,
+  event TEXT COLLATE "C" NOT NULL,
+  kind INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  final INTEGER NOT NULL,
+  due_date TEXT COLLATE "C" NOT NULL,
+  create_time BIGINT NOT NULL,
+  body BYTEA NOT NULL,
+  confidential INTEGER
+);
+CREATE INDEX recommendations_by_time ON recommendations (create_time, id);
+CREATE INDEX recommendations_by_event ON recommendations (event);
+CREATE INDEX recommendations_by_due ON recommendations (final, due_date);
+CREATE INDEX recommendations_confidential ON recommendations (confidential);
+
+CREATE TABLE recommendation_addressees (
+  recommendation_id TEXT COLLATE "C" NOT NULL
+      REFERENCES recommendations (id) ON DELETE CASCADE,
+  entity TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (recommendation_id, entity)
+);
+CREATE INDEX addressees_by_entity ON recommendation_addressees (entity);
+
+CREATE TABLE recommendation_areas (
+  recommendation_id TEXT COLLATE "C" NOT NULL
+      REFERENCES recommendations (id) ON DELETE CASCADE,
+  area TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (recommendation_id, area)
+);
+CREATE INDEX areas_by_area ON recommendation_areas (area);
+)sql",
   };
   return *kMigrations;
 }
@@ -83,7 +126,7 @@ std::string IdOf(const v1::Recommendation& r) {
   return std::string(id);
 }
 
-absl::StatusOr<int64_t> CurrentRevision(SqliteConnection& c,
+absl::StatusOr<int64_t> CurrentRevision(SqlConnection& c,
                                         const std::string& id) {
   auto stmt = c.Prepare("SELECT revision FROM recommendations WHERE id = ?");
   if (!stmt.ok()) return stmt.status();
@@ -108,7 +151,7 @@ absl::Status CheckExpected(int64_t current, int64_t expected,
 }
 
 // Writes the row and its addressee and area rows.
-absl::Status Put(SqliteConnection& c, const v1::Recommendation& r,
+absl::Status Put(SqlConnection& c, const v1::Recommendation& r,
                  int64_t revision) {
   const std::string id = IdOf(r);
   auto stmt = c.Prepare(
@@ -143,13 +186,15 @@ absl::Status Put(SqliteConnection& c, const v1::Recommendation& r,
   }
   for (const auto& a : r.addressees()) {
     auto ins = c.Prepare(
-        "INSERT OR IGNORE INTO recommendation_addressees VALUES (?, ?)");
+        "INSERT INTO recommendation_addressees VALUES (?, ?) "
+        "ON CONFLICT DO NOTHING");
     if (!ins.ok()) return ins.status();
     if (auto s = ins->Bind(1, id).Bind(2, a).Run(); !s.ok()) return s;
   }
   for (const auto& a : r.areas()) {
     auto ins =
-        c.Prepare("INSERT OR IGNORE INTO recommendation_areas VALUES (?, ?)");
+        c.Prepare("INSERT INTO recommendation_areas VALUES (?, ?) "
+                  "ON CONFLICT DO NOTHING");
     if (!ins.ok()) return ins.status();
     if (auto s = ins->Bind(1, id).Bind(2, a).Run(); !s.ok()) return s;
   }
@@ -169,8 +214,8 @@ absl::StatusOr<StoredRecommendation> Parse(int64_t revision,
 
 // Sets `confidential` on rows written before migration 3, from their
 // bodies, in one transaction: a store that opens has it set on every row.
-absl::Status BackfillConfidential(SqliteDb& db) {
-  return db.Write([](SqliteConnection& c) -> absl::Status {
+absl::Status BackfillConfidential(SqlDb& db) {
+  return db.Write([](SqlConnection& c) -> absl::Status {
     auto rows =
         c.Prepare("SELECT id, body FROM recommendations WHERE confidential IS NULL");
     if (!rows.ok()) return rows.status();
@@ -201,20 +246,31 @@ absl::Status BackfillConfidential(SqliteDb& db) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<SqliteRecommendationStore>>
-SqliteRecommendationStore::Open(SqliteOptions options) {
-  options.migrations = Migrations();
-  auto db = SqliteDb::Open(std::move(options));
-  if (!db.ok()) return db.status();
-  if (auto s = BackfillConfidential(**db); !s.ok()) return s;
-  return std::unique_ptr<SqliteRecommendationStore>(
-      new SqliteRecommendationStore(std::move(*db)));
+const StoreMigrations& SqlRecommendationStore::Migrations() {
+  static const auto* const kMigrations =
+      new StoreMigrations{SqliteMigrations(), PostgresMigrations()};
+  return *kMigrations;
 }
 
-absl::StatusOr<StoredRecommendation> SqliteRecommendationStore::Get(
+absl::StatusOr<std::unique_ptr<SqlRecommendationStore>>
+SqlRecommendationStore::Open(SqliteOptions options) {
+  options.migrations = Migrations().sqlite;
+  auto db = SqliteDb::Open(std::move(options));
+  if (!db.ok()) return db.status();
+  return Open(std::unique_ptr<SqlDb>(std::move(*db)));
+}
+
+absl::StatusOr<std::unique_ptr<SqlRecommendationStore>>
+SqlRecommendationStore::Open(std::unique_ptr<SqlDb> db) {
+  if (auto s = BackfillConfidential(*db); !s.ok()) return s;
+  return std::unique_ptr<SqlRecommendationStore>(
+      new SqlRecommendationStore(std::move(db)));
+}
+
+absl::StatusOr<StoredRecommendation> SqlRecommendationStore::Get(
     const std::string& id) {
   absl::StatusOr<StoredRecommendation> out;
-  absl::Status s = db_->Read([&](SqliteConnection& c) -> absl::Status {
+  absl::Status s = db_->Read([&](SqlConnection& c) -> absl::Status {
     auto stmt =
         c.Prepare("SELECT revision, body FROM recommendations WHERE id = ?");
     if (!stmt.ok()) return stmt.status();
@@ -231,13 +287,14 @@ absl::StatusOr<StoredRecommendation> SqliteRecommendationStore::Get(
   return out;
 }
 
-absl::StatusOr<CreateOutcome> SqliteRecommendationStore::Create(
+absl::StatusOr<CreateOutcome> SqlRecommendationStore::Create(
     const v1::Recommendation& r, const std::string& request_id,
     const std::string& request_bytes, const AuditEntry& audit) {
   CreateOutcome out;
   std::optional<type::v1::AuditRecord> record;
   const absl::Time now = absl::Now();
-  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+  absl::Status s = db_->Write([&](SqlConnection& c) -> absl::Status {
+    record.reset();  // afresh on every run: a write that lost a race reruns
     if (!request_id.empty()) {
       auto replay = ReplayIn(c, request_id, request_bytes, now);
       if (!replay.ok()) return replay.status();
@@ -275,13 +332,13 @@ absl::StatusOr<CreateOutcome> SqliteRecommendationStore::Create(
   return out;
 }
 
-absl::StatusOr<StoredRecommendation> SqliteRecommendationStore::Update(
+absl::StatusOr<StoredRecommendation> SqlRecommendationStore::Update(
     const v1::Recommendation& r, int64_t expected, const AuditEntry& audit,
     const std::string& request_id, const std::string& request_bytes) {
   StoredRecommendation out;
   type::v1::AuditRecord record;
   const absl::Time now = absl::Now();
-  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+  absl::Status s = db_->Write([&](SqlConnection& c) -> absl::Status {
     auto current = CurrentRevision(c, IdOf(r));
     if (!current.ok()) return current.status();
     if (auto st = CheckExpected(*current, expected, IdOf(r)); !st.ok())
@@ -303,7 +360,7 @@ absl::StatusOr<StoredRecommendation> SqliteRecommendationStore::Update(
 }
 
 absl::StatusOr<std::optional<StoredRecommendation>>
-SqliteRecommendationStore::ReplayIn(SqliteConnection& c,
+SqlRecommendationStore::ReplayIn(SqlConnection& c,
                                     const std::string& request_id,
                                     const std::string& request_bytes,
                                     absl::Time now) {
@@ -324,10 +381,10 @@ SqliteRecommendationStore::ReplayIn(SqliteConnection& c,
 }
 
 absl::StatusOr<std::optional<StoredRecommendation>>
-SqliteRecommendationStore::Replay(const std::string& request_id,
+SqlRecommendationStore::Replay(const std::string& request_id,
                                   const std::string& request_bytes) {
   std::optional<StoredRecommendation> out;
-  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+  absl::Status s = db_->Write([&](SqlConnection& c) -> absl::Status {
     auto replay = ReplayIn(c, request_id, request_bytes, absl::Now());
     if (!replay.ok()) return replay.status();
     out = std::move(*replay);
@@ -337,11 +394,11 @@ SqliteRecommendationStore::Replay(const std::string& request_id,
   return out;
 }
 
-absl::StatusOr<int64_t> SqliteRecommendationStore::Delete(
+absl::StatusOr<int64_t> SqlRecommendationStore::Delete(
     const std::string& id, int64_t expected, const AuditEntry& audit) {
   type::v1::AuditRecord record;
   int64_t deleted_at = 0;
-  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+  absl::Status s = db_->Write([&](SqlConnection& c) -> absl::Status {
     auto current = CurrentRevision(c, id);
     if (!current.ok()) return current.status();
     if (auto st = CheckExpected(*current, expected, id); !st.ok()) return st;
@@ -362,12 +419,12 @@ absl::StatusOr<int64_t> SqliteRecommendationStore::Delete(
   return deleted_at;
 }
 
-absl::StatusOr<AuditPage> SqliteRecommendationStore::ListAudit(
+absl::StatusOr<AuditPage> SqlRecommendationStore::ListAudit(
     const AuditQuery& query) {
   return outreach::ListAudit(*db_, query);
 }
 
-absl::StatusOr<RecommendationPage> SqliteRecommendationStore::List(
+absl::StatusOr<RecommendationPage> SqlRecommendationStore::List(
     const RecommendationQuery& q) {
   std::vector<std::string> where;
   std::vector<SqlParam> params;
@@ -424,6 +481,6 @@ absl::StatusOr<RecommendationPage> SqliteRecommendationStore::List(
   return page;
 }
 
-absl::Status SqliteRecommendationStore::Ping() { return db_->Ping(); }
+absl::Status SqlRecommendationStore::Ping() { return db_->Ping(); }
 
 }  // namespace outreach::recommendations

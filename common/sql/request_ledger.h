@@ -21,7 +21,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/sqlite/sqlite_db.h"
+#include "common/sql/sql_db.h"
 
 namespace outreach {
 
@@ -39,6 +39,18 @@ CREATE TABLE request_ids (
 CREATE INDEX request_ids_by_time ON request_ids (create_time);
 )sql";
 
+// The same table on PostgreSQL.
+inline constexpr char kPgRequestLedgerSchema[] = R"sql(
+CREATE TABLE request_ids (
+  request_id TEXT COLLATE "C" PRIMARY KEY,
+  request_bytes BYTEA NOT NULL,
+  revision BIGINT NOT NULL,
+  body BYTEA NOT NULL,
+  create_time BIGINT NOT NULL
+);
+CREATE INDEX request_ids_by_time ON request_ids (create_time);
+)sql";
+
 struct LedgerEntry {
   int64_t revision = 0;
   std::string body;  // the reply, serialized
@@ -47,16 +59,16 @@ struct LedgerEntry {
 // Inside a write transaction. The unexpired entry for `request_id`, if
 // any. INVALID_ARGUMENT on "request_id" when it was used for other bytes.
 absl::StatusOr<std::optional<LedgerEntry>> LookUpRequest(
-    SqliteConnection& c, absl::string_view request_id,
+    SqlConnection& c, absl::string_view request_id,
     absl::string_view request_bytes, absl::Time now);
 
 // Records a reply, and purges expired entries.
-absl::Status RecordRequest(SqliteConnection& c, absl::string_view request_id,
+absl::Status RecordRequest(SqlConnection& c, absl::string_view request_id,
                            absl::string_view request_bytes, int64_t revision,
                            absl::string_view body, absl::Time now);
 
 // Forgets one entry (its resource is gone).
-absl::Status DropRequest(SqliteConnection& c, absl::string_view request_id);
+absl::Status DropRequest(SqlConnection& c, absl::string_view request_id);
 
 }  // namespace outreach
 

@@ -1,24 +1,32 @@
-#ifndef OUTREACH_SERVICES_EVENTS_SQLITE_EVENT_STORE_H_
-#define OUTREACH_SERVICES_EVENTS_SQLITE_EVENT_STORE_H_
+#ifndef OUTREACH_SERVICES_EVENTS_SQL_EVENT_STORE_H_
+#define OUTREACH_SERVICES_EVENTS_SQL_EVENT_STORE_H_
 
-// EventStore on one SQLite file (the embedded default). Each event is kept
-// whole as a serialized proto, beside the columns that filters and orders
-// use; topics sit in a table of their own for exact matches.
+// EventStore on SQL, written once for both engines (common/sql/sql_db.h):
+// SQLite, the embedded default, and PostgreSQL for several replicas. Each
+// event is kept whole as a serialized proto, beside the columns that
+// filters and orders use; topics sit in a table of their own for exact
+// matches. Only the migrations differ per engine.
 
 #include <memory>
 #include <string>
 
+#include "common/sql/sql_db.h"
 #include "common/sqlite/sqlite_db.h"
 #include "services/events/event_store.h"
 
 namespace outreach::events {
 
-class SqliteEventStore final : public EventStore {
+class SqlEventStore final : public EventStore {
  public:
-  // Opens or creates the database at options.path and migrates it.
+  // The schema, per engine; the database is opened with them.
+  static const StoreMigrations& Migrations();
+  // Opens or creates the SQLite database at options.path and migrates it.
   // `options.migrations` is filled in here.
-  static absl::StatusOr<std::unique_ptr<SqliteEventStore>> Open(
+  static absl::StatusOr<std::unique_ptr<SqlEventStore>> Open(
       SqliteOptions options);
+
+  // `db` was opened with Migrations().
+  explicit SqlEventStore(std::unique_ptr<SqlDb> db) : db_(std::move(db)) {}
 
   absl::StatusOr<StoredEvent> Get(const std::string& id) override;
   absl::StatusOr<CreateResult> Create(
@@ -33,19 +41,17 @@ class SqliteEventStore final : public EventStore {
   absl::StatusOr<ListPage> List(const ListQuery& query) override;
   absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) override;
   absl::StatusOr<int64_t> LatestRevision() override {
-    return outreach::LatestRevision(*db_);
+    return db_->LatestRevision();
   }
   absl::Status Ping() override;
-  // The store's incarnation (common/sqlite/sqlite_db.h), for cache keys.
+  // The store's incarnation (common/sql/sql_db.h), for cache keys.
   const std::string& incarnation() const { return db_->incarnation(); }
+  SqlDb& db() { return *db_; }
 
  private:
-  explicit SqliteEventStore(std::unique_ptr<SqliteDb> db)
-      : db_(std::move(db)) {}
-
-  std::unique_ptr<SqliteDb> db_;
+  std::unique_ptr<SqlDb> db_;
 };
 
 }  // namespace outreach::events
 
-#endif  // OUTREACH_SERVICES_EVENTS_SQLITE_EVENT_STORE_H_
+#endif  // OUTREACH_SERVICES_EVENTS_SQL_EVENT_STORE_H_

@@ -1,20 +1,28 @@
-#ifndef OUTREACH_SERVICES_PARTICIPANTS_SQLITE_PARTICIPANT_STORE_H_
-#define OUTREACH_SERVICES_PARTICIPANTS_SQLITE_PARTICIPANT_STORE_H_
+#ifndef OUTREACH_SERVICES_PARTICIPANTS_SQL_PARTICIPANT_STORE_H_
+#define OUTREACH_SERVICES_PARTICIPANTS_SQL_PARTICIPANT_STORE_H_
 
-// ParticipantStore on one SQLite file. Entities and participations are kept
-// whole as serialized protos beside the columns queries use.
+// ParticipantStore on SQL, written once for both engines (common/sql/
+// sql_db.h). Entities and participations are kept whole as serialized
+// protos beside the columns queries use.
 
 #include <memory>
 
+#include "common/sql/sql_db.h"
 #include "common/sqlite/sqlite_db.h"
 #include "services/participants/participant_store.h"
 
 namespace outreach::participants {
 
-class SqliteParticipantStore final : public ParticipantStore {
+class SqlParticipantStore final : public ParticipantStore {
  public:
-  static absl::StatusOr<std::unique_ptr<SqliteParticipantStore>> Open(
+  // The schema, per engine; the database is opened with them.
+  static const StoreMigrations& Migrations();
+  // Opens or creates the SQLite database at options.path and migrates it.
+  static absl::StatusOr<std::unique_ptr<SqlParticipantStore>> Open(
       SqliteOptions options);
+  // `db` was opened with Migrations().
+  explicit SqlParticipantStore(std::unique_ptr<SqlDb> db)
+      : db_(std::move(db)) {}
 
   absl::StatusOr<std::vector<StoredEntity>> ListEntities() override;
   absl::StatusOr<bool> SeedReference(const std::vector<v1::Entity>& entities,
@@ -42,13 +50,11 @@ class SqliteParticipantStore final : public ParticipantStore {
                                    const AuditEntry& audit) override;
   absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) override;
   absl::Status Ping() override;
-  // The store's incarnation (common/sqlite/sqlite_db.h), for cache keys.
+  // The store's incarnation (common/sql/sql_db.h), for cache keys.
   const std::string& incarnation() const { return db_->incarnation(); }
 
  private:
-  explicit SqliteParticipantStore(std::unique_ptr<SqliteDb> db)
-      : db_(std::move(db)) {}
-  std::unique_ptr<SqliteDb> db_;
+  std::unique_ptr<SqlDb> db_;
 };
 
 // Splits "events/{event}/participations/{id}"; false when malformed.
@@ -57,4 +63,4 @@ bool SplitParticipationName(absl::string_view name, std::string* event_id,
 
 }  // namespace outreach::participants
 
-#endif  // OUTREACH_SERVICES_PARTICIPANTS_SQLITE_PARTICIPANT_STORE_H_
+#endif  // OUTREACH_SERVICES_PARTICIPANTS_SQL_PARTICIPANT_STORE_H_

@@ -1,11 +1,11 @@
-#include "common/sqlite/request_ledger.h"
+#include "common/sql/request_ledger.h"
 
 #include "common/status/status_util.h"
 
 namespace outreach {
 
 absl::StatusOr<std::optional<LedgerEntry>> LookUpRequest(
-    SqliteConnection& c, absl::string_view request_id,
+    SqlConnection& c, absl::string_view request_id,
     absl::string_view request_bytes, absl::Time now) {
   auto seen = c.Prepare(
       "SELECT request_bytes, revision, body FROM request_ids "
@@ -26,7 +26,7 @@ absl::StatusOr<std::optional<LedgerEntry>> LookUpRequest(
   return std::optional<LedgerEntry>(std::move(entry));
 }
 
-absl::Status RecordRequest(SqliteConnection& c, absl::string_view request_id,
+absl::Status RecordRequest(SqlConnection& c, absl::string_view request_id,
                            absl::string_view request_bytes, int64_t revision,
                            absl::string_view body, absl::Time now) {
   auto purge = c.Prepare("DELETE FROM request_ids WHERE create_time < ?");
@@ -36,10 +36,13 @@ absl::Status RecordRequest(SqliteConnection& c, absl::string_view request_id,
       !s.ok()) {
     return s;
   }
-  // REPLACE: an expired entry of the same id may still be there.
+  // An upsert: an expired entry of the same id may still be there.
   auto rec = c.Prepare(
-      "INSERT OR REPLACE INTO request_ids (request_id, request_bytes, "
-      "revision, body, create_time) VALUES (?, ?, ?, ?, ?)");
+      "INSERT INTO request_ids (request_id, request_bytes, revision, body, "
+      "create_time) VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_id) DO UPDATE "
+      "SET request_bytes = excluded.request_bytes, "
+      "revision = excluded.revision, body = excluded.body, "
+      "create_time = excluded.create_time");
   if (!rec.ok()) return rec.status();
   return rec->Bind(1, request_id)
       .BindBlob(2, request_bytes)
@@ -49,7 +52,7 @@ absl::Status RecordRequest(SqliteConnection& c, absl::string_view request_id,
       .Run();
 }
 
-absl::Status DropRequest(SqliteConnection& c, absl::string_view request_id) {
+absl::Status DropRequest(SqlConnection& c, absl::string_view request_id) {
   auto del = c.Prepare("DELETE FROM request_ids WHERE request_id = ?");
   if (!del.ok()) return del.status();
   return del->Bind(1, request_id).Run();

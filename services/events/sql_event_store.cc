@@ -1,4 +1,4 @@
-#include "services/events/sqlite_event_store.h"
+#include "services/events/sql_event_store.h"
 
 #include <utility>
 #include <vector>
@@ -8,7 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "common/sqlite/request_ledger.h"
+#include "common/postgres/pg_db.h"
+#include "common/sql/request_ledger.h"
 #include "common/status/status_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/events/event_validation.h"
@@ -20,7 +21,7 @@ using google::protobuf::util::TimeUtil;
 using outreach::events::v1::Event;
 
 // Append-only: never edit a migration that has shipped.
-const std::vector<std::string>& Migrations() {
+const std::vector<std::string>& SqliteMigrations() {
   static const auto* const kMigrations = new std::vector<std::string>{
       std::string(kRevisionCounterSchema) +
           // 1: events, topics, the revision counter and request ids.
@@ -77,8 +78,57 @@ CREATE TABLE deleted_events (
   delete_time INTEGER NOT NULL
 );
 )sql",
-      // 3: the audit trail (common/sqlite/audit_log.h).
+      // 3: the audit trail (common/sql/audit_log.h).
       kAuditSchema,
+  };
+  return *kMigrations;
+}
+
+// The same schema as SQLite's version 3. Text columns compare as bytes
+// ("C"), as SQLite's do, so that orders and keyset pages agree on both.
+const std::vector<std::string>& PostgresMigrations() {
+  static const auto* const kMigrations = new std::vector<std::string>{
+      std::string(kPgRevisionSchema) + kPgRequestLedgerSchema + kPgAuditSchema +
+          R"sql(
+CREATE TABLE events (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  revision BIGINT NOT NULL,
+  kind INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  country_code TEXT COLLATE "C" NOT NULL,
+  start_date TEXT COLLATE "C" NOT NULL,
+  end_date TEXT COLLATE "C" NOT NULL,
+  title_key TEXT COLLATE "C" NOT NULL,
+  series TEXT COLLATE "C" NOT NULL,
+  parent_event TEXT COLLATE "C" NOT NULL,
+  search_text TEXT COLLATE "C" NOT NULL,
+  create_time BIGINT NOT NULL,
+  update_time BIGINT NOT NULL,
+  body BYTEA NOT NULL,
+  import_state INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX events_by_start_date ON events (start_date, id);
+CREATE INDEX events_by_end_date ON events (end_date, id);
+CREATE INDEX events_by_title ON events (title_key, id);
+CREATE INDEX events_by_create_time ON events (create_time, id);
+CREATE INDEX events_by_update_time ON events (update_time, id);
+CREATE INDEX events_by_country ON events (country_code);
+CREATE INDEX events_by_kind ON events (kind);
+CREATE INDEX events_by_parent ON events (parent_event);
+CREATE INDEX events_by_import_state ON events (import_state);
+
+CREATE TABLE event_topics (
+  event_id TEXT COLLATE "C" NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+  topic_key TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (event_id, topic_key)
+);
+CREATE INDEX event_topics_by_topic ON event_topics (topic_key, event_id);
+
+CREATE TABLE deleted_events (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  delete_time BIGINT NOT NULL
+);
+)sql",
   };
   return *kMigrations;
 }
@@ -106,15 +156,15 @@ std::string EndDateKey(const Event& e) {
   return DateKey(e.has_end_date() ? e.end_date() : e.start_date());
 }
 
-absl::Status WriteTopics(SqliteConnection& c, const std::string& id,
+absl::Status WriteTopics(SqlConnection& c, const std::string& id,
                          const Event& e) {
   auto del = c.Prepare("DELETE FROM event_topics WHERE event_id = ?");
   if (!del.ok()) return del.status();
   if (auto s = del->Bind(1, id).Run(); !s.ok()) return s;
   for (const auto& topic : e.topics()) {
     auto ins = c.Prepare(
-        "INSERT OR IGNORE INTO event_topics (event_id, topic_key) "
-        "VALUES (?, ?)");
+        "INSERT INTO event_topics (event_id, topic_key) VALUES (?, ?) "
+        "ON CONFLICT DO NOTHING");
     if (!ins.ok()) return ins.status();
     if (auto s = ins->Bind(1, id).Bind(2, absl::AsciiStrToLower(topic)).Run();
         !s.ok()) {
@@ -155,7 +205,7 @@ absl::StatusOr<StoredEvent> ParseRow(int64_t revision, absl::string_view body) {
 }
 
 // The row's current revision, or NOT_FOUND.
-absl::StatusOr<int64_t> CurrentRevision(SqliteConnection& c,
+absl::StatusOr<int64_t> CurrentRevision(SqlConnection& c,
                                         const std::string& id) {
   auto stmt = c.Prepare("SELECT revision FROM events WHERE id = ?");
   if (!stmt.ok()) return stmt.status();
@@ -272,18 +322,23 @@ std::string SortValue(const StoredEvent& s, OrderField f) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(
-    SqliteOptions options) {
-  options.migrations = Migrations();
-  auto db = SqliteDb::Open(std::move(options));
-  if (!db.ok()) return db.status();
-  return std::unique_ptr<SqliteEventStore>(
-      new SqliteEventStore(std::move(*db)));
+const StoreMigrations& SqlEventStore::Migrations() {
+  static const auto* const kMigrations =
+      new StoreMigrations{SqliteMigrations(), PostgresMigrations()};
+  return *kMigrations;
 }
 
-absl::StatusOr<StoredEvent> SqliteEventStore::Get(const std::string& id) {
+absl::StatusOr<std::unique_ptr<SqlEventStore>> SqlEventStore::Open(
+    SqliteOptions options) {
+  options.migrations = Migrations().sqlite;
+  auto db = SqliteDb::Open(std::move(options));
+  if (!db.ok()) return db.status();
+  return std::make_unique<SqlEventStore>(std::move(*db));
+}
+
+absl::StatusOr<StoredEvent> SqlEventStore::Get(const std::string& id) {
   absl::StatusOr<StoredEvent> result;
-  absl::Status s = db_->Read([&](SqliteConnection& c) {
+  absl::Status s = db_->Read([&](SqlConnection& c) {
     auto stmt = c.Prepare("SELECT revision, body FROM events WHERE id = ?");
     if (!stmt.ok()) return stmt.status();
     auto row = stmt->Bind(1, id).Step();
@@ -298,7 +353,7 @@ absl::StatusOr<StoredEvent> SqliteEventStore::Get(const std::string& id) {
   return result;
 }
 
-absl::StatusOr<CreateResult> SqliteEventStore::Create(
+absl::StatusOr<CreateResult> SqlEventStore::Create(
     const Event& event, const std::string& request_id,
     const std::string& request_bytes, const AuditEntry& audit) {
   CreateResult result;
@@ -306,7 +361,10 @@ absl::StatusOr<CreateResult> SqliteEventStore::Create(
   const std::string id = IdOf(event);
   const absl::Time now = absl::FromUnixMicros(
       TimeUtil::TimestampToMicroseconds(event.create_time()));
-  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+  absl::Status s = db_->Write([&](SqlConnection& c) -> absl::Status {
+    // Afresh on every run: a write that lost a race runs again.
+    result = CreateResult();
+    record.reset();
     if (!request_id.empty()) {
       auto seen = LookUpRequest(c, request_id, request_bytes, now);
       if (!seen.ok()) return seen.status();
@@ -376,12 +434,12 @@ absl::StatusOr<CreateResult> SqliteEventStore::Create(
   return result;
 }
 
-absl::StatusOr<StoredEvent> SqliteEventStore::Update(
+absl::StatusOr<StoredEvent> SqlEventStore::Update(
     const Event& event, int64_t expected_revision, const AuditEntry& audit) {
   StoredEvent result;
   type::v1::AuditRecord record;
   const std::string id = IdOf(event);
-  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+  absl::Status s = db_->Write([&](SqlConnection& c) -> absl::Status {
     auto current = CurrentRevision(c, id);
     if (!current.ok()) return current.status();
     if (auto e = CheckRevision(*current, expected_revision, id); !e.ok()) {
@@ -411,12 +469,12 @@ absl::StatusOr<StoredEvent> SqliteEventStore::Update(
   return result;
 }
 
-absl::StatusOr<int64_t> SqliteEventStore::Delete(const std::string& id,
+absl::StatusOr<int64_t> SqlEventStore::Delete(const std::string& id,
                                                  int64_t expected_revision,
                                                  const AuditEntry& audit) {
   int64_t deleted_at = 0;
   type::v1::AuditRecord record;
-  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+  absl::Status s = db_->Write([&](SqlConnection& c) -> absl::Status {
     auto current = CurrentRevision(c, id);
     if (!current.ok()) return current.status();
     if (auto e = CheckRevision(*current, expected_revision, id); !e.ok()) {
@@ -428,7 +486,8 @@ absl::StatusOr<int64_t> SqliteEventStore::Delete(const std::string& id,
     if (!del.ok()) return del.status();
     if (auto e = del->Bind(1, id).Run(); !e.ok()) return e;
     auto tomb = c.Prepare(
-        "INSERT OR REPLACE INTO deleted_events (id, delete_time) VALUES (?, ?)");
+        "INSERT INTO deleted_events (id, delete_time) VALUES (?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET delete_time = excluded.delete_time");
     if (!tomb.ok()) return tomb.status();
     if (auto e = tomb->Bind(1, id).Bind(2, absl::ToUnixMicros(absl::Now())).Run();
         !e.ok()) {
@@ -446,11 +505,11 @@ absl::StatusOr<int64_t> SqliteEventStore::Delete(const std::string& id,
   return deleted_at;
 }
 
-absl::StatusOr<AuditPage> SqliteEventStore::ListAudit(const AuditQuery& query) {
+absl::StatusOr<AuditPage> SqlEventStore::ListAudit(const AuditQuery& query) {
   return outreach::ListAudit(*db_, query);
 }
 
-absl::StatusOr<ListPage> SqliteEventStore::List(const ListQuery& query) {
+absl::StatusOr<ListPage> SqlEventStore::List(const ListQuery& query) {
   std::vector<std::string> where;
   std::vector<SqlParam> params;
   for (const FilterTerm& t : query.terms) {
@@ -525,6 +584,6 @@ absl::StatusOr<ListPage> SqliteEventStore::List(const ListQuery& query) {
   return page;
 }
 
-absl::Status SqliteEventStore::Ping() { return db_->Ping(); }
+absl::Status SqlEventStore::Ping() { return db_->Ping(); }
 
 }  // namespace outreach::events

@@ -1,4 +1,4 @@
-#include "common/sqlite/audit_log.h"
+#include "common/sql/audit_log.h"
 
 #include <algorithm>
 #include <utility>
@@ -40,7 +40,7 @@ type::v1::AuditRecord FromRow(const Statement& row) {
 
 }  // namespace
 
-absl::StatusOr<type::v1::AuditRecord> AppendAudit(SqliteConnection& c,
+absl::StatusOr<type::v1::AuditRecord> AppendAudit(SqlConnection& c,
                                                   const AuditEntry& entry,
                                                   absl::string_view resource,
                                                   int64_t before,
@@ -48,7 +48,7 @@ absl::StatusOr<type::v1::AuditRecord> AppendAudit(SqliteConnection& c,
   const int64_t now = absl::ToUnixMicros(absl::Now());
   auto insert = c.Prepare(
       "INSERT INTO audit_records (time, actor, method, resource, etag_before, "
-      "etag_after, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      "etag_after, request_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq");
   if (!insert.ok()) return insert.status();
   type::v1::AuditRecord r;
   *r.mutable_time() = TimeUtil::MicrosecondsToTimestamp(now);
@@ -58,22 +58,19 @@ absl::StatusOr<type::v1::AuditRecord> AppendAudit(SqliteConnection& c,
   r.set_etag_before(EtagOrEmpty(before));
   r.set_etag_after(EtagOrEmpty(after));
   r.set_request_id(entry.request_id);
-  if (auto s = insert->Bind(1, now)
-                   .Bind(2, r.actor())
-                   .Bind(3, r.method())
-                   .Bind(4, r.resource())
-                   .Bind(5, r.etag_before())
-                   .Bind(6, r.etag_after())
-                   .Bind(7, r.request_id())
-                   .Run();
-      !s.ok()) {
-    return s;
-  }
-  auto seq = c.Prepare("SELECT last_insert_rowid()");
-  if (!seq.ok()) return seq.status();
-  auto row = seq->Step();
+  auto row = insert->Bind(1, now)
+                 .Bind(2, r.actor())
+                 .Bind(3, r.method())
+                 .Bind(4, r.resource())
+                 .Bind(5, r.etag_before())
+                 .Bind(6, r.etag_after())
+                 .Bind(7, r.request_id())
+                 .Step();
   if (!row.ok()) return row.status();
-  r.set_name(absl::StrCat("auditRecords/", seq->ColumnInt64(0)));
+  if (!*row) return absl::InternalError("the audit insert returned no seq");
+  r.set_name(absl::StrCat("auditRecords/", insert->ColumnInt64(0)));
+  // Run the statement to its end, as RETURNING asks.
+  if (auto done = insert->Step(); !done.ok()) return done.status();
   return r;
 }
 
@@ -128,9 +125,10 @@ absl::StatusOr<AuditQuery> ParseAuditQuery(int page_size,
   return q;
 }
 
-absl::StatusOr<AuditPage> ListAudit(SqliteDb& db, const AuditQuery& q) {
+absl::StatusOr<AuditPage> ListAudit(SqlDb& db, const AuditQuery& q) {
   AuditPage page;
-  absl::Status s = db.Read([&](SqliteConnection& c) -> absl::Status {
+  absl::Status s = db.Read([&](SqlConnection& c) -> absl::Status {
+    page.records.clear();
     auto stmt = c.Prepare(
         "SELECT seq, time, actor, method, resource, etag_before, etag_after, "
         "request_id FROM audit_records WHERE seq > ?1 "

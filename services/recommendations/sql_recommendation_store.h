@@ -1,21 +1,29 @@
-#ifndef OUTREACH_SERVICES_RECOMMENDATIONS_SQLITE_RECOMMENDATION_STORE_H_
-#define OUTREACH_SERVICES_RECOMMENDATIONS_SQLITE_RECOMMENDATION_STORE_H_
+#ifndef OUTREACH_SERVICES_RECOMMENDATIONS_SQL_RECOMMENDATION_STORE_H_
+#define OUTREACH_SERVICES_RECOMMENDATIONS_SQL_RECOMMENDATION_STORE_H_
 
-// RecommendationStore on one SQLite file: each outcome whole as a
-// serialized proto, beside the columns and the addressee and area tables
-// that filters use.
+// RecommendationStore on SQL, written once for both engines (common/sql/
+// sql_db.h): each outcome whole as a serialized proto, beside the columns
+// and the addressee and area tables that filters use.
 
 #include <memory>
 
+#include "common/sql/sql_db.h"
 #include "common/sqlite/sqlite_db.h"
 #include "services/recommendations/recommendation_store.h"
 
 namespace outreach::recommendations {
 
-class SqliteRecommendationStore final : public RecommendationStore {
+class SqlRecommendationStore final : public RecommendationStore {
  public:
-  static absl::StatusOr<std::unique_ptr<SqliteRecommendationStore>> Open(
+  // The schema, per engine; the database is opened with them.
+  static const StoreMigrations& Migrations();
+  // Opens or creates the SQLite database at options.path and migrates it.
+  static absl::StatusOr<std::unique_ptr<SqlRecommendationStore>> Open(
       SqliteOptions options);
+  // On `db`, opened with Migrations(); finishes what the migrations leave
+  // to code (BackfillConfidential).
+  static absl::StatusOr<std::unique_ptr<SqlRecommendationStore>> Open(
+      std::unique_ptr<SqlDb> db);
 
   absl::StatusOr<StoredRecommendation> Get(const std::string& id) override;
   absl::StatusOr<CreateOutcome> Create(
@@ -34,21 +42,21 @@ class SqliteRecommendationStore final : public RecommendationStore {
       const RecommendationQuery& query) override;
   absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) override;
   absl::StatusOr<int64_t> LatestRevision() override {
-    return outreach::LatestRevision(*db_);
+    return db_->LatestRevision();
   }
   absl::Status Ping() override;
-  // The store's incarnation (common/sqlite/sqlite_db.h), for cache keys.
+  // The store's incarnation (common/sql/sql_db.h), for cache keys.
   const std::string& incarnation() const { return db_->incarnation(); }
 
  private:
   absl::StatusOr<std::optional<StoredRecommendation>> ReplayIn(
-      SqliteConnection& c, const std::string& request_id,
+      SqlConnection& c, const std::string& request_id,
       const std::string& request_bytes, absl::Time now);
-  explicit SqliteRecommendationStore(std::unique_ptr<SqliteDb> db)
+  explicit SqlRecommendationStore(std::unique_ptr<SqlDb> db)
       : db_(std::move(db)) {}
-  std::unique_ptr<SqliteDb> db_;
+  std::unique_ptr<SqlDb> db_;
 };
 
 }  // namespace outreach::recommendations
 
-#endif  // OUTREACH_SERVICES_RECOMMENDATIONS_SQLITE_RECOMMENDATION_STORE_H_
+#endif  // OUTREACH_SERVICES_RECOMMENDATIONS_SQL_RECOMMENDATION_STORE_H_

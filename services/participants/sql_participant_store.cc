@@ -1,4 +1,4 @@
-#include "services/participants/sqlite_participant_store.h"
+#include "services/participants/sql_participant_store.h"
 
 #include <algorithm>
 #include <utility>
@@ -8,13 +8,14 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/resource/resource_ids.h"
-#include "common/sqlite/request_ledger.h"
+#include "common/postgres/pg_db.h"
+#include "common/sql/request_ledger.h"
 
 namespace outreach::participants {
 namespace {
 
 // Append-only: never edit a migration that has shipped.
-const std::vector<std::string>& Migrations() {
+const std::vector<std::string>& SqliteMigrations() {
   static const auto* const kMigrations = new std::vector<std::string>{
       std::string(kRevisionCounterSchema) +
           R"sql(
@@ -41,13 +42,43 @@ CREATE INDEX participations_by_entity ON participations (entity, event_id, posit
 )sql",
       // 2: request ids, as every store keeps them.
       kRequestLedgerSchema,
-      // 3: the audit trail (common/sqlite/audit_log.h).
+      // 3: the audit trail (common/sql/audit_log.h).
       kAuditSchema,
   };
   return *kMigrations;
 }
 
-absl::StatusOr<int64_t> EntityRevision(SqliteConnection& c,
+// SQLite's version 3 in one; text compares as bytes, as in SQLite.
+const std::vector<std::string>& PostgresMigrations() {
+  static const auto* const kMigrations = new std::vector<std::string>{
+      std::string(kPgRevisionSchema) + kPgRequestLedgerSchema + kPgAuditSchema +
+          R"sql(
+CREATE TABLE meta (key TEXT COLLATE "C" PRIMARY KEY, value BIGINT NOT NULL);
+
+CREATE TABLE entities (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  revision BIGINT NOT NULL,
+  body BYTEA NOT NULL
+);
+
+CREATE TABLE participations (
+  event_id TEXT COLLATE "C" NOT NULL,
+  id TEXT COLLATE "C" NOT NULL,
+  revision BIGINT NOT NULL,
+  entity TEXT COLLATE "C" NOT NULL,
+  role INTEGER NOT NULL,
+  position BIGINT NOT NULL,
+  body BYTEA NOT NULL,
+  PRIMARY KEY (event_id, id)
+);
+CREATE INDEX participations_by_order ON participations (event_id, position, id);
+CREATE INDEX participations_by_entity ON participations (entity, event_id, position, id);
+)sql",
+  };
+  return *kMigrations;
+}
+
+absl::StatusOr<int64_t> EntityRevision(SqlConnection& c,
                                        const std::string& id) {
   auto stmt = c.Prepare("SELECT revision FROM entities WHERE id = ?");
   if (!stmt.ok()) return stmt.status();
@@ -69,7 +100,7 @@ absl::Status CheckExpected(int64_t current, int64_t expected,
   return absl::OkStatus();
 }
 
-absl::Status PutEntity(SqliteConnection& c, const v1::Entity& e,
+absl::Status PutEntity(SqlConnection& c, const v1::Entity& e,
                        int64_t revision) {
   auto stmt = c.Prepare(
       "INSERT INTO entities (id, revision, body) VALUES (?, ?, ?) "
@@ -96,17 +127,22 @@ bool SplitParticipationName(absl::string_view name, std::string* event_id,
   return true;
 }
 
-absl::StatusOr<std::unique_ptr<SqliteParticipantStore>>
-SqliteParticipantStore::Open(SqliteOptions options) {
-  options.migrations = Migrations();
+absl::StatusOr<std::unique_ptr<SqlParticipantStore>>
+SqlParticipantStore::Open(SqliteOptions options) {
+  options.migrations = Migrations().sqlite;
   auto db = SqliteDb::Open(std::move(options));
   if (!db.ok()) return db.status();
-  return std::unique_ptr<SqliteParticipantStore>(
-      new SqliteParticipantStore(std::move(*db)));
+  return std::make_unique<SqlParticipantStore>(std::move(*db));
+}
+
+const StoreMigrations& SqlParticipantStore::Migrations() {
+  static const auto* const kMigrations =
+      new StoreMigrations{SqliteMigrations(), PostgresMigrations()};
+  return *kMigrations;
 }
 
 absl::StatusOr<std::vector<StoredEntity>>
-SqliteParticipantStore::ListEntities() {
+SqlParticipantStore::ListEntities() {
   auto rows = SelectRecords<v1::Entity>(
       *db_, "SELECT revision, body FROM entities ORDER BY id", {});
   if (!rows.ok()) return rows.status();
@@ -117,10 +153,11 @@ SqliteParticipantStore::ListEntities() {
   return out;
 }
 
-absl::StatusOr<bool> SqliteParticipantStore::SeedReference(
+absl::StatusOr<bool> SqlParticipantStore::SeedReference(
     const std::vector<v1::Entity>& entities, int version) {
   bool wrote = false;
-  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+  absl::Status s = db_->Write([&](SqlConnection& c) -> absl::Status {
+    wrote = false;
     auto get =
         c.Prepare("SELECT value FROM meta WHERE key = 'reference_version'");
     if (!get.ok()) return get.status();
@@ -143,13 +180,14 @@ absl::StatusOr<bool> SqliteParticipantStore::SeedReference(
   return wrote;
 }
 
-absl::StatusOr<StoredEntity> SqliteParticipantStore::CreateEntity(
+absl::StatusOr<StoredEntity> SqlParticipantStore::CreateEntity(
     const v1::Entity& e, const AuditEntry& audit, const std::string& request_id,
     const std::string& request_bytes) {
   StoredEntity out;
   std::optional<type::v1::AuditRecord> record;
   const absl::Time now = absl::Now();
-  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+  absl::Status s = db_->Write([&](SqlConnection& c) -> absl::Status {
+    record.reset();  // afresh on every run: a write that lost a race reruns
     if (!request_id.empty()) {
       auto seen = LookUpRequest(c, request_id, request_bytes, now);
       if (!seen.ok()) return seen.status();
@@ -194,11 +232,11 @@ absl::StatusOr<StoredEntity> SqliteParticipantStore::CreateEntity(
   return out;
 }
 
-absl::StatusOr<StoredEntity> SqliteParticipantStore::UpdateEntity(
+absl::StatusOr<StoredEntity> SqlParticipantStore::UpdateEntity(
     const v1::Entity& e, int64_t expected, const AuditEntry& audit) {
   StoredEntity out;
   type::v1::AuditRecord record;
-  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+  absl::Status s = db_->Write([&](SqlConnection& c) -> absl::Status {
     auto current = EntityRevision(c, EntityId(e.name()));
     if (!current.ok()) return current.status();
     if (auto st = CheckExpected(*current, expected, e.name()); !st.ok())
@@ -217,11 +255,11 @@ absl::StatusOr<StoredEntity> SqliteParticipantStore::UpdateEntity(
   return out;
 }
 
-absl::Status SqliteParticipantStore::DeleteEntity(const std::string& id,
+absl::Status SqlParticipantStore::DeleteEntity(const std::string& id,
                                                   int64_t expected,
                                                   const AuditEntry& audit) {
   type::v1::AuditRecord record;
-  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+  absl::Status s = db_->Write([&](SqlConnection& c) -> absl::Status {
     auto current = EntityRevision(c, id);
     if (!current.ok()) return current.status();
     const std::string name = absl::StrCat("entities/", id);
@@ -249,10 +287,10 @@ absl::Status SqliteParticipantStore::DeleteEntity(const std::string& id,
   return s;
 }
 
-absl::StatusOr<StoredParticipation> SqliteParticipantStore::GetParticipation(
+absl::StatusOr<StoredParticipation> SqlParticipantStore::GetParticipation(
     const std::string& event_id, const std::string& id) {
   StoredParticipation out;
-  absl::Status s = db_->Read([&](SqliteConnection& c) -> absl::Status {
+  absl::Status s = db_->Read([&](SqlConnection& c) -> absl::Status {
     auto stmt = c.Prepare(
         "SELECT revision, body FROM participations WHERE event_id = ? AND "
         "id = ?");
@@ -276,14 +314,14 @@ absl::StatusOr<StoredParticipation> SqliteParticipantStore::GetParticipation(
 }
 
 absl::StatusOr<std::vector<StoredParticipation>>
-SqliteParticipantStore::CreateParticipations(
+SqlParticipantStore::CreateParticipations(
     std::vector<v1::Participation> participations,
     const std::vector<bool>& generated, const AuditEntry& audit,
     const std::string& request_id, const std::string& request_bytes) {
   std::vector<StoredParticipation> out;
   std::vector<type::v1::AuditRecord> records;
   const absl::Time now = absl::Now();
-  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+  absl::Status s = db_->Write([&](SqlConnection& c) -> absl::Status {
     out.clear();
     records.clear();
     if (!request_id.empty()) {
@@ -384,7 +422,7 @@ SqliteParticipantStore::CreateParticipations(
   return out;
 }
 
-absl::StatusOr<ParticipationPage> SqliteParticipantStore::ListParticipations(
+absl::StatusOr<ParticipationPage> SqlParticipantStore::ListParticipations(
     const ParticipationQuery& q) {
   std::vector<std::string> where;
   std::vector<SqlParam> params;
@@ -429,11 +467,11 @@ absl::StatusOr<ParticipationPage> SqliteParticipantStore::ListParticipations(
   return page;
 }
 
-absl::Status SqliteParticipantStore::DeleteParticipation(
+absl::Status SqlParticipantStore::DeleteParticipation(
     const std::string& event_id, const std::string& id,
     const AuditEntry& audit) {
   type::v1::AuditRecord record;
-  absl::Status s = db_->Write([&](SqliteConnection& c) -> absl::Status {
+  absl::Status s = db_->Write([&](SqlConnection& c) -> absl::Status {
     auto del = c.Prepare(
         "DELETE FROM participations WHERE event_id = ? AND id = ? "
         "RETURNING revision");
@@ -463,11 +501,11 @@ absl::Status SqliteParticipantStore::DeleteParticipation(
   return s;
 }
 
-absl::StatusOr<AuditPage> SqliteParticipantStore::ListAudit(
+absl::StatusOr<AuditPage> SqlParticipantStore::ListAudit(
     const AuditQuery& query) {
   return outreach::ListAudit(*db_, query);
 }
 
-absl::Status SqliteParticipantStore::Ping() { return db_->Ping(); }
+absl::Status SqlParticipantStore::Ping() { return db_->Ping(); }
 
 }  // namespace outreach::participants

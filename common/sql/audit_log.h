@@ -17,7 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "common/sqlite/sqlite_db.h"
+#include "common/sql/sql_db.h"
 #include "outreach/type/v1/audit.pb.h"
 
 namespace outreach {
@@ -56,10 +56,26 @@ CREATE INDEX audit_by_resource ON audit_records (resource, seq);
 CREATE INDEX audit_by_actor ON audit_records (actor, seq);
 )sql";
 
+// The same table on PostgreSQL.
+inline constexpr char kPgAuditSchema[] = R"sql(
+CREATE TABLE audit_records (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  time BIGINT NOT NULL,
+  actor TEXT COLLATE "C" NOT NULL,
+  method TEXT NOT NULL,
+  resource TEXT COLLATE "C" NOT NULL,
+  etag_before TEXT NOT NULL,
+  etag_after TEXT NOT NULL,
+  request_id TEXT NOT NULL
+);
+CREATE INDEX audit_by_resource ON audit_records (resource, seq);
+CREATE INDEX audit_by_actor ON audit_records (actor, seq);
+)sql";
+
 // Appends the record of a write of `resource` from revision `before` to
 // `after` (0: none, for a create or a delete), inside the caller's write
 // transaction on `c`. Returns it, for LogAudit once committed.
-absl::StatusOr<type::v1::AuditRecord> AppendAudit(SqliteConnection& c,
+absl::StatusOr<type::v1::AuditRecord> AppendAudit(SqlConnection& c,
                                                   const AuditEntry& entry,
                                                   absl::string_view resource,
                                                   int64_t before,
@@ -88,7 +104,7 @@ absl::StatusOr<AuditQuery> ParseAuditQuery(int page_size,
                                            const std::string& filter);
 
 // One page, oldest first.
-absl::StatusOr<AuditPage> ListAudit(SqliteDb& db, const AuditQuery& query);
+absl::StatusOr<AuditPage> ListAudit(SqlDb& db, const AuditQuery& query);
 
 // The next page token of `page` (empty on the last page).
 std::string NextAuditPageToken(const AuditQuery& query, const AuditPage& page);

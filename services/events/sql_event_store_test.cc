@@ -1,4 +1,4 @@
-#include "services/events/sqlite_event_store.h"
+#include "services/events/sql_event_store.h"
 
 #include "services/events/event_store_conformance.h"
 
@@ -8,7 +8,7 @@ namespace {
 std::unique_ptr<EventStore> MakeSqliteStore(const std::string& dir) {
   SqliteOptions options;
   options.path = dir + "/events.db";
-  auto store = SqliteEventStore::Open(options);
+  auto store = SqlEventStore::Open(options);
   EXPECT_TRUE(store.ok()) << store.status();
   return store.ok() ? std::move(*store) : nullptr;
 }
