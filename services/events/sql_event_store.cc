@@ -385,6 +385,16 @@ absl::StatusOr<CreateResult> SqlEventStore::Create(
         if (auto e = DropRequest(c, request_id); !e.ok()) return e;
       }
     }
+    // Read before the insert, not only left to the key: under PostgreSQL's
+    // SERIALIZABLE, a concurrent create of the same id by another replica
+    // then fails as a serialization conflict, and its rerun finds this
+    // request's ledger entry (a replay) instead of ALREADY_EXISTS.
+    if (auto taken = CurrentRevision(c, id); taken.ok()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("events/", id, " already exists"));
+    } else if (taken.status().code() != absl::StatusCode::kNotFound) {
+      return taken.status();
+    }
     auto tomb = c.Prepare("SELECT delete_time FROM deleted_events WHERE id = ?");
     if (!tomb.ok()) return tomb.status();
     auto buried = tomb->Bind(1, id).Step();

@@ -41,13 +41,20 @@ std::shared_ptr<grpc::Channel> ServiceProcess::NewChannel(
 }
 
 bool ServiceProcess::Start(absl::Duration timeout) {
+  return Launch() && WaitServing(timeout);
+}
+
+bool ServiceProcess::Launch() {
   std::vector<std::string> argv = {
       binary_, absl::StrCat("--port=", port_),
       absl::StrCat("--metrics_port=", metrics_port_),
       absl::StrCat("--health_port=", health_port_),
       "--listen_host=127.0.0.1"};
   argv.insert(argv.end(), flags_.begin(), flags_.end());
-  if (!process_.Start(argv, log_path_)) return false;
+  return process_.Start(argv, log_path_);
+}
+
+bool ServiceProcess::WaitServing(absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   while (absl::Now() < deadline) {
     // A fresh channel each time: a channel whose first connect was refused

@@ -32,6 +32,10 @@ class ServiceProcess {
   // Starts and waits up to `timeout` for health SERVING on "", asked on
   // the plaintext health port (so TLS servers are waited for alike).
   bool Start(absl::Duration timeout = absl::Seconds(20));
+  // Start in two steps, to start several processes at once: Launch starts
+  // the process, WaitServing waits for it as Start does.
+  bool Launch();
+  bool WaitServing(absl::Duration timeout = absl::Seconds(20));
   // SIGTERM and wait; returns the exit status.
   int Stop(absl::Duration grace = absl::Seconds(20));
   Subprocess& process() { return process_; }

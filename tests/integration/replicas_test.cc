@@ -1,0 +1,284 @@
+// Replicas of the events service that act as one service: real
+// events_server processes on one real PostgreSQL 15 server and one real
+// redis-server, on loopback, without TLS (issue 14's "done when").
+
+#include <signal.h>
+
+#include <atomic>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "grpcpp/client_context.h"
+#include "gtest/gtest.h"
+#include "outreach/events/v1/events.grpc.pb.h"
+#include "tests/testing/postgres_server.h"
+#include "tests/testing/redis_server.h"
+#include "tests/testing/service_process.h"
+#include "tests/testing/temp_dir.h"
+
+namespace outreach::testing {
+namespace {
+
+using outreach::events::v1::CreateEventRequest;
+using outreach::events::v1::Event;
+using outreach::events::v1::EventsService;
+using outreach::events::v1::GetEventRequest;
+using outreach::events::v1::ListEventsRequest;
+using outreach::events::v1::ListEventsResponse;
+using outreach::events::v1::UpdateEventRequest;
+
+Event Workshop(const std::string& title) {
+  Event e;
+  e.set_title(title);
+  e.set_kind(outreach::events::v1::EVENT_KIND_REGIONAL_WORKSHOP);
+  e.set_status(outreach::events::v1::EVENT_STATUS_HELD);
+  e.mutable_start_date()->set_year(2024);
+  e.mutable_start_date()->set_month(5);
+  e.mutable_start_date()->set_day(14);
+  e.mutable_venue()->set_country_code("MD");
+  e.mutable_venue()->set_city("Chisinau");
+  e.set_contact_email("1540experts@un.org");
+  return e;
+}
+
+void Deadline(grpc::ClientContext& ctx) {
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+}
+
+// One replica and its stub.
+struct Replica {
+  std::unique_ptr<ServiceProcess> process;
+  std::unique_ptr<EventsService::Stub> stub;
+
+  grpc::Status Create(const Event& e, Event* out,
+                      const std::string& request_id = "",
+                      const std::string& event_id = "") {
+    grpc::ClientContext ctx;
+    Deadline(ctx);
+    CreateEventRequest req;
+    *req.mutable_event() = e;
+    req.set_request_id(request_id);
+    req.set_event_id(event_id);
+    return stub->CreateEvent(&ctx, req, out);
+  }
+  grpc::Status Get(const std::string& name, Event* out) {
+    grpc::ClientContext ctx;
+    Deadline(ctx);
+    GetEventRequest req;
+    req.set_name(name);
+    return stub->GetEvent(&ctx, req, out);
+  }
+  grpc::Status SetTitle(const std::string& name, const std::string& title,
+                        const std::string& etag, Event* out) {
+    grpc::ClientContext ctx;
+    Deadline(ctx);
+    UpdateEventRequest req;
+    req.mutable_event()->set_name(name);
+    req.mutable_event()->set_title(title);
+    req.mutable_event()->set_etag(etag);
+    req.mutable_update_mask()->add_paths("title");
+    return stub->UpdateEvent(&ctx, req, out);
+  }
+  grpc::Status List(ListEventsResponse* out) {
+    grpc::ClientContext ctx;
+    Deadline(ctx);
+    ListEventsRequest req;
+    req.set_page_size(1000);
+    return stub->ListEvents(&ctx, req, out);
+  }
+};
+
+class ReplicasTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    postgres_ = std::make_unique<PostgresServer>(dir_.path());
+    const absl::Status started = postgres_->Start();
+    ASSERT_TRUE(started.ok()) << started;
+    ASSERT_TRUE(postgres_->Psql("CREATE DATABASE events OWNER outreach").ok());
+    redis_ = std::make_unique<RedisServer>(dir_.path());
+    ASSERT_TRUE(redis_->Start()) << ReadFile(dir_.path() + "/redis.log");
+  }
+
+  // A replica not yet started.
+  Replica MakeReplica(const std::string& database = "events") {
+    const int n = made_++;
+    Replica r;
+    r.process = std::make_unique<ServiceProcess>(
+        OUTREACH_EVENTS_SERVER,
+        std::vector<std::string>{
+            "--database_url=" + postgres_->url(database),
+            "--redis_address=" + redis_->address(), "--redis_timeout=100ms",
+            // Alone: no other service to ask on delete.
+            "--participants_address=", "--recommendations_address=",
+            "--db_path=" + dir_.path() + "/unused.db"},
+        absl::StrCat(dir_.path(), "/events-", n, ".log"));
+    return r;
+  }
+
+  Replica StartReplica() {
+    Replica r = MakeReplica();
+    EXPECT_TRUE(r.process->Start()) << r.process->log();
+    r.stub = EventsService::NewStub(r.process->NewChannel());
+    return r;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<PostgresServer> postgres_;
+  std::unique_ptr<RedisServer> redis_;
+  int made_ = 0;
+};
+
+// Issue 14's "done when": a write acknowledged by one replica is read at
+// once from the other, in 200 alternating rounds, through the shared Redis
+// cache (both replicas read the event before each write, so each holds it
+// cached when the other writes).
+TEST_F(ReplicasTest, AWriteOnOneReplicaIsReadAtOnceOnTheOther) {
+  Replica a = StartReplica();
+  Replica b = StartReplica();
+  Event created;
+  ASSERT_TRUE(a.Create(Workshop("Round 0"), &created).ok());
+  std::string etag = created.etag();
+  int stale = 0;
+  for (int round = 1; round <= 200; ++round) {
+    Replica& writer = round % 2 == 1 ? a : b;
+    Replica& reader = round % 2 == 1 ? b : a;
+    // Warm both replicas' view of the event (cache-aside fills).
+    Event seen;
+    ASSERT_TRUE(reader.Get(created.name(), &seen).ok());
+    ASSERT_TRUE(writer.Get(created.name(), &seen).ok());
+    const std::string title = absl::StrCat("Round ", round);
+    Event updated;
+    const grpc::Status s = writer.SetTitle(created.name(), title, etag, &updated);
+    ASSERT_TRUE(s.ok()) << round << ": " << s.error_message();
+    etag = updated.etag();
+    Event read;
+    ASSERT_TRUE(reader.Get(created.name(), &read).ok());
+    if (read.title() != title || read.etag() != etag) {
+      ++stale;
+      ADD_FAILURE() << "round " << round << ": read '" << read.title()
+                    << "' at " << read.etag() << " after '" << title
+                    << "' at " << etag << " was acknowledged";
+    }
+  }
+  EXPECT_EQ(stale, 0);
+}
+
+// The survivor keeps serving reads and writes after the other replica is
+// killed with SIGKILL.
+TEST_F(ReplicasTest, TheSurvivorKeepsServingAfterTheOtherIsKilled) {
+  Replica a = StartReplica();
+  Replica b = StartReplica();
+  Event before;
+  ASSERT_TRUE(a.Create(Workshop("Written on A"), &before).ok());
+  a.process->process().Signal(SIGKILL);
+  ASSERT_TRUE(a.process->process().Wait(absl::Seconds(10)).has_value());
+
+  Event read;
+  ASSERT_TRUE(b.Get(before.name(), &read).ok());
+  EXPECT_EQ(read.title(), "Written on A");
+  Event renamed;
+  ASSERT_TRUE(b.SetTitle(before.name(), "Renamed on B", read.etag(), &renamed)
+                  .ok());
+  Event created;
+  ASSERT_TRUE(b.Create(Workshop("Written on B"), &created).ok());
+  ListEventsResponse all;
+  ASSERT_TRUE(b.List(&all).ok());
+  std::set<std::string> titles;
+  for (const auto& e : all.events()) titles.insert(e.title());
+  EXPECT_EQ(titles, (std::set<std::string>{"Renamed on B", "Written on B"}));
+}
+
+// Concurrent creates with one request id, one on each replica, make one
+// event: the second is a replay of the first, whichever commits first.
+// Half name their event (event_id), half let the service choose.
+TEST_F(ReplicasTest, ConcurrentCreatesWithOneRequestIdMakeOneEvent) {
+  Replica a = StartReplica();
+  Replica b = StartReplica();
+  constexpr int kPairs = 40;
+  for (int i = 0; i < kPairs; ++i) {
+    const std::string request_id =
+        absl::StrFormat("3f2b8c1e-0000-4000-8000-%012d", i);
+    const std::string event_id = i % 2 == 0 ? absl::StrCat("pair-", i) : "";
+    const Event e = Workshop(absl::StrCat("Pair ", i));
+    Event from_a, from_b;
+    grpc::Status sa, sb;
+    // Both calls leave together, so that their transactions overlap.
+    std::atomic<bool> go{false};
+    std::thread ta([&] {
+      while (!go.load()) {
+      }
+      sa = a.Create(e, &from_a, request_id, event_id);
+    });
+    std::thread tb([&] {
+      while (!go.load()) {
+      }
+      sb = b.Create(e, &from_b, request_id, event_id);
+    });
+    go = true;
+    ta.join();
+    tb.join();
+    ASSERT_TRUE(sa.ok()) << sa.error_message();
+    ASSERT_TRUE(sb.ok()) << sb.error_message();
+    EXPECT_EQ(from_a.name(), from_b.name()) << "pair " << i;
+    EXPECT_EQ(from_a.etag(), from_b.etag()) << "pair " << i;
+  }
+  ListEventsResponse all;
+  ASSERT_TRUE(a.List(&all).ok());
+  EXPECT_EQ(all.events_size(), kPairs);
+}
+
+// Three replicas started at once on an empty database: one migrates, the
+// others wait for its advisory lock and find the schema current; all
+// serve, and each migration was applied once.
+TEST_F(ReplicasTest, ThreeReplicasStartingTogetherMigrateOnce) {
+  std::vector<Replica> replicas;
+  for (int i = 0; i < 3; ++i) replicas.push_back(MakeReplica());
+  for (auto& r : replicas) ASSERT_TRUE(r.process->Launch());
+  for (auto& r : replicas) {
+    ASSERT_TRUE(r.process->WaitServing()) << r.process->log();
+  }
+  auto versions = postgres_->Psql(
+      "SELECT count(*), count(DISTINCT version), max(version) "
+      "FROM schema_migrations",
+      "events");
+  ASSERT_TRUE(versions.ok()) << versions.status();
+  EXPECT_EQ(std::string(absl::StripAsciiWhitespace(*versions)), "1|1|1");
+  int migrated = 0;
+  for (auto& r : replicas) {
+    if (r.process->log().find("\"migrated the database\"") !=
+        std::string::npos) {
+      ++migrated;
+    }
+  }
+  EXPECT_EQ(migrated, 1);
+}
+
+// A database whose schema is newer than the binary is refused, not misread.
+TEST_F(ReplicasTest, ADatabaseNewerThanTheBinaryIsRefused) {
+  {
+    Replica first = StartReplica();
+  }
+  ASSERT_TRUE(postgres_
+                  ->Psql("INSERT INTO schema_migrations (version) VALUES (99)",
+                         "events")
+                  .ok());
+  Replica r = MakeReplica();
+  EXPECT_FALSE(r.process->Start(absl::Seconds(10)));
+  auto code = r.process->process().Wait(absl::Seconds(10));
+  ASSERT_TRUE(code.has_value());
+  EXPECT_NE(*code, 0);
+  EXPECT_THAT(r.process->log(),
+              ::testing::HasSubstr("has schema version 99 but this binary "
+                                   "knows only up to 1"));
+}
+
+}  // namespace
+}  // namespace outreach::testing
