@@ -9,6 +9,10 @@
 #include "services/events/sql_event_store.h"
 #include "services/events/test_util.h"
 
+#ifdef OUTREACH_TEST_POSTGRES
+#include "tests/testing/postgres_test_database.h"
+#endif
+
 namespace outreach::events {
 namespace {
 
@@ -19,11 +23,19 @@ using ::testing::HasSubstr;
 class EventManagerTest : public ::testing::Test {
  protected:
   void SetUp() override {
+#ifdef OUTREACH_TEST_POSTGRES
+    // The same tests on PostgreSQL (events_postgres_store_test).
+    auto db = outreach::testing::OpenTestDatabase(
+        dir_.path(), "events", SqlEventStore::Migrations().postgres);
+    ASSERT_NE(db, nullptr);
+    store_ = std::make_unique<SqlEventStore>(std::move(db));
+#else
     SqliteOptions options;
     options.path = dir_.path() + "/events.db";
     auto store = SqlEventStore::Open(options);
     ASSERT_TRUE(store.ok());
     store_ = std::move(*store);
+#endif
     auto countries = CountryRegistry::Load();
     ASSERT_TRUE(countries.ok());
     countries_ = std::move(*countries);

@@ -11,6 +11,10 @@
 #include "services/participants/reference_data.h"
 #include "services/participants/sql_participant_store.h"
 
+#ifdef OUTREACH_TEST_POSTGRES
+#include "tests/testing/postgres_test_database.h"
+#endif
+
 namespace outreach::participants {
 namespace {
 
@@ -47,11 +51,19 @@ class ParticipantManagerTest : public ::testing::Test {
   void Open() {
     manager_.reset();
     store_.reset();
+#ifdef OUTREACH_TEST_POSTGRES
+    // The same tests on PostgreSQL (participants_postgres_test).
+    auto db = outreach::testing::OpenTestDatabase(
+        dir_, "participants", SqlParticipantStore::Migrations().postgres);
+    ASSERT_NE(db, nullptr);
+    store_ = std::make_unique<SqlParticipantStore>(std::move(db));
+#else
     SqliteOptions options;
     options.path = dir_ + "/participants.db";
     auto store = SqlParticipantStore::Open(options);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
+#endif
     auto countries = CountryRegistry::Load();
     ASSERT_TRUE(countries.ok());
     auto reference =

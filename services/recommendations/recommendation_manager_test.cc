@@ -10,6 +10,10 @@
 #include "tests/testing/temp_dir.h"
 #include "services/recommendations/sql_recommendation_store.h"
 
+#ifdef OUTREACH_TEST_POSTGRES
+#include "tests/testing/postgres_test_database.h"
+#endif
+
 namespace outreach::recommendations {
 namespace {
 
@@ -70,10 +74,18 @@ class RecommendationManagerTest : public ::testing::Test {
   void Open() {
     manager_.reset();
     store_.reset();
+#ifdef OUTREACH_TEST_POSTGRES
+    // The same tests on PostgreSQL (recommendations_postgres_test).
+    auto db = outreach::testing::OpenTestDatabase(
+        dir_, "recommendations", SqlRecommendationStore::Migrations().postgres);
+    ASSERT_NE(db, nullptr);
+    auto store = SqlRecommendationStore::Open(std::unique_ptr<SqlDb>(std::move(db)));
+#else
     SqliteOptions options;
     options.path = dir_ + "/recommendations.db";
     auto store = SqlRecommendationStore::Open(options);
-    ASSERT_TRUE(store.ok());
+#endif
+    ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     CacheAsideOptions cache_options;
     cache_options.epoch = 1;
@@ -507,6 +519,10 @@ TEST_F(RecommendationManagerTest, ADeletesTombstoneCarriesTheRevisionItTook) {
 }
 
 TEST_F(RecommendationManagerTest, RowsFromBeforeTheConfidentialColumnAreBackfilled) {
+#ifdef OUTREACH_TEST_POSTGRES
+  GTEST_SKIP() << "SQLite's migration history: PostgreSQL began with the "
+                  "column";
+#endif
   ASSERT_TRUE(Create(v1::RECOMMENDATION_KIND_ASSISTANCE_NEED, "Secret need",
                      {"entities/md"})
                   .ok());
