@@ -23,6 +23,7 @@
 #include "tests/testing/http_get.h"
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_process.h"
+#include "tests/testing/store_engine.h"
 
 namespace outreach::testing {
 namespace {
@@ -39,21 +40,24 @@ struct CtlResult {
 class GatewayIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    engine_ = std::make_unique<StoreEngine>(dir_.path());
+    const absl::Status engine = engine_->Start();
+    ASSERT_TRUE(engine.ok()) << engine;
     redis_ = std::make_unique<RedisServer>(dir_.path());
     ASSERT_TRUE(redis_->Start());
     // No deletes here: the events service asks no other service (the
     // fault tests use the whole suite, tests/testing/suite.h).
     events_ = Start(OUTREACH_EVENTS_SERVER, "events",
-                    {"--db_path=" + dir_.path() + "/events.db",
+                    {engine_->StoreFlag("events"),
                      "--redis_address=" + redis_->address(),
                      "--participants_address=", "--recommendations_address="});
     participants_ = Start(OUTREACH_PARTICIPANTS_SERVER, "participants",
-                          {"--db_path=" + dir_.path() + "/participants.db",
+                          {engine_->StoreFlag("participants"),
                            "--redis_address=" + redis_->address(),
                            "--events_address=" + events_->address()});
     recommendations_ =
         Start(OUTREACH_RECOMMENDATIONS_SERVER, "recommendations",
-              {"--db_path=" + dir_.path() + "/recommendations.db",
+              {engine_->StoreFlag("recommendations"),
                "--redis_address=" + redis_->address(),
                "--events_address=" + events_->address(),
                "--participants_address=" + participants_->address()});
@@ -105,6 +109,7 @@ class GatewayIntegrationTest : public ::testing::Test {
 
   TempDir dir_;
   int calls_ = 0;
+  std::unique_ptr<StoreEngine> engine_;
   std::unique_ptr<RedisServer> redis_;
   std::unique_ptr<ServiceProcess> events_, participants_, recommendations_,
       gateway_;

@@ -9,21 +9,22 @@ namespace outreach::testing {
 Suite::Suite(SuiteBinaries binaries, std::string dir,
              std::vector<std::string> gateway_flags)
     : binaries_(std::move(binaries)), dir_(std::move(dir)) {
+  engine_ = std::make_unique<StoreEngine>(dir_);
   redis_ = std::make_unique<RedisServer>(dir_);
   const std::string redis = "--redis_address=" + redis_->address();
   events_ = std::make_unique<ServiceProcess>(
       binaries_.events,
-      std::vector<std::string>{"--db_path=" + dir_ + "/events.db", redis},
+      std::vector<std::string>{engine_->StoreFlag("events"), redis},
       dir_ + "/events.log");
   participants_ = std::make_unique<ServiceProcess>(
       binaries_.participants,
-      std::vector<std::string>{"--db_path=" + dir_ + "/participants.db", redis,
+      std::vector<std::string>{engine_->StoreFlag("participants"), redis,
                                "--events_address=" + events_->address()},
       dir_ + "/participants.log");
   recommendations_ = std::make_unique<ServiceProcess>(
       binaries_.recommendations,
       std::vector<std::string>{
-          "--db_path=" + dir_ + "/recommendations.db", redis,
+          engine_->StoreFlag("recommendations"), redis,
           "--events_address=" + events_->address(),
           "--participants_address=" + participants_->address()},
       dir_ + "/recommendations.log");
@@ -80,6 +81,10 @@ void Suite::ReplaceGateway(std::vector<std::string> gateway_flags) {
 }
 
 bool Suite::Start(std::string* error) {
+  if (absl::Status s = engine_->Start(); !s.ok()) {
+    *error = absl::StrCat("the store engine did not start: ", s.ToString());
+    return false;
+  }
   if (!redis_->Start()) {
     *error = "redis-server did not start";
     return false;

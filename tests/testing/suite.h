@@ -2,9 +2,10 @@
 #define OUTREACH_TESTS_TESTING_SUITE_H_
 
 // The whole suite on loopback for integration tests: a real redis-server,
-// the three services on SQLite files, and the gateway, each told the
-// others' addresses (the events service asks the other two before it
-// deletes an event). Stops everything when destroyed.
+// the three services on SQLite files (or on a real PostgreSQL server, when
+// the test runs with OUTREACH_TEST_ENGINE=postgres: store_engine.h), and the
+// gateway, each told the others' addresses (the events service asks the
+// other two before it deletes an event). Stops everything when destroyed.
 
 #include <memory>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_process.h"
+#include "tests/testing/store_engine.h"
 
 namespace outreach::testing {
 
@@ -35,6 +37,7 @@ class Suite {
   bool Start(std::string* error);
 
   RedisServer& redis() { return *redis_; }
+  StoreEngine& engine() { return *engine_; }
   ServiceProcess& events() { return *events_; }
   ServiceProcess& participants() { return *participants_; }
   ServiceProcess& recommendations() { return *recommendations_; }
@@ -51,6 +54,7 @@ class Suite {
   const std::string dir_;
   int gateways_ = 0;
   std::vector<std::string> gateway_security_;
+  std::unique_ptr<StoreEngine> engine_;
   std::unique_ptr<RedisServer> redis_;
   std::unique_ptr<ServiceProcess> events_, participants_, recommendations_,
       gateway_;
