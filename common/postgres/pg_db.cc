@@ -346,6 +346,23 @@ absl::StatusOr<int64_t> PgConnection::NextRevision() {
   return stmt->ColumnInt64(0);
 }
 
+absl::Status PgConnection::AdvanceCounters(int64_t revision) {
+  if (revision > 0) {
+    auto set = Prepare(
+        "SELECT setval('revisions', GREATEST(CAST(? AS BIGINT), "
+        "(SELECT CASE WHEN is_called THEN last_value ELSE 0 END "
+        "FROM revisions)))");
+    if (!set.ok()) return set.status();
+    if (auto s = set->Bind(1, revision).Run(); !s.ok()) return s;
+  }
+  // Records loaded with their own seq left the identity behind them.
+  auto audit = Prepare(
+      "SELECT setval(pg_get_serial_sequence('audit_records', 'seq'), "
+      "COALESCE(max(seq), 1), max(seq) IS NOT NULL) FROM audit_records");
+  if (!audit.ok()) return audit.status();
+  return audit->Run();
+}
+
 // --- PgDb ------------------------------------------------------------------
 
 absl::StatusOr<std::unique_ptr<PgConnection>> PgDb::Connect(

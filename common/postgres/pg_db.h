@@ -140,6 +140,7 @@ class PgConnection final : public SqlConnection {
   absl::StatusOr<Statement> Prepare(absl::string_view sql) override;
   absl::Status Exec(absl::string_view sql) override;
   absl::StatusOr<int64_t> NextRevision() override;
+  absl::Status AdvanceCounters(int64_t revision) override;
 
   // Runs a prepared statement; the result holds its rows.
   absl::StatusOr<std::unique_ptr<PGresult, void (*)(PGresult*)>> RunPrepared(

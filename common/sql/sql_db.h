@@ -122,6 +122,10 @@ class SqlConnection {
   virtual absl::Status Exec(absl::string_view sql) = 0;
   // The next revision of the store, inside a write transaction.
   virtual absl::StatusOr<int64_t> NextRevision() = 0;
+  // After a bulk load (common/sql/table_copy.h), inside its transaction:
+  // moves the revision counter to at least `revision`, and the audit
+  // trail's sequence past every stored record.
+  virtual absl::Status AdvanceCounters(int64_t revision) = 0;
 };
 
 class SqlDb {

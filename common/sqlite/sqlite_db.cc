@@ -112,6 +112,13 @@ absl::StatusOr<int64_t> SqliteConnection::NextRevision() {
   return value;
 }
 
+absl::Status SqliteConnection::AdvanceCounters(int64_t revision) {
+  auto stmt = Prepare(
+      "UPDATE revision_counter SET value = max(value, ?) WHERE id = 1");
+  if (!stmt.ok()) return stmt.status();
+  return stmt->Bind(1, revision).Run();
+}
+
 SqliteConnection::~SqliteConnection() {
   statements_.clear();  // finalized before the connection closes
   sqlite3_close_v2(db_);

@@ -90,6 +90,8 @@ class SqliteConnection final : public SqlConnection {
   absl::Status Exec(absl::string_view sql) override;
   // From the one-row revision_counter table (kRevisionCounterSchema).
   absl::StatusOr<int64_t> NextRevision() override;
+  // The audit trail's AUTOINCREMENT follows explicit inserts by itself.
+  absl::Status AdvanceCounters(int64_t revision) override;
   sqlite3* raw() const { return db_; }
 
  private:

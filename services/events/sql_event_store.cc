@@ -10,6 +10,7 @@
 #include "absl/strings/strip.h"
 #include "common/postgres/pg_db.h"
 #include "common/sql/request_ledger.h"
+#include "common/sql/table_copy.h"
 #include "common/status/status_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/events/event_validation.h"
@@ -321,6 +322,39 @@ std::string SortValue(const StoredEvent& s, OrderField f) {
 }
 
 }  // namespace
+
+const StoreSpec& SqlEventStore::Tables() {
+  static const auto* const kSpec = new StoreSpec{
+      "events",
+      {{"events",
+        {{"id", ColumnType::kText},
+         {"revision", ColumnType::kInteger},
+         {"kind", ColumnType::kInteger},
+         {"status", ColumnType::kInteger},
+         {"country_code", ColumnType::kText},
+         {"start_date", ColumnType::kText},
+         {"end_date", ColumnType::kText},
+         {"title_key", ColumnType::kText},
+         {"series", ColumnType::kText},
+         {"parent_event", ColumnType::kText},
+         {"search_text", ColumnType::kText},
+         {"create_time", ColumnType::kInteger},
+         {"update_time", ColumnType::kInteger},
+         {"body", ColumnType::kBytes},
+         {"import_state", ColumnType::kInteger}},
+        "id"},
+       {"event_topics",
+        {{"event_id", ColumnType::kText},
+         {"topic_key", ColumnType::kText}},
+        "event_id, topic_key"},
+       {"deleted_events",
+        {{"id", ColumnType::kText},
+         {"delete_time", ColumnType::kInteger}},
+        "id"},
+       RequestLedgerTable(),
+       AuditTable()}};
+  return *kSpec;
+}
 
 const StoreMigrations& SqlEventStore::Migrations() {
   static const auto* const kMigrations =

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "common/sql/sql_db.h"
+#include "common/sql/table_copy.h"
 #include "common/sqlite/sqlite_db.h"
 #include "services/events/event_store.h"
 
@@ -20,6 +21,9 @@ class SqlEventStore final : public EventStore {
  public:
   // The schema, per engine; the database is opened with them.
   static const StoreMigrations& Migrations();
+  // Every table, for moving the store between engines
+  // (common/sql/table_copy.h).
+  static const StoreSpec& Tables();
   // Opens or creates the SQLite database at options.path and migrates it.
   // `options.migrations` is filled in here.
   static absl::StatusOr<std::unique_ptr<SqlEventStore>> Open(

@@ -10,6 +10,7 @@
 #include "common/resource/resource_ids.h"
 #include "common/postgres/pg_db.h"
 #include "common/sql/request_ledger.h"
+#include "common/sql/table_copy.h"
 
 namespace outreach::participants {
 namespace {
@@ -133,6 +134,32 @@ SqlParticipantStore::Open(SqliteOptions options) {
   auto db = SqliteDb::Open(std::move(options));
   if (!db.ok()) return db.status();
   return std::make_unique<SqlParticipantStore>(std::move(*db));
+}
+
+const StoreSpec& SqlParticipantStore::Tables() {
+  static const auto* const kSpec = new StoreSpec{
+      "participants",
+      {{"meta",
+        {{"key", ColumnType::kText},
+         {"value", ColumnType::kInteger}},
+        "key"},
+       {"entities",
+        {{"id", ColumnType::kText},
+         {"revision", ColumnType::kInteger},
+         {"body", ColumnType::kBytes}},
+        "id"},
+       {"participations",
+        {{"event_id", ColumnType::kText},
+         {"id", ColumnType::kText},
+         {"revision", ColumnType::kInteger},
+         {"entity", ColumnType::kText},
+         {"role", ColumnType::kInteger},
+         {"position", ColumnType::kInteger},
+         {"body", ColumnType::kBytes}},
+        "event_id, id"},
+       RequestLedgerTable(),
+       AuditTable()}};
+  return *kSpec;
 }
 
 const StoreMigrations& SqlParticipantStore::Migrations() {

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "common/sql/sql_db.h"
+#include "common/sql/table_copy.h"
 #include "common/sqlite/sqlite_db.h"
 #include "services/participants/participant_store.h"
 
@@ -17,6 +18,9 @@ class SqlParticipantStore final : public ParticipantStore {
  public:
   // The schema, per engine; the database is opened with them.
   static const StoreMigrations& Migrations();
+  // Every table, for moving the store between engines
+  // (common/sql/table_copy.h).
+  static const StoreSpec& Tables();
   // Opens or creates the SQLite database at options.path and migrates it.
   static absl::StatusOr<std::unique_ptr<SqlParticipantStore>> Open(
       SqliteOptions options);

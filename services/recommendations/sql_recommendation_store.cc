@@ -7,6 +7,7 @@
 #include "absl/strings/strip.h"
 #include "common/postgres/pg_db.h"
 #include "common/sql/request_ledger.h"
+#include "common/sql/table_copy.h"
 #include "common/status/status_util.h"
 #include "common/time/calendar_date.h"
 #include "google/protobuf/util/time_util.h"
@@ -245,6 +246,34 @@ absl::Status BackfillConfidential(SqlDb& db) {
 }
 
 }  // namespace
+
+const StoreSpec& SqlRecommendationStore::Tables() {
+  static const auto* const kSpec = new StoreSpec{
+      "recommendations",
+      {{"recommendations",
+        {{"id", ColumnType::kText},
+         {"revision", ColumnType::kInteger},
+         {"event", ColumnType::kText},
+         {"kind", ColumnType::kInteger},
+         {"status", ColumnType::kInteger},
+         {"final", ColumnType::kInteger},
+         {"due_date", ColumnType::kText},
+         {"create_time", ColumnType::kInteger},
+         {"body", ColumnType::kBytes},
+         {"confidential", ColumnType::kInteger}},
+        "id"},
+       {"recommendation_addressees",
+        {{"recommendation_id", ColumnType::kText},
+         {"entity", ColumnType::kText}},
+        "recommendation_id, entity"},
+       {"recommendation_areas",
+        {{"recommendation_id", ColumnType::kText},
+         {"area", ColumnType::kText}},
+        "recommendation_id, area"},
+       RequestLedgerTable(),
+       AuditTable()}};
+  return *kSpec;
+}
 
 const StoreMigrations& SqlRecommendationStore::Migrations() {
   static const auto* const kMigrations =
