@@ -81,4 +81,13 @@ expect_caught "server reflection in production" \
 expect_caught "a service on another's Redis user" \
   '--redis_username is "events"' k8s/base/gateway.yaml \
   's/--redis_username=gateway/--redis_username=events/'
+expect_caught "production stores left on SQLite" \
+  "production keeps events in SQLite" k8s/overlays/production/kustomization.yaml \
+  '/^components:/,/postgres/ d'
+expect_caught "a replicated store that drops a pod before its successor is ready" \
+  "must roll with maxUnavailable 0" k8s/components/postgres/kustomization.yaml \
+  '0,/maxUnavailable: 0/ s/maxUnavailable: 0/maxUnavailable: 1/'
+expect_caught "a replicated store allowed down to one replica" \
+  "needs an HPA from at least 2 replicas" k8s/components/postgres/hpa.yaml \
+  '0,/minReplicas: 2/ s/minReplicas: 2/minReplicas: 1/'
 echo "deploy checks: all mutations caught"

@@ -44,8 +44,14 @@ const deployDir = path.resolve(args["deploy-dir"] || path.join(root, "deploy"));
 
 // Secrets an overlay expects to exist in the cluster rather than in git.
 const SERVICES = ["events", "participants", "recommendations", "gateway"];
+// The services that keep records: SQLite files, or PostgreSQL databases.
+const STORES = ["events", "participants", "recommendations"];
 const EXTERNAL_SECRETS = {
-  production: SERVICES.flatMap((s) => [`outreach-redis-${s}`, `outreach-tls-${s}`]),
+  production: [
+    ...SERVICES.flatMap((s) => [`outreach-redis-${s}`, `outreach-tls-${s}`]),
+    // components/postgres: each store's database URL, with its password.
+    ...STORES.map((s) => `outreach-db-${s}`),
+  ],
   local: [],
 };
 // Custom resources kubernetes-models has no schema for, each with the
@@ -230,6 +236,27 @@ async function checkOverlay(overlay) {
     const claims = (spec.volumes || []).filter((v) => v.persistentVolumeClaim);
     const hpas = byKind("HorizontalPodAutoscaler").filter(
       (h) => h.spec.scaleTargetRef.kind === "Deployment" && h.spec.scaleTargetRef.name === d.metadata.name);
+    // On PostgreSQL (components/postgres), a store is replicated like the
+    // gateway: its URL from its own Secret, never from args, and updates
+    // that keep replicas serving.
+    const dbSecret = `outreach-db-${app}`;
+    const onPostgres = spec.containers.some(
+      (c) => (c.envFrom || []).some((r) => r.secretRef?.name === dbSecret));
+    if (STORES.includes(app) && overlay === "production") {
+      check(onPostgres, w, `production keeps ${app} in SQLite: no envFrom Secret ${dbSecret}`);
+    }
+    if (onPostgres) {
+      check(claims.length === 0, w, "a PostgreSQL store still mounts a SQLite volume");
+      check(d.spec.strategy?.type === "RollingUpdate" &&
+              String(d.spec.strategy.rollingUpdate?.maxUnavailable ?? "25%") === "0",
+            w, "a replicated store must roll with maxUnavailable 0");
+      check(hpas.length === 1 && hpas[0].spec.minReplicas >= 2, w,
+            "a PostgreSQL store needs an HPA from at least 2 replicas");
+      for (const c of spec.containers) {
+        check(!(c.args || []).some((a) => a.startsWith("--database_url")), `${w}/${c.name}`,
+              "--database_url in args: its password would show in the pod spec");
+      }
+    }
     if (claims.length > 0) {
       check(hpas.length === 0, w, "an HPA scales a service that keeps a SQLite file");
       check((d.spec.replicas ?? 1) === 1, w, "a SQLite service with more than one replica");
@@ -394,7 +421,9 @@ function checkContainerAgainstBinary(ctx) {
   if (overlay === "production") {
     check(value("reflection") === "false", cw, "server reflection is on in production");
   }
-  if (flags.has("db_path")) {
+  const onPostgres = (c.envFrom || []).some(
+    (r) => r.secretRef?.name === `outreach-db-${labels["app.kubernetes.io/name"]}`);
+  if (flags.has("db_path") && !onPostgres) {
     const db = value("db_path");
     check(path.isAbsolute(db) && mounts.some((m) => db.startsWith(`${m}/`)), cw,
           `--db_path ${db} is not on a mounted volume`);
