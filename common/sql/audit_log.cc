@@ -9,6 +9,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/log/json_log.h"
+#include "common/resource/filter.h"
 #include "common/resource/resource_ids.h"
 #include "common/status/status_util.h"
 #include "google/protobuf/util/time_util.h"
@@ -92,24 +93,14 @@ absl::StatusOr<AuditQuery> ParseAuditQuery(int page_size,
   if (page_size < 0) return InvalidField("page_size", "must not be negative");
   q.page_size = page_size == 0 ? kDefaultPageSize
                                : std::min(page_size, kMaxPageSize);
-  if (filter.size() > 1000) return InvalidField("filter", "is too long");
-  for (absl::string_view term : absl::StrSplit(filter, " AND ")) {
-    term = absl::StripAsciiWhitespace(term);
-    if (term.empty()) continue;
-    const size_t eq = term.find('=');
-    if (eq == absl::string_view::npos) {
-      return InvalidField("filter", "want resource = \"...\" or actor = \"...\"");
-    }
-    const absl::string_view field = absl::StripAsciiWhitespace(term.substr(0, eq));
-    absl::string_view value = absl::StripAsciiWhitespace(term.substr(eq + 1));
-    if (value.size() < 2 || value.front() != '"' || value.back() != '"') {
-      return InvalidField("filter", "values are quoted: resource = \"events/x\"");
-    }
-    value = value.substr(1, value.size() - 2);
-    if (field == "resource") {
-      q.resource = std::string(value);
-    } else if (field == "actor") {
-      q.actor = std::string(value);
+  auto restrictions = ParseFilterRestrictions(filter);
+  if (!restrictions.ok()) return restrictions.status();
+  for (const Restriction& r : *restrictions) {
+    if (auto s = RequireFilterOps(r, {FilterOp::kEq}); !s.ok()) return s;
+    if (r.field == "resource") {
+      q.resource = r.value;
+    } else if (r.field == "actor") {
+      q.actor = r.value;
     } else {
       return InvalidField("filter", "fields: resource, actor");
     }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/resource/filter.h"
 #include "common/resource/resource_ids.h"
 #include "common/status/status_util.h"
 #include "outreach/events/v1/events.pb.h"
@@ -22,75 +23,6 @@ using outreach::events::v1::EventStatus_Parse;
 
 absl::Status FilterError(absl::string_view why) {
   return InvalidField("filter", why);
-}
-
-struct Token {
-  enum Kind { kWord, kString, kOp, kEnd } kind;
-  std::string text;
-};
-
-// Splits a filter into words, quoted strings and operators.
-absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view in) {
-  std::vector<Token> out;
-  size_t i = 0;
-  while (i < in.size()) {
-    const char c = in[i];
-    if (absl::ascii_isspace(c)) {
-      ++i;
-    } else if (c == '"') {
-      std::string s;
-      ++i;
-      bool closed = false;
-      while (i < in.size()) {
-        if (in[i] == '\\' && i + 1 < in.size()) {
-          s.push_back(in[i + 1]);
-          i += 2;
-        } else if (in[i] == '"') {
-          closed = true;
-          ++i;
-          break;
-        } else {
-          s.push_back(in[i++]);
-        }
-      }
-      if (!closed) return FilterError("has an unterminated string");
-      out.push_back({Token::kString, std::move(s)});
-    } else if (c == '<' || c == '>' || c == '!' || c == '=' || c == ':') {
-      std::string op(1, c);
-      if ((c == '<' || c == '>' || c == '!') && i + 1 < in.size() &&
-          in[i + 1] == '=') {
-        op.push_back('=');
-      }
-      if (op == "!") return FilterError("uses '!' without '='");
-      i += op.size();
-      out.push_back({Token::kOp, std::move(op)});
-    } else if (absl::ascii_isalnum(c) || c == '_' || c == '-' || c == '.' ||
-               c == '/') {
-      size_t j = i;
-      while (j < in.size() && (absl::ascii_isalnum(in[j]) || in[j] == '_' ||
-                               in[j] == '-' || in[j] == '.' || in[j] == '/')) {
-        ++j;
-      }
-      out.push_back({Token::kWord, std::string(in.substr(i, j - i))});
-      i = j;
-    } else {
-      return FilterError(absl::StrCat("has an unexpected character '",
-                                      std::string(1, c), "'"));
-    }
-  }
-  out.push_back({Token::kEnd, ""});
-  return out;
-}
-
-absl::StatusOr<FilterOp> ParseOp(const std::string& op) {
-  if (op == "=") return FilterOp::kEq;
-  if (op == "!=") return FilterOp::kNe;
-  if (op == "<") return FilterOp::kLt;
-  if (op == "<=") return FilterOp::kLe;
-  if (op == ">") return FilterOp::kGt;
-  if (op == ">=") return FilterOp::kGe;
-  if (op == ":") return FilterOp::kHas;
-  return FilterError(absl::StrCat("has an unknown operator '", op, "'"));
 }
 
 absl::Status MakeTerm(const std::string& field_name, FilterOp op,
@@ -182,38 +114,13 @@ absl::Status MakeTerm(const std::string& field_name, FilterOp op,
 }  // namespace
 
 absl::StatusOr<std::vector<FilterTerm>> ParseFilter(absl::string_view filter) {
+  auto restrictions = ParseFilterRestrictions(filter);
+  if (!restrictions.ok()) return restrictions.status();
   std::vector<FilterTerm> terms;
-  if (filter.size() > kMaxFilterLength) {
-    return FilterError(
-        absl::StrCat("is longer than ", kMaxFilterLength, " bytes"));
-  }
-  auto tokens = Tokenize(filter);
-  if (!tokens.ok()) return tokens.status();
-  size_t i = 0;
-  const auto& t = *tokens;
-  if (t[0].kind == Token::kEnd) return terms;
-  while (true) {
-    if (t[i].kind != Token::kWord) {
-      return FilterError("expects a field name, e.g. kind = REGIONAL_WORKSHOP");
-    }
-    const std::string field = t[i++].text;
-    if (t[i].kind != Token::kOp) {
-      return FilterError(
-          absl::StrCat("expects an operator after '", field, "'"));
-    }
-    auto op = ParseOp(t[i++].text);
-    if (!op.ok()) return op.status();
-    if (t[i].kind != Token::kWord && t[i].kind != Token::kString) {
-      return FilterError(absl::StrCat("expects a value after '", field, "'"));
-    }
+  for (const Restriction& r : *restrictions) {
     FilterTerm term;
-    if (auto s = MakeTerm(field, *op, t[i++].text, &term); !s.ok()) return s;
+    if (auto s = MakeTerm(r.field, r.op, r.value, &term); !s.ok()) return s;
     terms.push_back(std::move(term));
-    if (t[i].kind == Token::kEnd) break;
-    if (t[i].kind != Token::kWord || t[i].text != "AND") {
-      return FilterError("joins restrictions only with AND");
-    }
-    ++i;
   }
   return terms;
 }

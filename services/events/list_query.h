@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/resource/filter.h"
 
 namespace outreach::events {
 
@@ -32,7 +33,8 @@ enum class FilterField {
   kText,
 };
 
-enum class FilterOp { kEq, kNe, kLt, kLe, kGt, kGe, kHas };
+// The operators of the one filter parser (common/resource/filter.h).
+using FilterOp = ::outreach::FilterOp;
 
 struct FilterTerm {
   FilterField field;
@@ -71,7 +73,7 @@ struct ListQuery {
 
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 1000;
-inline constexpr size_t kMaxFilterLength = 2000;
+inline constexpr size_t kMaxFilterLength = kMaxFilterBytes;
 
 // INVALID_ARGUMENT with a field violation on "filter" when malformed.
 absl::StatusOr<std::vector<FilterTerm>> ParseFilter(absl::string_view filter);

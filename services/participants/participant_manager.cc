@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "common/resource/filter.h"
 #include "common/resource/resource_ids.h"
 #include "common/status/status_util.h"
 #include "common/time/calendar_date.h"
@@ -155,29 +156,23 @@ const absl::flat_hash_set<std::string>& WritableEntityPaths() {
   return *kPaths;
 }
 
-// Simple `field = value` terms joined by AND, for list filters.
+// The filter's `field = value` restrictions (common/resource/filter.h), on
+// `fields` only; `:` is accepted as `=` (text : "korea").
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseTerms(
     absl::string_view filter, const absl::flat_hash_set<std::string>& fields) {
+  auto restrictions = ParseFilterRestrictions(filter);
+  if (!restrictions.ok()) return restrictions.status();
   std::vector<std::pair<std::string, std::string>> out;
-  if (filter.size() > 2000) return InvalidField("filter", "is too long");
-  for (absl::string_view term : absl::StrSplit(filter, " AND ")) {
-    term = absl::StripAsciiWhitespace(term);
-    if (term.empty()) continue;
-    size_t op = term.find_first_of("=:");
-    if (op == absl::string_view::npos) {
-      return InvalidField("filter", absl::StrCat("'", term.substr(0, 100),
-                                                 "' is not field = value"));
+  for (Restriction& r : *restrictions) {
+    if (!fields.contains(r.field)) {
+      return InvalidField("filter", absl::StrCat("cannot filter on '",
+                                                 r.field.substr(0, 50), "'"));
     }
-    std::string field(absl::StripAsciiWhitespace(term.substr(0, op)));
-    std::string value(absl::StripAsciiWhitespace(term.substr(op + 1)));
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-      value = value.substr(1, value.size() - 2);
+    if (auto s = RequireFilterOps(r, {FilterOp::kEq, FilterOp::kHas});
+        !s.ok()) {
+      return s;
     }
-    if (!fields.contains(field)) {
-      return InvalidField("filter",
-                          absl::StrCat("cannot filter on '", field, "'"));
-    }
-    out.emplace_back(std::move(field), std::move(value));
+    out.emplace_back(std::move(r.field), std::move(r.value));
   }
   return out;
 }

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/resource/filter.h"
 #include "common/resource/resource_ids.h"
 #include "common/status/status_util.h"
 #include "common/time/calendar_date.h"
@@ -220,20 +221,12 @@ absl::StatusOr<v1::ListRecommendationsResponse> RecommendationManager::List(
   q.include_confidential = SeesConfidential(scope);
   q.page_size = req.page_size() == 0 ? kDefaultPageSize
                                      : std::min(req.page_size(), kMaxPageSize);
-  if (req.filter().size() > 2000) return InvalidField("filter", "is too long");
-  for (absl::string_view term : absl::StrSplit(req.filter(), " AND ")) {
-    term = absl::StripAsciiWhitespace(term);
-    if (term.empty()) continue;
-    const size_t op = term.find('=');
-    if (op == absl::string_view::npos) {
-      return InvalidField("filter", absl::StrCat("'", term.substr(0, 100),
-                                                 "' is not field = value"));
-    }
-    const std::string field(absl::StripAsciiWhitespace(term.substr(0, op)));
-    std::string value(absl::StripAsciiWhitespace(term.substr(op + 1)));
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-      value = value.substr(1, value.size() - 2);
-    }
+  auto restrictions = ParseFilterRestrictions(req.filter());
+  if (!restrictions.ok()) return restrictions.status();
+  for (const Restriction& r : *restrictions) {
+    if (auto s = RequireFilterOps(r, {FilterOp::kEq}); !s.ok()) return s;
+    const std::string& field = r.field;
+    const std::string& value = r.value;
     bool ok = true;
     if (field == "event") {
       ok = IsResourceName(value, "events/");
