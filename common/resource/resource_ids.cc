@@ -1,5 +1,7 @@
 #include "common/resource/resource_ids.h"
 
+#include "absl/strings/strip.h"
+
 #include <memory>
 
 #include "absl/strings/ascii.h"
@@ -70,6 +72,28 @@ std::string WithNumberSuffix(absl::string_view id, int n) {
   std::string base(id.substr(0, 63 - suffix.size()));
   while (!base.empty() && base.back() == '-') base.pop_back();
   return absl::StrCat(base, suffix);
+}
+
+absl::StatusOr<std::string> ParseResourceName(absl::string_view name,
+                                              absl::string_view collection,
+                                              absl::string_view field) {
+  if (name.empty()) return InvalidField(field, "is required");
+  absl::string_view id = name;
+  if (!absl::ConsumePrefix(&id, collection) || !IsValidId(id)) {
+    return InvalidField(
+        field, absl::StrCat("'", name.substr(0, 100), "' is not of the form ",
+                            collection, "{id}"));
+  }
+  return std::string(id);
+}
+
+bool IsResourceName(absl::string_view name, absl::string_view collection) {
+  return absl::ConsumePrefix(&name, collection) && IsValidId(name);
+}
+
+std::string IdFromName(absl::string_view name, absl::string_view collection) {
+  absl::ConsumePrefix(&name, collection);
+  return std::string(name);
 }
 
 std::string EtagForRevision(int64_t revision) {

@@ -37,6 +37,17 @@ std::string WithNumberSuffix(absl::string_view id, int n);
 // The etag of a store revision, and back. INVALID_ARGUMENT on `field` when
 // `etag` was not made by EtagForRevision.
 std::string EtagForRevision(int64_t revision);
+
+// Resource names, "<collection>{id}" with collection "events/",
+// "entities/", "recommendations/": the one reading of them for every
+// service. ParseResourceName gives the id, or INVALID_ARGUMENT on `field`
+// saying what form the name must have ("is required" when empty).
+absl::StatusOr<std::string> ParseResourceName(absl::string_view name,
+                                              absl::string_view collection,
+                                              absl::string_view field);
+bool IsResourceName(absl::string_view name, absl::string_view collection);
+// The id of a name already checked (or written by the service itself).
+std::string IdFromName(absl::string_view name, absl::string_view collection);
 absl::StatusOr<int64_t> RevisionFromEtag(absl::string_view etag,
                                          absl::string_view field);
 

@@ -42,14 +42,7 @@ void CheckParagraphs(
 
 absl::StatusOr<std::string> ParseEventName(absl::string_view name,
                                            absl::string_view field) {
-  absl::string_view id = name;
-  if (name.empty()) return InvalidField(field, "is required");
-  if (!absl::ConsumePrefix(&id, "events/") || !IsValidId(id)) {
-    return InvalidField(field,
-                        absl::StrCat("'", name.substr(0, 100),
-                                     "' is not of the form events/{event_id}"));
-  }
-  return std::string(id);
+  return ParseResourceName(name, "events/", field);
 }
 
 bool IsValidEmail(absl::string_view email) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/resource/resource_ids.h"
 #include "common/postgres/pg_db.h"
 #include "common/sql/request_ledger.h"
 #include "common/sql/table_copy.h"
@@ -135,11 +136,7 @@ CREATE TABLE deleted_events (
 }
 
 
-std::string IdOf(const Event& e) {
-  absl::string_view id = e.name();
-  absl::ConsumePrefix(&id, "events/");
-  return std::string(id);
-}
+std::string IdOf(const Event& e) { return IdFromName(e.name(), "events/"); }
 
 std::string SearchText(const Event& e) {
   std::vector<absl::string_view> parts = {e.title(), e.venue().city(),

@@ -28,11 +28,7 @@ namespace pv = ::outreach::participants::v1;
 namespace rv = ::outreach::recommendations::v1;
 
 absl::StatusOr<std::string> EventId(absl::string_view name) {
-  absl::string_view id = name;
-  if (!absl::ConsumePrefix(&id, "events/") || !IsValidId(id)) {
-    return InvalidField("event", "is not of the form events/{event_id}");
-  }
-  return std::string(id);
+  return ParseResourceName(name, "events/", "event");
 }
 
 // The country's name for a reader: "Republic of Moldova" rather than ISO's

@@ -122,11 +122,7 @@ void ValidateEntity(const v1::Entity& e, const RegistrySnapshot& registry,
 
 absl::StatusOr<std::string> ParseEntityName(absl::string_view name,
                                             absl::string_view field) {
-  absl::string_view id = name;
-  if (!absl::ConsumePrefix(&id, "entities/") || !IsValidId(id)) {
-    return InvalidField(field, "is not of the form entities/{entity_id}");
-  }
-  return std::string(id);
+  return ParseResourceName(name, "entities/", field);
 }
 
 absl::StatusOr<std::string> ParseEventParent(absl::string_view parent,

@@ -1,5 +1,6 @@
 #include "services/participants/registry.h"
 
+#include "common/resource/resource_ids.h"
 #include "common/time/calendar_date.h"
 
 #include <algorithm>
@@ -45,8 +46,7 @@ constexpr double kMinCandidateScore = 0.5;
 }  // namespace
 
 std::string EntityId(absl::string_view name) {
-  absl::ConsumePrefix(&name, "entities/");
-  return std::string(name);
+  return IdFromName(name, "entities/");
 }
 
 bool InRange(const Date& date, const Date& from, const Date& to) {

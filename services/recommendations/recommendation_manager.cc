@@ -34,10 +34,6 @@ constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 1000;
 constexpr int kMaxWriteAttempts = 3;
 
-bool IsResourceName(absl::string_view name, absl::string_view collection) {
-  return absl::ConsumePrefix(&name, collection) && IsValidId(name);
-}
-
 void Validate(const v1::Recommendation& r, FieldViolations& v) {
   const std::string p = "recommendation";
   if (r.kind() < v1::RECOMMENDATION_KIND_RECOMMENDATION ||
@@ -112,16 +108,12 @@ std::string CacheKey(const std::string& id) {
 }
 
 std::string IdOf(absl::string_view name) {
-  absl::ConsumePrefix(&name, "recommendations/");
-  return std::string(name);
+  return IdFromName(name, "recommendations/");
 }
 
 absl::StatusOr<std::string> ParseName(absl::string_view name,
                                       absl::string_view field) {
-  if (!IsResourceName(name, "recommendations/")) {
-    return InvalidField(field, "is not of the form recommendations/{id}");
-  }
-  return IdOf(name);
+  return ParseResourceName(name, "recommendations/", field);
 }
 
 v1::Recommendation WithEtag(StoredRecommendation s) {

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/resource/resource_ids.h"
 #include "common/postgres/pg_db.h"
 #include "common/sql/request_ledger.h"
 #include "common/sql/table_copy.h"
@@ -122,9 +123,7 @@ CREATE INDEX areas_by_area ON recommendation_areas (area);
 }
 
 std::string IdOf(const v1::Recommendation& r) {
-  absl::string_view id = r.name();
-  absl::ConsumePrefix(&id, "recommendations/");
-  return std::string(id);
+  return IdFromName(r.name(), "recommendations/");
 }
 
 absl::StatusOr<int64_t> CurrentRevision(SqlConnection& c,
