@@ -7,6 +7,14 @@
 #                                     seeds; checks the harness (the test
 #                                     command runs this)
 #   scripts/bench.sh --output=FILE    write the report elsewhere
+#   scripts/bench.sh --engines        the events service on PostgreSQL
+#                                     beside SQLite, in one run: GetEvent
+#                                     (cache hit and cache off), ListEvents
+#                                     and CreateEvent on each, against the
+#                                     bare echo; writes the "PostgreSQL
+#                                     beside SQLite" section of
+#                                     docs/performance.md (with --smoke:
+#                                     a moment each, the report elsewhere)
 #   scripts/bench.sh --soak MINUTES   the soak instead: mixed load on the
 #                                     whole suite for MINUTES while Redis is
 #                                     restarted, flushed and frozen and each
@@ -29,6 +37,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 smoke=false
+engines=false
 soak=""
 output="$OUTREACH_ROOT/docs/performance.md"
 while [ $# -gt 0 ]; do
@@ -36,10 +45,11 @@ while [ $# -gt 0 ]; do
   shift
   case "$arg" in
     --smoke) smoke=true ;;
+    --engines) engines=true ;;
     --soak) soak=${1:?--soak needs MINUTES}; shift ;;
     --soak=*) soak=${arg#--soak=} ;;
     --output=*) output=${arg#--output=} ;;
-    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,35p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -141,6 +151,113 @@ run() {
   "${bench[@]}" --name="$name" --target="$target" --method="$method" \
     --request="$request" "$@"
 }
+
+# splice_section FILE SECTION_FILE: replaces the "## <title>" section of
+# FILE that SECTION_FILE begins with (or appends it).
+splice_section() {
+  /usr/bin/python3 - "$1" "$2" <<'PY'
+import re, sys
+doc_path, part_path = sys.argv[1], sys.argv[2]
+doc, part = open(doc_path).read(), open(part_path).read().rstrip() + "\n"
+title = part.splitlines()[0]
+m = re.search("^" + re.escape(title) + r"\n.*?(?=^## |\Z)", doc, re.M | re.S)
+doc = doc[:m.start()] + part + "\n" + doc[m.end():] if m else doc.rstrip() + "\n\n" + part
+open(doc_path, "w").write(doc)
+PY
+}
+
+if $engines; then
+  ensure_packages postgresql-15
+  pg_bin=/usr/lib/postgresql/15/bin
+  pg_dir="$work/pg"
+  mkdir -p "$pg_dir"
+  as_owner=()
+  if [ "$(id -u)" = 0 ]; then
+    # PostgreSQL refuses to run as root: the cluster is nobody's.
+    chmod o+x "$work"
+    chown nobody:nogroup "$pg_dir"
+    as_owner=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+  fi
+  "${as_owner[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust \
+    -E UTF8 --locale=C.UTF-8 >"$work/initdb.log" 2>&1
+  pg_port=$(free_port "$work")
+  # PostgreSQL's defaults, as production runs it (fsync on, every commit
+  # flushed), except the connection count.
+  "${as_owner[@]}" "$pg_bin/postgres" -D "$pg_dir/data" -p "$pg_port" \
+    -h 127.0.0.1 -k "$pg_dir" -c max_connections=100 >"$work/postgres.log" 2>&1 &
+  pids+=($!); names+=(postgres)
+  for _ in $(seq 100); do
+    "$pg_bin/pg_isready" -h 127.0.0.1 -p "$pg_port" -q && break
+    sleep 0.1
+  done
+  psql -X -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE ROLE outreach LOGIN" \
+    -c "CREATE DATABASE events OWNER outreach" >/dev/null
+  pg_url="postgresql://outreach@127.0.0.1:$pg_port/events"
+
+  redis_port=$(free_port "$work")
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+    --dir "$work" --daemonize no >"$work/redis.log" 2>&1 &
+  pids+=($!); names+=(redis)
+  for _ in $(seq 100); do
+    redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  redis="--redis_address=127.0.0.1:$redis_port"
+  alone=(--listen_host=127.0.0.1 --metrics_port=0 --participants_address=
+         --recommendations_address=)
+  sq=$(free_port "$work"); sq_nc=$(free_port "$work")
+  pg=$(free_port "$work"); pg_nc=$(free_port "$work"); echo_b=$(free_port "$work")
+  log "Starting the events service on SQLite and on PostgreSQL (work folder $work)"
+  start events_sqlite "$sq" services/events/events_server "${alone[@]}" "$redis" \
+    --db_path="$work/events.db"
+  start events_sqlite_nocache "$sq_nc" services/events/events_server "${alone[@]}" \
+    --db_path="$work/events.db"
+  start events_postgres "$pg" services/events/events_server "${alone[@]}" "$redis" \
+    --database_url="$pg_url"
+  start events_postgres_nocache "$pg_nc" services/events/events_server "${alone[@]}" \
+    --database_url="$pg_url"
+  start echo_bare "$echo_b" tools/bench/bench_echo --mode=bare
+
+  E=/outreach.events.v1.EventsService
+  event_json='"title": "Bench workshop {n}", "kind": "EVENT_KIND_REGIONAL_WORKSHOP", "status": "EVENT_STATUS_HELD", "startDate": {"year": 2014, "month": 3, "day": 12}, "venue": {"city": "Vienna", "countryCode": "AT"}, "contactEmail": "1540experts@un.org"'
+  for port in "$sq" "$pg"; do
+    "${bench[@]}" --name=seed --target="127.0.0.1:$port" --method="$E/CreateEvent" \
+      --request="{\"eventId\": \"bench-get\", \"event\": {${event_json//\{n\}/get}}}" \
+      --calls=1 --json_out=/dev/null >/dev/null
+    "${bench[@]}" --name=seed --target="127.0.0.1:$port" --method="$E/CreateEvent" \
+      --request_template --request="{\"event\": {${event_json//\{n\}/seed-$port-\{n\}}}}" \
+      --calls=999 --concurrency=8 --json_out=/dev/null >/dev/null
+  done
+  get='{"name": "events/bench-get"}'
+  list50='{"pageSize": 50}'
+  c=(--concurrency="$concurrency")
+  log "Running each scenario on both engines (${duration} each, concurrency $concurrency)"
+  run echo_bare "127.0.0.1:$echo_b" /outreach.bench.EchoService/Echo '{"payload": "aGVsbG8="}' "${c[@]}"
+  for engine in sqlite postgres; do
+    if [ "$engine" = sqlite ]; then port=$sq; nc=$sq_nc; else port=$pg; nc=$pg_nc; fi
+    run "get_event_cache_hit@$engine" "127.0.0.1:$port" "$E/GetEvent" "$get" "${c[@]}"
+    run "get_event_cache_off@$engine" "127.0.0.1:$nc" "$E/GetEvent" "$get" "${c[@]}"
+    run "list_events_1k@$engine" "127.0.0.1:$port" "$E/ListEvents" "$list50" "${c[@]}"
+    run "create_event@$engine" "127.0.0.1:$port" "$E/CreateEvent" \
+      "{\"event\": {${event_json//\{n\}/$engine-\{n\}}}}" "${c[@]}" --request_template
+    run "get_event_cache_off_c1@$engine" "127.0.0.1:$nc" "$E/GetEvent" "$get" --concurrency=1
+    run "create_event_c1@$engine" "127.0.0.1:$port" "$E/CreateEvent" \
+      "{\"event\": {${event_json//\{n\}/$engine-c1-\{n\}}}}" --concurrency=1 --request_template
+  done
+  rss after
+  section="$work/engines.md"
+  /usr/bin/python3 "$OUTREACH_ROOT/tools/bench/engines_report.py" \
+    --results="$results" --rss="$work/rss.jsonl" --duration="$duration" \
+    --concurrency="$concurrency" --output="$section"
+  status=$?
+  if $smoke; then
+    cat "$section"
+  else
+    splice_section "$output" "$section"
+    log "Wrote the \"PostgreSQL beside SQLite\" section of $output"
+  fi
+  exit "$status"
+fi
 
 redis_port=$(free_port "$work")
 log "Starting redis-server and the suite on loopback (work folder $work)"

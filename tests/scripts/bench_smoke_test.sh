@@ -23,6 +23,17 @@ for scenario in echo_bare echo_runtime get_event_cache_hit get_event_cache_off \
 done
 grep -q "Smoke run" "$report"
 
+# The engines comparison (--engines): the events service on a real
+# PostgreSQL beside SQLite, every scenario without errors.
+engines=$(OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
+  bash "$root/scripts/bench.sh" --engines --smoke)
+grep -qF "## PostgreSQL beside SQLite" <<<"$engines" || { echo "missing: engines section" >&2; exit 1; }
+for label in "GetEvent, cache hit (Redis)" "GetEvent, no cache (the store)" \
+             "ListEvents, 50 of 1,000" "CreateEvent"; do
+  grep -qF "| $label |" <<<"$engines" || { echo "missing: $label" >&2; echo "$engines" >&2; exit 1; }
+done
+if grep -qF "This run had problems" <<<"$engines"; then echo "$engines" >&2; exit 1; fi
+
 # Bad input to the load generator is refused with a reason, not run.
 bench="$build_dir/tools/bench/outreach_bench"
 expect_refused() {
