@@ -242,22 +242,39 @@ bool PgConnection::broken() const {
 }
 
 absl::StatusOr<ResultPtr> PgConnection::Await(absl::string_view context) {
-  // Send what libpq still holds (a large body on a slow socket), then read
-  // until the server has answered, all within the deadline.
-  while (true) {
-    const int flushed = PQflush(conn_);
-    if (flushed == 0) break;
-    if (flushed < 0) return PgError(nullptr, conn_, context);
-    const absl::Time until = std::min(deadline_, absl::Now() + kPollSlice);
-    if (WaitSocket(PQsocket(conn_), POLLOUT | POLLIN, until)) {
-      if (!PQconsumeInput(conn_)) return PgError(nullptr, conn_, context);
-    }
-    if (auto s = BudgetStatus(WorkBudget{deadline_, CurrentWorkBudget().cancelled},
-                              context);
+  // One statement waits at most until the call's deadline, and never
+  // longer than the statement bound: the server's statement_timeout cannot
+  // end a statement on a server that has stopped altogether.
+  const absl::Time until = std::min(deadline_, absl::Now() + statement_wait_);
+  // Whether the wait is over: the call's own end (DEADLINE_EXCEEDED or
+  // CANCELLED), or the statement bound (UNAVAILABLE). The connection is
+  // then left mid-answer, and dropped.
+  auto over = [&]() -> absl::Status {
+    if (auto s = BudgetStatus(
+            WorkBudget{deadline_, CurrentWorkBudget().cancelled}, context);
         !s.ok()) {
       abandoned_ = true;
       return s;
     }
+    if (absl::Now() >= until) {
+      abandoned_ = true;
+      return absl::UnavailableError(absl::StrCat(
+          context, ": the database did not answer within ",
+          absl::FormatDuration(statement_wait_)));
+    }
+    return absl::OkStatus();
+  };
+  // Send what libpq still holds (a large body on a slow socket), then read
+  // until the server has answered.
+  while (true) {
+    const int flushed = PQflush(conn_);
+    if (flushed == 0) break;
+    if (flushed < 0) return PgError(nullptr, conn_, context);
+    if (WaitSocket(PQsocket(conn_), POLLOUT | POLLIN,
+                   std::min(until, absl::Now() + kPollSlice))) {
+      if (!PQconsumeInput(conn_)) return PgError(nullptr, conn_, context);
+    }
+    if (auto s = over(); !s.ok()) return s;
   }
   ResultPtr last(nullptr, &PQclear);
   absl::Status first_error;
@@ -279,17 +296,9 @@ absl::StatusOr<ResultPtr> PgConnection::Await(absl::string_view context) {
         PQclear(r);
       }
     }
-    const absl::Time until = std::min(deadline_, absl::Now() + kPollSlice);
-    WaitSocket(PQsocket(conn_), POLLIN, until);
-    // A server that does not answer within the call's deadline: the
-    // connection is left mid-answer and dropped; the server's own
-    // statement_timeout ends the statement there.
-    if (auto s = BudgetStatus(WorkBudget{deadline_, CurrentWorkBudget().cancelled},
-                              context);
-        !s.ok()) {
-      abandoned_ = true;
-      return s;
-    }
+    WaitSocket(PQsocket(conn_), POLLIN,
+               std::min(until, absl::Now() + kPollSlice));
+    if (auto s = over(); !s.ok()) return s;
   }
 }
 
@@ -376,6 +385,8 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgDb::Connect(
   PGconn* raw = PQconnectStartParams(keys, values, /*expand_dbname=*/1);
   if (raw == nullptr) return absl::UnavailableError("libpq: out of memory");
   auto conn = std::make_unique<PgConnection>(raw);
+  // The server's statement_timeout, plus a second for the answer to come.
+  conn->set_statement_wait(options_.statement_timeout + absl::Seconds(1));
   if (PQstatus(raw) == CONNECTION_BAD) {
     return PgError(nullptr, raw, "connect");
   }

@@ -24,7 +24,8 @@
 //   the socket, so a server that stopped answering cannot hold a thread
 //   past it), and on the server, whose statement_timeout is set per
 //   transaction to what is left of the deadline (at most
-//   `statement_timeout`).
+//   `statement_timeout`). A call without a deadline still waits at most
+//   `statement_timeout` plus a second for each statement's answer.
 // - Migrations run at Open under a PostgreSQL advisory lock, so replicas
 //   starting together migrate exactly once; each migration commits with its
 //   row in schema_migrations. A database whose schema is newer than the
@@ -150,6 +151,10 @@ class PgConnection final : public SqlConnection {
   // The deadline of the work in progress: no wait on the server goes past
   // it.
   void set_deadline(absl::Time deadline) { deadline_ = deadline; }
+  // The longest one statement may wait for the server, whatever the
+  // deadline: past it the connection is dropped and the call answered
+  // UNAVAILABLE.
+  void set_statement_wait(absl::Duration wait) { statement_wait_ = wait; }
   // Whether the connection is unusable (lost, or abandoned in the middle of
   // an answer), and must be dropped.
   bool broken() const;
@@ -163,6 +168,7 @@ class PgConnection final : public SqlConnection {
 
   PGconn* const conn_;
   absl::Time deadline_ = absl::InfiniteFuture();
+  absl::Duration statement_wait_ = absl::InfiniteDuration();
   bool abandoned_ = false;
   int next_statement_ = 0;
   absl::flat_hash_map<std::string, std::unique_ptr<PgStatement>> statements_;

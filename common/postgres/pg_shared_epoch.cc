@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/concurrency/work_budget.h"
 #include "common/log/json_log.h"
 
 namespace outreach {
@@ -84,6 +85,9 @@ void PgSharedEpoch::Listen() {
       }
     }
     if (absl::Now() >= next_refresh) {
+      // Bounded, so that a database that stops answering cannot hold this
+      // thread (and the process's exit, which joins it).
+      ScopedWorkBudget budget(WorkBudget{absl::Now() + absl::Seconds(2), nullptr});
       if (auto s = Refresh(); !s.ok()) {
         LogWarning("cannot read the shared cache epoch",
                    {{"error", std::string(s.message())}});

@@ -195,11 +195,23 @@ void ServerRunner::SetServing(bool serving) {
   }
 }
 
+// How long one readiness check may take; below the probes' timeoutSeconds
+// (5 s in deploy/k8s), so a probe reads a fresh answer.
+constexpr absl::Duration kReadinessCheckTimeout = absl::Seconds(2);
+
 void ServerRunner::ReadinessLoop() {
   bool last = false;
   bool first = true;
   do {
-    const absl::Status ready = readiness_ ? readiness_() : absl::OkStatus();
+    absl::Status ready = absl::OkStatus();
+    if (readiness_) {
+      // A store that stops answering must turn readiness off, not hold
+      // this loop (and shutdown, which joins it): the check gets the same
+      // kind of deadline a call would.
+      ScopedWorkBudget budget(
+          WorkBudget{absl::Now() + kReadinessCheckTimeout, nullptr});
+      ready = readiness_();
+    }
     // Shutdown owns the status once it has started.
     absl::MutexLock lock(&mu_);
     if (shutdown_started_) return;

@@ -8,6 +8,8 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "absl/time/clock.h"
+#include "common/concurrency/work_budget.h"
 #include "common/config/env_flags.h"
 #include "common/postgres/pg_db.h"
 #include "common/postgres/pg_shared_epoch.h"
@@ -113,8 +115,12 @@ absl::StatusOr<OpenedStore> OpenStoreFromFlags(
   options.migrations = migrations.postgres;
   options.store_name = store_name;
   options.metrics = metrics;
+  const absl::Duration startup = options.migration_timeout;
   auto db = PgDb::Open(std::move(options));
   if (!db.ok()) return db.status();
+  // Start-up has no call to bound it: a server that stops answering now
+  // fails the start within the migration timeout instead of hanging it.
+  ScopedWorkBudget budget(WorkBudget{absl::Now() + startup, nullptr});
   auto epoch = PgSharedEpoch::Start(db->get());
   if (!epoch.ok()) return epoch.status();
   if (auto s = (*epoch)->Advance(); !s.ok()) return s;

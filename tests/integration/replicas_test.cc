@@ -3,6 +3,7 @@
 // redis-server, on loopback, without TLS (issue 14's "done when").
 
 #include <signal.h>
+#include <stdlib.h>
 
 #include <atomic>
 #include <memory>
@@ -17,6 +18,8 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "outreach/events/v1/events.grpc.pb.h"
 #include "tests/testing/postgres_server.h"
@@ -259,6 +262,94 @@ TEST_F(ReplicasTest, ThreeReplicasStartingTogetherMigrateOnce) {
     }
   }
   EXPECT_EQ(migrated, 1);
+}
+
+// A database that stops answering (every PostgreSQL process stopped, its
+// connections left open) costs a call no more than its deadline, whatever
+// the call; readiness turns NOT_SERVING; and once the database answers
+// again the same process serves again, with no restart.
+TEST_F(ReplicasTest, AFrozenDatabaseIsAnsweredWithinTheDeadline) {
+  Replica a = MakeReplica();
+  // A statement bound of 1 s, and a client that would wait 60: the answer
+  // within a few seconds is the server's own.
+  a.process->AddFlags({"--db_statement_timeout=1s"});
+  ASSERT_TRUE(a.process->Start()) << a.process->log();
+  a.stub = EventsService::NewStub(a.process->NewChannel());
+  Event created;
+  ASSERT_TRUE(a.Create(Workshop("Before the freeze"), &created).ok());
+  postgres_->Freeze();
+  for (const bool with_deadline : {false, true}) {
+    SCOPED_TRACE(with_deadline ? "2 s deadline" : "60 s deadline");
+    const absl::Time start = absl::Now();
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(
+        absl::Now() + (with_deadline ? absl::Seconds(2) : absl::Seconds(60))));
+    CreateEventRequest req;
+    *req.mutable_event() = Workshop("During the freeze");
+    Event out;
+    const grpc::Status s = a.stub->CreateEvent(&ctx, req, &out);
+    const absl::Duration took = absl::Now() - start;
+    EXPECT_TRUE(s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
+                s.error_code() == grpc::StatusCode::UNAVAILABLE)
+        << s.error_code() << " " << s.error_message();
+    EXPECT_LT(took, absl::Seconds(5)) << took;
+  }
+  // Readiness asks the store (every 5 s, each check bounded to 2 s): it
+  // turns NOT_SERVING while the process stays up.
+  auto health = grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", a.process->health_port()),
+      grpc::InsecureChannelCredentials());
+  const absl::Time ready_until = absl::Now() + absl::Seconds(15);
+  std::string readiness;
+  do {
+    readiness = HealthStatus(health, "");
+    if (readiness == "NOT_SERVING") break;
+    absl::SleepFor(absl::Milliseconds(200));
+  } while (absl::Now() < ready_until);
+  EXPECT_EQ(readiness, "NOT_SERVING");
+  EXPECT_EQ(HealthStatus(health, "outreach.liveness"), "SERVING");
+  EXPECT_TRUE(a.process->process().running());
+  postgres_->Thaw();
+  // The same process serves again: broken connections were dropped.
+  const absl::Time until = absl::Now() + absl::Seconds(20);
+  grpc::Status after;
+  Event again;
+  do {
+    after = a.Create(Workshop("After the freeze"), &again);
+    if (after.ok()) break;
+    absl::SleepFor(absl::Milliseconds(200));
+  } while (absl::Now() < until);
+  EXPECT_TRUE(after.ok()) << after.error_message();
+  Event read;
+  EXPECT_TRUE(a.Get(created.name(), &read).ok());
+}
+
+// The database password never comes from the command line: a
+// --database_url holding one is refused at start; the same URL from
+// OUTREACH_DATABASE_URL (a Kubernetes Secret) is taken.
+TEST_F(ReplicasTest, APasswordOnTheCommandLineIsRefused) {
+  // The test server trusts every local connection: any password will do.
+  const std::string with_password = absl::StrCat(
+      "postgresql://outreach:s3cret@127.0.0.1:", postgres_->port(), "/events");
+  ServiceProcess refused(
+      OUTREACH_EVENTS_SERVER,
+      {"--database_url=" + with_password, "--participants_address=",
+       "--recommendations_address=", "--redis_address="},
+      dir_.path() + "/refused.log");
+  EXPECT_FALSE(refused.Start(absl::Seconds(10)));
+  EXPECT_THAT(refused.log(),
+              ::testing::HasSubstr("holds a password on the command line"));
+  EXPECT_THAT(refused.log(), ::testing::Not(::testing::HasSubstr("s3cret")));
+
+  setenv("OUTREACH_DATABASE_URL", with_password.c_str(), 1);
+  ServiceProcess taken(OUTREACH_EVENTS_SERVER,
+                       {"--participants_address=",
+                        "--recommendations_address=", "--redis_address="},
+                       dir_.path() + "/taken.log");
+  const bool started = taken.Start();
+  unsetenv("OUTREACH_DATABASE_URL");
+  EXPECT_TRUE(started) << taken.log();
+  EXPECT_THAT(taken.log(), ::testing::Not(::testing::HasSubstr("s3cret")));
 }
 
 // A database whose schema is newer than the binary is refused, not misread.

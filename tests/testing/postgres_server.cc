@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <system_error>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
@@ -135,6 +138,40 @@ void PostgresServer::Stop() {
 void PostgresServer::Kill() {
   process_.Signal(SIGKILL);
   (void)process_.Wait(absl::Seconds(10));
+}
+
+namespace {
+
+// `parent` and its children (PostgreSQL's backends), from /proc.
+std::vector<pid_t> WithChildren(pid_t parent) {
+  std::vector<pid_t> out = {parent};
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || !absl::ascii_isdigit(name[0])) continue;
+    const std::string stat = ReadFile(entry.path().string() + "/stat");
+    // pid (comm) state ppid ...: comm may hold spaces, so read after ')'.
+    const size_t close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::vector<std::string> fields =
+        absl::StrSplit(stat.substr(close + 2), ' ');
+    pid_t ppid = 0;
+    if (fields.size() > 1 && absl::SimpleAtoi(fields[1], &ppid) &&
+        ppid == parent) {
+      pid_t pid = 0;
+      if (absl::SimpleAtoi(name, &pid)) out.push_back(pid);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void PostgresServer::Freeze() {
+  for (pid_t p : WithChildren(process_.pid())) kill(p, SIGSTOP);
+}
+
+void PostgresServer::Thaw() {
+  for (pid_t p : WithChildren(process_.pid())) kill(p, SIGCONT);
 }
 
 std::string PostgresServer::url(const std::string& database) const {

@@ -33,6 +33,10 @@ class PostgresServer {
   void Stop();
   // SIGKILL, as a crash would.
   void Kill();
+  // SIGSTOP, then SIGCONT, to the server and every backend: a database
+  // that stops answering, with its connections left open.
+  void Freeze();
+  void Thaw();
 
   int port() const { return port_; }
   // A libpq connection URI for `database` as the role `outreach`.
