@@ -31,11 +31,24 @@ bool IsSerializationFailure(const absl::Status& s) {
   return s.GetPayload(kRetryPayload).has_value();
 }
 
+// Marks a unique violation (SQLSTATE 23505). The stores look a key up
+// before they insert it, so a violation means another replica committed
+// the key after this transaction's snapshot: a rerun sees it and answers
+// as it should (a replay, the next free id, or ALREADY_EXISTS).
+constexpr char kUniquePayload[] = "outreach.postgres/unique_violation";
+
+bool IsUniqueViolation(const absl::Status& s) {
+  return s.GetPayload(kUniquePayload).has_value();
+}
+
 // PostgreSQL's type OIDs (catalog/pg_type.h) that results are read as.
 constexpr Oid kBoolOid = 16;
 constexpr Oid kInt8Oid = 20;
 constexpr Oid kInt2Oid = 21;
 constexpr Oid kInt4Oid = 23;
+
+// Reruns of a write after a unique violation; then it is ALREADY_EXISTS.
+constexpr int kUniqueReruns = 2;
 
 // How often a wait on the server looks at the call's cancellation.
 constexpr absl::Duration kPollSlice = absl::Milliseconds(50);
@@ -93,6 +106,11 @@ absl::Status PgError(const PGresult* result, PGconn* conn,
                      message, ")"));
   }
   if (absl::StartsWith(state, "53")) return absl::UnavailableError(message);
+  if (state == "23505") {
+    absl::Status s = absl::AlreadyExistsError(message);
+    s.SetPayload(kUniquePayload, absl::Cord("1"));
+    return s;
+  }
   if (absl::StartsWith(state, "23")) return absl::AlreadyExistsError(message);
   if (absl::StartsWith(state, "22")) {
     return absl::InvalidArgumentError(
@@ -596,7 +614,7 @@ absl::Status PgDb::RunTransaction(PgConnection& c, absl::string_view begin,
   }
   if (!s.ok()) {
     if (absl::Status spent = BudgetStatus(budget, "the transaction");
-        !spent.ok() && !IsSerializationFailure(s)) {
+        !spent.ok() && !IsSerializationFailure(s) && !IsUniqueViolation(s)) {
       return spent;
     }
   }
@@ -609,12 +627,18 @@ absl::Status PgDb::Write(const Fn& fn) {
     return Counted("write", std::move(s));
   }
   absl::BitGen random;
+  int unique_reruns = 0;
   for (int attempt = 0;; ++attempt) {
     auto c = Checkout(/*write=*/true);
     if (!c.ok()) return Counted("write", c.status());
     absl::Status s =
-        RunTransaction(**c, "BEGIN ISOLATION LEVEL SERIALIZABLE", fn);
+        RunTransaction(**c, "BEGIN ISOLATION LEVEL REPEATABLE READ", fn);
     Return(std::move(*c));
+    if (IsUniqueViolation(s) && unique_reruns < kUniqueReruns) {
+      // Run again at once: the rerun's snapshot holds the other key.
+      ++unique_reruns;
+      continue;
+    }
     if (!IsSerializationFailure(s)) return Counted("write", std::move(s));
     if (attempt >= options_.serialization_retries) {
       return Counted("write", absl::UnavailableError(absl::StrCat(
@@ -628,8 +652,8 @@ absl::Status PgDb::Write(const Fn& fn) {
     }
     // A short random pause, growing with the attempts, so that the writers
     // that collided do not collide again in step.
-    absl::SleepFor(absl::Microseconds(
-        absl::Uniform<int64_t>(random, 0, 1000 * (int64_t{1} << std::min(attempt, 5)))));
+    absl::SleepFor(absl::Microseconds(absl::Uniform<int64_t>(
+        random, 0, 1000 * (int64_t{1} << std::min(attempt, 5)))));
     if (auto spent = BudgetStatus(budget, "the write"); !spent.ok()) {
       return Counted("write", std::move(spent));
     }

@@ -5,13 +5,18 @@
 // libpq (why libpq and not libpqxx: docs/architecture.md). It keeps the
 // contract of common/sql/sql_db.h, and for replicas writing at once:
 //
-// - Writes run SERIALIZABLE. A transaction that loses a race with another
-//   replica's (SQLSTATE 40001, or a deadlock, 40P01) is rolled back and run
-//   again from the start, up to `serialization_retries` times, and only
-//   then answered UNAVAILABLE. So an etag check, a request-id lookup and a
-//   keyset page each see the database as if the writes came one at a time.
-//   A COMMIT whose outcome is unknown (the connection broke) is never run
-//   again: that is what request ids are for.
+// - Writes run REPEATABLE READ (snapshot isolation; why not SERIALIZABLE:
+//   docs/architecture.md). A transaction that loses a race with another
+//   replica's on the same row (SQLSTATE 40001, or a deadlock, 40P01) is
+//   rolled back and run again from the start, up to
+//   `serialization_retries` times, and only then answered UNAVAILABLE; so
+//   an etag check (read the revision, then update the row) holds across
+//   replicas. A unique violation (23505) is run again too, twice at most:
+//   the stores look a key up before inserting it, so a violation means
+//   another replica committed it meanwhile, and the rerun sees that (a
+//   request-id replay, the next free id, or ALREADY_EXISTS). A COMMIT
+//   whose outcome is unknown (the connection broke) is never run again:
+//   that is what request ids are for.
 // - Reads run REPEATABLE READ, READ ONLY: one snapshot, never a
 //   serialization failure.
 // - Revisions come from the sequence `revisions` (kPgRevisionSchema).

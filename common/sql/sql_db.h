@@ -178,6 +178,16 @@ struct SqlParam {
 // Binds params[i] to parameter i + 1.
 void BindAll(Statement& stmt, const std::vector<SqlParam>& params);
 
+// `s` with another message, and the same code and payloads (which carry an
+// engine's marks, such as PgDb's "run this write again").
+inline absl::Status Reworded(const absl::Status& s, absl::string_view message) {
+  absl::Status out(s.code(), message);
+  s.ForEachPayload([&out](absl::string_view url, const absl::Cord& payload) {
+    out.SetPayload(url, payload);
+  });
+  return out;
+}
+
 // The next revision, inside a write transaction on `c`.
 inline absl::StatusOr<int64_t> NextRevision(SqlConnection& c) {
   return c.NextRevision();

@@ -450,8 +450,9 @@ absl::StatusOr<CreateResult> SqlEventStore::Create(
     ins->Bind(14, id);
     if (absl::Status e = ins->Run(); !e.ok()) {
       if (e.code() == absl::StatusCode::kAlreadyExists) {
-        return absl::AlreadyExistsError(
-            absl::StrCat("events/", id, " already exists"));
+        // Reworded for the caller; the engine's marks (a unique violation
+        // that PgDb runs again) are kept.
+        return Reworded(e, absl::StrCat("events/", id, " already exists"));
       }
       return e;
     }

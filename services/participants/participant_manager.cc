@@ -185,14 +185,26 @@ absl::Status ParticipantManager::Load(
   registry_.SetAmbiguousNames(std::move(ambiguous));
   auto seeded = store_->SeedReference(reference, kReferenceDataVersion);
   if (!seeded.ok()) return seeded.status();
+  return RefreshRegistry();
+}
+
+absl::Status ParticipantManager::RefreshRegistry() {
+  auto version = store_->EntitiesVersion();
+  if (!version.ok()) return version.status();
+  absl::MutexLock lock(&refresh_mu_);
+  if (*version == loaded_version_) return absl::OkStatus();
+  // Listed after the version was read: a write in between makes the next
+  // call reload again, never keeps an older registry.
   auto all = store_->ListEntities();
   if (!all.ok()) return all.status();
   registry_.Reset(std::move(*all));
+  loaded_version_ = *version;
   return absl::OkStatus();
 }
 
 absl::StatusOr<v1::Entity> ParticipantManager::GetEntity(
     const v1::GetEntityRequest& req) {
+  if (auto fresh = RefreshRegistry(); !fresh.ok()) return fresh;
   auto id = ParseEntityName(req.name(), "name");
   if (!id.ok()) return id.status();
   auto snapshot = registry_.snapshot();
@@ -204,6 +216,7 @@ absl::StatusOr<v1::Entity> ParticipantManager::GetEntity(
 
 absl::StatusOr<v1::ListEntitiesResponse> ParticipantManager::ListEntities(
     const v1::ListEntitiesRequest& req) {
+  if (auto fresh = RefreshRegistry(); !fresh.ok()) return fresh;
   if (req.page_size() < 0)
     return InvalidField("page_size", "must not be negative");
   const int page_size = req.page_size() == 0
@@ -287,6 +300,7 @@ absl::StatusOr<v1::ListEntitiesResponse> ParticipantManager::ListEntities(
 
 absl::StatusOr<v1::Entity> ParticipantManager::CreateEntity(
     const CallScope& scope, const v1::CreateEntityRequest& req) {
+  if (auto fresh = RefreshRegistry(); !fresh.ok()) return fresh;
   FieldViolations v;
   if (!req.has_entity()) {
     v.Add("entity", "is required");
@@ -341,6 +355,7 @@ absl::StatusOr<v1::Entity> ParticipantManager::CreateEntity(
 
 absl::StatusOr<v1::Entity> ParticipantManager::UpdateEntity(
     const CallScope& scope, const v1::UpdateEntityRequest& req) {
+  if (auto fresh = RefreshRegistry(); !fresh.ok()) return fresh;
   if (!req.has_entity()) return InvalidField("entity", "is required");
   auto id = ParseEntityName(req.entity().name(), "entity.name");
   if (!id.ok()) return id.status();
@@ -403,6 +418,7 @@ absl::StatusOr<v1::Entity> ParticipantManager::UpdateEntity(
 
 absl::Status ParticipantManager::DeleteEntity(
     const CallScope& scope, const v1::DeleteEntityRequest& req) {
+  if (auto fresh = RefreshRegistry(); !fresh.ok()) return fresh;
   auto id = ParseEntityName(req.name(), "name");
   if (!id.ok()) return id.status();
   int64_t expected = 0;
@@ -428,6 +444,7 @@ absl::Status ParticipantManager::DeleteEntity(
 
 absl::StatusOr<v1::BatchGetEntitiesResponse>
 ParticipantManager::BatchGetEntities(const v1::BatchGetEntitiesRequest& req) {
+  if (auto fresh = RefreshRegistry(); !fresh.ok()) return fresh;
   FieldViolations v;
   if (req.names_size() > kMaxBatch) {
     v.Add("names", absl::StrCat("has more than ", kMaxBatch, " entries"));
@@ -459,6 +476,7 @@ ParticipantManager::BatchGetEntities(const v1::BatchGetEntitiesRequest& req) {
 
 absl::StatusOr<v1::ResolveEntitiesResponse> ParticipantManager::ResolveEntities(
     const v1::ResolveEntitiesRequest& req) {
+  if (auto fresh = RefreshRegistry(); !fresh.ok()) return fresh;
   FieldViolations v;
   if (req.names_size() == 0) v.Add("names", "is required");
   if (req.names_size() > kMaxBatch) {
@@ -491,6 +509,7 @@ absl::StatusOr<v1::ResolveEntitiesResponse> ParticipantManager::ResolveEntities(
 
 absl::StatusOr<v1::CheckMembershipsResponse>
 ParticipantManager::CheckMemberships(const v1::CheckMembershipsRequest& req) {
+  if (auto fresh = RefreshRegistry(); !fresh.ok()) return fresh;
   FieldViolations v;
   v.CheckText(req.printed_group(), kMaxName, true, "printed_group");
   if (!req.has_as_of()) {
@@ -563,6 +582,7 @@ ParticipantManager::CreateMany(
     const std::vector<const v1::CreateParticipationRequest*>& requests,
     const std::vector<std::string>& prefixes, const std::string& request_id,
     const std::string& request_bytes) {
+  if (auto fresh = RefreshRegistry(); !fresh.ok()) return fresh;
   FieldViolations v;
   if (!request_id.empty() && !IsUuid(request_id)) {
     v.Add("request_id", "must be a UUID");

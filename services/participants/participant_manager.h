@@ -79,10 +79,18 @@ class ParticipantManager {
       const std::vector<std::string>& prefixes, const std::string& request_id,
       const std::string& request_bytes);
 
+  // Reloads the registry when the store's entities changed since it was
+  // loaded (through another replica, or this one): every call that reads
+  // the registry first calls this, so it reads what is stored.
+  absl::Status RefreshRegistry();
+
   ParticipantStore* const store_;
   EventChecker* const events_;
   Clock* const clock_;
   Registry registry_;
+  absl::Mutex refresh_mu_;
+  // The EntitiesVersion the registry was loaded at; -1 before the first.
+  int64_t loaded_version_ ABSL_GUARDED_BY(refresh_mu_) = -1;
 };
 
 inline constexpr int kMaxBatch = 1000;

@@ -53,6 +53,11 @@ class ParticipantStore {
 
   // Entities.
   virtual absl::StatusOr<std::vector<StoredEntity>> ListEntities() = 0;
+  // A number that changes with every write of an entity (create, update,
+  // delete, reference seed), in that write's transaction: a replica whose
+  // in-memory registry was loaded at another number reloads it, so that an
+  // entity written through one replica is known at once to every other.
+  virtual absl::StatusOr<int64_t> EntitiesVersion() = 0;
   // Writes the reference entities (replacing those with the same ids) when
   // the stored reference version is older than `version`. Returns whether
   // it wrote.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -101,8 +102,20 @@ absl::Status CheckExpected(int64_t current, int64_t expected,
   return absl::OkStatus();
 }
 
+// Moves the entities' version on (EntitiesVersion), in the write's
+// transaction.
+absl::Status BumpEntitiesVersion(SqlConnection& c) {
+  auto stmt = c.Prepare(
+      "INSERT INTO meta (key, value) VALUES ('entities_version', 1) "
+      "ON CONFLICT (key) DO UPDATE SET value = meta.value + 1");
+  if (!stmt.ok()) return stmt.status();
+  return stmt->Run();
+}
+
+// Writes an entity, and moves the entities' version on.
 absl::Status PutEntity(SqlConnection& c, const v1::Entity& e,
                        int64_t revision) {
+  if (auto s = BumpEntitiesVersion(c); !s.ok()) return s;
   auto stmt = c.Prepare(
       "INSERT INTO entities (id, revision, body) VALUES (?, ?, ?) "
       "ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, "
@@ -178,6 +191,21 @@ SqlParticipantStore::ListEntities() {
     out.push_back({std::move(entity), revision});
   }
   return out;
+}
+
+absl::StatusOr<int64_t> SqlParticipantStore::EntitiesVersion() {
+  int64_t version = 0;
+  absl::Status s = db_->Read([&](SqlConnection& c) -> absl::Status {
+    auto stmt =
+        c.Prepare("SELECT value FROM meta WHERE key = 'entities_version'");
+    if (!stmt.ok()) return stmt.status();
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    version = *row ? stmt->ColumnInt64(0) : 0;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return version;
 }
 
 absl::StatusOr<bool> SqlParticipantStore::SeedReference(
@@ -305,6 +333,7 @@ absl::Status SqlParticipantStore::DeleteEntity(const std::string& id,
     auto del = c.Prepare("DELETE FROM entities WHERE id = ?");
     if (!del.ok()) return del.status();
     if (auto st = del->Bind(1, id).Run(); !st.ok()) return st;
+    if (auto st = BumpEntitiesVersion(c); !st.ok()) return st;
     auto appended = AppendAudit(c, audit, name, *current, 0);
     if (!appended.ok()) return appended.status();
     record = std::move(*appended);
@@ -385,6 +414,25 @@ SqlParticipantStore::CreateParticipations(
         out.clear();
         if (auto e = DropRequest(c, request_id); !e.ok()) return e;
       }
+    }
+    // Each entity a participation names is written to (its row touched,
+    // unchanged), so that a concurrent DeleteEntity, which checks that no
+    // participation names it, conflicts with this write on PostgreSQL and
+    // one of the two runs again and sees the other: no participation ever
+    // names a deleted entity. (SQLite's single writer gives this alone.)
+    absl::flat_hash_set<std::string> touched;
+    for (const auto& p : participations) {
+      if (p.entity().empty() || !touched.insert(p.entity()).second) continue;
+      auto touch = c.Prepare(
+          "UPDATE entities SET revision = revision WHERE id = ? RETURNING id");
+      if (!touch.ok()) return touch.status();
+      auto row = touch->Bind(1, EntityId(p.entity())).Step();
+      if (!row.ok()) return row.status();
+      if (!*row) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            p.entity(), " does not exist (deleted meanwhile?)"));
+      }
+      if (auto done = touch->Step(); !done.ok()) return done.status();
     }
     for (size_t i = 0; i < participations.size(); ++i) {
       v1::Participation p = participations[i];

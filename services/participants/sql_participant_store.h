@@ -29,6 +29,7 @@ class SqlParticipantStore final : public ParticipantStore {
       : db_(std::move(db)) {}
 
   absl::StatusOr<std::vector<StoredEntity>> ListEntities() override;
+  absl::StatusOr<int64_t> EntitiesVersion() override;
   absl::StatusOr<bool> SeedReference(const std::vector<v1::Entity>& entities,
                                      int version) override;
   absl::StatusOr<StoredEntity> CreateEntity(

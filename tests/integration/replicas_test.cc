@@ -22,6 +22,7 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "outreach/events/v1/events.grpc.pb.h"
+#include "outreach/participants/v1/participants.grpc.pb.h"
 #include "tests/testing/postgres_server.h"
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_process.h"
@@ -37,6 +38,7 @@ using outreach::events::v1::GetEventRequest;
 using outreach::events::v1::ListEventsRequest;
 using outreach::events::v1::ListEventsResponse;
 using outreach::events::v1::UpdateEventRequest;
+namespace pv = outreach::participants::v1;
 
 Event Workshop(const std::string& title) {
   Event e;
@@ -262,6 +264,111 @@ TEST_F(ReplicasTest, ThreeReplicasStartingTogetherMigrateOnce) {
     }
   }
   EXPECT_EQ(migrated, 1);
+}
+
+// Two updates with the same etag, one on each replica, at once: exactly
+// one wins and the other is told the event changed (ABORTED), in every
+// round; the stored title is the winner's.
+TEST_F(ReplicasTest, ConcurrentUpdatesWithOneEtagLetExactlyOneWin) {
+  Replica a = StartReplica();
+  Replica b = StartReplica();
+  Event created;
+  ASSERT_TRUE(a.Create(Workshop("Round 0"), &created).ok());
+  std::string etag = created.etag();
+  for (int round = 1; round <= 30; ++round) {
+    Event from_a, from_b;
+    grpc::Status sa, sb;
+    std::atomic<bool> go{false};
+    std::thread ta([&] {
+      while (!go.load()) {
+      }
+      sa = a.SetTitle(created.name(), absl::StrCat("A", round), etag, &from_a);
+    });
+    std::thread tb([&] {
+      while (!go.load()) {
+      }
+      sb = b.SetTitle(created.name(), absl::StrCat("B", round), etag, &from_b);
+    });
+    go = true;
+    ta.join();
+    tb.join();
+    ASSERT_NE(sa.ok(), sb.ok()) << "round " << round << ": A " << sa.error_code()
+                                << " " << sa.error_message() << "; B "
+                                << sb.error_code() << " " << sb.error_message();
+    const grpc::Status& lost = sa.ok() ? sb : sa;
+    EXPECT_EQ(lost.error_code(), grpc::StatusCode::ABORTED)
+        << lost.error_message();
+    const Event& won = sa.ok() ? from_a : from_b;
+    etag = won.etag();
+    Event read;
+    ASSERT_TRUE(b.Get(created.name(), &read).ok());
+    EXPECT_EQ(read.title(), won.title());
+  }
+}
+
+// An entity created through one participants replica is known at once to
+// the other (each keeps its registry in memory, reloaded when the stored
+// entities change).
+TEST_F(ReplicasTest, AnEntityCreatedOnOneParticipantsReplicaResolvesOnTheOther) {
+  ASSERT_TRUE(
+      postgres_->Psql("CREATE DATABASE participants OWNER outreach").ok());
+  auto start = [&](int n) {
+    auto p = std::make_unique<ServiceProcess>(
+        OUTREACH_PARTICIPANTS_SERVER,
+        std::vector<std::string>{
+            "--database_url=" + postgres_->url("participants"),
+            "--redis_address=" + redis_->address(),
+            "--events_address=127.0.0.1:1"},
+        absl::StrCat(dir_.path(), "/participants-", n, ".log"));
+    EXPECT_TRUE(p->Start()) << p->log();
+    return p;
+  };
+  auto pa = start(0);
+  auto pb = start(1);
+  auto a = pv::ParticipantsService::NewStub(pa->NewChannel());
+  auto b = pv::ParticipantsService::NewStub(pb->NewChannel());
+  for (int i = 0; i < 5; ++i) {
+    SCOPED_TRACE(i);
+    const std::string acronym = absl::StrCat("CNS", i);
+    pv::CreateEntityRequest create;
+    create.mutable_entity()->set_kind(pv::ENTITY_KIND_ORGANIZATION);
+    create.mutable_entity()->set_organization_kind(
+        pv::ORGANIZATION_KIND_NGO_OR_ACADEMIA);
+    create.mutable_entity()->set_display_name(
+        absl::StrCat("Center number ", i, " for Nonproliferation Studies"));
+    create.mutable_entity()->set_acronym(acronym);
+    pv::Entity created;
+    {
+      grpc::ClientContext ctx;
+      Deadline(ctx);
+      const grpc::Status s =
+          (i % 2 == 0 ? a : b)->CreateEntity(&ctx, create, &created);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+    }
+    auto& other = i % 2 == 0 ? b : a;
+    {
+      grpc::ClientContext ctx;
+      Deadline(ctx);
+      pv::GetEntityRequest get;
+      get.set_name(created.name());
+      pv::Entity got;
+      const grpc::Status s = other->GetEntity(&ctx, get, &got);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      EXPECT_EQ(got.etag(), created.etag());
+    }
+    {
+      grpc::ClientContext ctx;
+      Deadline(ctx);
+      pv::ResolveEntitiesRequest resolve;
+      resolve.add_names()->set_printed_name(acronym);
+      pv::ResolveEntitiesResponse resolved;
+      ASSERT_TRUE(other->ResolveEntities(&ctx, resolve, &resolved).ok());
+      ASSERT_EQ(resolved.resolutions_size(), 1);
+      EXPECT_EQ(resolved.resolutions(0).state(),
+                pv::RESOLUTION_STATE_RESOLVED);
+      EXPECT_EQ(resolved.resolutions(0).entity().name(), created.name());
+    }
+  }
 }
 
 // A database that stops answering (every PostgreSQL process stopped, its
