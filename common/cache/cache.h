@@ -76,6 +76,18 @@ class Cache {
   // Removes `key`, whatever it holds: how an entry that cannot be true
   // (cache_aside.h) is dropped, since no versioned write may replace it.
   virtual absl::Status Erase(absl::string_view key) = 0;
+
+  // Reads `first_key`, and, when it holds a value v, the plain value at
+  // `prefix` + v + `suffix`, as of one moment: a write generation and the
+  // composite keyed by it (services/gateway/note_composer.cc). Redis does
+  // it in one round trip; this default makes two reads.
+  struct Chained {
+    std::optional<std::string> first;
+    std::optional<std::string> second;
+  };
+  virtual absl::StatusOr<Chained> GetRawChained(absl::string_view first_key,
+                                                absl::string_view prefix,
+                                                absl::string_view suffix);
 };
 
 }  // namespace outreach

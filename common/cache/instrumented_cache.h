@@ -36,6 +36,9 @@ class InstrumentedCache final : public Cache {
                                     int64_t seed_if_missing) override;
   using Cache::Increment;
   absl::Status Erase(absl::string_view key) override;
+  absl::StatusOr<Chained> GetRawChained(absl::string_view first_key,
+                                        absl::string_view prefix,
+                                        absl::string_view suffix) override;
 
  private:
   void Count(absl::string_view operation, absl::string_view result);

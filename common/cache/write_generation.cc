@@ -63,7 +63,11 @@ void WriteGeneration::Bump() {
 
 absl::StatusOr<int64_t> WriteGeneration::Current() {
   if (cache_ == nullptr) return absl::UnavailableError("no cache");
-  auto raw = cache_->GetRaw(kWriteGenerationKey);
+  return Accept(cache_->GetRaw(kWriteGenerationKey));
+}
+
+absl::StatusOr<int64_t> WriteGeneration::Accept(
+    const absl::StatusOr<std::optional<std::string>>& raw) {
   const absl::Time now = options_.clock->Now();
   absl::MutexLock lock(&mu_);
   if (!raw.ok()) {

@@ -73,6 +73,11 @@ class WriteGeneration {
   // trusted now: no cache, the cache cannot be read, no generation yet, or
   // within `settle` of a fault.
   absl::StatusOr<int64_t> Current();
+  // As Current(), for a generation the caller read itself (with
+  // Cache::GetRawChained, beside the composite keyed by it): the raw value
+  // at kWriteGenerationKey, or the read's error.
+  absl::StatusOr<int64_t> Accept(
+      const absl::StatusOr<std::optional<std::string>>& raw);
   // Bumps not yet delivered.
   int pending() const;
 

@@ -109,21 +109,26 @@ absl::StatusOr<Response> NoteComposer::Cached(
     const std::function<absl::StatusOr<Response>()>& compute) {
   std::string key;
   if (cache_ != nullptr && generation_ != nullptr) {
-    auto generation = generation_->Current();
+    // What the recommendations service showed this caller decides what
+    // the composite holds, so it is part of the key.
+    const bool all =
+        readers_ == nullptr ||
+        readers_->For(scope.caller_role, scope.authenticated()) ==
+            Visibility::kConfidential;
+    const std::string prefix = absl::StrCat("outreach:gateway:v1:", method, ":");
+    const std::string suffix =
+        absl::StrCat(":", all ? "all:" : "public:",
+                     absl::WebSafeBase64Escape(CanonicalBytes(request)));
+    // The generation and the composite keyed by it, in one round trip; the
+    // generation is then judged as Current() would judge it.
+    auto both = cache_->GetRawChained(kWriteGenerationKey, prefix, suffix);
+    auto generation = generation_->Accept(
+        both.ok() ? absl::StatusOr<std::optional<std::string>>(both->first)
+                  : absl::StatusOr<std::optional<std::string>>(both.status()));
     if (generation.ok()) {
-      // What the recommendations service showed this caller decides what
-      // the composite holds, so it is part of the key.
-      const bool all =
-          readers_ == nullptr ||
-          readers_->For(scope.caller_role, scope.authenticated()) ==
-              Visibility::kConfidential;
-      key =
-          absl::StrCat("outreach:gateway:v1:", method, ":", *generation, ":",
-                       all ? "all:" : "public:",
-                       absl::WebSafeBase64Escape(CanonicalBytes(request)));
-      auto hit = cache_->GetRaw(key);
+      key = absl::StrCat(prefix, *generation, suffix);
       Response cached;
-      if (hit.ok() && hit->has_value() && cached.ParseFromString(**hit)) {
+      if (both->second.has_value() && cached.ParseFromString(*both->second)) {
         return cached;
       }
     }
