@@ -75,18 +75,34 @@ absl::StatusOr<Caller> IdentifyCaller(const CallerEvidence& evidence,
                                       const JwtVerifier* verifier) {
   Caller caller;
   caller.authenticated = true;
+  std::string forwarder;
   if (!evidence.spiffe_id.empty()) {
-    if (!evidence.authorization.empty()) {
-      return absl::UnauthenticatedError(
-          "present a client certificate or a bearer token, not both");
-    }
     absl::string_view name = evidence.spiffe_id;
     if (!absl::ConsumePrefix(&name, kSpiffePrefix) || !IsName(name)) {
       return absl::UnauthenticatedError(
           absl::StrCat("certificate identity ", evidence.spiffe_id,
                        " is not in ", kSpiffePrefix));
     }
-    caller.identity = caller.role = std::string(name);
+    const auto& forwarders = config.token_forwarders;
+    if (!evidence.authorization.empty()) {
+      if (std::find(forwarders.begin(), forwarders.end(), name) ==
+          forwarders.end()) {
+        return absl::UnauthenticatedError(
+            "present a client certificate or a bearer token, not both");
+      }
+      forwarder = std::string(name);
+    } else if (std::find(forwarders.begin(), forwarders.end(), name) !=
+               forwarders.end()) {
+      // A forwarder acts only for a person: its certificate alone, which
+      // its grant would otherwise follow, is worth nothing.
+      return absl::UnauthenticatedError(absl::StrCat(
+          name, " calls only on behalf of a person, with their token"));
+    } else {
+      caller.identity = caller.role = std::string(name);
+    }
+  }
+  if (!caller.identity.empty()) {
+    // A certificate alone: the identity it names.
   } else if (!evidence.authorization.empty()) {
     absl::string_view token = evidence.authorization;
     if (!absl::ConsumePrefix(&token, "Bearer ")) {
@@ -110,6 +126,13 @@ absl::StatusOr<Caller> IdentifyCaller(const CallerEvidence& evidence,
         "no credentials: present a client certificate or a bearer token");
   }
   caller.peer_role = caller.role;
+  if (!forwarder.empty()) {
+    // The person's call, made through the forwarder: the forwarder's own
+    // grant and the person's both apply (caller_authenticator.cc).
+    caller.via = caller.peer_role = forwarder;
+    caller.forwarded_token = true;
+    return caller;
+  }
   const auto& trusted = config.trusted_delegators;
   if (!evidence.for_caller.empty() &&
       std::find(trusted.begin(), trusted.end(), caller.identity) !=

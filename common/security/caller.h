@@ -43,6 +43,10 @@ struct Caller {
   std::string peer_role;
   // False on a plaintext server.
   bool authenticated = false;
+  // True when a token forwarder (the web front) presented a person's
+  // verified bearer token: the policy must then grant the call to both the
+  // forwarder (`peer_role`) and the person (`role`).
+  bool forwarded_token = false;
 };
 
 // How this process's server identifies callers; set once at start
@@ -51,6 +55,13 @@ struct Caller {
 struct CallerConfig {
   bool authenticated = false;  // true when the server has TLS
   std::vector<std::string> trusted_delegators;
+  // Identities that may present a person's bearer token beside their own
+  // certificate (the web front, behind its OIDC proxy). The token is
+  // verified as if the person had sent it; the call is the person's, made
+  // via the forwarder. Unlike a delegator, a forwarder cannot name a
+  // person or a role of its own choosing, and its certificate alone is
+  // refused.
+  std::vector<std::string> token_forwarders;
   std::string role_claim = "role";
 };
 void SetCallerConfig(CallerConfig config);

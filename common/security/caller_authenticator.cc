@@ -97,7 +97,8 @@ grpc::Status CallerAuthenticator::Process(const InputMetadata& md,
     spiffe.assign(v.data(), v.size());
   }
   const std::string authorization = Lookup(md, "authorization");
-  if (!authorization.empty() && spiffe.empty() && options_.jwt == nullptr) {
+  // Never read a token this server cannot verify, even beside a certificate.
+  if (!authorization.empty() && options_.jwt == nullptr) {
     return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
                         "bearer tokens are not accepted here");
   }
@@ -110,13 +111,22 @@ grpc::Status CallerAuthenticator::Process(const InputMetadata& md,
                         std::string(caller.status().message()));
   }
   const std::string path = Lookup(md, ":path");
-  if (options_.policy != nullptr &&
-      !options_.policy->current()->Allows(
-          absl::StrCat(kSpiffePrefix, caller->peer_role), path)) {
+  if (options_.policy == nullptr) return grpc::Status::OK;
+  const auto policy = options_.policy->current();
+  if (!policy->Allows(absl::StrCat(kSpiffePrefix, caller->peer_role), path)) {
     return grpc::Status(
         grpc::StatusCode::PERMISSION_DENIED,
         absl::StrCat(caller->via.empty() ? caller->identity : caller->via,
                      " may not call ", path));
+  }
+  // A forwarded token is the person's own call: the person's role must be
+  // granted the method too, so that the forwarder never widens it.
+  if (caller->forwarded_token &&
+      !policy->Allows(absl::StrCat(kSpiffePrefix, caller->role), path)) {
+    return grpc::Status(
+        grpc::StatusCode::PERMISSION_DENIED,
+        absl::StrCat(caller->identity, " (", caller->role, ") via ",
+                     caller->via, " may not call ", path));
   }
   return grpc::Status::OK;
 }

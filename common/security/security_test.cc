@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/security/authorization_policy.h"
@@ -289,6 +290,61 @@ TEST(IdentifyCallerTest, CertificatesTokensAndDelegation) {
   }
 }
 
+TEST(IdentifyCallerTest, AForwarderCarriesThePersonsTokenNotItsOwnChoice) {
+  CallerConfig config;
+  config.authenticated = true;
+  config.trusted_delegators = {"gateway"};
+  config.token_forwarders = {"web"};
+  // Claims read without verification (verifier null), as handlers do.
+  const std::string token = absl::StrCat(
+      "Bearer e30.",
+      absl::WebSafeBase64Escape(R"({"sub": "alice", "role": "viewer"})"),
+      ".sig");
+  auto forwarded = IdentifyCaller(
+      {"spiffe://outreach.local/web", token, "", ""}, config, nullptr);
+  ASSERT_TRUE(forwarded.ok()) << forwarded.status();
+  EXPECT_EQ(forwarded->identity, "jwt:alice");
+  EXPECT_EQ(forwarded->role, "viewer");
+  EXPECT_EQ(forwarded->via, "web");
+  EXPECT_EQ(forwarded->peer_role, "web");
+  EXPECT_TRUE(forwarded->forwarded_token);
+
+  // The forwarder cannot also name a person of its choosing.
+  auto named = IdentifyCaller(
+      {"spiffe://outreach.local/web", token, "admin", "admin"}, config,
+      nullptr);
+  ASSERT_TRUE(named.ok());
+  EXPECT_EQ(named->role, "viewer");
+
+  // Its certificate alone is refused: it acts only for a person.
+  EXPECT_EQ(IdentifyCaller({"spiffe://outreach.local/web", "", "", ""}, config,
+                           nullptr)
+                .status()
+                .code(),
+            absl::StatusCode::kUnauthenticated);
+
+  // Anyone not a forwarder still presents one or the other.
+  for (const char* who : {"spiffe://outreach.local/editor",
+                          "spiffe://outreach.local/gateway"}) {
+    EXPECT_EQ(IdentifyCaller({who, token, "", ""}, config, nullptr)
+                  .status()
+                  .code(),
+              absl::StatusCode::kUnauthenticated)
+        << who;
+  }
+  // A forwarded token that names a service's role is refused.
+  const std::string service_token = absl::StrCat(
+      "Bearer e30.",
+      absl::WebSafeBase64Escape(R"({"sub": "alice", "role": "gateway"})"),
+      ".sig");
+  EXPECT_EQ(IdentifyCaller({"spiffe://outreach.local/web", service_token, "",
+                            ""},
+                           config, nullptr)
+                .status()
+                .code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
 TEST(VisibilityTest, OnlyReadersSeeConfidentialRecords) {
   ConfidentialReaders readers({"admin", "confidential-reader"});
   EXPECT_EQ(readers.For("viewer", true), Visibility::kPublic);
@@ -364,7 +420,8 @@ TEST(ShippedPoliciesTest, NameRealMethodsAndLeaveNoneUnreachable) {
     for (const std::string& method : methods) {
       bool granted = false;
       for (const char* who : {"viewer", "editor", "admin", "confidential-reader",
-                              "events", "participants", "recommendations", "gateway"}) {
+                              "events", "participants", "recommendations", "gateway",
+                              "web"}) {
         granted |= policy->Allows(absl::StrCat(kSpiffePrefix, who), method);
       }
       EXPECT_TRUE(granted) << method << " is granted to nobody";

@@ -36,6 +36,10 @@ ABSL_FLAG(std::string, jwt_role_claim, "role",
 ABSL_FLAG(std::string, trusted_delegators, "gateway",
           "Comma-separated identities whose x-outreach-caller metadata is "
           "believed: they call on behalf of the person they serve.");
+ABSL_FLAG(std::string, token_forwarders, "web",
+          "Comma-separated identities that may present a person's bearer "
+          "token beside their own certificate; the call is then the "
+          "person's, held to both grants.");
 ABSL_FLAG(std::string, confidential_readers,
           outreach::kDefaultConfidentialReaders,
           "Comma-separated roles that see assistance needs without consent "
@@ -108,6 +112,8 @@ absl::StatusOr<std::unique_ptr<ServerSecurity>> ServerSecurity::FromFlags(
   auth.callers.authenticated = true;
   auth.callers.trusted_delegators = absl::StrSplit(
       absl::GetFlag(FLAGS_trusted_delegators), ',', absl::SkipEmpty());
+  auth.callers.token_forwarders = absl::StrSplit(
+      absl::GetFlag(FLAGS_token_forwarders), ',', absl::SkipEmpty());
   auth.callers.role_claim = absl::GetFlag(FLAGS_jwt_role_claim);
   // Handlers identify their callers the same way (caller.h).
   SetCallerConfig(auth.callers);

@@ -13,6 +13,7 @@
 //   --jwt_public_keys --jwt_issuer --jwt_audience --jwt_role_claim
 //                                   bearer tokens (jwt_verifier.h)
 //   --trusted_delegators            who may call on another's behalf
+//   --token_forwarders              who may forward a person's token
 //   --confidential_readers          who sees unpublished assistance needs
 //   --health_port --reflection      what else the server exposes
 //

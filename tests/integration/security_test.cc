@@ -365,6 +365,47 @@ TEST_F(SecurityTest, ACertificateAndATokenTogetherAreRefused) {
             grpc::StatusCode::UNAUTHENTICATED);
 }
 
+TEST_F(SecurityTest, TheWebFrontForwardsAPersonsTokenAndWidensNothing) {
+  const std::string key = tls_ + "/jwt-signing.key";
+  // The web front's certificate with a person's token in the metadata, as
+  // services/web calls the gateway.
+  auto delete_via_web = [&](const std::string& token) {
+    auto stub = gv::GatewayService::NewStub(
+        suite_->gateway().NewChannel(As("web")));
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
+    if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
+    ev::DeleteEventRequest req;
+    req.set_name("events/no-such-event-00000000");
+    google::protobuf::Empty out;
+    return stub->DeleteEvent(&ctx, req, &out);
+  };
+  // An editor's token: the call is allowed (and finds nothing to delete).
+  EXPECT_EQ(delete_via_web(MintToken(key, "editor", "outreach", absl::Minutes(5)))
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // A viewer's: the web front's own grant does not widen it.
+  EXPECT_EQ(delete_via_web(MintToken(key, "viewer", "outreach", absl::Minutes(5)))
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // A forged token, and no token at all: nobody.
+  EXPECT_EQ(delete_via_web(MintToken(other_ + "/jwt-signing.key", "admin",
+                                     "outreach", absl::Minutes(5)))
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(delete_via_web("").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  // Another service's certificate may not forward a token.
+  auto stub = gv::GatewayService::NewStub(
+      suite_->gateway().NewChannel(As("events")));
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization",
+                  "Bearer " + MintToken(key, "admin", "outreach", absl::Minutes(5)));
+  gv::CheckIntegrityRequest check;
+  gv::IntegrityReport report;
+  EXPECT_EQ(stub->CheckIntegrity(&ctx, check, &report).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
 TEST_F(SecurityTest, OnlyTheGatewayMayCallOnAnothersBehalf) {
   // A viewer claiming to call for an admin is still a viewer.
   auto stub = gv::GatewayService::NewStub(
