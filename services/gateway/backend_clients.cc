@@ -140,6 +140,15 @@ class GrpcRecommendations final : public RecommendationsClient {
         policy_, scope, IfSet(req.request_id()), stub_,
         &rv::RecommendationsService::StubInterface::CreateRecommendation, req);
   }
+  // Never retried: each transition appends a history entry.
+  absl::StatusOr<rv::Recommendation> Transition(
+      const CallScope& scope,
+      const rv::TransitionRecommendationRequest& req) override {
+    return Call(
+        policy_, scope, Idempotent::kNo, stub_,
+        &rv::RecommendationsService::StubInterface::TransitionRecommendation,
+        req);
+  }
 
  private:
   rv::RecommendationsService::StubInterface* const stub_;

@@ -62,6 +62,9 @@ class RecommendationsClient {
       const CallScope& scope, const rv::ListRecommendationsRequest& req) = 0;
   virtual absl::StatusOr<rv::Recommendation> Create(
       const CallScope& scope, const rv::CreateRecommendationRequest& req) = 0;
+  virtual absl::StatusOr<rv::Recommendation> Transition(
+      const CallScope& scope,
+      const rv::TransitionRecommendationRequest& req) = 0;
 };
 
 // The three, not owned.

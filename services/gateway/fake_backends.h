@@ -237,6 +237,18 @@ class FakeRecommendations : public RecommendationsClient {
     if (!req.request_id().empty()) s_->ledger[req.request_id()] = {name};
     return r;
   }
+  absl::StatusOr<rv::Recommendation> Transition(
+      const CallScope&,
+      const rv::TransitionRecommendationRequest& req) override {
+    if (auto st = s_->Enter("TransitionRecommendation", req.name());
+        !st.ok()) {
+      return st;
+    }
+    auto it = s_->outcomes.find(req.name());
+    if (it == s_->outcomes.end()) return absl::NotFoundError(req.name());
+    it->second.set_status(req.status());
+    return it->second;
+  }
 
  private:
   FakeState* const s_;

@@ -68,6 +68,22 @@ class GatewayServiceImpl final
                            google::protobuf::Empty*) override {
     return ToGrpcStatus(composer_->DeleteEvent(ScopeOf(*ctx), *req));
   }
+  grpc::Status ListRecommendations(
+      grpc::ServerContext* ctx,
+      const outreach::recommendations::v1::ListRecommendationsRequest* req,
+      outreach::recommendations::v1::ListRecommendationsResponse* resp)
+      override {
+    return ReplyWith(composer_->ListRecommendations(ScopeOf(*ctx), *req),
+                     resp);
+  }
+  grpc::Status TransitionRecommendation(
+      grpc::ServerContext* ctx,
+      const outreach::recommendations::v1::TransitionRecommendationRequest*
+          req,
+      outreach::recommendations::v1::Recommendation* resp) override {
+    return ReplyWith(composer_->TransitionRecommendation(ScopeOf(*ctx), *req),
+                     resp);
+  }
   grpc::Status CheckIntegrity(grpc::ServerContext* ctx,
                               const v1::CheckIntegrityRequest*,
                               v1::IntegrityReport* resp) override {

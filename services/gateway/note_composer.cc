@@ -31,18 +31,6 @@ absl::StatusOr<std::string> EventId(absl::string_view name) {
   return ParseResourceName(name, "events/", "event");
 }
 
-// The country's name for a reader: "Republic of Moldova" rather than ISO's
-// "Moldova, Republic of".
-std::string CountryName(const CountryRegistry& countries,
-                        const std::string& code) {
-  const Country* c = countries.FindByAlpha2(code);
-  if (c == nullptr) return code;
-  const std::string& name = c->common_name.empty() ? c->name : c->common_name;
-  const size_t comma = name.find(", ");
-  if (comma == std::string::npos) return name;
-  return absl::StrCat(name.substr(comma + 2), " ", name.substr(0, comma));
-}
-
 OrganizerRole RoleFrom(ev::OrganizerRole role) {
   switch (role) {
     case ev::ORGANIZER_ROLE_HOST:
@@ -54,8 +42,22 @@ OrganizerRole RoleFrom(ev::OrganizerRole role) {
   }
 }
 
-ParsedNote ToView(const v1::InformationNote& note,
-                  const CountryRegistry& countries) {
+}  // namespace
+
+// The country's name for a reader: "Republic of Moldova" rather than ISO's
+// "Moldova, Republic of".
+std::string CountryDisplayName(const CountryRegistry& countries,
+                               const std::string& code) {
+  const Country* c = countries.FindByAlpha2(code);
+  if (c == nullptr) return code;
+  const std::string& name = c->common_name.empty() ? c->name : c->common_name;
+  const size_t comma = name.find(", ");
+  if (comma == std::string::npos) return name;
+  return absl::StrCat(name.substr(comma + 2), " ", name.substr(0, comma));
+}
+
+ParsedNote NoteView(const v1::InformationNote& note,
+                    const CountryRegistry& countries) {
   ParsedNote view;
   const ev::Event& e = note.event();
   view.title = e.title();
@@ -63,7 +65,7 @@ ParsedNote ToView(const v1::InformationNote& note,
   view.end_date = e.end_date();
   view.city = e.venue().city();
   if (!e.venue().country_code().empty()) {
-    view.country = CountryName(countries, e.venue().country_code());
+    view.country = CountryDisplayName(countries, e.venue().country_code());
   }
   for (const auto& o : e.organizers()) {
     view.organizers.push_back({o.display_name(), RoleFrom(o.role())});
@@ -85,8 +87,6 @@ ParsedNote ToView(const v1::InformationNote& note,
   view.contact_email = e.contact_email();
   return view;
 }
-
-}  // namespace
 
 NoteComposer::NoteComposer(BackendClients clients, ThreadPool* fanout,
                            const CountryRegistry* countries, Cache* cache,
@@ -262,7 +262,7 @@ absl::StatusOr<v1::RenderedNote> NoteComposer::ComputeRendered(
   if (!note.ok()) return note.status();
   v1::RenderedNote out;
   out.set_partial(note->partial());
-  const ParsedNote view = ToView(*note, *countries_);
+  const ParsedNote view = NoteView(*note, *countries_);
   switch (req.format()) {
     case v1::NOTE_FORMAT_MARKDOWN:
       out.set_content_type("text/markdown; charset=utf-8");
@@ -334,6 +334,17 @@ absl::StatusOr<std::vector<rv::Recommendation>> NoteComposer::AllOutcomes(
 absl::StatusOr<ev::ListEventsResponse> NoteComposer::ListEvents(
     const CallScope& scope, const ev::ListEventsRequest& req) {
   return clients_.events->List(scope, req);
+}
+
+absl::StatusOr<rv::ListRecommendationsResponse>
+NoteComposer::ListRecommendations(const CallScope& scope,
+                                  const rv::ListRecommendationsRequest& req) {
+  return clients_.recommendations->List(scope, req);
+}
+
+absl::StatusOr<rv::Recommendation> NoteComposer::TransitionRecommendation(
+    const CallScope& scope, const rv::TransitionRecommendationRequest& req) {
+  return clients_.recommendations->Transition(scope, req);
 }
 
 absl::StatusOr<v1::StateProfile> NoteComposer::ComputeProfile(
@@ -498,13 +509,32 @@ absl::StatusOr<v1::Dashboard> NoteComposer::ComputeDashboard(
   auto outs = outcomes.get();
   if (outs.ok()) {
     std::map<std::string, int64_t> by_area, by_status;
+    std::map<std::string, std::map<std::string, int64_t>> by_area_status;
     for (const auto& o : *outs) {
       if (!names.contains(o.event())) continue;
-      for (const auto& a : o.areas()) ++by_area[a];
-      ++by_status[rv::RecommendationStatus_Name(o.status())];
+      const std::string status = rv::RecommendationStatus_Name(o.status());
+      for (const auto& a : o.areas()) {
+        ++by_area[a];
+        ++by_area_status[a][status];
+      }
+      // Imported outcomes often name no area: they are charted too.
+      if (o.areas().empty()) ++by_area_status[""][status];
+      ++by_status[status];
     }
     AddCounts(by_area, d.mutable_outcomes_by_area());
     AddCounts(by_status, d.mutable_outcomes_by_status());
+    std::map<std::string, int64_t> area_totals;
+    for (const auto& [area, statuses] : by_area_status) {
+      for (const auto& [status, n] : statuses) area_totals[area] += n;
+    }
+    google::protobuf::RepeatedPtrField<v1::Count> areas;
+    AddCounts(area_totals, &areas);  // largest first
+    for (const auto& area : areas) {
+      auto* a = d.add_outcomes_by_area_and_status();
+      a->set_area(area.key());
+      a->set_total(area.count());
+      AddCounts(by_area_status[area.key()], a->mutable_by_status());
+    }
   } else {
     d.set_partial(true);
     d.add_missing_parts("outcomes");

@@ -26,10 +26,21 @@
 #include "common/security/visibility.h"
 #include "outreach/gateway/v1/gateway.pb.h"
 #include "services/gateway/backend_clients.h"
+#include "services/gateway/note_parser.h"
 
 namespace outreach::gateway {
 
 namespace v1 = ::outreach::gateway::v1;
+
+// The country's name for a reader ("Republic of Moldova" rather than
+// ISO's "Moldova, Republic of"); the code itself when unknown.
+std::string CountryDisplayName(const CountryRegistry& countries,
+                               const std::string& code);
+
+// A note's records in the shape the renderers take (note_renderer.h):
+// participants in printed order, the venue's country by name.
+ParsedNote NoteView(const v1::InformationNote& note,
+                    const CountryRegistry& countries);
 
 class NoteComposer {
  public:
@@ -55,6 +66,13 @@ class NoteComposer {
       const CallScope& scope, const v1::GetDashboardRequest& req);
   absl::StatusOr<ev::ListEventsResponse> ListEvents(
       const CallScope& scope, const ev::ListEventsRequest& req);
+  // Outcomes, as the recommendations service lists them for the caller.
+  absl::StatusOr<rv::ListRecommendationsResponse> ListRecommendations(
+      const CallScope& scope, const rv::ListRecommendationsRequest& req);
+  // A lifecycle move, made by the recommendations service for the caller
+  // (whose role it checks); its write generation keeps composites fresh.
+  absl::StatusOr<rv::Recommendation> TransitionRecommendation(
+      const CallScope& scope, const rv::TransitionRecommendationRequest& req);
   absl::Status DeleteEvent(const CallScope& scope,
                            const ev::DeleteEventRequest& req);
   // Every event, participation and outcome, read page by page: what refers

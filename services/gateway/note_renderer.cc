@@ -62,16 +62,20 @@ std::string Organizers(const ParsedNote& n) {
 struct Group {
   std::string label;
   std::vector<std::string> names;
+  // Of each name, its index in ParsedNote::participants.
+  std::vector<size_t> indices;
 };
 
 // Participants grouped by printed label, in printed order.
 std::vector<Group> Groups(const ParsedNote& n) {
   std::vector<Group> groups;
-  for (const auto& p : n.participants) {
+  for (size_t i = 0; i < n.participants.size(); ++i) {
+    const auto& p = n.participants[i];
     if (groups.empty() || groups.back().label != p.printed_group) {
-      groups.push_back({p.printed_group, {}});
+      groups.push_back({p.printed_group, {}, {}});
     }
     groups.back().names.push_back(p.printed_name);
+    groups.back().indices.push_back(i);
   }
   return groups;
 }
@@ -234,21 +238,11 @@ std::string RenderMarkdown(const ParsedNote& n) {
   return out;
 }
 
-std::string RenderHtml(const ParsedNote& n) {
-  std::string out = absl::StrCat(
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<title>Information Note: ",
-      Html(n.title),
-      "</title>\n<style>\n"
-      "body{font-family:Georgia,serif;max-width:48rem;margin:2rem auto;"
-      "line-height:1.45}\n"
-      "table{border-collapse:collapse;width:100%}\n"
-      "th,td{border:1px solid #444;padding:.4rem;vertical-align:top;"
-      "text-align:left}\nth{width:11rem}\n"
-      ".footnote{font-size:.85em;border-top:1px solid #444;margin-top:2rem}\n"
-      "@media print{body{margin:0;max-width:none}a{color:inherit}}\n"
-      "</style>\n</head>\n<body>\n<h1>Information Note<sup>1</sup></h1>\n"
-      "<table>\n");
+namespace {
+
+// The note's HTML body: RenderHtml's page and RenderHtmlArticle's article.
+std::string HtmlBody(const ParsedNote& n, const HtmlLinks& links) {
+  std::string out = "<h1>Information Note<sup>1</sup></h1>\n<table>\n";
   absl::StrAppend(&out, "<tr><th>Event</th><td>", Html(n.title),
                   "</td></tr>\n");
   absl::StrAppend(&out, "<tr><th>Date and Venue</th><td>",
@@ -257,7 +251,16 @@ std::string RenderHtml(const ParsedNote& n) {
                   "</td></tr>\n<tr><th>Participants</th><td>");
   for (const auto& g : Groups(n)) {
     std::vector<std::string> names;
-    for (const auto& name : g.names) names.push_back(Html(name));
+    for (size_t k = 0; k < g.names.size(); ++k) {
+      const size_t i = g.indices[k];
+      const std::string href =
+          i < links.participants.size() ? links.participants[i] : "";
+      names.push_back(href.empty()
+                          ? Html(g.names[k])
+                          : absl::StrCat("<a class=\"participant\" href=\"",
+                                         Html(href), "\">", Html(g.names[k]),
+                                         "</a>"));
+    }
     absl::StrAppend(&out, "<p>", g.label.empty() ? "" : "<em>", Html(g.label),
                     g.label.empty() ? "" : ":</em> ",
                     absl::StrJoin(names, ", "), "</p>");
@@ -278,8 +281,32 @@ std::string RenderHtml(const ParsedNote& n) {
     if (s.bullets) out += "</ul>\n";
   }
   absl::StrAppend(&out, "<p class=\"footnote\"><sup>1</sup> ",
-                  Html(Disclaimer(n)), "</p>\n</body>\n</html>\n");
+                  Html(Disclaimer(n)), "</p>\n");
   return out;
+}
+
+}  // namespace
+
+std::string RenderHtmlArticle(const ParsedNote& n, const HtmlLinks& links) {
+  return absl::StrCat("<article class=\"note\">\n", HtmlBody(n, links),
+                      "</article>\n");
+}
+
+std::string RenderHtml(const ParsedNote& n) {
+  return absl::StrCat(
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<title>Information Note: ",
+      Html(n.title),
+      "</title>\n<style>\n"
+      "body{font-family:Georgia,serif;max-width:48rem;margin:2rem auto;"
+      "line-height:1.45}\n"
+      "table{border-collapse:collapse;width:100%}\n"
+      "th,td{border:1px solid #444;padding:.4rem;vertical-align:top;"
+      "text-align:left}\nth{width:11rem}\n"
+      ".footnote{font-size:.85em;border-top:1px solid #444;margin-top:2rem}\n"
+      "@media print{body{margin:0;max-width:none}a{color:inherit}}\n"
+      "</style>\n</head>\n<body>\n",
+      HtmlBody(n, HtmlLinks{}), "</body>\n</html>\n");
 }
 
 }  // namespace outreach::gateway

@@ -12,6 +12,7 @@
 // with print styles. Pure and thread-safe.
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "services/gateway/note_parser.h"
@@ -31,6 +32,16 @@ std::string FormatDateRange(const outreach::type::v1::Date& start,
 std::string RenderText(const ParsedNote& note);
 std::string RenderMarkdown(const ParsedNote& note);
 std::string RenderHtml(const ParsedNote& note);
+
+// Links RenderHtmlArticle puts on a note's names.
+struct HtmlLinks {
+  // By index in ParsedNote::participants: the href of that participant's
+  // page, or empty for none. Escaped when written.
+  std::vector<std::string> participants;
+};
+// The note alone, as an <article> for embedding in another page (the web
+// front's): the same content as RenderHtml's body.
+std::string RenderHtmlArticle(const ParsedNote& note, const HtmlLinks& links);
 
 }  // namespace outreach::gateway
 
