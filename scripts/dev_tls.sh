@@ -5,8 +5,8 @@
 #   scripts/dev_tls.sh [DIR]        (default .outreach/tls)
 #
 # DIR/ca.crt, and DIR/<identity>.crt + DIR/<identity>.key for admin, editor,
-# viewer, confidential-reader, events, participants, recommendations and
-# gateway. Each certificate names its identity as the URI SAN
+# viewer, confidential-reader, events, participants, recommendations,
+# gateway and web. Each certificate names its identity as the URI SAN
 # spiffe://outreach.local/<identity> (what the services authorize) and
 # carries the SANs localhost and 127.0.0.1 (what clients check the server
 # against). Also DIR/jwt-signing.key and DIR/jwt-signing.pub, an ES256 key
@@ -17,7 +17,7 @@
 # cert-manager (deploy/README.md).
 set -euo pipefail
 dir=${1:-${OUTREACH_DATA_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.outreach}/tls}
-identities=(admin editor viewer confidential-reader events participants recommendations gateway)
+identities=(admin editor viewer confidential-reader events participants recommendations gateway web)
 days=${OUTREACH_TLS_DAYS:-825}
 mkdir -p "$dir"
 chmod 700 "$dir"

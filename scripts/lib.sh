@@ -20,6 +20,8 @@ OUTREACH_BUILD_PACKAGES=(
   # PostgreSQL 15, for the stores of deployments with several replicas:
   # libpq to talk to it, and a server the tests start for themselves.
   postgresql-15 libpq-dev
+  # The web front's HTTP server (services/web).
+  libcpp-httplib-dev
 )
 
 # The fuzz targets (scripts/fuzz.sh): clang and its libFuzzer runtime.
@@ -27,7 +29,9 @@ OUTREACH_FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 
 # What only the tests need: the Python example client runs on Debian's
 # python3-grpcio (the pyenv python3 first on PATH has no grpc).
-OUTREACH_TEST_PACKAGES=(python3 python3-grpcio python3-protobuf)
+# The web front's browser tests drive Debian's chromium (tests/web).
+# The README's Try-it block uses curl for the web front's JSON.
+OUTREACH_TEST_PACKAGES=(python3 python3-grpcio python3-protobuf chromium curl)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -80,6 +84,31 @@ build_all() {
   cmake --build "$BUILD_DIR" -j "${OUTREACH_JOBS:-2}"
 }
 
+# wait_for_http HOST:PORT [TIMEOUT] [PID]: waits until an HTTP server
+# answers GET /healthz with 200 (the web front); fails after TIMEOUT
+# seconds (30), or at once when process PID has exited.
+wait_for_http() {
+  local address=$1 timeout=${2:-30} pid=${3:-} waited=0
+  local host=${address%:*} port=${address##*:}
+  until http_ok "$host" "$port"; do
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+      return 1
+    fi
+    sleep 0.2
+    waited=$((waited + 1))
+    if [ "$waited" -gt $((timeout * 5)) ]; then
+      return 1
+    fi
+  done
+}
+http_ok() {
+  local reply
+  reply=$( (exec 3<>"/dev/tcp/$1/$2" &&
+    printf 'GET /healthz HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$1" >&3 &&
+    head -c 12 <&3) 2>/dev/null) || return 1
+  [[ "$reply" == "HTTP/1.1 200" ]]
+}
+
 # free_port DIR: prints a free loopback port below the kernel's ephemeral
 # range (32768 and up), so that no outgoing connection or bind(0) elsewhere
 # can take it before the server binds it. Ports given out are listed in
@@ -110,7 +139,7 @@ free_port() {
 # OUTREACH_GATEWAY_PORT and OUTREACH_EVENTS_PORT are among them.
 suite_ports() {
   local dir=$1 name
-  for name in REDIS EVENTS PARTICIPANTS RECOMMENDATIONS GATEWAY; do
+  for name in REDIS EVENTS PARTICIPANTS RECOMMENDATIONS GATEWAY WEB; do
     echo "OUTREACH_${name}_PORT=$(free_port "$dir")"
   done
   for name in EVENTS PARTICIPANTS RECOMMENDATIONS GATEWAY; do

@@ -10,6 +10,7 @@
 # Settings (environment): OUTREACH_DATA_DIR, OUTREACH_REDIS_PORT (6390),
 # OUTREACH_EVENTS_PORT (8081), OUTREACH_PARTICIPANTS_PORT (8082),
 # OUTREACH_RECOMMENDATIONS_PORT (8083), OUTREACH_GATEWAY_PORT (8080),
+# OUTREACH_WEB_PORT (8088, the web front, as the development editor),
 # OUTREACH_<SERVICE>_METRICS_PORT (Prometheus /metrics; 9081, 9082, 9083 and
 # 9080 for the gateway), OUTREACH_<SERVICE>_HEALTH_PORT (plaintext health
 # only; 7081, 7082, 7083 and 7080),
@@ -54,6 +55,7 @@ events_port=${OUTREACH_EVENTS_PORT:-8081}
 participants_port=${OUTREACH_PARTICIPANTS_PORT:-8082}
 recommendations_port=${OUTREACH_RECOMMENDATIONS_PORT:-8083}
 gateway_port=${OUTREACH_GATEWAY_PORT:-8080}
+web_port=${OUTREACH_WEB_PORT:-8088}
 events_metrics_port=${OUTREACH_EVENTS_METRICS_PORT:-9081}
 participants_metrics_port=${OUTREACH_PARTICIPANTS_METRICS_PORT:-9082}
 recommendations_metrics_port=${OUTREACH_RECOMMENDATIONS_METRICS_PORT:-9083}
@@ -94,6 +96,7 @@ trap 'on_signal TERM' TERM
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for p in "$redis_port" "$events_port" "$participants_port" "$recommendations_port" "$gateway_port" \
+         "$web_port" \
          "$events_metrics_port" "$participants_metrics_port" \
          "$recommendations_metrics_port" "$gateway_metrics_port" \
          "$events_health_port" "$participants_health_port" \
@@ -102,7 +105,7 @@ for p in "$redis_port" "$events_port" "$participants_port" "$recommendations_por
     echo "port $p on 127.0.0.1 is in use; is the suite already running?" \
          "Set OUTREACH_REDIS_PORT / OUTREACH_EVENTS_PORT /" \
          "OUTREACH_PARTICIPANTS_PORT / OUTREACH_RECOMMENDATIONS_PORT /" \
-         "OUTREACH_GATEWAY_PORT (and OUTREACH_<SERVICE>_METRICS_PORT," \
+         "OUTREACH_GATEWAY_PORT / OUTREACH_WEB_PORT (and OUTREACH_<SERVICE>_METRICS_PORT," \
          "OUTREACH_<SERVICE>_HEALTH_PORT) to use others." >&2
     exit 1
   fi
@@ -199,6 +202,26 @@ start_service gateway "$gateway_port" "$gateway_metrics_port" "$gateway_health_p
   --participants_address="127.0.0.1:$participants_port" \
   --recommendations_address="127.0.0.1:$recommendations_port"
 
+# The web front, for people: its own certificate to the gateway, and, with
+# no sign-in proxy on a laptop, every request as the development editor,
+# whose short-lived tokens it signs with the development key (the gateway
+# verifies them like any other). Loopback only.
+web_flags=(--listen_host=127.0.0.1 --port="$web_port"
+  --gateway_address="127.0.0.1:$gateway_port" --dev_identity=editor)
+if [ "$tls_mode" = on ]; then
+  web_flags+=(--tls_cert="$tls_dir/web.crt" --tls_key="$tls_dir/web.key"
+    --tls_ca="$tls_dir/ca.crt" --dev_signing_key="$tls_dir/jwt-signing.key")
+fi
+log "Starting web on 127.0.0.1:$web_port"
+setsid "$BUILD_DIR/services/web/web_server" "${web_flags[@]}" \
+  >>"$data_dir/logs/web.log" 2>&1 &
+pids+=($!)
+if ! wait_for_http "127.0.0.1:$web_port" 30 "${pids[-1]}"; then
+  echo "web did not become ready; see $data_dir/logs/web.log" >&2
+  tail -5 "$data_dir/logs/web.log" >&2
+  exit 1
+fi
+
 # Reflection is granted to admin only (deploy/k8s/base/authz/).
 health=("$BUILD_DIR/tools/outreach_health" --identity=admin --list)
 "${health[@]}" --address="127.0.0.1:$events_port" \
@@ -226,6 +249,7 @@ Outreach is running on loopback:
   participants service   127.0.0.1:$participants_port   (outreach.participants.v1.ParticipantsService)
   recommendations        127.0.0.1:$recommendations_port   (outreach.recommendations.v1.RecommendationsService)
   gateway                127.0.0.1:$gateway_port   (outreach.gateway.v1.GatewayService)
+  web                    http://127.0.0.1:$web_port/   (pages and /v1 JSON, as the development editor)
   redis cache            127.0.0.1:$redis_port
   data                   $data_dir/data   logs  $data_dir/logs
   security               $( [ "$tls_mode" = on ] && echo "mutual TLS, certificates in $tls_dir" || echo "OFF: plaintext, nobody authenticated")

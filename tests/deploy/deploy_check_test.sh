@@ -90,4 +90,13 @@ expect_caught "a replicated store that drops a pod before its successor is ready
 expect_caught "a replicated store allowed down to one replica" \
   "needs an HPA from at least 2 replicas" k8s/components/postgres/hpa.yaml \
   '0,/minReplicas: 2/ s/minReplicas: 2/minReplicas: 1/'
+expect_caught "a web front open to every namespace" \
+  "reachable from more than the ingress controller's namespace" k8s/base/network-policies.yaml \
+  '/^  name: web$/,$ s/kubernetes.io\/metadata.name: ingress-nginx/{}/'
+expect_caught "a development identity in a cluster" \
+  "--dev_identity is set" k8s/base/web.yaml \
+  's|- "--port=8088"|- "--port=8088"\n            - "--dev_identity=editor"|'
+expect_caught "a web front without its shared CSRF key" \
+  "--csrf_key_file is not set" k8s/base/web.yaml \
+  '/--csrf_key_file=/d'
 echo "deploy checks: all mutations caught"

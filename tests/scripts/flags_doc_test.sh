@@ -42,7 +42,8 @@ status=0
 for binary in services/events/events_server \
               services/participants/participants_server \
               services/recommendations/recommendations_server \
-              services/gateway/gateway_server tools/outreachctl \
+              services/gateway/gateway_server services/web/web_server \
+              tools/outreachctl \
               tools/outreach_health tools/bench/outreach_bench \
               tools/bench/bench_echo; do
   help=$("$build_dir/$binary" --help) || {

@@ -23,6 +23,7 @@ cd "$root"
 status=0
 for command in "${commands[@]}"; do
   line=${command//127.0.0.1:8081/127.0.0.1:$ev}
+  line=${line//127.0.0.1:8088/$suite_web}
   # The README assumes the default build folder; the test uses its own.
   line=${line//build\/tools\//$build_dir/tools/}
   line=${line//> note.html/> $tmp/note.html}

@@ -13,6 +13,7 @@ out=$(OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
       OUTREACH_DATA_DIR="$tmp" OUTREACH_REDIS_PORT=$(free_port "$tmp") \
       OUTREACH_EVENTS_PORT=$(free_port "$tmp") OUTREACH_PARTICIPANTS_PORT=$(free_port "$tmp") \
       OUTREACH_RECOMMENDATIONS_PORT=$(free_port "$tmp") OUTREACH_GATEWAY_PORT=$(free_port "$tmp") \
+      OUTREACH_WEB_PORT=$(free_port "$tmp") \
       OUTREACH_EVENTS_METRICS_PORT=$(free_port "$tmp") \
       OUTREACH_PARTICIPANTS_METRICS_PORT=$(free_port "$tmp") \
       OUTREACH_RECOMMENDATIONS_METRICS_PORT=$(free_port "$tmp") \
@@ -38,6 +39,8 @@ grep -q "outreach.gateway.v1.GatewayService" <<<"$out"
 grep -q "Participants 36" <<<"$out"
 grep -qP "^Date and Venue\t5-6 November 2013, Kiev, Ukraine$" <<<"$out"
 grep -q "1540experts@un.org" <<<"$out"
+# The web front's address, for people.
+grep -qE "web +http://127\.0\.0\.1:[0-9]+/" <<<"$out"
 test -f "$tmp/data/events.db"
 test -f "$tmp/data/participants.db"
 grep -q '"message":"stopped"' "$tmp/logs/events.log"

@@ -4,8 +4,8 @@
 #   its own, on free loopback ports chosen once per DIR (kept in
 #   DIR/ports.env, so a restart serves the same addresses), with its data in
 #   DIR, and waits until it serves: the RUNS-th (default 1) "Press Ctrl-C"
-#   line in DIR/run.out. Sets suite_pid, suite_gateway and suite_events
-#   (host:port).
+#   line in DIR/run.out. Sets suite_pid, suite_gateway, suite_events and
+#   suite_web (host:port).
 # suite_stop: SIGTERM, then waits; fails unless run.sh exits 0.
 # suite_temp: makes a folder (printed into `suite_dir`) that is stopped and
 #   removed when the test exits.
@@ -18,6 +18,7 @@ suite_start() {
   local ports
   mapfile -t ports <"$dir/ports.env"
   suite_gateway=127.0.0.1:$(sed -n 's/^OUTREACH_GATEWAY_PORT=//p' "$dir/ports.env")
+  suite_web=127.0.0.1:$(sed -n 's/^OUTREACH_WEB_PORT=//p' "$dir/ports.env")
   suite_events=127.0.0.1:$(sed -n 's/^OUTREACH_EVENTS_PORT=//p' "$dir/ports.env")
   # The tools find the suite's certificates through it, as they find
   # .outreach/tls from the checkout's root.

@@ -49,6 +49,8 @@ const STORES = ["events", "participants", "recommendations"];
 const EXTERNAL_SECRETS = {
   production: [
     ...SERVICES.flatMap((s) => [`outreach-redis-${s}`, `outreach-tls-${s}`]),
+    // The web front: its certificate, and the CSRF key all replicas share.
+    "outreach-tls-web", "outreach-web-csrf",
     // components/postgres: each store's database URL, with its password.
     ...STORES.map((s) => `outreach-db-${s}`),
   ],
@@ -66,6 +68,7 @@ const BINARIES = {
   "/usr/local/bin/participants_server": "services/participants/participants_server",
   "/usr/local/bin/recommendations_server": "services/recommendations/recommendations_server",
   "/usr/local/bin/gateway_server": "services/gateway/gateway_server",
+  "/usr/local/bin/web_server": "services/web/web_server",
 };
 const LIVENESS_SERVICE = "outreach.liveness";
 
@@ -309,6 +312,13 @@ async function checkOverlay(overlay) {
       const binaryRel = BINARIES[(c.command || [])[0]];
       if (app === "redis") continue;
       if (!check(binaryRel, cw, `command ${c.command} is not one of the suite's binaries`)) continue;
+      if (app === "web") {
+        checkWebContainer({
+          cw, c, spec, labels, binary: path.join(buildDir, binaryRel), services, policies,
+          deployments,
+        });
+        continue;
+      }
       checkContainerAgainstBinary({
         cw, c, spec, labels, binary: path.join(buildDir, binaryRel), configMaps, secrets,
         services, policies, deployments, overlay,
@@ -445,6 +455,87 @@ function checkContainerAgainstBinary(ctx) {
             cw, `NetworkPolicies block the call to ${m[1]}:${m[2]}`);
     }
   }
+}
+
+// The web front is an HTTP server, not a gRPC one: HTTP probes on its
+// port, its own certificate towards the gateway, a shared CSRF key, no
+// development identity, and reachable from the ingress only.
+function checkWebContainer(ctx) {
+  const { cw, c, spec, labels, binary, services, policies, deployments } = ctx;
+  if (!check(fs.existsSync(binary), cw, `${binary} is not built`)) return;
+  const flags = binaryFlags(binary);
+  const env = {};
+  for (const e of c.env || []) if (e.value !== undefined) env[e.name] = e.value;
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith("OUTREACH_")) continue;
+    check(flags.has(name.slice("OUTREACH_".length).toLowerCase()), cw,
+          `environment ${name} names no flag of ${path.basename(binary)}`);
+  }
+  const argFlags = {};
+  for (const a of c.args || []) {
+    const m = /^--(\w+)=(.*)$/s.exec(a);
+    if (!check(m, cw, `argument ${a} is not --flag=value`)) continue;
+    check(flags.has(m[1]), cw, `argument --${m[1]} is not a flag of ${path.basename(binary)}`);
+    argFlags[m[1]] = m[2];
+  }
+  const run = spawnSync(binary, [...(c.args || []), "--version"], {
+    encoding: "utf8", env: { ...env, PATH: process.env.PATH },
+  });
+  check(run.status === 0, cw,
+        `${path.basename(binary)} refuses the container's flags: ${(run.stderr || "").trim()}`);
+  const value = (flag) => argFlags[flag] ?? env[`OUTREACH_${flag.toUpperCase()}`] ?? flags.get(flag);
+  const port = Number(value("port"));
+  const named = Object.fromEntries((c.ports || []).map((p) => [p.name, p.containerPort]));
+  check(named.http === port, cw, `containerPort http ${named.http} != --port ${port}`);
+  check(value("listen_host") === "0.0.0.0", cw, `--listen_host is ${value("listen_host")}, not 0.0.0.0`);
+  for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) {
+    const p = c[probe];
+    if (!check(p?.httpGet, cw, `${probe} is not an HTTP probe`)) continue;
+    check(p.httpGet.path === "/healthz", cw, `${probe} asks for ${p.httpGet.path}, want /healthz`);
+    check(p.httpGet.port === "http" || p.httpGet.port === port, cw, `${probe} is not on --port`);
+    check((p.timeoutSeconds ?? 1) >= 5, cw, `${probe} timeoutSeconds below 5`);
+  }
+  const sleep = Number((c.lifecycle?.preStop?.exec?.command || []).slice(-1)[0] ?? NaN);
+  check(Number.isFinite(sleep) && sleep > 0, cw, "no preStop sleep before the drain");
+  const longest = 2 * parseDuration(value("call_timeout"));
+  const period = spec.terminationGracePeriodSeconds ?? 30;
+  check(sleep + longest < period, cw,
+        `preStop ${sleep}s + an import's ${longest}s does not fit terminationGracePeriodSeconds ${period}`);
+  const volumeOf = (file) => {
+    const m = (c.volumeMounts || []).find((vm) => file.startsWith(`${vm.mountPath}/`));
+    return m && (spec.volumes || []).find((v) => v.name === m.name);
+  };
+  for (const flag of ["tls_cert", "tls_key", "tls_ca", "csrf_key_file"]) {
+    const file = value(flag) || "";
+    check(file !== "", cw, `--${flag} is not set`);
+    if (file) check(volumeOf(file)?.secret, cw, `--${flag} ${file} is not in a mounted Secret`);
+  }
+  for (const flag of ["dev_identity", "dev_signing_key"]) {
+    check(!value(flag), cw, `--${flag} is set: anyone reaching the pod would be that person`);
+  }
+  const target = value("gateway_address");
+  const m = /^(?:dns:\/\/\/)?([a-z0-9-]+):(\d+)$/.exec(target || "");
+  if (check(m, cw, `--gateway_address=${target} is not dns:///service:port`)) {
+    const svc = services.find((s) => s.metadata.name === m[1]);
+    const sp = svc?.spec.ports.find((p) => p.port === Number(m[2]));
+    const dest = svc && deployments.find((d) => matches({ matchLabels: svc.spec.selector }, d.spec.template.metadata.labels));
+    if (check(sp && dest, cw, `--gateway_address names no Service port ${target}`)) {
+      check(flowAllowed(policies, labels, dest.spec.template.metadata.labels, Number(m[2]), sp.name),
+            cw, `NetworkPolicies block the call to ${m[1]}:${m[2]}`);
+    }
+  }
+  // Only the ingress controller's namespace reaches it: no pod of the
+  // suite's namespace, client or not, and no rule open to every namespace.
+  for (const from of [{ "outreach.un.org/client": "true" }, { "app.kubernetes.io/name": "gateway" }, {}]) {
+    check(!flowAllowed(policies, from, labels, port, "http"), cw,
+          `NetworkPolicies let pods labelled ${JSON.stringify(from)} reach the web front`);
+  }
+  const ingressPeers = policies
+    .filter((p) => (p.spec.policyTypes || []).includes("Ingress") && matches(p.spec.podSelector, labels))
+    .flatMap((p) => (p.spec.ingress || []).flatMap((r) => r.from || [{}]));
+  check(ingressPeers.length > 0 && ingressPeers.every(
+          (peer) => Object.keys(peer.namespaceSelector?.matchLabels || {}).length > 0),
+        cw, "the web front is reachable from more than the ingress controller's namespace");
 }
 
 function parseDuration(text) {
