@@ -253,8 +253,11 @@ if $engines; then
   if $smoke; then
     cat "$section"
   else
+    # Kept beside the other notes, so that the next full run's report
+    # includes it too.
+    cp "$section" "$OUTREACH_ROOT/tools/bench/engines.md"
     splice_section "$output" "$section"
-    log "Wrote the \"PostgreSQL beside SQLite\" section of $output"
+    log "Wrote the \"PostgreSQL beside SQLite\" section of $output (and tools/bench/engines.md)"
   fi
   exit "$status"
 fi
@@ -445,5 +448,7 @@ mkdir -p "$(dirname "$output")"
   $($smoke && echo --smoke) \
   --notes="$OUTREACH_ROOT/tools/bench/cost_model.md" \
   --notes="$OUTREACH_ROOT/tools/bench/findings.md" \
+  $([ -f "$OUTREACH_ROOT/tools/bench/engines.md" ] && \
+    echo --notes="$OUTREACH_ROOT/tools/bench/engines.md") \
   $([ -f "$OUTREACH_ROOT/tools/bench/soak.md" ] && \
     echo --notes="$OUTREACH_ROOT/tools/bench/soak.md")

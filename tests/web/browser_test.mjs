@@ -131,6 +131,14 @@ try {
   check(links.length >= 30, `resolved participants link to their profiles (${links.length})`);
   await visited(page, 'note');
   check(await page.$$eval('script', (s) => s.length) === 0, 'the note has no script');
+  // Printed, the note is the note: no navigation, forms or outcomes list.
+  await page.emulateMediaType('print');
+  const hidden = await page.$$eval('header.site, section.screen-only',
+    (els) => els.every((e) => getComputedStyle(e).display === 'none'));
+  const shown = await page.$eval('article.note', (e) => getComputedStyle(e).display !== 'none');
+  check(hidden && shown, 'the print stylesheet leaves the note alone on the page');
+  await page.pdf({ path: path.join(artifacts, 'note.pdf'), format: 'A4' });
+  await page.emulateMediaType('screen');
 
   // Moldova's profile, from its link in the note.
   const moldova = links.find(([name]) => name === 'Moldova');

@@ -95,9 +95,18 @@ def main():
         if n not in runs:
             problems.append(f"missing result: {n}")
     for n in order:
-        if runs[n]["errors"]:
-            problems.append(f"{n}: {runs[n]['errors']} errors "
-                            f"{runs[n]['error_codes']}")
+        r = runs[n]
+        if not r["errors"]:
+            continue
+        # An open-loop scenario sends at its rate whatever the server does,
+        # so a stall piles calls up until the server sheds some with
+        # RESOURCE_EXHAUSTED, as it is built to ("Bounds and overload"):
+        # that is a measurement, shown in the table, not a broken run. Up
+        # to 0.1% of its calls; any other error, anywhere, is a failure.
+        shed = set(r.get("error_codes", {})) <= {"RESOURCE_EXHAUSTED"}
+        if n.endswith("_open") and shed and r["errors"] <= r["calls"] / 1000:
+            continue
+        problems.append(f"{n}: {r['errors']} errors {r['error_codes']}")
     if problems:
         for p in problems:
             print("bench:", p, file=sys.stderr)
