@@ -55,7 +55,7 @@ while [ $# -gt 0 ]; do
 done
 
 if [ "${OUTREACH_SKIP_BUILD:-0}" != 1 ]; then
-  ensure_packages "${OUTREACH_BUILD_PACKAGES[@]}" python3
+  ensure_packages "${OUTREACH_BUILD_PACKAGES[@]}" python3 sqlite3
   build_all
 fi
 
@@ -125,14 +125,17 @@ start() {
   fi
 }
 
-# rss PHASE: appends each process's resident memory (VmRSS, KiB) as JSON.
+# rss PHASE [NAME...]: appends the resident memory (VmRSS, KiB) of each
+# process, or of those named, as JSON.
 rss() {
-  local i
+  local phase=$1 i
+  shift
   for i in "${!pids[@]}"; do
+    if [ $# -gt 0 ] && [[ " $* " != *" ${names[$i]} "* ]]; then continue; fi
     local kib
     kib=$(awk '/^VmRSS:/ {print $2}' "/proc/${pids[$i]}/status" 2>/dev/null || echo 0)
     printf '{"phase": "%s", "process": "%s", "rss_kib": %s}\n' \
-      "$1" "${names[$i]}" "${kib:-0}" >>"$work/rss.jsonl"
+      "$phase" "${names[$i]}" "${kib:-0}" >>"$work/rss.jsonl"
   done
 }
 
@@ -210,17 +213,19 @@ if $engines; then
   log "Starting the events service on SQLite and on PostgreSQL (work folder $work)"
   start events_sqlite "$sq" services/events/events_server "${alone[@]}" "$redis" \
     --db_path="$work/events.db"
+  # A SQLite store has one owning process (common/sqlite/sqlite_db.h): the
+  # cache-off service has a file of its own, seeded alike.
   start events_sqlite_nocache "$sq_nc" services/events/events_server "${alone[@]}" \
-    --db_path="$work/events.db"
+    --db_path="$work/events_nocache.db" --near_cache_bytes=0
   start events_postgres "$pg" services/events/events_server "${alone[@]}" "$redis" \
     --database_url="$pg_url"
   start events_postgres_nocache "$pg_nc" services/events/events_server "${alone[@]}" \
-    --database_url="$pg_url"
+    --database_url="$pg_url" --near_cache_bytes=0
   start echo_bare "$echo_b" tools/bench/bench_echo --mode=bare
 
   E=/outreach.events.v1.EventsService
   event_json='"title": "Bench workshop {n}", "kind": "EVENT_KIND_REGIONAL_WORKSHOP", "status": "EVENT_STATUS_HELD", "startDate": {"year": 2014, "month": 3, "day": 12}, "venue": {"city": "Vienna", "countryCode": "AT"}, "contactEmail": "1540experts@un.org"'
-  for port in "$sq" "$pg"; do
+  for port in "$sq" "$sq_nc" "$pg"; do
     "${bench[@]}" --name=seed --target="127.0.0.1:$port" --method="$E/CreateEvent" \
       --request="{\"eventId\": \"bench-get\", \"event\": {${event_json//\{n\}/get}}}" \
       --calls=1 --json_out=/dev/null >/dev/null
@@ -288,11 +293,8 @@ backends=(--events_address="127.0.0.1:$ev" --participants_address="127.0.0.1:$pa
           --recommendations_address="127.0.0.1:$re")
 start gateway "$gw" services/gateway/gateway_server "${common[@]}" "$redis" \
   "${backends[@]}"
-# The cache-off paths: the same store read without Redis, and a gateway
-# that composes every note from the backends.
-start events_nocache "$ev_nc" services/events/events_server "${common[@]}" \
-  --db_path="$work/events.db" --participants_address="127.0.0.1:$pa" \
-  --recommendations_address="127.0.0.1:$re"
+# The cache-off gateway composes every note from the backends. (The
+# cache-off events service starts after seeding, below.)
 start gateway_nocache "$gw_nc" services/gateway/gateway_server "${common[@]}" \
   "${backends[@]}"
 start echo_bare "$echo_b" tools/bench/bench_echo --mode=bare
@@ -300,8 +302,9 @@ start echo_runtime "$echo_r" tools/bench/bench_echo --mode=runtime
 echo_t=$(free_port "$work")
 start echo_tls "$echo_t" tools/bench/bench_echo --mode=tls --tls_dir="$tls_dir"
 # The suite once more, with mutual TLS, its policies and bearer tokens as
-# scripts/run.sh serves it, on the same files: its read paths against the
-# plaintext ones above price the security. (The health probe of start()
+# scripts/run.sh serves it, on copies of the seeded files (started after
+# seeding, below): its read paths against the plaintext ones above price
+# the security. (The health probe of start()
 # uses the plaintext health port.)
 secure() {
   echo --tls_cert="$tls_dir/$1.crt" --tls_key="$tls_dir/$1.key" \
@@ -326,18 +329,6 @@ start_tls() {
     exit 1
   fi
 }
-start_tls events_tls "$ev_t" services/events/events_server events "${common[@]}" \
-  "$redis" --db_path="$work/events.db" --participants_address="127.0.0.1:$pa_t" \
-  --recommendations_address="127.0.0.1:$re_t"
-start_tls participants_tls "$pa_t" services/participants/participants_server \
-  participants "${common[@]}" "$redis" --db_path="$work/participants.db" \
-  --events_address="127.0.0.1:$ev_t"
-start_tls recommendations_tls "$re_t" services/recommendations/recommendations_server \
-  recommendations "${common[@]}" "$redis" --db_path="$work/recommendations.db" \
-  --events_address="127.0.0.1:$ev_t" --participants_address="127.0.0.1:$pa_t"
-start_tls gateway_tls "$gw_t" services/gateway/gateway_server gateway \
-  "${common[@]}" "$redis" --events_address="127.0.0.1:$ev_t" \
-  --participants_address="127.0.0.1:$pa_t" --recommendations_address="127.0.0.1:$re_t"
 sleep 1
 rss idle
 
@@ -354,6 +345,32 @@ seed_events() {
     --name=seed --json_out="$2" >/dev/null
 }
 seed_events 999 "$work/seed_a.jsonl"
+
+# A SQLite store has one owning process (common/sqlite/sqlite_db.h), so the
+# cache-off events service and the TLS suite read online copies of the
+# seeded stores (sqlite3's .backup), started now.
+copy_store() {
+  sqlite3 "$work/$1.db" ".backup '$work/$2.db'"
+}
+copy_store events events_nocache
+for store in events participants recommendations; do copy_store "$store" "${store}_tls"; done
+start events_nocache "$ev_nc" services/events/events_server "${common[@]}" \
+  --db_path="$work/events_nocache.db" --near_cache_bytes=0 \
+  --participants_address="127.0.0.1:$pa" --recommendations_address="127.0.0.1:$re"
+start_tls events_tls "$ev_t" services/events/events_server events "${common[@]}" \
+  "$redis" --db_path="$work/events_tls.db" --participants_address="127.0.0.1:$pa_t" \
+  --recommendations_address="127.0.0.1:$re_t"
+start_tls participants_tls "$pa_t" services/participants/participants_server \
+  participants "${common[@]}" "$redis" --db_path="$work/participants_tls.db" \
+  --events_address="127.0.0.1:$ev_t"
+start_tls recommendations_tls "$re_t" services/recommendations/recommendations_server \
+  recommendations "${common[@]}" "$redis" --db_path="$work/recommendations_tls.db" \
+  --events_address="127.0.0.1:$ev_t" --participants_address="127.0.0.1:$pa_t"
+start_tls gateway_tls "$gw_t" services/gateway/gateway_server gateway \
+  "${common[@]}" "$redis" --events_address="127.0.0.1:$ev_t" \
+  --participants_address="127.0.0.1:$pa_t" --recommendations_address="127.0.0.1:$re_t"
+sleep 1
+rss idle events_nocache events_tls participants_tls recommendations_tls gateway_tls
 
 E=/outreach.events.v1.EventsService
 P=/outreach.participants.v1.ParticipantsService

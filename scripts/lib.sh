@@ -30,8 +30,9 @@ OUTREACH_FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 # What only the tests need: the Python example client runs on Debian's
 # python3-grpcio (the pyenv python3 first on PATH has no grpc).
 # The web front's browser tests drive Debian's chromium (tests/web).
-# The README's Try-it block uses curl for the web front's JSON.
-OUTREACH_TEST_PACKAGES=(python3 python3-grpcio python3-protobuf chromium curl)
+# The README's Try-it block uses curl for the web front's JSON. The bench's
+# smoke run copies live SQLite stores with the sqlite3 shell.
+OUTREACH_TEST_PACKAGES=(python3 python3-grpcio python3-protobuf chromium curl sqlite3)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

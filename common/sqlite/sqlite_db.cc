@@ -1,6 +1,12 @@
 #include "common/sqlite/sqlite_db.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <filesystem>
@@ -202,6 +208,24 @@ absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(
     return absl::InvalidArgumentError("sqlite path is empty");
   }
   std::unique_ptr<SqliteDb> db(new SqliteDb());
+  const std::string lock_path = options.path + "-owner";
+  db->owner_lock_.fd =
+      ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (db->owner_lock_.fd < 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot open ", lock_path, ": ", std::strerror(errno)));
+  }
+  if (::flock(db->owner_lock_.fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    if (error == EWOULDBLOCK) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          options.path,
+          " is in use by another process; a SQLite store has one owner "
+          "(use PostgreSQL for several replicas)"));
+    }
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot lock ", lock_path, ": ", std::strerror(error)));
+  }
   db->options_ = std::move(options);
   auto writer = OpenConnection(db->options_, /*writer=*/true);
   if (!writer.ok()) return writer.status();
@@ -220,6 +244,10 @@ absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(
 }
 
 SqliteDb::~SqliteDb() = default;
+
+SqliteDb::OwnerLock::~OwnerLock() {
+  if (fd >= 0) ::close(fd);  // releases the flock
+}
 
 absl::Status SqliteDb::ReadIncarnation() {
   return Write([this](SqlConnection& c) -> absl::Status {

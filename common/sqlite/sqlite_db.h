@@ -22,7 +22,15 @@
 // - a small pool of reader connections, each read in its own snapshot;
 // - versioned schema migrations, applied in order at open, each in its own
 //   transaction and recorded in `schema_migrations`. A database newer than
-//   the binary is refused rather than misread.
+//   the binary is refused rather than misread;
+// - one owning process: Open() takes an exclusive lock on `<path>-owner`
+//   (flock, released by the kernel when the process ends, even by
+//   SIGKILL) and fails with FAILED_PRECONDITION while another process
+//   holds it. The services' caches rely on this: with one process per
+//   store, every write to the store passes through that process, so it
+//   can invalidate what it caches (common/cache/near_cache.h). Readers
+//   outside the services (sqlite3's `.backup` in scripts/backup.sh) do not
+//   take the lock and are unaffected.
 //
 // Prepared statements are cached per connection. Thread-safe.
 
@@ -173,6 +181,12 @@ class SqliteDb final : public SqlDb {
   // Counts `s` under `operation` when it is a store fault; returns it.
   absl::Status Counted(absl::string_view operation, absl::Status s);
 
+  // Closed last (declared first): the connections go before the lock.
+  struct OwnerLock {
+    int fd = -1;
+    ~OwnerLock();
+  };
+  OwnerLock owner_lock_;
   SqliteOptions options_;
   int schema_version_ = 0;
   std::string incarnation_;

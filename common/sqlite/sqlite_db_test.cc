@@ -127,6 +127,21 @@ TEST_F(SqliteDbTest, SynchronousIsTheLevelAskedFor) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// A store has one owning process: a second Open of the same file, while
+// the first is open, is refused (another process's flock conflicts the
+// same way; the kernel drops it when that process ends). Once the owner
+// closes, the file can be opened again.
+TEST_F(SqliteDbTest, HasOneOwnerAtATime) {
+  auto first = SqliteDb::Open(Options({"CREATE TABLE t (x INTEGER)"}));
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = SqliteDb::Open(Options({"CREATE TABLE t (x INTEGER)"}));
+  EXPECT_THAT(second.status(), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                        HasSubstr("in use by another process")));
+  first->reset();
+  EXPECT_THAT(SqliteDb::Open(Options({"CREATE TABLE t (x INTEGER)"})).status(),
+              IsOk());
+}
+
 // A store has an incarnation from its creation on, kept across reopening,
 // and a new one once a restore writes it (scripts/restore.sh).
 TEST_F(SqliteDbTest, KeepsItsIncarnationUntilARestoreChangesIt) {

@@ -5,9 +5,10 @@
 // reads over the store. Proto requests in, absl::StatusOr out; the gRPC
 // adapter (events_service.h) only converts statuses.
 //
-// Coherence: every write invalidates the event's cache entry after the
-// store has committed and before the call returns, so a read after an
-// acknowledged write never sees the old value (common/cache/cache_aside.h).
+// Coherence: every write invalidates the event's cache entries, in the
+// shared cache and in the near cache, after the store has committed and
+// before the call returns, so a read after an acknowledged write never
+// sees the old value (common/cache/cache_aside.h, near_cache.h).
 //
 // Thread-safe: all state lives in the store and the cache.
 
@@ -16,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/cache/cache_aside.h"
+#include "common/cache/near_cache.h"
 #include "common/geo/iso3166.h"
 #include "common/resource/resource_ids.h"
 #include "common/time/clock.h"
@@ -29,9 +31,12 @@ class EventManager {
  public:
   // None owned; all must outlive the manager. `cache` may wrap no cache.
   // `dependents` may be null: DeleteEvent then checks no other service.
+  // `near` may be null (no near cache); give one only when this process
+  // is the store's only writer (near_cache.h, rule 2).
   EventManager(EventStore* store, CacheAside* cache,
                const CountryRegistry* countries, Clock* clock,
-               EventDependents* dependents = nullptr);
+               EventDependents* dependents = nullptr,
+               NearCache<v1::Event>* near = nullptr);
 
   absl::StatusOr<v1::Event> GetEvent(const v1::GetEventRequest& request);
   absl::StatusOr<v1::ListEventsResponse> ListEvents(
@@ -57,12 +62,16 @@ class EventManager {
   }
   absl::StatusOr<StoredEvent> Load(const std::string& id);
   absl::Status CheckParent(const std::string& id, const v1::Event& event);
+  // After a write of event `id` was attempted, whatever its outcome (a
+  // failed commit costs only a reload): drops it from the near cache.
+  void Forget(const std::string& id);
 
   EventStore* const store_;
   CacheAside* const cache_;
   const CountryRegistry* const countries_;
   Clock* const clock_;
   EventDependents* const dependents_;
+  NearCache<v1::Event>* const near_;
 };
 
 }  // namespace outreach::events

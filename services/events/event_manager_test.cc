@@ -211,6 +211,35 @@ TEST_F(EventManagerTest, ReadAfterWriteThroughTheCache) {
             absl::StatusCode::kNotFound);
 }
 
+// The in-process cache in front of the shared one: hits cost no round
+// trip, and every write drops the entry before it is acknowledged.
+TEST_F(EventManagerTest, ReadAfterWriteThroughTheNearCache) {
+  NearCache<v1::Event> near(1 << 20,
+                            [](const v1::Event& e) { return e.ByteSizeLong(); });
+  manager_ = std::make_unique<EventManager>(
+      store_.get(), aside_.get(), countries_.get(), &clock_, nullptr, &near);
+  v1::Event e = Create(testing::KievWorkshop());
+  EXPECT_EQ(Get(e.name()).etag(), e.etag());  // fills both caches
+  const int64_t shared_hits = cache_.hits();
+  EXPECT_EQ(Get(e.name()).etag(), e.etag());
+  EXPECT_EQ(near.stats().hits, 1);
+  EXPECT_EQ(cache_.hits(), shared_hits);  // Redis was not asked
+  v1::UpdateEventRequest req;
+  req.mutable_event()->set_name(e.name());
+  req.mutable_event()->set_title("Changed");
+  req.mutable_update_mask()->add_paths("title");
+  ASSERT_TRUE(manager_->UpdateEvent({}, req).ok());
+  EXPECT_EQ(Get(e.name()).title(), "Changed");
+  EXPECT_EQ(Get(e.name()).title(), "Changed");
+  v1::DeleteEventRequest del;
+  del.set_name(e.name());
+  ASSERT_TRUE(manager_->DeleteEvent({}, del).ok());
+  v1::GetEventRequest get;
+  get.set_name(e.name());
+  EXPECT_EQ(manager_->GetEvent(get).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
 TEST_F(EventManagerTest, CacheOutageNeverFailsAndNeverServesStale) {
   v1::Event e = Create(testing::KievWorkshop());
   Get(e.name());

@@ -6,6 +6,8 @@
 // Every flag can also be set from the environment as OUTREACH_<FLAG>, e.g.
 // OUTREACH_DB_PATH (common/config/env_flags.h).
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -14,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/cache/cache_aside.h"
+#include "common/cache/near_cache.h"
 #include "common/cache/write_generation.h"
 #include "common/client/call_policy.h"
 #include "common/client/channel.h"
@@ -47,6 +50,10 @@ ABSL_FLAG(std::string, participants_address, "127.0.0.1:8082",
 ABSL_FLAG(std::string, recommendations_address, "127.0.0.1:8083",
           "The recommendations service, host:port: DeleteEvent asks it for "
           "the event's outcomes.");
+ABSL_FLAG(int64_t, near_cache_bytes, int64_t{16} << 20,
+          "Bound of the in-process cache of events read, in bytes; 0 turns "
+          "it off. Always off with --database_url: other replicas write "
+          "that store, and their writes never reach this process.");
 ABSL_FLAG(absl::Duration, dependency_timeout, absl::Seconds(5),
           "Budget of DeleteEvent's calls to the other services when the "
           "caller set no deadline.");
@@ -121,8 +128,18 @@ int Run() {
   // nothing that refers to its events.
   const bool alone = absl::GetFlag(FLAGS_participants_address).empty() &&
                      absl::GetFlag(FLAGS_recommendations_address).empty();
+  // The near cache is coherent only while this process is the store's
+  // only writer: true of SQLite, which it opened exclusively
+  // (common/sqlite/sqlite_db.h), and never of shared PostgreSQL.
+  const bool sole_writer = shared_epoch == nullptr;
+  NearCache<v1::Event> near(
+      sole_writer ? static_cast<size_t>(
+                        std::max<int64_t>(0, absl::GetFlag(FLAGS_near_cache_bytes)))
+                  : 0,
+      [](const v1::Event& e) { return e.ByteSizeLong(); });
   EventManager manager(store.get(), &cache, countries->get(),
-                       SystemClock::Default(), alone ? nullptr : &dependents);
+                       SystemClock::Default(), alone ? nullptr : &dependents,
+                       &near);
   EventsServiceImpl service(&manager);
 
   // Every acknowledged write changes the suite's write generation, which
@@ -138,7 +155,8 @@ int Run() {
       server_options, {{&service, v1::EventsService::service_full_name()}},
       [readiness_store] { return readiness_store->Ping(); }, "events service",
       {{"store", StoreLocationForLog(db_path)},
-       {"cache", shared_cache != nullptr}});
+       {"cache", shared_cache != nullptr},
+       {"near_cache", sole_writer && absl::GetFlag(FLAGS_near_cache_bytes) > 0}});
 }
 
 }  // namespace

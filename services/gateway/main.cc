@@ -1,13 +1,16 @@
 // The aggregation gateway: flags, then options, then run. Every flag can
 // also be set from the environment as OUTREACH_<FLAG>.
 
+#include <algorithm>
 #include <csignal>
+#include <cstdint>
 #include <memory>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/cache/near_cache.h"
 #include "common/cache/write_generation.h"
 #include "common/client/call_policy.h"
 #include "common/client/channel.h"
@@ -38,6 +41,10 @@ ABSL_FLAG(std::string, iso3166_path, outreach::kDefaultIso3166Path,
           "ISO 3166-1 JSON from Debian's iso-codes package.");
 ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(5),
           "Lifetime of a cached composite result.");
+ABSL_FLAG(int64_t, near_cache_bytes, int64_t{32} << 20,
+          "Bound of the in-process copy of cached composites, in bytes; 0 "
+          "turns it off. Entries are keyed by the write generation, so they "
+          "never go stale; each read still asks Redis for the generation.");
 ABSL_FLAG(int, metrics_port, 9080,
           "Port of the Prometheus /metrics endpoint, on --listen_host; 0 "
           "serves none.");
@@ -104,9 +111,14 @@ int Run() {
   const BackendClients clients = {events_client.get(),
                                   participants_client.get(),
                                   recommendations_client.get()};
+  const int64_t near_bytes = absl::GetFlag(FLAGS_near_cache_bytes);
+  NearCache<google::protobuf::Message> near(
+      static_cast<size_t>(std::max<int64_t>(0, near_bytes)),
+      [](const google::protobuf::Message& m) { return m.ByteSizeLong(); });
   NoteComposer composer(clients, &fanout, countries->get(), shared_cache,
                         &generation, absl::GetFlag(FLAGS_cache_ttl),
-                        DeadlineShares{}, &base->security->readers());
+                        DeadlineShares{}, &base->security->readers(),
+                        near_bytes > 0 ? &near : nullptr);
   NoteImporter::StepHook hook;
   if (const std::string step =
           absl::GetFlag(FLAGS_test_kill_after_import_step);

@@ -92,7 +92,8 @@ NoteComposer::NoteComposer(BackendClients clients, ThreadPool* fanout,
                            const CountryRegistry* countries, Cache* cache,
                            WriteGeneration* generation,
                            absl::Duration cache_ttl, DeadlineShares shares,
-                           const ConfidentialReaders* readers)
+                           const ConfidentialReaders* readers,
+                           NearCache<google::protobuf::Message>* near)
     : clients_(clients),
       fanout_(fanout),
       countries_(countries),
@@ -100,7 +101,8 @@ NoteComposer::NoteComposer(BackendClients clients, ThreadPool* fanout,
       generation_(generation),
       cache_ttl_(cache_ttl),
       shares_(shares),
-      readers_(readers) {}
+      readers_(readers),
+      near_(near) {}
 
 template <typename Response>
 absl::StatusOr<Response> NoteComposer::Cached(
@@ -119,23 +121,49 @@ absl::StatusOr<Response> NoteComposer::Cached(
     const std::string suffix =
         absl::StrCat(":", all ? "all:" : "public:",
                      absl::WebSafeBase64Escape(CanonicalBytes(request)));
-    // The generation and the composite keyed by it, in one round trip; the
-    // generation is then judged as Current() would judge it.
-    auto both = cache_->GetRawChained(kWriteGenerationKey, prefix, suffix);
-    auto generation = generation_->Accept(
-        both.ok() ? absl::StatusOr<std::optional<std::string>>(both->first)
-                  : absl::StatusOr<std::optional<std::string>>(both.status()));
-    if (generation.ok()) {
-      key = absl::StrCat(prefix, *generation, suffix);
-      Response cached;
-      if (both->second.has_value() && cached.ParseFromString(*both->second)) {
-        return cached;
+    if (near_ != nullptr) {
+      // The generation alone (a few bytes) in one round trip, judged as
+      // Current() would; the composite it keys, when this process holds
+      // it, costs no other. Only a near miss reads the composite from Redis.
+      auto generation = generation_->Accept(cache_->GetRaw(kWriteGenerationKey));
+      if (generation.ok()) {
+        key = absl::StrCat(prefix, *generation, suffix);
+        // The key names the method, so the entry is a Response.
+        if (auto hit = near_->Get(key)) {
+          return Response(static_cast<const Response&>(*hit));
+        }
+        auto stored = cache_->GetRaw(key);
+        auto cached = std::make_shared<Response>();
+        if (stored.ok() && stored->has_value() &&
+            cached->ParseFromString(**stored)) {
+          near_->Fill(key, NearCache<google::protobuf::Message>::kAnyTicket,
+                      cached);
+          return *cached;
+        }
+      }
+    } else {
+      // The generation and the composite keyed by it, in one round trip;
+      // the generation is then judged as Current() would judge it.
+      auto both = cache_->GetRawChained(kWriteGenerationKey, prefix, suffix);
+      auto generation = generation_->Accept(
+          both.ok() ? absl::StatusOr<std::optional<std::string>>(both->first)
+                    : absl::StatusOr<std::optional<std::string>>(both.status()));
+      if (generation.ok()) {
+        key = absl::StrCat(prefix, *generation, suffix);
+        Response cached;
+        if (both->second.has_value() && cached.ParseFromString(*both->second)) {
+          return cached;
+        }
       }
     }
   }
   auto result = compute();
   if (result.ok() && !key.empty() && !result->partial()) {
     cache_->SetRaw(key, result->SerializeAsString(), cache_ttl_).IgnoreError();
+    if (near_ != nullptr) {
+      near_->Fill(key, NearCache<google::protobuf::Message>::kAnyTicket,
+                  std::make_shared<const Response>(*result));
+    }
   }
   return result;
 }

@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/cache/cache.h"
+#include "common/cache/near_cache.h"
 #include "common/cache/write_generation.h"
 #include "common/client/deadline_split.h"
 #include "common/concurrency/thread_pool.h"
@@ -49,12 +50,16 @@ class NoteComposer {
   // whose composites may hold confidential records: cached composites are
   // keyed by that visibility, so one computed for a confidential reader
   // is never served to anyone else. Null: everyone sees everything.
+  // `near` keeps composites in this process too, under the same keys
+  // (which name the write generation, so an entry never goes stale: rule 1
+  // of near_cache.h); used only with `cache` and `generation`. Null: none.
   NoteComposer(BackendClients clients, ThreadPool* fanout,
                const CountryRegistry* countries, Cache* cache = nullptr,
                WriteGeneration* generation = nullptr,
                absl::Duration cache_ttl = absl::Minutes(5),
                DeadlineShares shares = {},
-               const ConfidentialReaders* readers = nullptr);
+               const ConfidentialReaders* readers = nullptr,
+               NearCache<google::protobuf::Message>* near = nullptr);
 
   absl::StatusOr<v1::InformationNote> GetInformationNote(
       const CallScope& scope, const v1::GetInformationNoteRequest& req);
@@ -110,6 +115,7 @@ class NoteComposer {
   const absl::Duration cache_ttl_;
   const DeadlineShares shares_;
   const ConfidentialReaders* const readers_;
+  NearCache<google::protobuf::Message>* const near_;
 };
 
 }  // namespace outreach::gateway

@@ -60,17 +60,17 @@ class EventsIntegrationTest : public ::testing::Test {
     StartEvents();
   }
 
-  void StartEvents() {
-    events_ = std::make_unique<ServiceProcess>(
-        OUTREACH_EVENTS_SERVER,
-        std::vector<std::string>{"--db_path=" + db_path(),
-                                 "--redis_address=" + redis_->address(),
-                                 "--redis_timeout=50ms", "--shutdown_grace=10s",
-                                 "--db_busy_timeout=10s",
-                                 // Alone: no other service to ask on delete.
-                                 "--participants_address=",
-                                 "--recommendations_address="},
-        dir_.path() + "/events.log");
+  void StartEvents(const std::vector<std::string>& extra_flags = {}) {
+    std::vector<std::string> flags{"--db_path=" + db_path(),
+                                   "--redis_address=" + redis_->address(),
+                                   "--redis_timeout=50ms", "--shutdown_grace=10s",
+                                   "--db_busy_timeout=10s",
+                                   // Alone: no other service to ask on delete.
+                                   "--participants_address=",
+                                   "--recommendations_address="};
+    flags.insert(flags.end(), extra_flags.begin(), extra_flags.end());
+    events_ = std::make_unique<ServiceProcess>(OUTREACH_EVENTS_SERVER, flags,
+                                               dir_.path() + "/events.log");
     ASSERT_TRUE(events_->Start()) << events_->log();
     channel_ = events_->NewChannel();
     stub_ = EventsService::NewStub(channel_);
@@ -304,20 +304,46 @@ TEST_F(EventsIntegrationTest, DuplicateIdIsAlreadyExists) {
       grpc::StatusCode::ALREADY_EXISTS);
 }
 
+// With the near cache (the default on SQLite) and then without it (Redis
+// alone): every read after an acknowledged write sees that write.
 TEST_F(EventsIntegrationTest, ReadAfterWriteThroughTheCache) {
   Event created, got;
   ASSERT_TRUE(Create(Workshop("Cached", 2013, 1, 1, "UA"), &created).ok());
-  ASSERT_TRUE(Get(created.name(), &got).ok());  // fills
-  const long hits_before = redis_->KeyspaceHits();
-  ASSERT_TRUE(Get(created.name(), &got).ok());  // served by Redis
-  EXPECT_GT(redis_->KeyspaceHits(), hits_before);
-  for (int i = 0; i < 20; ++i) {
-    Event updated;
-    const std::string title = absl::StrCat("Title ", i);
-    ASSERT_TRUE(SetTitle(created.name(), title, &updated).ok());
+  for (bool near : {true, false}) {
+    SCOPED_TRACE(near ? "near cache on" : "Redis alone");
+    if (!near) {
+      events_->Stop();
+      StartEvents({"--near_cache_bytes=0"});
+    }
+    ASSERT_TRUE(Get(created.name(), &got).ok());  // fills
+    const long hits_before = redis_->KeyspaceHits();
     ASSERT_TRUE(Get(created.name(), &got).ok());
-    ASSERT_EQ(got.title(), title) << "stale read after acknowledged write";
+    if (near) {
+      EXPECT_EQ(redis_->KeyspaceHits(), hits_before) << "served in-process";
+    } else {
+      EXPECT_GT(redis_->KeyspaceHits(), hits_before) << "served by Redis";
+    }
+    for (int i = 0; i < 20; ++i) {
+      Event updated;
+      const std::string title = absl::StrCat("Title ", near, " ", i);
+      ASSERT_TRUE(SetTitle(created.name(), title, &updated).ok());
+      ASSERT_TRUE(Get(created.name(), &got).ok());
+      ASSERT_EQ(got.title(), title) << "stale read after acknowledged write";
+      ASSERT_TRUE(Get(created.name(), &got).ok());
+      ASSERT_EQ(got.title(), title) << "stale read after acknowledged write";
+    }
   }
+}
+
+// A SQLite store has one owning process: a second events service on the
+// same file is refused at start, and says why.
+TEST_F(EventsIntegrationTest, ASecondProcessOnTheSameStoreIsRefused) {
+  ServiceProcess second(OUTREACH_EVENTS_SERVER,
+                        {"--db_path=" + db_path(), "--participants_address=",
+                         "--recommendations_address="},
+                        dir_.path() + "/second.log");
+  EXPECT_FALSE(second.Start(absl::Seconds(10)));
+  EXPECT_THAT(second.log(), HasSubstr("in use by another process"));
 }
 
 TEST_F(EventsIntegrationTest, RedisStoppedThenRestarted) {
