@@ -6,7 +6,6 @@
 // Every flag can also be set from the environment as OUTREACH_<FLAG>, e.g.
 // OUTREACH_DB_PATH (common/config/env_flags.h).
 
-#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -130,16 +129,16 @@ int Run() {
                      absl::GetFlag(FLAGS_recommendations_address).empty();
   // The near cache is coherent only while this process is the store's
   // only writer: true of SQLite, which it opened exclusively
-  // (common/sqlite/sqlite_db.h), and never of shared PostgreSQL.
-  const bool sole_writer = shared_epoch == nullptr;
+  // (common/sqlite/sqlite_db.h), and never of shared PostgreSQL. Off, it
+  // is not passed at all, so reads take none of its locks.
+  const int64_t near_bytes = absl::GetFlag(FLAGS_near_cache_bytes);
+  const bool use_near = shared_epoch == nullptr && near_bytes > 0;
   NearCache<v1::Event> near(
-      sole_writer ? static_cast<size_t>(
-                        std::max<int64_t>(0, absl::GetFlag(FLAGS_near_cache_bytes)))
-                  : 0,
+      use_near ? static_cast<size_t>(near_bytes) : 0,
       [](const v1::Event& e) { return e.ByteSizeLong(); });
   EventManager manager(store.get(), &cache, countries->get(),
                        SystemClock::Default(), alone ? nullptr : &dependents,
-                       &near);
+                       use_near ? &near : nullptr);
   EventsServiceImpl service(&manager);
 
   // Every acknowledged write changes the suite's write generation, which
@@ -156,7 +155,7 @@ int Run() {
       [readiness_store] { return readiness_store->Ping(); }, "events service",
       {{"store", StoreLocationForLog(db_path)},
        {"cache", shared_cache != nullptr},
-       {"near_cache", sole_writer && absl::GetFlag(FLAGS_near_cache_bytes) > 0}});
+       {"near_cache", use_near}});
 }
 
 }  // namespace
