@@ -402,6 +402,17 @@ run get_event_cache_off "127.0.0.1:$ev_nc" "$E/GetEvent" "$get_event" "${c[@]}"
 run list_events_1k "127.0.0.1:$ev" "$E/ListEvents" "$list50" "${c[@]}"
 run resolve_entities_40 "127.0.0.1:$pa" "$P/ResolveEntities" "$resolve" "${c[@]}"
 run note_warm "127.0.0.1:$gw" "$G/GetInformationNote" "$note" "${c[@]}"
+# The floor of a coherent warm note: the runtime echo plus the one Redis
+# GET of the write generation that a warm read cannot skip, answering with
+# as many bytes as the note has (docs/architecture.md, "The near cache").
+note_bytes=$(/usr/bin/python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r["name"] == "note_warm": print(r.get("response_bytes", 0))' "$results" | tail -1)
+echo_f=$(free_port "$work")
+start echo_floor "$echo_f" tools/bench/bench_echo --mode=floor "$redis" \
+  --reply_bytes="${note_bytes:-0}"
+run echo_floor "127.0.0.1:$echo_f" /outreach.bench.EchoService/Echo '{"payload": "aGVsbG8="}' "${c[@]}"
 run note_cold "127.0.0.1:$gw_nc" "$G/GetInformationNote" "$note" "${c[@]}"
 run render_note "127.0.0.1:$gw" "$G/RenderInformationNote" "$note" "${c[@]}"
 run import_dry_run "127.0.0.1:$gw" "$G/ImportInformationNote" "$import_dry" "${c[@]}"

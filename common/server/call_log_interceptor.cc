@@ -22,10 +22,13 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
   CallLogInterceptor(grpc::experimental::ServerRpcInfo* info,
                      std::atomic<int>* in_flight,
                      const std::function<void()>* after_write,
-                     Metrics* metrics)
+                     Metrics* metrics, uint64_t access_log_every,
+                     std::atomic<uint64_t>* reads)
       : info_(info),
         after_write_(after_write),
         metrics_(metrics),
+        access_log_every_(access_log_every),
+        reads_(reads),
         start_(absl::Now()) {
     const char* method = info->method();
     if (in_flight != nullptr &&
@@ -124,6 +127,11 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
     if (status.ok() && absl::StartsWith(method, "/grpc.health.v1.Health/")) {
       return;
     }
+    if (status.ok() && access_log_every_ > 1 && !IsWriteMethod(method) &&
+        reads_->fetch_add(1, std::memory_order_relaxed) % access_log_every_ !=
+            0) {
+      return;
+    }
     nlohmann::json fields = {
         {"method", method},
         {"code", GrpcCodeName(status.error_code())},
@@ -143,6 +151,8 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
   grpc::experimental::ServerRpcInfo* info_;
   const std::function<void()>* after_write_;
   Metrics* const metrics_;
+  const uint64_t access_log_every_;
+  std::atomic<uint64_t>* const reads_;
   std::atomic<int>* in_flight_ = nullptr;
   absl::Time start_;
   std::string request_id_;
@@ -153,7 +163,8 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
 grpc::experimental::Interceptor*
 CallLogInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new CallLogInterceptor(info, in_flight_, &after_write_, metrics_);
+  return new CallLogInterceptor(info, in_flight_, &after_write_, metrics_,
+                                access_log_every_, &reads_);
 }
 
 bool IsWriteMethod(absl::string_view method) {

@@ -1,8 +1,12 @@
 #ifndef OUTREACH_COMMON_SERVER_CALL_LOG_INTERCEPTOR_H_
 #define OUTREACH_COMMON_SERVER_CALL_LOG_INTERCEPTOR_H_
 
-// Writes one JSON log line per finished call: method, code, latency, request
-// id and peer. The request id is the caller's `x-request-id` metadata, or a
+// Writes a JSON access line for finished calls: method, code, latency,
+// request id and peer. Every failed call and every write (IsWriteMethod) is
+// logged; of the successful reads, one in `access_log_every` (1 logs them
+// all). Formatting and writing the line cost about a third of a cheap
+// call's server time on the benchmark machine (docs/performance.md), and a
+// read that succeeded is already counted and timed by the metrics. The request id is the caller's `x-request-id` metadata, or a
 // fresh one when the caller sent none; either way it is echoed back in the
 // response's trailing metadata so a client can quote it (trailers, so that a
 // failed call stays "trailers-only" and gRPC clients may retry it).
@@ -40,13 +44,16 @@ class CallLogInterceptorFactory
   // (Create*, BatchCreate*, Update*, Delete*, Transition*), before its
   // status is sent, so that what it does precedes the acknowledgement.
   // `metrics` (may be null, not owned) receives each call's method, code
-  // and latency.
+  // and latency. `access_log_every` (at least 1) samples the lines of
+  // successful reads, as above.
   explicit CallLogInterceptorFactory(std::atomic<int>* in_flight = nullptr,
                                      std::function<void()> after_write = {},
-                                     Metrics* metrics = nullptr)
+                                     Metrics* metrics = nullptr,
+                                     int access_log_every = 1)
       : in_flight_(in_flight),
         after_write_(std::move(after_write)),
-        metrics_(metrics) {}
+        metrics_(metrics),
+        access_log_every_(access_log_every < 1 ? 1 : access_log_every) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
 
@@ -54,6 +61,9 @@ class CallLogInterceptorFactory
   std::atomic<int>* const in_flight_;
   const std::function<void()> after_write_;
   Metrics* const metrics_;
+  const uint64_t access_log_every_;
+  // Successful reads seen; every access_log_every_-th one is logged.
+  std::atomic<uint64_t> reads_{0};
 };
 
 // Whether a full method name ("/pkg.Service/CreateEvent") changes data.

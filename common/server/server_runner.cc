@@ -1,5 +1,7 @@
 #include "common/server/server_runner.h"
 
+#include <algorithm>
+
 #include <signal.h>
 
 #include <chrono>
@@ -134,6 +136,9 @@ absl::Status ServerRunner::Start() {
     quota.Resize(static_cast<size_t>(options_.memory_quota_bytes));
   }
   builder.SetResourceQuota(quota);
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+      std::max(1, std::min(options_.max_pollers, options_.max_threads)));
   builder.SetMaxReceiveMessageSize(options_.max_receive_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_send_message_bytes);
   auto ms = [](absl::Duration d) {
@@ -163,7 +168,8 @@ absl::Status ServerRunner::Start() {
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(std::make_unique<CallLogInterceptorFactory>(
-      &in_flight_, options_.after_write, options_.metrics));
+      &in_flight_, options_.after_write, options_.metrics,
+      options_.access_log_every));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   server_ = builder.BuildAndStart();

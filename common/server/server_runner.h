@@ -65,6 +65,17 @@ struct ServerOptions {
   std::string listen_address = "127.0.0.1:0";
   // Upper bound on threads serving calls. Default 32.
   int max_threads = 32;
+  // Threads of the synchronous server that may wait for the next call
+  // (gRPC's MAX_POLLERS). A thread that finishes a call when this many
+  // already wait exits, and one is started when none waits; so when calls
+  // block (on Redis, on other services) a low bound makes the server start
+  // and retire a thread every few calls. A high bound costs cheap calls
+  // their speed instead: every waiting poller is woken and put back to
+  // sleep. Default 4; the gateway, whose calls wait on others, takes 16.
+  int max_pollers = 4;
+  // Of the successful reads, one in this many gets an access line
+  // (call_log_interceptor.h); failures and writes always do. Default 100.
+  int access_log_every = 100;
   // Time calls in flight get to finish after shutdown starts. Default 20s.
   absl::Duration shutdown_grace = absl::Seconds(20);
   // Server-side HTTP/2 keepalive ping interval and ack timeout.

@@ -16,6 +16,13 @@ ABSL_FLAG(std::string, listen_host, "127.0.0.1",
 ABSL_FLAG(int, max_threads, 32,
           "Upper bound on threads serving calls; a call that finds none "
           "free is refused with RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int, max_pollers, 0,
+          "Threads that may wait for the next call; 0 takes the binary's "
+          "own (4; the gateway, whose calls wait on others, 16). "
+          "docs/performance.md gives the measurements.");
+ABSL_FLAG(int, access_log_every, 100,
+          "Of the successful reads, one in this many gets an access line; "
+          "failed calls and writes always do. 1 logs every call.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
           "Time calls in flight get to finish after SIGTERM.");
 ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(5),
@@ -44,7 +51,8 @@ ABSL_FLAG(absl::Duration, redis_timeout, absl::Milliseconds(100),
 namespace outreach {
 
 absl::StatusOr<ServiceBase> ServiceBaseFromFlags(int port, int metrics_port,
-                                                 Metrics* metrics) {
+                                                 Metrics* metrics,
+                                                 int default_max_pollers) {
   ServiceBase base;
   ServerOptions& o = base.server;
   o.listen_address =
@@ -52,6 +60,10 @@ absl::StatusOr<ServiceBase> ServiceBaseFromFlags(int port, int metrics_port,
   o.metrics = metrics;
   o.metrics_port = metrics_port;
   o.max_threads = absl::GetFlag(FLAGS_max_threads);
+  o.max_pollers = absl::GetFlag(FLAGS_max_pollers) > 0
+                      ? absl::GetFlag(FLAGS_max_pollers)
+                      : default_max_pollers;
+  o.access_log_every = absl::GetFlag(FLAGS_access_log_every);
   o.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   o.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
   o.max_connection_idle = absl::GetFlag(FLAGS_max_connection_idle);
@@ -60,6 +72,12 @@ absl::StatusOr<ServiceBase> ServiceBaseFromFlags(int port, int metrics_port,
   o.memory_quota_bytes = absl::GetFlag(FLAGS_memory_quota_bytes);
   if (o.max_threads < 2) {
     return absl::InvalidArgumentError("--max_threads must be at least 2");
+  }
+  if (absl::GetFlag(FLAGS_max_pollers) < 0) {
+    return absl::InvalidArgumentError("--max_pollers is negative");
+  }
+  if (o.access_log_every < 1) {
+    return absl::InvalidArgumentError("--access_log_every must be at least 1");
   }
   if (o.max_concurrent_streams < 1) {
     return absl::InvalidArgumentError(

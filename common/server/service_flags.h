@@ -5,7 +5,8 @@
 // A binary that links this library has them all, with the same names,
 // defaults and meaning (docs/operations.md lists them per binary):
 //
-//   --listen_host, --max_threads, --shutdown_grace, --max_connection_age,
+//   --listen_host, --max_threads, --max_pollers, --access_log_every,
+//   --shutdown_grace, --max_connection_age,
 //   --max_connection_idle, --max_message_bytes, --max_concurrent_streams,
 //   --memory_quota_bytes, --redis_address, --redis_username,
 //   --redis_password, --redis_timeout;
@@ -51,9 +52,12 @@ struct ServiceBase {
 // Builds the ServiceBase from the shared flags; `port` and `metrics_port`
 // are the service's own (their defaults differ by service). `metrics` is
 // not owned and must outlive the result. INVALID_ARGUMENT naming the flag
-// for a configuration that must not start.
+// for a configuration that must not start. `default_max_pollers` is what
+// --max_pollers=0 (its default) means for this binary
+// (ServerOptions::max_pollers says why it differs).
 absl::StatusOr<ServiceBase> ServiceBaseFromFlags(int port, int metrics_port,
-                                                 Metrics* metrics);
+                                                 Metrics* metrics,
+                                                 int default_max_pollers = 4);
 
 // A flag renamed: `deprecated` still sets `replacement`.
 struct FlagAlias {

@@ -66,8 +66,11 @@ namespace {
 int Run() {
   // Every part below records into this; it outlives them all.
   Metrics metrics;
+  // Its calls wait on Redis and on the backends, so more of its threads
+  // must be free to take the next call (ServerOptions::max_pollers).
   auto base = ServiceBaseFromFlags(absl::GetFlag(FLAGS_port),
-                                   absl::GetFlag(FLAGS_metrics_port), &metrics);
+                                   absl::GetFlag(FLAGS_metrics_port), &metrics,
+                                   /*default_max_pollers=*/16);
   if (!base.ok()) {
     LogError("bad flags", {{"error", std::string(base.status().message())}});
     return 2;

@@ -55,7 +55,9 @@ class ParticipantsIntegrationTest : public ::testing::Test {
         std::vector<std::string>{"--db_path=" + dir_.path() + "/events.db",
                                  "--redis_address=" + redis_->address(),
                                  "--participants_address=",
-                                 "--recommendations_address="},
+                                 "--recommendations_address=",
+                                 // Tests below count its access lines.
+                                 "--access_log_every=1"},
         dir_.path() + "/events.log");
     ASSERT_TRUE(events_->Start()) << events_->log();
     participants_ = std::make_unique<ServiceProcess>(

@@ -6,8 +6,15 @@
 //   bench_echo --mode=runtime --port=P   the same echo served by the
 //                                        project's ServerRunner: health,
 //                                        reflection, the call-log
-//                                        interceptor with its JSON line per
-//                                        call, metrics, the thread bound
+//                                        interceptor (its sampled access
+//                                        line), metrics, the thread bound
+//   bench_echo --mode=floor --port=P --redis_address=H:P --reply_bytes=N
+//                                        the runtime echo that also reads
+//                                        the write generation from Redis,
+//                                        as a warm gateway composite must,
+//                                        and answers with N bytes: the
+//                                        floor of a coherent warm read of
+//                                        an N-byte composite
 //
 // The difference between the two is the cost of the shared runtime; the
 // difference between runtime and a real scenario is the service's own work.
@@ -18,6 +25,8 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "common/cache/redis_cache.h"
+#include "common/cache/write_generation.h"
 #include "common/config/env_flags.h"
 #include "common/metrics/metrics.h"
 #include "common/security/tls.h"
@@ -27,12 +36,17 @@
 #include "grpcpp/server_builder.h"
 
 ABSL_FLAG(std::string, mode, "bare",
-          "bare, tls (bare over mutual TLS) or runtime.");
+          "bare, tls (bare over mutual TLS), runtime, or floor (runtime "
+          "plus a Redis GET and a reply of --reply_bytes).");
 ABSL_FLAG(std::string, tls_dir, "",
           "tls mode: folder with ca.crt, events.crt and events.key "
           "(scripts/dev_tls.sh's layout).");
 ABSL_FLAG(int, port, 0, "Port on 127.0.0.1.");
 ABSL_FLAG(int, metrics_port, 0, "runtime mode: /metrics port; 0 serves none.");
+ABSL_FLAG(std::string, redis_address, "",
+          "floor mode: the Redis whose write generation each call reads.");
+ABSL_FLAG(int, reply_bytes, 0,
+          "floor mode: size of each reply's payload, in bytes.");
 
 namespace {
 
@@ -42,6 +56,29 @@ class EchoService final : public outreach::bench::EchoService::Service {
     *out = *in;
     return grpc::Status::OK;
   }
+};
+
+// The runtime echo plus what a warm, coherent composite read cannot do
+// without: one GET of the write generation, and a reply of the composite's
+// size. What the gateway does beyond this is its own cost.
+class FloorService final : public outreach::bench::EchoService::Service {
+ public:
+  FloorService(outreach::Cache* redis, int reply_bytes)
+      : redis_(redis), reply_(static_cast<size_t>(reply_bytes), 'x') {}
+  grpc::Status Echo(grpc::ServerContext*, const outreach::bench::EchoMessage*,
+                    outreach::bench::EchoMessage* out) override {
+    auto generation = redis_->GetRaw(outreach::kWriteGenerationKey);
+    if (!generation.ok()) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          std::string(generation.status().message()));
+    }
+    out->set_payload(reply_);
+    return grpc::Status::OK;
+  }
+
+ private:
+  outreach::Cache* const redis_;
+  const std::string reply_;
 };
 
 // gRPC alone: plaintext, or mutual TLS with gRPC's own credentials (the
@@ -61,15 +98,16 @@ int RunBare(int port, std::shared_ptr<grpc::ServerCredentials> credentials) {
   return 0;
 }
 
-int RunRuntime(int port, int metrics_port) {
-  EchoService service;
+int RunRuntime(int port, int metrics_port, grpc::Service* service,
+               int max_pollers = outreach::ServerOptions().max_pollers) {
   outreach::Metrics metrics;
   outreach::ServerOptions options;
   options.listen_address = absl::StrCat("127.0.0.1:", port);
   options.metrics = &metrics;
   options.metrics_port = metrics_port;
+  options.max_pollers = max_pollers;
   return outreach::Serve(
-      options, {{&service, outreach::bench::EchoService::service_full_name()}},
+      options, {{service, outreach::bench::EchoService::service_full_name()}},
       nullptr, "bench echo");
 }
 
@@ -94,7 +132,22 @@ int main(int argc, char** argv) {
                              files, /*client_cert_optional=*/false));
   }
   if (absl::GetFlag(FLAGS_mode) == "runtime") {
-    return RunRuntime(port, absl::GetFlag(FLAGS_metrics_port));
+    EchoService service;
+    return RunRuntime(port, absl::GetFlag(FLAGS_metrics_port), &service);
+  }
+  if (absl::GetFlag(FLAGS_mode) == "floor") {
+    auto redis = outreach::MakeRedisCache(absl::GetFlag(FLAGS_redis_address),
+                                          absl::Milliseconds(100));
+    if (!redis.ok() || *redis == nullptr ||
+        absl::GetFlag(FLAGS_reply_bytes) < 0) {
+      std::fprintf(stderr, "--mode=floor needs --redis_address (host:port) "
+                           "and --reply_bytes >= 0\n");
+      return 2;
+    }
+    FloorService service(redis->get(), absl::GetFlag(FLAGS_reply_bytes));
+    // Threaded as the gateway is, whose calls also wait on Redis.
+    return RunRuntime(port, absl::GetFlag(FLAGS_metrics_port), &service,
+                      /*max_pollers=*/16);
   }
   return 2;
 }

@@ -26,6 +26,9 @@ struct RunSummary {
   double qps = 0;  // OK calls per second
   double p50_ms = 0, p90_ms = 0, p99_ms = 0, p999_ms = 0;
   double mean_ms = 0, max_ms = 0;
+  // Largest successful response seen, serialized (the floor baseline of
+  // scripts/bench.sh is sized from it).
+  int64_t response_bytes = 0;
 
   nlohmann::json ToJson() const;
   // One row: name, mode, concurrency, QPS, p50, p90, p99, p99.9, errors.

@@ -1,5 +1,6 @@
 #include "tools/bench/load_generator.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -72,6 +73,7 @@ class Runner {
     s.calls = static_cast<int64_t>(stats_.count()) + errors_;
     s.errors = errors_;
     s.error_codes = error_codes_;
+    s.response_bytes = response_bytes_;
     s.qps = s.duration_s > 0 ? stats_.count() / s.duration_s : 0;
     s.p50_ms = stats_.QuantileMs(0.50);
     s.p90_ms = stats_.QuantileMs(0.90);
@@ -140,6 +142,8 @@ class Runner {
       if (done >= measure_from_ && done <= end_) {
         if (call->status.ok()) {
           stats_.Record(done - call->start_ns);
+          response_bytes_ = std::max<int64_t>(
+              response_bytes_, static_cast<int64_t>(call->response.Length()));
         } else {
           ++errors_;
           ++error_codes_[CodeName(call->status.error_code())];
@@ -173,6 +177,7 @@ class Runner {
   LatencyStats stats_;
   int64_t errors_ = 0;
   std::map<std::string, int64_t> error_codes_;
+  int64_t response_bytes_ = 0;
   absl::Mutex overload_mu_;
   int64_t overloaded_ = 0;
 };
