@@ -134,28 +134,59 @@ absl::Status EventManager::CheckParent(const std::string& id, const Event& e) {
 absl::StatusOr<Event> EventManager::GetEvent(const v1::GetEventRequest& req) {
   auto id = ParseEventName(req.name(), "name");
   if (!id.ok()) return id.status();
+  return Read(*id);
+}
+
+absl::StatusOr<v1::BatchGetEventsResponse> EventManager::BatchGetEvents(
+    const v1::BatchGetEventsRequest& req) {
+  if (req.names().empty()) {
+    return InvalidField("names", "is required: 1 to 1000 event names");
+  }
+  if (req.names_size() > kMaxBatchGet) {
+    return InvalidField("names", absl::StrCat("has ", req.names_size(),
+                                              " names; at most ",
+                                              kMaxBatchGet, " are allowed"));
+  }
+  // Every name is checked before any is read: a bad request costs no reads.
+  std::vector<std::string> ids;
+  ids.reserve(req.names_size());
+  for (int i = 0; i < req.names_size(); ++i) {
+    auto id = ParseEventName(req.names(i), absl::StrCat("names[", i, "]"));
+    if (!id.ok()) return id.status();
+    ids.push_back(*std::move(id));
+  }
+  v1::BatchGetEventsResponse response;
+  for (const std::string& id : ids) {
+    auto event = Read(id);
+    if (!event.ok()) return event.status();  // NOT_FOUND names the event
+    *response.add_events() = *std::move(event);
+  }
+  return response;
+}
+
+absl::StatusOr<Event> EventManager::Read(const std::string& id) {
   // Near cache first: a hit costs a copy, no round trip and no parse.
   NearCache<Event>::Ticket ticket = 0;
   if (near_ != nullptr) {
-    if (auto hit = near_->Get(*id)) return *hit;
+    if (auto hit = near_->Get(id)) return *hit;
     ticket = near_->ticket();  // before reading what it may keep
   }
   auto remember = [&](const Event& event) {
     if (near_ != nullptr) {
-      near_->Fill(*id, ticket, std::make_shared<const Event>(event));
+      near_->Fill(id, ticket, std::make_shared<const Event>(event));
     }
   };
-  if (auto cached = cache_->Get(CacheKey(*id)); cached.has_value()) {
+  if (auto cached = cache_->Get(CacheKey(id)); cached.has_value()) {
     Event event;
     if (event.ParseFromString(*cached)) {
       remember(event);
       return event;
     }
   }
-  auto stored = Load(*id);
+  auto stored = Load(id);
   if (!stored.ok()) return stored.status();
   stored->event.set_etag(EtagForRevision(stored->revision));
-  cache_->Fill(CacheKey(*id), stored->revision,
+  cache_->Fill(CacheKey(id), stored->revision,
                stored->event.SerializeAsString());
   remember(stored->event);
   return std::move(stored->event);

@@ -39,6 +39,11 @@ class EventManager {
                NearCache<v1::Event>* near = nullptr);
 
   absl::StatusOr<v1::Event> GetEvent(const v1::GetEventRequest& request);
+  // Up to kMaxBatchGet events, each read as GetEvent reads it, in the
+  // request's order; the first failure fails the call (AIP-231).
+  absl::StatusOr<v1::BatchGetEventsResponse> BatchGetEvents(
+      const v1::BatchGetEventsRequest& request);
+  static constexpr int kMaxBatchGet = 1000;
   absl::StatusOr<v1::ListEventsResponse> ListEvents(
       const v1::ListEventsRequest& request);
   absl::StatusOr<v1::Event> CreateEvent(const CallScope& scope,
@@ -60,6 +65,8 @@ class EventManager {
                          v1::EventsService::service_full_name(), method,
                          request_id, scope.request_id);
   }
+  // One event by id: the near cache, then Redis, then the store.
+  absl::StatusOr<v1::Event> Read(const std::string& id);
   absl::StatusOr<StoredEvent> Load(const std::string& id);
   absl::Status CheckParent(const std::string& id, const v1::Event& event);
   // After a write of event `id` was attempted, whatever its outcome (a

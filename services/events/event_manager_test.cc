@@ -240,6 +240,46 @@ TEST_F(EventManagerTest, ReadAfterWriteThroughTheNearCache) {
             absl::StatusCode::kNotFound);
 }
 
+TEST_F(EventManagerTest, BatchGetAnswersInOrderAndFailsAsAWhole) {
+  v1::Event a = Create(testing::KievWorkshop());
+  v1::Event changed = testing::KievWorkshop();
+  changed.set_title("Another workshop");
+  v1::Event b = Create(changed);
+  v1::BatchGetEventsRequest req;
+  req.add_names(b.name());
+  req.add_names(a.name());
+  req.add_names(b.name());
+  auto got = manager_->BatchGetEvents(req);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->events_size(), 3);
+  EXPECT_EQ(got->events(0).name(), b.name());
+  EXPECT_EQ(got->events(1).name(), a.name());
+  EXPECT_EQ(got->events(1).etag(), a.etag());
+  EXPECT_EQ(got->events(2).title(), "Another workshop");
+
+  req.add_names("events/never-made");
+  got = manager_->BatchGetEvents(req);
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(got.status().message()),
+              ::testing::HasSubstr("events/never-made"));
+
+  req.set_names(1, "evnts/typo");
+  got = manager_->BatchGetEvents(req);
+  ASSERT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_FALSE(GetFieldViolations(got.status()).empty());
+  EXPECT_EQ(GetFieldViolations(got.status())[0].field, "names[1]");
+
+  EXPECT_EQ(manager_->BatchGetEvents({}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::BatchGetEventsRequest big;
+  for (int i = 0; i <= EventManager::kMaxBatchGet; ++i) {
+    big.add_names(a.name());
+  }
+  got = manager_->BatchGetEvents(big);
+  ASSERT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(GetFieldViolations(got.status())[0].field, "names");
+}
+
 TEST_F(EventManagerTest, CacheOutageNeverFailsAndNeverServesStale) {
   v1::Event e = Create(testing::KievWorkshop());
   Get(e.name());

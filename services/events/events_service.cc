@@ -10,6 +10,12 @@ grpc::Status EventsServiceImpl::GetEvent(grpc::ServerContext*,
   return ReplyWith(manager_->GetEvent(*request), response);
 }
 
+grpc::Status EventsServiceImpl::BatchGetEvents(
+    grpc::ServerContext*, const v1::BatchGetEventsRequest* request,
+    v1::BatchGetEventsResponse* response) {
+  return ReplyWith(manager_->BatchGetEvents(*request), response);
+}
+
 grpc::Status EventsServiceImpl::ListEvents(grpc::ServerContext*,
                                            const v1::ListEventsRequest* request,
                                            v1::ListEventsResponse* response) {

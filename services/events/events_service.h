@@ -18,6 +18,9 @@ class EventsServiceImpl final : public v1::EventsService::Service {
   grpc::Status GetEvent(grpc::ServerContext* context,
                         const v1::GetEventRequest* request,
                         v1::Event* response) override;
+  grpc::Status BatchGetEvents(grpc::ServerContext* context,
+                              const v1::BatchGetEventsRequest* request,
+                              v1::BatchGetEventsResponse* response) override;
   grpc::Status ListEvents(grpc::ServerContext* context,
                           const v1::ListEventsRequest* request,
                           v1::ListEventsResponse* response) override;

@@ -45,6 +45,13 @@ class GrpcEvents final : public EventsClient {
     return Call(policy_, scope, Idempotent::kRead, stub_,
                 &ev::EventsService::StubInterface::ListEvents, req);
   }
+  absl::StatusOr<ev::BatchGetEventsResponse> BatchGet(
+      const CallScope& scope, const std::vector<std::string>& names) override {
+    ev::BatchGetEventsRequest req;
+    for (const auto& n : names) req.add_names(n);
+    return Call(policy_, scope, Idempotent::kRead, stub_,
+                &ev::EventsService::StubInterface::BatchGetEvents, req);
+  }
   absl::StatusOr<ev::Event> Create(const CallScope& scope,
                                    const ev::CreateEventRequest& req) override {
     return Call(policy_, scope, IfSet(req.request_id()), stub_,

@@ -29,6 +29,9 @@ class EventsClient {
                                         const std::string& name) = 0;
   virtual absl::StatusOr<ev::ListEventsResponse> List(
       const CallScope& scope, const ev::ListEventsRequest& req) = 0;
+  // Up to 1000 events in one call, in the order of `names`.
+  virtual absl::StatusOr<ev::BatchGetEventsResponse> BatchGet(
+      const CallScope& scope, const std::vector<std::string>& names) = 0;
   virtual absl::StatusOr<ev::Event> Create(
       const CallScope& scope, const ev::CreateEventRequest& req) = 0;
   virtual absl::StatusOr<ev::Event> Update(

@@ -14,6 +14,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/gateway/backend_clients.h"
 
 namespace outreach::gateway::testing {
@@ -54,6 +55,20 @@ class FakeEvents : public EventsClient {
     auto it = s_->events.find(name);
     if (it == s_->events.end()) return absl::NotFoundError(name);
     return it->second;
+  }
+  absl::StatusOr<ev::BatchGetEventsResponse> BatchGet(
+      const CallScope&, const std::vector<std::string>& names) override {
+    if (auto st = s_->Enter("BatchGetEvents", absl::StrJoin(names, ","));
+        !st.ok()) {
+      return st;
+    }
+    ev::BatchGetEventsResponse out;
+    for (const auto& name : names) {
+      auto it = s_->events.find(name);
+      if (it == s_->events.end()) return absl::NotFoundError(name);
+      *out.add_events() = it->second;
+    }
+    return out;
   }
   absl::StatusOr<ev::ListEventsResponse> List(
       const CallScope&, const ev::ListEventsRequest&) override {

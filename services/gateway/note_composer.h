@@ -13,6 +13,7 @@
 // seen by the next read. Partial results are never cached; a cache that
 // cannot be read is skipped.
 
+#include <map>
 #include <functional>
 #include <string>
 #include <vector>
@@ -95,6 +96,11 @@ class NoteComposer {
       const CallScope& scope, const v1::GetInformationNoteRequest& req);
   absl::StatusOr<v1::RenderedNote> ComputeRendered(
       const CallScope& scope, const v1::RenderInformationNoteRequest& req);
+  // The events named by `by_event`'s keys, by name, in batches; events
+  // deleted since are absent from the map.
+  absl::StatusOr<std::map<std::string, ev::Event>> AttendedEvents(
+      const CallScope& scope,
+      const std::map<std::string, v1::AttendedEvent>& by_event);
   absl::StatusOr<v1::StateProfile> ComputeProfile(
       const CallScope& scope, const v1::GetStateProfileRequest& req);
   absl::StatusOr<v1::Dashboard> ComputeDashboard(
