@@ -96,6 +96,12 @@ cleanup() {
     kill -TERM "${pids[$i]}" 2>/dev/null || true
     wait "${pids[$i]}" 2>/dev/null || true
   done
+  # OUTREACH_BENCH_KEEP=DIR keeps the raw results (results.jsonl,
+  # rss.jsonl) for re-reporting with tools/bench/report.py.
+  if [ -n "${OUTREACH_BENCH_KEEP:-}" ]; then
+    mkdir -p "$OUTREACH_BENCH_KEEP"
+    cp "$work"/*.jsonl "$OUTREACH_BENCH_KEEP"/ 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -423,6 +429,25 @@ run echo_tls "127.0.0.1:$echo_t" /outreach.bench.EchoService/Echo '{"payload": "
 run get_event_cache_hit_tls "127.0.0.1:$ev_t" "$E/GetEvent" "$get_event" "${c[@]}" "${as_admin[@]}"
 run list_events_1k_tls "127.0.0.1:$ev_t" "$E/ListEvents" "$list50" "${c[@]}" "${as_admin[@]}"
 run note_warm_tls "127.0.0.1:$gw_t" "$G/GetInformationNote" "$note" "${c[@]}" "${as_admin[@]}"
+# Paired rounds for the ratio targets. This machine's speed drifts by
+# half within minutes (the bare echo measured 22k and 40k QPS in two runs
+# of one afternoon), so a ratio to an echo measured minutes earlier says
+# as much about the drift as about the code. Each round measures the
+# baselines and the targets back to back; the report takes the median of
+# the per-round ratios.
+rounds=3
+$smoke && rounds=1
+for round in $(seq "$rounds"); do
+  run "echo_bare_r$round" "127.0.0.1:$echo_b" /outreach.bench.EchoService/Echo '{"payload": "aGVsbG8="}' "${c[@]}"
+  run "get_event_cache_hit_r$round" "127.0.0.1:$ev" "$E/GetEvent" "$get_event" "${c[@]}"
+  run "note_warm_r$round" "127.0.0.1:$gw" "$G/GetInformationNote" "$note" "${c[@]}"
+  run "echo_floor_r$round" "127.0.0.1:$echo_f" /outreach.bench.EchoService/Echo '{"payload": "aGVsbG8="}' "${c[@]}"
+  run "import_dry_run_r$round" "127.0.0.1:$gw" "$G/ImportInformationNote" "$import_dry" "${c[@]}"
+  run "echo_tls_r$round" "127.0.0.1:$echo_t" /outreach.bench.EchoService/Echo '{"payload": "aGVsbG8="}' \
+    "${c[@]}" --tls=on --tls_dir="$tls_dir" --identity=events
+  run "get_event_cache_hit_tls_r$round" "127.0.0.1:$ev_t" "$E/GetEvent" "$get_event" "${c[@]}" "${as_admin[@]}"
+  run "note_warm_tls_r$round" "127.0.0.1:$gw_t" "$G/GetInformationNote" "$note" "${c[@]}" "${as_admin[@]}"
+done
 # Latency at concurrency 1: the cold note against the calls it fans out.
 one=(--concurrency=1)
 run echo_bare_c1 "127.0.0.1:$echo_b" /outreach.bench.EchoService/Echo '{"payload": "aGVsbG8="}' "${one[@]}"
@@ -434,17 +459,22 @@ run backend_list_outcomes_c1 "127.0.0.1:$re" "$R/ListRecommendations" \
   "{\"filter\": \"event = \\\"$event\\\"\", \"pageSize\": 1000}" "${one[@]}"
 run backend_check_memberships_c1 "127.0.0.1:$pa" "$P/CheckMemberships" "$groups" "${one[@]}"
 run list_events_1k_c1 "127.0.0.1:$ev" "$E/ListEvents" "$list50" "${one[@]}"
-# Open loop at a fixed rate: half the closed-loop throughput of each.
-half() {
+# Open loop at a fixed rate: a third of GetEvent's closed-loop throughput.
+# (Half, as before, asked the load generator to pace 10.8k calls/s once
+# GetEvent ran near the bare echo's speed; on two cores shared with the
+# servers it could not: the bare echo itself had a p99 of 68 ms at that
+# rate, 2026-12-02. The scenario measures the tail at moderate load, not
+# the client's limit.)
+third() {
   /usr/bin/python3 -c 'import json,sys
 for l in open(sys.argv[1]):
     r = json.loads(l)
-    if r["name"] == sys.argv[2]: print(max(10, int(r["qps"] / 2)))' "$results" "$1" | tail -1
+    if r["name"] == sys.argv[2]: print(max(10, int(r["qps"] / 3)))' "$results" "$1" | tail -1
 }
 run echo_bare_open "127.0.0.1:$echo_b" /outreach.bench.EchoService/Echo '{"payload": "aGVsbG8="}' \
-  --rate="$(half get_event_cache_hit)"
+  --rate="$(third get_event_cache_hit)"
 run get_event_cache_hit_open "127.0.0.1:$ev" "$E/GetEvent" "$get_event" \
-  --rate="$(half get_event_cache_hit)"
+  --rate="$(third get_event_cache_hit)"
 run create_event "127.0.0.1:$ev" "$E/CreateEvent" "$create_event" "${c[@]}" --request_template
 
 total=$(/usr/bin/python3 -c 'import json,sys

@@ -13,6 +13,8 @@ import datetime
 import json
 import os
 import platform
+import re
+import statistics
 import subprocess
 import sys
 
@@ -77,6 +79,29 @@ def main():
             if r["name"] not in runs:
                 order.append(r["name"])
             runs[r["name"]] = r
+    # The paired rounds (scripts/bench.sh): "<scenario>_r<N>" rows.
+    rounds = sorted({int(n.rsplit("_r", 1)[1]) for n in order
+                     if re.fullmatch(r".+_r\d+", n)})
+    main_order = [n for n in order if not re.fullmatch(r".+_r\d+", n)]
+
+    def paired(name, base):
+        """Median over the rounds of name's QPS / base's QPS in the same
+        round, and the per-round ratios; the single runs' ratio when the
+        rounds are missing."""
+        ratios = [runs[f"{name}_r{i}"]["qps"] / runs[f"{base}_r{i}"]["qps"]
+                  for i in rounds
+                  if f"{name}_r{i}" in runs and f"{base}_r{i}" in runs
+                  and runs[f"{base}_r{i}"]["qps"] > 0]
+        if not ratios:
+            return runs[name]["qps"] / runs[base]["qps"], []
+        return statistics.median(ratios), ratios
+
+    def shown(r, ratios, digits=0):
+        if not ratios:
+            return f"{r:.{digits}%}"
+        each = ", ".join(f"{x:.{digits}%}" for x in ratios)
+        return f"{r:.{digits}%} (median of {each})"
+
     rss = {}
     with open(a.rss, encoding="utf-8") as f:
         for line in f:
@@ -103,8 +128,9 @@ def main():
         # RESOURCE_EXHAUSTED, as it is built to ("Bounds and overload"):
         # that is a measurement, shown in the table, not a broken run. Up
         # to 0.1% of its calls; any other error, anywhere, is a failure.
+        # Above 0.1% it is a missed target (below), not a broken run.
         shed = set(r.get("error_codes", {})) <= {"RESOURCE_EXHAUSTED"}
-        if n.endswith("_open") and shed and r["errors"] <= r["calls"] / 1000:
+        if n.endswith("_open") and shed:
             continue
         problems.append(f"{n}: {r['errors']} errors {r['error_codes']}")
     if problems:
@@ -148,22 +174,23 @@ def main():
         print(f"{'MET   ' if ok else 'MISSED'} {label}: {measured} "
               f"(goal {goal})")
 
-    r = runs["get_event_cache_hit"]["qps"] / echo
-    target("`GetEvent`, cache hit: QPS vs bare echo", f"{r:.0%}", ">= 60%",
+    r, each = paired("get_event_cache_hit", "echo_bare")
+    target("`GetEvent`, cache hit: QPS vs bare echo", shown(r, each), ">= 60%",
            r >= 0.60, f"by {0.60 - r:.0%} of echo")
-    r = runs["note_warm"]["qps"] / echo
-    target("`GetInformationNote` warm: QPS vs bare echo", f"{r:.0%}", ">= 40%",
-           r >= 0.40, f"by {0.40 - r:.0%} of echo")
-    r = runs["import_dry_run"]["qps"] / echo
+    r, each = paired("note_warm", "echo_bare")
+    target("`GetInformationNote` warm: QPS vs bare echo", shown(r, each),
+           ">= 40%", r >= 0.40, f"by {0.40 - r:.0%} of echo")
+    r, each = paired("import_dry_run", "echo_bare")
     target("`ImportInformationNote`, dry run of the seed: QPS vs bare echo",
-           f"{r:.1%}", ">= 10%", r >= 0.10, f"by {0.10 - r:.1%} of echo")
-    tls_echo = runs["echo_tls"]["qps"]
-    r = runs["get_event_cache_hit_tls"]["qps"] / tls_echo
-    target("`GetEvent`, cache hit, mutual TLS: QPS vs TLS echo", f"{r:.0%}",
-           ">= 60%", r >= 0.60, f"by {0.60 - r:.0%} of the TLS echo")
-    r = runs["note_warm_tls"]["qps"] / tls_echo
+           shown(r, each, 1), ">= 10%", r >= 0.10, f"by {0.10 - r:.1%} of echo")
+    r, each = paired("get_event_cache_hit_tls", "echo_tls")
+    target("`GetEvent`, cache hit, mutual TLS: QPS vs TLS echo",
+           shown(r, each), ">= 60%", r >= 0.60,
+           f"by {0.60 - r:.0%} of the TLS echo")
+    r, each = paired("note_warm_tls", "echo_tls")
     target("`GetInformationNote` warm, mutual TLS: QPS vs TLS echo",
-           f"{r:.0%}", ">= 40%", r >= 0.40, f"by {0.40 - r:.0%} of the TLS echo")
+           shown(r, each), ">= 40%", r >= 0.40,
+           f"by {0.40 - r:.0%} of the TLS echo")
     backends = {n: runs[n]["p50_ms"] for n in order
                 if n.startswith("backend_") and n.endswith("_c1")}
     slowest = max(backends.values()) if backends else 0
@@ -179,6 +206,13 @@ def main():
     target(f"`ListEvents` page of 50, c1: p50 at {a.big_events} events vs "
            "at 1000", f"{ratio:.2f}x ({fmt(small)} -> {fmt(big)} ms)",
            "<= 2x", ratio <= 2, f"by {ratio - 2:.2f}x")
+    for n in [m for m in main_order if m.endswith("_open")]:
+        x = runs[n]
+        frac = x["errors"] / x["calls"] if x["calls"] else 0
+        target(f"`{n}` at {x['rate']:.0f} calls/s: calls shed with "
+               "RESOURCE_EXHAUSTED", f"{frac:.2%} ({x['errors']} of "
+               f"{x['calls']})", "<= 0.1%", frac <= 0.001,
+               f"by {frac - 0.001:.2%} of calls")
     for proc in ["events", "participants", "recommendations", "gateway"]:
         idle = rss.get(proc, {}).get("idle", 0)
         after = rss.get(proc, {}).get("after", 0)
@@ -242,7 +276,7 @@ def main():
     L.append("| Scenario | Mode | Conc. / rate | QPS | vs bare echo | p50 ms "
              "| p90 ms | p99 ms | p99.9 ms | Errors |")
     L.append("|---|---|---|---|---|---|---|---|---|---|")
-    for n in order:
+    for n in main_order:
         x = runs[n]
         load = str(x["concurrency"]) if x["mode"] == "closed" else \
             f"{x['rate']:.0f}/s"
@@ -251,6 +285,29 @@ def main():
         L.append(f"| `{n}` | {x['mode']} | {load} | {x['qps']:.0f} | {vs} | "
                  f"{fmt(x['p50_ms'])} | {fmt(x['p90_ms'])} | "
                  f"{fmt(x['p99_ms'])} | {fmt(x['p999_ms'])} | {x['errors']} |")
+    if rounds:
+        L.append("")
+        L.append("### Paired rounds")
+        L.append("")
+        L.append("The ratio targets above are medians over these rounds; in "
+                 "each, the baselines and the targets ran back to back, so "
+                 "the machine's drift between scenarios weighs less.")
+        L.append("")
+        names = ["echo_bare", "get_event_cache_hit", "note_warm", "echo_floor",
+                 "import_dry_run", "echo_tls", "get_event_cache_hit_tls",
+                 "note_warm_tls"]
+        L.append("| Round | " + " | ".join(f"`{n}`" for n in names) + " |")
+        L.append("|---|" + "---|" * len(names))
+        for i in rounds:
+            cells = []
+            for n in names:
+                x = runs.get(f"{n}_r{i}")
+                cells.append(f"{x['qps']:.0f}" if x else "")
+            L.append(f"| {i} | " + " | ".join(cells) + " |")
+        r, each = paired("note_warm", "echo_floor")
+        L.append("")
+        L.append(f"`note_warm` against `echo_floor` in the same round: "
+                 f"{shown(r, each)}.")
     L.append("")
     L.append("## Resident memory")
     L.append("")
