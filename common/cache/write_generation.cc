@@ -28,19 +28,36 @@ int64_t WriteGeneration::NewSeed() {
   return absl::Uniform<int64_t>(*gen, 1, int64_t{1} << 30) << 32;
 }
 
-bool WriteGeneration::Observe(int64_t value) {
-  if (EpochOf(value) != EpochOf(highest_) || value >= highest_) {
+int64_t WriteGeneration::BeginRead() const {
+  absl::MutexLock lock(&mu_);
+  return finished_;
+}
+
+bool WriteGeneration::Observe(int64_t value, int64_t begun) {
+  ++finished_;
+  if (EpochOf(value) == EpochOf(highest_) && value >= highest_) {
     highest_ = value;
+    highest_at_ = finished_;
+    return true;
+  }
+  // The highest was seen by a read or bump that finished after this one
+  // began: the two overlapped, and this value was current during this
+  // read. Not a fault, and not the newest either.
+  if (highest_at_ > begun) return true;
+  if (EpochOf(value) != EpochOf(highest_)) {
+    highest_ = value;  // a new epoch
+    highest_at_ = finished_;
     return true;
   }
   return false;
 }
 
 absl::Status WriteGeneration::Deliver() {
+  const int64_t begun = BeginRead();
   auto value = cache_->Increment(kWriteGenerationKey, NewSeed());
   if (!value.ok()) return value.status();
   absl::MutexLock lock(&mu_);
-  if (Observe(*value)) return absl::OkStatus();
+  if (Observe(*value, begun)) return absl::OkStatus();
   // Our own bump gave a count below one we saw in this epoch: Redis lost
   // bumps, and composites keyed by the counts between may still exist.
   // A new epoch makes them unreachable.
@@ -51,6 +68,7 @@ absl::Status WriteGeneration::Deliver() {
     return s;
   }
   highest_ = seed;
+  highest_at_ = ++finished_;
   return absl::OkStatus();
 }
 
@@ -63,11 +81,12 @@ void WriteGeneration::Bump() {
 
 absl::StatusOr<int64_t> WriteGeneration::Current() {
   if (cache_ == nullptr) return absl::UnavailableError("no cache");
-  return Accept(cache_->GetRaw(kWriteGenerationKey));
+  const int64_t begun = BeginRead();
+  return Accept(cache_->GetRaw(kWriteGenerationKey), begun);
 }
 
 absl::StatusOr<int64_t> WriteGeneration::Accept(
-    const absl::StatusOr<std::optional<std::string>>& raw) {
+    const absl::StatusOr<std::optional<std::string>>& raw, int64_t begun) {
   const absl::Time now = options_.clock->Now();
   absl::MutexLock lock(&mu_);
   if (!raw.ok()) {
@@ -80,7 +99,7 @@ absl::StatusOr<int64_t> WriteGeneration::Accept(
     last_fault_ = now;
     return absl::UnavailableError("the write generation is not set");
   }
-  if (!Observe(value)) {
+  if (!Observe(value, begun)) {
     // Gone back in time: a writer will start a new epoch.
     last_fault_ = now;
     highest_ = value;
@@ -105,13 +124,14 @@ void WriteGeneration::Check() {
     pending = pending_ > 0;
   }
   if (!pending) {
+    const int64_t begun = BeginRead();
     auto raw = cache_->GetRaw(kWriteGenerationKey);
     if (!raw.ok()) return;
     int64_t value = 0;
     bool fine = raw->has_value() && absl::SimpleAtoi(**raw, &value) && value > 0;
     if (fine) {
       absl::MutexLock lock(&mu_);
-      fine = Observe(value);
+      fine = Observe(value, begun);
     }
     // Missing, garbled, or gone back: a bump seeds it or starts an epoch.
     if (fine) return;

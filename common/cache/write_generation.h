@@ -33,6 +33,8 @@
 // Thread-safe.
 
 #include <cstdint>
+#include <limits>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -76,8 +78,19 @@ class WriteGeneration {
   // As Current(), for a generation the caller read itself (with
   // Cache::GetRawChained, beside the composite keyed by it): the raw value
   // at kWriteGenerationKey, or the read's error.
+  //
+  // `begun` is BeginRead() taken just before that read. Reads run
+  // concurrently, so a read may finish after one that started later and
+  // saw a newer value; its value was still current while it ran, and is
+  // not a generation "going back". Only a value below one that a read
+  // finished *before this one began* had seen is a fault. Without `begun`
+  // every lower value is a fault (the strict, sequential reading).
   absl::StatusOr<int64_t> Accept(
-      const absl::StatusOr<std::optional<std::string>>& raw);
+      const absl::StatusOr<std::optional<std::string>>& raw,
+      int64_t begun = kSequential);
+  // A ticket for Accept: how many reads and bumps had finished.
+  int64_t BeginRead() const;
+  static constexpr int64_t kSequential = std::numeric_limits<int64_t>::max();
   // Bumps not yet delivered.
   int pending() const;
 
@@ -91,7 +104,10 @@ class WriteGeneration {
   static int64_t NewSeed();
   // Notes a value this process read or made; false when it went back in
   // time within its epoch.
-  bool Observe(int64_t value) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // `begun` as for Accept: a lower value from a read concurrent with the
+  // one that saw the highest is not a fault.
+  bool Observe(int64_t value, int64_t begun)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Bumps (seeding a missing generation); starts a new epoch when the
   // count went back. OK once delivered.
   absl::Status Deliver();
@@ -105,6 +121,10 @@ class WriteGeneration {
   int pending_ ABSL_GUARDED_BY(mu_) = 0;
   // The highest value seen in the current epoch; 0 before any.
   int64_t highest_ ABSL_GUARDED_BY(mu_) = 0;
+  // Reads and bumps finished so far, and how many had when highest_ was
+  // seen (Observe's concurrency test).
+  int64_t finished_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t highest_at_ ABSL_GUARDED_BY(mu_) = 0;
   // Readers: when the last fault was seen.
   absl::Time last_fault_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   absl::Notification stop_;

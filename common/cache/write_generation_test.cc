@@ -111,6 +111,31 @@ TEST(WriteGenerationTest, AReaderThatSeesTheGenerationGoBackTrustsNothing) {
   EXPECT_TRUE(reader.Current().ok());
 }
 
+// Two reads overlap: the one that began first finishes last, with the
+// value from before a bump. That value was current during its read; it is
+// no fault, and does not make the reader distrust the cache for `settle`.
+TEST(WriteGenerationTest, OverlappingReadsFinishingOutOfOrderAreNoFault) {
+  InMemoryCache cache;
+  FakeClock clock;
+  WriteGeneration reader(&cache, Reader(&clock));
+  const int64_t g = int64_t{7} << 32;
+  auto raw = [](int64_t v) {
+    return absl::StatusOr<std::optional<std::string>>(absl::StrCat(v));
+  };
+  ASSERT_TRUE(reader.Accept(raw(g + 4), reader.BeginRead()).ok());
+  const int64_t first = reader.BeginRead();   // reads g + 5 ...
+  const int64_t second = reader.BeginRead();  // ... then a bump: g + 6
+  auto newer = reader.Accept(raw(g + 6), second);
+  ASSERT_TRUE(newer.ok());
+  auto older = reader.Accept(raw(g + 5), first);
+  ASSERT_TRUE(older.ok()) << older.status();
+  EXPECT_EQ(*older, g + 5);
+  EXPECT_EQ(*reader.Accept(raw(g + 6), reader.BeginRead()), g + 6);
+  // A read that began after g + 6 was seen and returns less is a fault.
+  EXPECT_FALSE(reader.Accept(raw(g + 5), reader.BeginRead()).ok());
+  EXPECT_FALSE(reader.Accept(raw(g + 6), reader.BeginRead()).ok());  // settling
+}
+
 TEST(WriteGenerationTest, AfterACacheFaultTheReaderWaitsForMissedBumps) {
   InMemoryCache cache;
   FakeClock clock;

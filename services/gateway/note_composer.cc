@@ -125,7 +125,9 @@ absl::StatusOr<Response> NoteComposer::Cached(
       // The generation alone (a few bytes) in one round trip, judged as
       // Current() would; the composite it keys, when this process holds
       // it, costs no other. Only a near miss reads the composite from Redis.
-      auto generation = generation_->Accept(cache_->GetRaw(kWriteGenerationKey));
+      const int64_t begun = generation_->BeginRead();
+      auto generation =
+          generation_->Accept(cache_->GetRaw(kWriteGenerationKey), begun);
       if (generation.ok()) {
         key = absl::StrCat(prefix, *generation, suffix);
         // The key names the method, so the entry is a Response.
@@ -144,10 +146,12 @@ absl::StatusOr<Response> NoteComposer::Cached(
     } else {
       // The generation and the composite keyed by it, in one round trip;
       // the generation is then judged as Current() would judge it.
+      const int64_t begun = generation_->BeginRead();
       auto both = cache_->GetRawChained(kWriteGenerationKey, prefix, suffix);
       auto generation = generation_->Accept(
           both.ok() ? absl::StatusOr<std::optional<std::string>>(both->first)
-                    : absl::StatusOr<std::optional<std::string>>(both.status()));
+                    : absl::StatusOr<std::optional<std::string>>(both.status()),
+          begun);
       if (generation.ok()) {
         key = absl::StrCat(prefix, *generation, suffix);
         Response cached;
