@@ -141,14 +141,15 @@ TEST(ServiceConfigTest, RetriesEveryReadMethodAndNoWrite) {
     retried.insert(name["method"].get<std::string>());
   }
   // Derived from the descriptor, checked here against the proto's own
-  // list of methods: every Get/List is retried, and no write.
+  // list of methods: every Get/BatchGet/List is retried, and no write.
   const auto* service =
       google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
           ev::EventsService::service_full_name());
   ASSERT_NE(service, nullptr);
   for (int i = 0; i < service->method_count(); ++i) {
     const std::string& m = service->method(i)->name();
-    const bool read = m.rfind("Get", 0) == 0 || m.rfind("List", 0) == 0;
+    const bool read = m.rfind("Get", 0) == 0 || m.rfind("List", 0) == 0 ||
+                      m.rfind("BatchGet", 0) == 0;
     EXPECT_EQ(retried.count(m), read ? 1u : 0u) << m;
   }
   EXPECT_EQ(config["retryThrottling"]["maxTokens"], 10);

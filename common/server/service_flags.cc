@@ -18,7 +18,7 @@ ABSL_FLAG(int, max_threads, 32,
           "free is refused with RESOURCE_EXHAUSTED.");
 ABSL_FLAG(int, max_pollers, 0,
           "Threads that may wait for the next call; 0 takes the binary's "
-          "own (4; the gateway, whose calls wait on others, 16). "
+          "own (2, gRPC's; the gateway, whose calls wait on others, 16). "
           "docs/performance.md gives the measurements.");
 ABSL_FLAG(int, access_log_every, 100,
           "Of the successful reads, one in this many gets an access line; "

@@ -57,7 +57,7 @@ struct ServiceBase {
 // (ServerOptions::max_pollers says why it differs).
 absl::StatusOr<ServiceBase> ServiceBaseFromFlags(int port, int metrics_port,
                                                  Metrics* metrics,
-                                                 int default_max_pollers = 4);
+                                                 int default_max_pollers = 2);
 
 // A flag renamed: `deprecated` still sets `replacement`.
 struct FlagAlias {
