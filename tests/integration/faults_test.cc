@@ -326,11 +326,14 @@ TEST_F(FaultsTest, MaximumSizeRequestsAtOnceNeitherExhaustMemoryNorProbes) {
   std::sort(probes.begin(), probes.end());
   const absl::Duration median = probes[probes.size() / 2];
   const absl::Duration worst = probes.back();
-  // Asserted: every probe answered, within a second. The median is
-  // reported, not asserted: on two cores shared with the 64 senders and
-  // other tests it ranges from about 30 to 300 ms; a health server starved
-  // of threads would not answer at all.
-  EXPECT_LT(worst, absl::Seconds(1));
+  // Asserted: every probe answered, within two seconds, well inside the
+  // 5 s timeoutSeconds of deploy/k8s/base's probes. The median is reported,
+  // not asserted: on two cores shared with the 64 senders and other tests it
+  // ranges from about 30 to 300 ms; a health server starved of threads would
+  // not answer at all. (The bound was 1 s: on 2026-12-02 the worst probe
+  // measured 0.45-0.99 s with the events server of commit 978186a and
+  // 0.31-1.18 s with later ones, so it failed by noise, not by starvation.)
+  EXPECT_LT(worst, absl::Seconds(2));
   const int64_t rss = PeakRss(events->process().pid());
   // Below the pod's 256 MiB limit: an OOM kill would restart the store.
   EXPECT_LT(rss, int64_t{256} << 20) << "peak RSS " << rss;
