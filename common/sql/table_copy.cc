@@ -189,6 +189,22 @@ TableSpec AuditTable() {
           "seq"};
 }
 
+TableSpec StoredCountsTable() {
+  return {"counts",
+          {{"dimension", ColumnType::kText},
+           {"key", ColumnType::kText},
+           {"n", ColumnType::kInteger}},
+          "dimension, key"};
+}
+
+TableSpec CountDeltasTable() {
+  return {"count_deltas",
+          {{"dimension", ColumnType::kText},
+           {"key", ColumnType::kText},
+           {"delta", ColumnType::kInteger}},
+          "dimension, key, delta"};
+}
+
 bool StoreCheck::ok() const {
   for (const auto& [name, t] : tables) {
     if (t.expected != t.found || t.equal != t.expected) return false;

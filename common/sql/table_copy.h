@@ -49,9 +49,12 @@ struct StoreSpec {
   std::vector<TableSpec> tables;
 };
 
-// The tables every store has (common/sql/request_ledger.h, audit_log.h).
+// The tables every store has (common/sql/request_ledger.h, audit_log.h,
+// stored_counts.h).
 TableSpec RequestLedgerTable();
 TableSpec AuditTable();
+TableSpec StoredCountsTable();
+TableSpec CountDeltasTable();
 
 // Writes every row of every table of `db`, in one read snapshot.
 absl::Status ExportStore(SqlDb& db, const StoreSpec& spec, std::ostream& out);

@@ -1,5 +1,6 @@
 #include "services/events/event_manager.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -162,6 +163,55 @@ absl::StatusOr<v1::BatchGetEventsResponse> EventManager::BatchGetEvents(
     *response.add_events() = *std::move(event);
   }
   return response;
+}
+
+namespace {
+
+// Appends `counts` to `out`, largest first, then by key.
+void AddCounts(std::vector<std::pair<std::string, int64_t>> counts,
+               google::protobuf::RepeatedPtrField<v1::EventCount>* out) {
+  std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  for (auto& [key, n] : counts) {
+    auto* c = out->Add();
+    c->set_key(std::move(key));
+    c->set_count(n);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<v1::SummarizeEventsResponse> EventManager::SummarizeEvents(
+    const v1::SummarizeEventsRequest&) {
+  auto counts = store_->Counts();
+  if (!counts.ok()) return counts.status();
+  std::vector<std::pair<std::string, int64_t>> years, kinds, countries;
+  int64_t total = 0;
+  for (const StoredCount& c : *counts) {
+    if (c.dimension == "year") {
+      // Stored as written ("2013", "0000" when no date was given).
+      int year = 0;
+      if (!absl::SimpleAtoi(c.key, &year)) year = 0;
+      years.emplace_back(absl::StrCat(year), c.n);
+    } else if (c.dimension == "kind") {
+      int kind = 0;
+      if (!absl::SimpleAtoi(c.key, &kind) || !v1::EventKind_IsValid(kind)) {
+        kind = v1::EVENT_KIND_UNSPECIFIED;
+      }
+      kinds.emplace_back(v1::EventKind_Name(static_cast<v1::EventKind>(kind)),
+                         c.n);
+      total += c.n;  // every event has exactly one kind
+    } else if (c.dimension == "country") {
+      countries.emplace_back(c.key, c.n);
+    }
+  }
+  v1::SummarizeEventsResponse out;
+  out.set_event_count(total);
+  AddCounts(std::move(years), out.mutable_by_year());
+  AddCounts(std::move(kinds), out.mutable_by_kind());
+  AddCounts(std::move(countries), out.mutable_by_country());
+  return out;
 }
 
 absl::StatusOr<Event> EventManager::Read(const std::string& id) {

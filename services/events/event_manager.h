@@ -44,6 +44,9 @@ class EventManager {
   absl::StatusOr<v1::BatchGetEventsResponse> BatchGetEvents(
       const v1::BatchGetEventsRequest& request);
   static constexpr int kMaxBatchGet = 1000;
+  // From the store's kept counts: no event is read.
+  absl::StatusOr<v1::SummarizeEventsResponse> SummarizeEvents(
+      const v1::SummarizeEventsRequest& request);
   absl::StatusOr<v1::ListEventsResponse> ListEvents(
       const v1::ListEventsRequest& request);
   absl::StatusOr<v1::Event> CreateEvent(const CallScope& scope,

@@ -280,6 +280,45 @@ TEST_F(EventManagerTest, BatchGetAnswersInOrderAndFailsAsAWhole) {
   EXPECT_EQ(GetFieldViolations(got.status())[0].field, "names");
 }
 
+TEST_F(EventManagerTest, SummarizeNamesKindsAndYearsLargestFirst) {
+  v1::Event visit = testing::KievWorkshop();
+  visit.set_kind(v1::EVENT_KIND_COUNTRY_VISIT);
+  visit.mutable_venue()->set_country_code("MD");
+  visit.mutable_start_date()->set_year(2014);
+  visit.mutable_end_date()->set_year(2014);
+  Create(testing::KievWorkshop());
+  Create(testing::KievWorkshop());
+  Create(visit);
+  auto got = manager_->SummarizeEvents(v1::SummarizeEventsRequest());
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->event_count(), 3);
+  ASSERT_EQ(got->by_kind_size(), 2);
+  EXPECT_EQ(got->by_kind(0).key(), "EVENT_KIND_REGIONAL_WORKSHOP");
+  EXPECT_EQ(got->by_kind(0).count(), 2);
+  EXPECT_EQ(got->by_kind(1).key(), "EVENT_KIND_COUNTRY_VISIT");
+  ASSERT_EQ(got->by_year_size(), 2);
+  EXPECT_EQ(got->by_year(0).key(), "2013");
+  EXPECT_EQ(got->by_year(1).key(), "2014");
+  ASSERT_EQ(got->by_country_size(), 2);
+  EXPECT_EQ(got->by_country(0).key(), "UA");
+  EXPECT_EQ(got->by_country(0).count(), 2);
+  EXPECT_EQ(got->by_country(1).key(), "MD");
+
+  // A delete is counted at once: the counts are the store's, not a cache.
+  v1::DeleteEventRequest del;
+  auto listed = manager_->ListEvents(v1::ListEventsRequest());
+  ASSERT_TRUE(listed.ok());
+  for (const auto& e : listed->events()) {
+    if (e.kind() == v1::EVENT_KIND_COUNTRY_VISIT) del.set_name(e.name());
+  }
+  ASSERT_TRUE(manager_->DeleteEvent({}, del).ok());
+  got = manager_->SummarizeEvents(v1::SummarizeEventsRequest());
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->event_count(), 2);
+  ASSERT_EQ(got->by_country_size(), 1);
+  EXPECT_EQ(got->by_country(0).key(), "UA");
+}
+
 TEST_F(EventManagerTest, CacheOutageNeverFailsAndNeverServesStale) {
   v1::Event e = Create(testing::KievWorkshop());
   Get(e.name());

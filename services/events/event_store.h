@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/sql/audit_log.h"
+#include "common/sql/stored_counts.h"
 #include "outreach/events/v1/events.pb.h"
 #include "services/events/list_query.h"
 
@@ -83,6 +84,10 @@ class EventStore {
 
   // One page of the audit trail, oldest first.
   virtual absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) = 0;
+
+  // Every positive stored count (common/sql/stored_counts.h): dimensions
+  // "year" (keys "2013"), "kind" (the enum's number) and "country".
+  virtual absl::StatusOr<std::vector<StoredCount>> Counts() = 0;
 
   // The latest revision the store has given (cache plausibility).
   virtual absl::StatusOr<int64_t> LatestRevision() = 0;

@@ -1,8 +1,10 @@
 #include "services/events/event_store_conformance.h"
 
+#include <map>
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "common/resource/resource_ids.h"
 #include "google/protobuf/util/time_util.h"
@@ -298,6 +300,71 @@ TEST_P(EventStoreConformanceTest, EveryWriteAndOnlyWritesAreAudited) {
   ASSERT_EQ(first->records.size(), 1u);
   EXPECT_TRUE(first->more);
   EXPECT_EQ(first->records[0].etag_after(), EtagForRevision(updated->revision));
+}
+
+// The kept counts (common/sql/stored_counts.h) must equal a recount of the
+// events after any mix of writes, including writes that are refused.
+TEST_P(EventStoreConformanceTest, KeptCountsEqualARecountOfTheEvents) {
+  TempDir dir;
+  auto store = GetParam()(dir.path());
+  std::map<std::string, v1::Event> live;  // the model the counts must match
+  auto make = [](const std::string& id, v1::EventKind kind,
+                 const std::string& country, int year) {
+    v1::Event e = Named(KievWorkshop(), id);
+    e.set_kind(kind);
+    e.mutable_venue()->set_country_code(country);
+    e.mutable_start_date()->set_year(year);
+    e.mutable_end_date()->set_year(year);
+    return e;
+  };
+  for (const auto& e :
+       {make("a", v1::EVENT_KIND_REGIONAL_WORKSHOP, "UA", 2013),
+        make("b", v1::EVENT_KIND_REGIONAL_WORKSHOP, "UA", 2014),
+        make("c", v1::EVENT_KIND_COUNTRY_VISIT, "MD", 2014),
+        make("d", v1::EVENT_KIND_COUNTRY_VISIT, "", 2015),
+        make("e", v1::EVENT_KIND_ROUND_TABLE, "KZ", 2016)}) {
+    auto created = store->Create(e, "", "", {});
+    ASSERT_TRUE(created.ok()) << created.status();
+    live[e.name()] = e;
+  }
+  // An update that moves every counted column.
+  auto b = store->Get("b");
+  ASSERT_TRUE(b.ok());
+  v1::Event moved = make("b", v1::EVENT_KIND_COUNTRY_VISIT, "", 2020);
+  ASSERT_TRUE(store->Update(moved, b->revision, {}).ok());
+  live[moved.name()] = moved;
+  // Refused writes move nothing: a stale update, a duplicate create.
+  EXPECT_FALSE(store->Update(make("b", v1::EVENT_KIND_ROUND_TABLE, "FR", 1999),
+                             b->revision, {})
+                   .ok());
+  EXPECT_FALSE(
+      store->Create(make("a", v1::EVENT_KIND_ROUND_TABLE, "FR", 1999), "", "",
+                    {})
+          .ok());
+  ASSERT_TRUE(store->Delete("e", 0, {}).ok());
+  live.erase("events/e");
+  // Enough writes that the deltas are folded at least once on the way
+  // (common/sql/stored_counts.h, kFoldEvery changes a process).
+  for (int i = 0; i < kFoldEvery / 2; ++i) {
+    v1::Event e = make(absl::StrCat("many-", i), v1::EVENT_KIND_TRAINING,
+                       i % 2 ? "AT" : "", 2000 + i % 3);
+    ASSERT_TRUE(store->Create(e, "", "", {}).ok());
+    live[e.name()] = e;
+  }
+
+  std::map<std::pair<std::string, std::string>, int64_t> want;
+  for (const auto& [name, e] : live) {
+    ++want[{"year", absl::StrFormat("%04d", e.start_date().year())}];
+    ++want[{"kind", absl::StrCat(static_cast<int>(e.kind()))}];
+    if (!e.venue().country_code().empty()) {
+      ++want[{"country", e.venue().country_code()}];
+    }
+  }
+  auto counts = store->Counts();
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  std::map<std::pair<std::string, std::string>, int64_t> got;
+  for (const auto& c : *counts) got[{c.dimension, c.key}] = c.n;
+  EXPECT_EQ(got, want);
 }
 
 }  // namespace

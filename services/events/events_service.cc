@@ -16,6 +16,12 @@ grpc::Status EventsServiceImpl::BatchGetEvents(
   return ReplyWith(manager_->BatchGetEvents(*request), response);
 }
 
+grpc::Status EventsServiceImpl::SummarizeEvents(
+    grpc::ServerContext*, const v1::SummarizeEventsRequest* request,
+    v1::SummarizeEventsResponse* response) {
+  return ReplyWith(manager_->SummarizeEvents(*request), response);
+}
+
 grpc::Status EventsServiceImpl::ListEvents(grpc::ServerContext*,
                                            const v1::ListEventsRequest* request,
                                            v1::ListEventsResponse* response) {

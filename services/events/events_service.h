@@ -21,6 +21,9 @@ class EventsServiceImpl final : public v1::EventsService::Service {
   grpc::Status BatchGetEvents(grpc::ServerContext* context,
                               const v1::BatchGetEventsRequest* request,
                               v1::BatchGetEventsResponse* response) override;
+  grpc::Status SummarizeEvents(grpc::ServerContext* context,
+                               const v1::SummarizeEventsRequest* request,
+                               v1::SummarizeEventsResponse* response) override;
   grpc::Status ListEvents(grpc::ServerContext* context,
                           const v1::ListEventsRequest* request,
                           v1::ListEventsResponse* response) override;

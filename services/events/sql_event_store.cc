@@ -11,6 +11,7 @@
 #include "common/resource/resource_ids.h"
 #include "common/postgres/pg_db.h"
 #include "common/sql/request_ledger.h"
+#include "common/sql/stored_counts.h"
 #include "common/sql/table_copy.h"
 #include "common/status/status_util.h"
 #include "google/protobuf/util/time_util.h"
@@ -21,6 +22,20 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 using outreach::events::v1::Event;
+
+// The counts kept of the events (common/sql/stored_counts.h), by
+// dimension: "year" (the first four characters of start_date), "kind" (the
+// enum's number) and "country" (events that name one). CountEvent keeps
+// them as the migrations below first fill them.
+constexpr char kFillCounts[] = R"sql(
+INSERT INTO counts (dimension, key, n)
+  SELECT 'year', substr(start_date, 1, 4), COUNT(*) FROM events GROUP BY 2;
+INSERT INTO counts (dimension, key, n)
+  SELECT 'kind', CAST(kind AS TEXT), COUNT(*) FROM events GROUP BY 2;
+INSERT INTO counts (dimension, key, n)
+  SELECT 'country', country_code, COUNT(*) FROM events
+  WHERE country_code != '' GROUP BY 2;
+)sql";
 
 // Append-only: never edit a migration that has shipped.
 const std::vector<std::string>& SqliteMigrations() {
@@ -82,6 +97,9 @@ CREATE TABLE deleted_events (
 )sql",
       // 3: the audit trail (common/sql/audit_log.h).
       kAuditSchema,
+      // 4: the dashboard's counts (common/sql/stored_counts.h), filled
+      // from the events already stored.
+      std::string(kStoredCountsSchema) + kFillCounts,
   };
   return *kMigrations;
 }
@@ -131,12 +149,34 @@ CREATE TABLE deleted_events (
   delete_time BIGINT NOT NULL
 );
 )sql",
+      // 2: SQLite's version 4.
+      std::string(kPgStoredCountsSchema) + kFillCounts,
   };
   return *kMigrations;
 }
 
 
 std::string IdOf(const Event& e) { return IdFromName(e.name(), "events/"); }
+
+// Adds `sign` (+1 or -1) to the counts of event `id` as its row now stands;
+// nothing when there is no such row. The stored_counts.h contract: -1
+// before a write changes the row, +1 after.
+absl::Status CountEvent(SqlConnection& c, const std::string& id, int sign) {
+  auto stmt = c.Prepare(
+      "SELECT substr(start_date, 1, 4), CAST(kind AS TEXT), country_code "
+      "FROM events WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Bind(1, id).Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::OkStatus();
+  const std::string year = stmt->ColumnText(0);
+  const std::string kind = stmt->ColumnText(1);
+  const std::string country = stmt->ColumnText(2);
+  if (auto s = AddToCount(c, "year", year, sign); !s.ok()) return s;
+  if (auto s = AddToCount(c, "kind", kind, sign); !s.ok()) return s;
+  if (country.empty()) return absl::OkStatus();
+  return AddToCount(c, "country", country, sign);
+}
 
 std::string SearchText(const Event& e) {
   std::vector<absl::string_view> parts = {e.title(), e.venue().city(),
@@ -349,7 +389,9 @@ const StoreSpec& SqlEventStore::Tables() {
          {"delete_time", ColumnType::kInteger}},
         "id"},
        RequestLedgerTable(),
-       AuditTable()}};
+       AuditTable(),
+       StoredCountsTable(),
+       CountDeltasTable()}};
   return *kSpec;
 }
 
@@ -457,6 +499,7 @@ absl::StatusOr<CreateResult> SqlEventStore::Create(
       return e;
     }
     if (auto e = WriteTopics(c, id, event); !e.ok()) return e;
+    if (auto e = CountEvent(c, id, +1); !e.ok()) return e;
     if (!request_id.empty()) {
       if (auto e = RecordRequest(c, request_id, request_bytes, *revision, body,
                                  now);
@@ -489,6 +532,7 @@ absl::StatusOr<StoredEvent> SqlEventStore::Update(
     }
     auto revision = NextRevision(c);
     if (!revision.ok()) return revision.status();
+    if (auto e = CountEvent(c, id, -1); !e.ok()) return e;
     auto upd = c.Prepare(
         "UPDATE events SET revision = ?1, kind = ?2, status = ?3, "
         "country_code = ?4, start_date = ?5, end_date = ?6, title_key = ?7, "
@@ -498,6 +542,7 @@ absl::StatusOr<StoredEvent> SqlEventStore::Update(
     BindColumns(*upd, event, *revision, event.SerializeAsString());
     upd->Bind(14, id);
     if (auto e = upd->Run(); !e.ok()) return e;
+    if (auto e = CountEvent(c, id, +1); !e.ok()) return e;
     if (auto e = WriteTopics(c, id, event); !e.ok()) return e;
     auto appended = AppendAudit(c, audit, event.name(), *current, *revision);
     if (!appended.ok()) return appended.status();
@@ -524,6 +569,7 @@ absl::StatusOr<int64_t> SqlEventStore::Delete(const std::string& id,
     }
     auto revision = NextRevision(c);
     if (!revision.ok()) return revision.status();
+    if (auto e = CountEvent(c, id, -1); !e.ok()) return e;
     auto del = c.Prepare("DELETE FROM events WHERE id = ?");
     if (!del.ok()) return del.status();
     if (auto e = del->Bind(1, id).Run(); !e.ok()) return e;

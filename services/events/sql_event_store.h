@@ -44,6 +44,9 @@ class SqlEventStore final : public EventStore {
                                  const AuditEntry& audit) override;
   absl::StatusOr<ListPage> List(const ListQuery& query) override;
   absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) override;
+  absl::StatusOr<std::vector<StoredCount>> Counts() override {
+    return ReadCounts(*db_);
+  }
   absl::StatusOr<int64_t> LatestRevision() override {
     return db_->LatestRevision();
   }

@@ -52,6 +52,12 @@ class GrpcEvents final : public EventsClient {
     return Call(policy_, scope, Idempotent::kRead, stub_,
                 &ev::EventsService::StubInterface::BatchGetEvents, req);
   }
+  absl::StatusOr<ev::SummarizeEventsResponse> Summarize(
+      const CallScope& scope) override {
+    return Call(policy_, scope, Idempotent::kRead, stub_,
+                &ev::EventsService::StubInterface::SummarizeEvents,
+                ev::SummarizeEventsRequest());
+  }
   absl::StatusOr<ev::Event> Create(const CallScope& scope,
                                    const ev::CreateEventRequest& req) override {
     return Call(policy_, scope, IfSet(req.request_id()), stub_,
@@ -105,6 +111,13 @@ class GrpcParticipants final : public ParticipantsClient {
                 &pv::ParticipantsService::StubInterface::ListParticipations,
                 req);
   }
+  absl::StatusOr<pv::SummarizeParticipationsResponse> Summarize(
+      const CallScope& scope) override {
+    return Call(
+        policy_, scope, Idempotent::kRead, stub_,
+        &pv::ParticipantsService::StubInterface::SummarizeParticipations,
+        pv::SummarizeParticipationsRequest());
+  }
   absl::StatusOr<pv::BatchCreateParticipationsResponse>
   BatchCreateParticipations(
       const CallScope& scope,
@@ -139,6 +152,13 @@ class GrpcRecommendations final : public RecommendationsClient {
     return Call(
         policy_, scope, Idempotent::kRead, stub_,
         &rv::RecommendationsService::StubInterface::ListRecommendations, req);
+  }
+  absl::StatusOr<rv::SummarizeRecommendationsResponse> Summarize(
+      const CallScope& scope) override {
+    return Call(
+        policy_, scope, Idempotent::kRead, stub_,
+        &rv::RecommendationsService::StubInterface::SummarizeRecommendations,
+        rv::SummarizeRecommendationsRequest());
   }
   absl::StatusOr<rv::Recommendation> Create(
       const CallScope& scope,

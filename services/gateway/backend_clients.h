@@ -32,6 +32,9 @@ class EventsClient {
   // Up to 1000 events in one call, in the order of `names`.
   virtual absl::StatusOr<ev::BatchGetEventsResponse> BatchGet(
       const CallScope& scope, const std::vector<std::string>& names) = 0;
+  // Counts kept by the store; reads no event.
+  virtual absl::StatusOr<ev::SummarizeEventsResponse> Summarize(
+      const CallScope& scope) = 0;
   virtual absl::StatusOr<ev::Event> Create(
       const CallScope& scope, const ev::CreateEventRequest& req) = 0;
   virtual absl::StatusOr<ev::Event> Update(
@@ -51,6 +54,9 @@ class ParticipantsClient {
                                                const std::string& name) = 0;
   virtual absl::StatusOr<pv::ListParticipationsResponse> ListParticipations(
       const CallScope& scope, const pv::ListParticipationsRequest& req) = 0;
+  // Counts kept by the store; reads no participation.
+  virtual absl::StatusOr<pv::SummarizeParticipationsResponse> Summarize(
+      const CallScope& scope) = 0;
   virtual absl::StatusOr<pv::BatchCreateParticipationsResponse>
   BatchCreateParticipations(const CallScope& scope,
                             const pv::BatchCreateParticipationsRequest& req) = 0;
@@ -63,6 +69,9 @@ class RecommendationsClient {
                                                  const std::string& name) = 0;
   virtual absl::StatusOr<rv::ListRecommendationsResponse> List(
       const CallScope& scope, const rv::ListRecommendationsRequest& req) = 0;
+  // Counts kept by the store, as the caller may see them; reads no outcome.
+  virtual absl::StatusOr<rv::SummarizeRecommendationsResponse> Summarize(
+      const CallScope& scope) = 0;
   virtual absl::StatusOr<rv::Recommendation> Create(
       const CallScope& scope, const rv::CreateRecommendationRequest& req) = 0;
   virtual absl::StatusOr<rv::Recommendation> Transition(

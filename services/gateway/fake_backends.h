@@ -70,6 +70,31 @@ class FakeEvents : public EventsClient {
     }
     return out;
   }
+  absl::StatusOr<ev::SummarizeEventsResponse> Summarize(
+      const CallScope&) override {
+    if (auto st = s_->Enter("SummarizeEvents"); !st.ok()) return st;
+    std::map<std::string, int64_t> years, kinds, countries;
+    for (const auto& [name, e] : s_->events) {
+      ++years[absl::StrCat(e.start_date().year())];
+      ++kinds[ev::EventKind_Name(e.kind())];
+      if (!e.venue().country_code().empty()) {
+        ++countries[e.venue().country_code()];
+      }
+    }
+    ev::SummarizeEventsResponse out;
+    out.set_event_count(static_cast<int64_t>(s_->events.size()));
+    auto add = [](const std::map<std::string, int64_t>& m, auto* list) {
+      for (const auto& [k, n] : m) {
+        auto* c = list->Add();
+        c->set_key(k);
+        c->set_count(n);
+      }
+    };
+    add(years, out.mutable_by_year());
+    add(kinds, out.mutable_by_kind());
+    add(countries, out.mutable_by_country());
+    return out;
+  }
   absl::StatusOr<ev::ListEventsResponse> List(
       const CallScope&, const ev::ListEventsRequest&) override {
     if (auto st = s_->Enter("ListEvents"); !st.ok()) return st;
@@ -171,6 +196,23 @@ class FakeParticipants : public ParticipantsClient {
     }
     return out;
   }
+  absl::StatusOr<pv::SummarizeParticipationsResponse> Summarize(
+      const CallScope&) override {
+    if (auto st = s_->Enter("SummarizeParticipations"); !st.ok()) return st;
+    std::map<std::string, int64_t> by_entity;
+    for (const auto& [name, p] : s_->participations) {
+      if (!p.entity().empty()) ++by_entity[p.entity()];
+    }
+    pv::SummarizeParticipationsResponse out;
+    out.set_participation_count(
+        static_cast<int64_t>(s_->participations.size()));
+    for (const auto& [entity, n] : by_entity) {
+      auto* c = out.add_by_entity();
+      c->set_entity(entity);
+      c->set_count(n);
+    }
+    return out;
+  }
   // All or none, with the request id replayed.
   absl::StatusOr<pv::BatchCreateParticipationsResponse>
   BatchCreateParticipations(
@@ -229,6 +271,31 @@ class FakeRecommendations : public RecommendationsClient {
     if (auto st = s_->Enter("ListRecommendations"); !st.ok()) return st;
     rv::ListRecommendationsResponse out;
     for (const auto& [name, r] : s_->outcomes) *out.add_recommendations() = r;
+    return out;
+  }
+  absl::StatusOr<rv::SummarizeRecommendationsResponse> Summarize(
+      const CallScope&) override {
+    if (auto st = s_->Enter("SummarizeRecommendations"); !st.ok()) return st;
+    std::map<rv::RecommendationStatus, int64_t> by_status;
+    std::map<std::pair<std::string, rv::RecommendationStatus>, int64_t> by_area;
+    for (const auto& [name, r] : s_->outcomes) {
+      ++by_status[r.status()];
+      for (const auto& a : r.areas()) ++by_area[{a, r.status()}];
+      if (r.areas().empty()) ++by_area[{"", r.status()}];
+    }
+    rv::SummarizeRecommendationsResponse out;
+    out.set_recommendation_count(static_cast<int64_t>(s_->outcomes.size()));
+    for (const auto& [status, n] : by_status) {
+      auto* c = out.add_by_status();
+      c->set_status(status);
+      c->set_count(n);
+    }
+    for (const auto& [key, n] : by_area) {
+      auto* c = out.add_by_area_and_status();
+      c->set_area(key.first);
+      c->set_status(key.second);
+      c->set_count(n);
+    }
     return out;
   }
   absl::StatusOr<rv::Recommendation> Create(

@@ -534,9 +534,92 @@ void AddCounts(const std::map<std::string, int64_t>& counts,
   }
 }
 
+// Outcome counts keyed by status name, as the dashboard shows them.
+struct OutcomeCounts {
+  std::map<std::string, int64_t> by_area, by_status;
+  std::map<std::string, std::map<std::string, int64_t>> by_area_status;
+};
+
+void AddOutcomeCounts(OutcomeCounts& counts, v1::Dashboard* d) {
+  AddCounts(counts.by_area, d->mutable_outcomes_by_area());
+  AddCounts(counts.by_status, d->mutable_outcomes_by_status());
+  std::map<std::string, int64_t> area_totals;
+  for (const auto& [area, statuses] : counts.by_area_status) {
+    for (const auto& [status, n] : statuses) area_totals[area] += n;
+  }
+  google::protobuf::RepeatedPtrField<v1::Count> areas;
+  AddCounts(area_totals, &areas);  // largest first
+  for (const auto& area : areas) {
+    auto* a = d->add_outcomes_by_area_and_status();
+    a->set_area(area.key());
+    a->set_total(area.count());
+    AddCounts(counts.by_area_status[area.key()], a->mutable_by_status());
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<v1::Dashboard> NoteComposer::ComputeDashboard(
+    const CallScope& scope, const v1::GetDashboardRequest& req) {
+  if (!req.filter().empty()) return ComputeFilteredDashboard(scope, req);
+  // Every event: the three services' kept counts, asked in parallel. Three
+  // calls whose cost grows with the number of keys (years, countries,
+  // entities, areas), never with the number of events or participations.
+  const CallScope rest = ShareOf(scope, shares_.fanout);
+  auto parts = fanout_->Submit([&] { return clients_.participants->Summarize(rest); });
+  auto outcomes =
+      fanout_->Submit([&] { return clients_.recommendations->Summarize(rest); });
+  auto events = clients_.events->Summarize(ShareOf(scope, shares_.lookup));
+  if (!events.ok()) {
+    // As the filtered path: without the events there is no dashboard. The
+    // other two are still awaited, since they borrow this call's scope.
+    parts.wait();
+    outcomes.wait();
+    return events.status();
+  }
+  v1::Dashboard d;
+  d.set_event_count(events->event_count());
+  auto copy = [](const auto& from,
+                 google::protobuf::RepeatedPtrField<v1::Count>* to) {
+    std::map<std::string, int64_t> counts;
+    for (const auto& c : from) counts[c.key()] += c.count();
+    AddCounts(counts, to);
+  };
+  copy(events->by_year(), d.mutable_events_by_year());
+  copy(events->by_kind(), d.mutable_events_by_kind());
+  copy(events->by_country(), d.mutable_events_by_country());
+
+  auto by_entity = parts.get();
+  if (by_entity.ok()) {
+    std::map<std::string, int64_t> counts;
+    for (const auto& c : by_entity->by_entity()) counts[c.entity()] += c.count();
+    AddCounts(counts, d.mutable_participations_by_entity());
+  } else {
+    d.set_partial(true);
+    d.add_missing_parts("participations");
+  }
+  auto summary = outcomes.get();
+  if (summary.ok()) {
+    OutcomeCounts counts;
+    for (const auto& c : summary->by_status()) {
+      counts.by_status[rv::RecommendationStatus_Name(c.status())] += c.count();
+    }
+    for (const auto& c : summary->by_area_and_status()) {
+      const std::string status = rv::RecommendationStatus_Name(c.status());
+      if (!c.area().empty()) counts.by_area[c.area()] += c.count();
+      counts.by_area_status[c.area()][status] += c.count();
+    }
+    AddOutcomeCounts(counts, &d);
+  } else {
+    d.set_partial(true);
+    d.add_missing_parts("outcomes");
+  }
+  return d;
+}
+
+// Only the events that match: their records are read and counted here, so
+// the cost grows with the events (and all participations and outcomes).
+absl::StatusOr<v1::Dashboard> NoteComposer::ComputeFilteredDashboard(
     const CallScope& scope, const v1::GetDashboardRequest& req) {
   std::vector<ev::Event> events;
   ev::ListEventsRequest list;
@@ -583,33 +666,19 @@ absl::StatusOr<v1::Dashboard> NoteComposer::ComputeDashboard(
   }
   auto outs = outcomes.get();
   if (outs.ok()) {
-    std::map<std::string, int64_t> by_area, by_status;
-    std::map<std::string, std::map<std::string, int64_t>> by_area_status;
+    OutcomeCounts counts;
     for (const auto& o : *outs) {
       if (!names.contains(o.event())) continue;
       const std::string status = rv::RecommendationStatus_Name(o.status());
       for (const auto& a : o.areas()) {
-        ++by_area[a];
-        ++by_area_status[a][status];
+        ++counts.by_area[a];
+        ++counts.by_area_status[a][status];
       }
       // Imported outcomes often name no area: they are charted too.
-      if (o.areas().empty()) ++by_area_status[""][status];
-      ++by_status[status];
+      if (o.areas().empty()) ++counts.by_area_status[""][status];
+      ++counts.by_status[status];
     }
-    AddCounts(by_area, d.mutable_outcomes_by_area());
-    AddCounts(by_status, d.mutable_outcomes_by_status());
-    std::map<std::string, int64_t> area_totals;
-    for (const auto& [area, statuses] : by_area_status) {
-      for (const auto& [status, n] : statuses) area_totals[area] += n;
-    }
-    google::protobuf::RepeatedPtrField<v1::Count> areas;
-    AddCounts(area_totals, &areas);  // largest first
-    for (const auto& area : areas) {
-      auto* a = d.add_outcomes_by_area_and_status();
-      a->set_area(area.key());
-      a->set_total(area.count());
-      AddCounts(by_area_status[area.key()], a->mutable_by_status());
-    }
+    AddOutcomeCounts(counts, &d);
   } else {
     d.set_partial(true);
     d.add_missing_parts("outcomes");

@@ -105,6 +105,8 @@ class NoteComposer {
       const CallScope& scope, const v1::GetStateProfileRequest& req);
   absl::StatusOr<v1::Dashboard> ComputeDashboard(
       const CallScope& scope, const v1::GetDashboardRequest& req);
+  absl::StatusOr<v1::Dashboard> ComputeFilteredDashboard(
+      const CallScope& scope, const v1::GetDashboardRequest& req);
 
   // Every page of a participants or recommendations listing.
   absl::StatusOr<std::vector<pv::Participation>> AllParticipations(

@@ -94,5 +94,58 @@ TEST_F(NoteComposerTest, AProfileWhoseEventsFailIsPartial) {
   EXPECT_THAT(profile->missing_parts(), ::testing::Contains("events"));
 }
 
+// With no filter the dashboard is the services' kept counts: three calls
+// whatever the number of events, and the same numbers as counting records.
+TEST_F(NoteComposerTest, TheWholeDashboardReadsKeptCountsNotRecords) {
+  for (int i = 0; i < 30; ++i) Attended(absl::StrCat("e", i), 1 + i % 28);
+  state_.events["events/e3"].mutable_venue()->set_country_code("MD");
+  for (int i = 0; i < 5; ++i) {
+    rv::Recommendation r;
+    r.set_name(absl::StrCat("recommendations/r", i));
+    r.set_event(absl::StrCat("events/e", i));
+    r.set_status(i < 2 ? rv::RECOMMENDATION_STATUS_PROPOSED
+                       : rv::RECOMMENDATION_STATUS_ADOPTED);
+    if (i % 2 == 0) r.add_areas("training");
+    if (i == 4) r.add_areas("legislation");
+    state_.outcomes[r.name()] = r;
+  }
+  auto whole = composer_->GetDashboard({}, v1::GetDashboardRequest());
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  EXPECT_EQ(state_.Count("SummarizeEvents"), 1);
+  EXPECT_EQ(state_.Count("SummarizeParticipations"), 1);
+  EXPECT_EQ(state_.Count("SummarizeRecommendations"), 1);
+  EXPECT_EQ(state_.Count("ListEvents"), 0);
+  EXPECT_EQ(state_.Count("ListParticipations"), 0);
+  EXPECT_EQ(state_.Count("ListRecommendations"), 0);
+  EXPECT_FALSE(whole->partial());
+  EXPECT_EQ(whole->event_count(), 30);
+  ASSERT_EQ(whole->participations_by_entity_size(), 1);
+  EXPECT_EQ(whole->participations_by_entity(0).count(), 30);
+
+  // The fakes' lists ignore filters: a filtered dashboard counts the same
+  // records one by one, and must agree with the kept counts.
+  v1::GetDashboardRequest filtered;
+  filtered.set_filter("kind != EVENT_KIND_UNSPECIFIED OR kind = EVENT_KIND_UNSPECIFIED");
+  auto counted = composer_->GetDashboard({}, filtered);
+  ASSERT_TRUE(counted.ok()) << counted.status();
+  EXPECT_EQ(state_.Count("ListEvents"), 1);
+  EXPECT_EQ(whole->SerializeAsString(), counted->SerializeAsString())
+      << whole->DebugString() << "\nversus\n" << counted->DebugString();
+}
+
+TEST_F(NoteComposerTest, TheWholeDashboardIsPartialWhenACountIsMissing) {
+  Attended("e1", 1);
+  state_.failures["SummarizeParticipations"] = {absl::UnavailableError("down")};
+  auto d = composer_->GetDashboard({}, v1::GetDashboardRequest());
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_TRUE(d->partial());
+  EXPECT_THAT(d->missing_parts(), ::testing::ElementsAre("participations"));
+  EXPECT_EQ(d->event_count(), 1);
+  // Without the events there is no dashboard at all.
+  state_.failures["SummarizeEvents"] = {absl::UnavailableError("down")};
+  EXPECT_EQ(composer_->GetDashboard({}, v1::GetDashboardRequest()).status().code(),
+            absl::StatusCode::kUnavailable);
+}
+
 }  // namespace
 }  // namespace outreach::gateway

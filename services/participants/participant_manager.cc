@@ -659,6 +659,30 @@ ParticipantManager::CreateMany(
   return out;
 }
 
+absl::StatusOr<v1::SummarizeParticipationsResponse>
+ParticipantManager::SummarizeParticipations(
+    const v1::SummarizeParticipationsRequest&) {
+  auto counts = store_->Counts();
+  if (!counts.ok()) return counts.status();
+  v1::SummarizeParticipationsResponse out;
+  std::vector<const StoredCount*> entities;
+  for (const StoredCount& c : *counts) {
+    if (c.dimension != "entity") continue;
+    out.set_participation_count(out.participation_count() + c.n);
+    if (!c.key.empty()) entities.push_back(&c);
+  }
+  std::sort(entities.begin(), entities.end(),
+            [](const StoredCount* a, const StoredCount* b) {
+              return a->n != b->n ? a->n > b->n : a->key < b->key;
+            });
+  for (const StoredCount* c : entities) {
+    auto* e = out.add_by_entity();
+    e->set_entity(c->key);
+    e->set_count(c->n);
+  }
+  return out;
+}
+
 absl::StatusOr<v1::ListParticipationsResponse>
 ParticipantManager::ListParticipations(
     const v1::ListParticipationsRequest& req) {

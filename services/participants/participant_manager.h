@@ -58,6 +58,9 @@ class ParticipantManager {
                             const v1::BatchCreateParticipationsRequest& req);
   absl::StatusOr<v1::ListParticipationsResponse> ListParticipations(
       const v1::ListParticipationsRequest& req);
+  // From the store's kept counts: no participation is read.
+  absl::StatusOr<v1::SummarizeParticipationsResponse> SummarizeParticipations(
+      const v1::SummarizeParticipationsRequest& req);
   absl::Status DeleteParticipation(const CallScope& scope,
                                    const v1::DeleteParticipationRequest& req);
 

@@ -143,6 +143,53 @@ TEST_F(ParticipantManagerTest, CreateListAndDeleteParticipations) {
             absl::StatusCode::kNotFound);
 }
 
+// The summary reads the counts the store keeps; they must follow every
+// create and delete, ignore a batch that failed, and survive a reopen.
+TEST_F(ParticipantManagerTest, SummaryCountsEachEntityAsWritten) {
+  v1::BatchCreateParticipationsRequest batch;
+  batch.set_parent("events/kiev-2013");
+  *batch.add_requests() = Participant("", "Albania", "entities/al", 0);
+  *batch.add_requests() = Participant("", "Russia", "entities/ru", 1);
+  *batch.add_requests() = Participant("", "Moldova", "entities/md", 2);
+  ASSERT_TRUE(manager_->BatchCreateParticipations({}, batch).ok());
+  ASSERT_TRUE(manager_
+                  ->CreateParticipation(
+                      {}, Participant("events/minsk-2014", "Russian Federation",
+                                      "entities/ru", 0))
+                  .ok());
+  // All or none: a batch whose second id collides counts nothing.
+  v1::BatchCreateParticipationsRequest dup;
+  dup.set_parent("events/minsk-2014");
+  auto a = Participant("", "Albania", "entities/al", 1);
+  a.set_participation_id("al");
+  *dup.add_requests() = a;
+  *dup.add_requests() = a;
+  ASSERT_FALSE(manager_->BatchCreateParticipations({}, dup).ok());
+
+  auto summary = [&] {
+    auto got = manager_->SummarizeParticipations({});
+    EXPECT_TRUE(got.ok()) << got.status();
+    std::vector<std::pair<std::string, int64_t>> out;
+    if (!got.ok()) return out;
+    out.emplace_back("total", got->participation_count());
+    for (const auto& c : got->by_entity()) out.emplace_back(c.entity(), c.count());
+    return out;
+  };
+  using P = std::pair<std::string, int64_t>;
+  EXPECT_THAT(summary(),
+              ::testing::ElementsAre(P{"total", 4}, P{"entities/ru", 2},
+                                     P{"entities/al", 1}, P{"entities/md", 1}));
+
+  v1::DeleteParticipationRequest del;
+  del.set_name("events/kiev-2013/participations/russia");
+  ASSERT_TRUE(manager_->DeleteParticipation({}, del).ok());
+  ASSERT_FALSE(manager_->DeleteParticipation({}, del).ok());
+  Open();
+  EXPECT_THAT(summary(),
+              ::testing::ElementsAre(P{"total", 3}, P{"entities/al", 1},
+                                     P{"entities/md", 1}, P{"entities/ru", 1}));
+}
+
 TEST_F(ParticipantManagerTest,
        MissingEventIsFailedPreconditionAndNothingStored) {
   auto s = manager_->CreateParticipation(

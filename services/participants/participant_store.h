@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/sql/audit_log.h"
+#include "common/sql/stored_counts.h"
 #include "outreach/participants/v1/participants.pb.h"
 #include "services/participants/registry.h"
 
@@ -98,6 +99,10 @@ class ParticipantStore {
   virtual absl::Status DeleteParticipation(const std::string& event_id,
                                            const std::string& id,
                                            const AuditEntry& audit) = 0;
+
+  // Every positive stored count (common/sql/stored_counts.h): dimension
+  // "entity", keyed by entity name ("" for none).
+  virtual absl::StatusOr<std::vector<StoredCount>> Counts() = 0;
 
   // One page of the audit trail, oldest first.
   virtual absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) = 0;

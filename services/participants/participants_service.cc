@@ -76,6 +76,12 @@ grpc::Status ParticipantsServiceImpl::ListParticipations(
   return ReplyWith(manager_->ListParticipations(*req), resp);
 }
 
+grpc::Status ParticipantsServiceImpl::SummarizeParticipations(
+    grpc::ServerContext*, const v1::SummarizeParticipationsRequest* req,
+    v1::SummarizeParticipationsResponse* resp) {
+  return ReplyWith(manager_->SummarizeParticipations(*req), resp);
+}
+
 grpc::Status ParticipantsServiceImpl::DeleteParticipation(
     grpc::ServerContext* ctx, const v1::DeleteParticipationRequest* req,
     google::protobuf::Empty*) {

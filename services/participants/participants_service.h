@@ -52,6 +52,9 @@ class ParticipantsServiceImpl final : public v1::ParticipantsService::Service {
   grpc::Status ListParticipations(grpc::ServerContext*,
                                   const v1::ListParticipationsRequest*,
                                   v1::ListParticipationsResponse*) override;
+  grpc::Status SummarizeParticipations(
+      grpc::ServerContext*, const v1::SummarizeParticipationsRequest*,
+      v1::SummarizeParticipationsResponse*) override;
   grpc::Status DeleteParticipation(grpc::ServerContext*,
                                    const v1::DeleteParticipationRequest*,
                                    google::protobuf::Empty*) override;

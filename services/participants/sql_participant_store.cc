@@ -11,10 +11,20 @@
 #include "common/resource/resource_ids.h"
 #include "common/postgres/pg_db.h"
 #include "common/sql/request_ledger.h"
+#include "common/sql/stored_counts.h"
 #include "common/sql/table_copy.h"
 
 namespace outreach::participants {
 namespace {
+
+// The counts kept of the participations (common/sql/stored_counts.h):
+// dimension "entity", keyed by the entity's name ("" for participants that
+// name none). Every insert and delete of a participation moves its count in
+// the same transaction, as this first fills it.
+constexpr char kFillCounts[] = R"sql(
+INSERT INTO counts (dimension, key, n)
+  SELECT 'entity', entity, COUNT(*) FROM participations GROUP BY 2;
+)sql";
 
 // Append-only: never edit a migration that has shipped.
 const std::vector<std::string>& SqliteMigrations() {
@@ -46,6 +56,9 @@ CREATE INDEX participations_by_entity ON participations (entity, event_id, posit
       kRequestLedgerSchema,
       // 3: the audit trail (common/sql/audit_log.h).
       kAuditSchema,
+      // 4: the dashboard's counts (common/sql/stored_counts.h), filled
+      // from the participations already stored.
+      std::string(kStoredCountsSchema) + kFillCounts,
   };
   return *kMigrations;
 }
@@ -76,6 +89,8 @@ CREATE TABLE participations (
 CREATE INDEX participations_by_order ON participations (event_id, position, id);
 CREATE INDEX participations_by_entity ON participations (entity, event_id, position, id);
 )sql",
+      // 2: SQLite's version 4.
+      std::string(kPgStoredCountsSchema) + kFillCounts,
   };
   return *kMigrations;
 }
@@ -171,7 +186,9 @@ const StoreSpec& SqlParticipantStore::Tables() {
          {"body", ColumnType::kBytes}},
         "event_id, id"},
        RequestLedgerTable(),
-       AuditTable()}};
+       AuditTable(),
+       StoredCountsTable(),
+       CountDeltasTable()}};
   return *kSpec;
 }
 
@@ -473,6 +490,9 @@ SqlParticipantStore::CreateParticipations(
           !st.ok()) {
         return st;
       }
+      if (auto st = AddToCount(c, "entity", p.entity(), +1); !st.ok()) {
+        return st;
+      }
       auto appended = AppendAudit(c, audit, p.name(), 0, *revision);
       if (!appended.ok()) return appended.status();
       records.push_back(std::move(*appended));
@@ -549,7 +569,7 @@ absl::Status SqlParticipantStore::DeleteParticipation(
   absl::Status s = db_->Write([&](SqlConnection& c) -> absl::Status {
     auto del = c.Prepare(
         "DELETE FROM participations WHERE event_id = ? AND id = ? "
-        "RETURNING revision");
+        "RETURNING revision, entity");
     if (!del.ok()) return del.status();
     auto row = del->Bind(1, event_id).Bind(2, id).Step();
     if (!row.ok()) return row.status();
@@ -558,12 +578,14 @@ absl::Status SqlParticipantStore::DeleteParticipation(
           "events/", event_id, "/participations/", id, " not found"));
     }
     const int64_t before = del->ColumnInt64(0);
+    const std::string entity = del->ColumnText(1);
     // Finish the statement before the transaction commits.
     while (true) {
       auto more = del->Step();
       if (!more.ok()) return more.status();
       if (!*more) break;
     }
+    if (auto st = AddToCount(c, "entity", entity, -1); !st.ok()) return st;
     if (auto st = NextRevision(c); !st.ok()) return st.status();
     auto appended = AppendAudit(
         c, audit, absl::StrCat("events/", event_id, "/participations/", id),

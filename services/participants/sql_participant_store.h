@@ -54,6 +54,9 @@ class SqlParticipantStore final : public ParticipantStore {
                                    const std::string& id,
                                    const AuditEntry& audit) override;
   absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) override;
+  absl::StatusOr<std::vector<StoredCount>> Counts() override {
+    return ReadCounts(*db_);
+  }
   absl::Status Ping() override;
   // The store's incarnation (common/sql/sql_db.h), for cache keys.
   const std::string& incarnation() const { return db_->incarnation(); }

@@ -1,6 +1,7 @@
 #include "services/recommendations/recommendation_manager.h"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -203,6 +204,61 @@ absl::StatusOr<v1::Recommendation> RecommendationManager::Get(
   cache_->Fill(CacheKey(*id), revision, r.SerializeAsString());
   if (auto s = CheckVisible(scope, r); !s.ok()) return s;
   return r;
+}
+
+absl::StatusOr<v1::SummarizeRecommendationsResponse>
+RecommendationManager::Summarize(const CallScope& scope,
+                                 const v1::SummarizeRecommendationsRequest&) {
+  auto counts = store_->Counts();
+  if (!counts.ok()) return counts.status();
+  const bool confidential = SeesConfidential(scope);
+  auto status_of = [](absl::string_view key) {
+    int n = 0;
+    if (!absl::SimpleAtoi(key, &n) || !v1::RecommendationStatus_IsValid(n)) {
+      n = v1::RECOMMENDATION_STATUS_UNSPECIFIED;
+    }
+    return static_cast<v1::RecommendationStatus>(n);
+  };
+  // Public and (when visible) confidential counts are summed per key.
+  std::map<v1::RecommendationStatus, int64_t> by_status;
+  std::map<std::pair<std::string, v1::RecommendationStatus>, int64_t> by_area;
+  for (const StoredCount& c : *counts) {
+    const std::pair<absl::string_view, absl::string_view> split =
+        absl::StrSplit(c.dimension, absl::MaxSplits('.', 1));
+    const absl::string_view dimension = split.first, flag = split.second;
+    if (flag != "0" && !(confidential && flag == "1")) continue;
+    if (dimension == "status") {
+      by_status[status_of(c.key)] += c.n;
+    } else if (dimension == "area") {
+      const size_t colon = c.key.find(':');
+      if (colon == std::string::npos) continue;
+      by_area[{c.key.substr(colon + 1),
+               status_of(absl::string_view(c.key).substr(0, colon))}] += c.n;
+    }
+  }
+  v1::SummarizeRecommendationsResponse out;
+  std::vector<std::pair<v1::RecommendationStatus, int64_t>> statuses(
+      by_status.begin(), by_status.end());
+  std::stable_sort(statuses.begin(), statuses.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  for (const auto& [status, n] : statuses) {
+    out.set_recommendation_count(out.recommendation_count() + n);
+    auto* c = out.add_by_status();
+    c->set_status(status);
+    c->set_count(n);
+  }
+  std::vector<std::pair<std::pair<std::string, v1::RecommendationStatus>,
+                        int64_t>>
+      areas(by_area.begin(), by_area.end());
+  std::stable_sort(areas.begin(), areas.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  for (const auto& [key, n] : areas) {
+    auto* c = out.add_by_area_and_status();
+    c->set_area(key.first);
+    c->set_status(key.second);
+    c->set_count(n);
+  }
+  return out;
 }
 
 absl::StatusOr<v1::ListRecommendationsResponse> RecommendationManager::List(

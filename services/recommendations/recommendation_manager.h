@@ -37,6 +37,10 @@ class RecommendationManager {
       const CallScope& scope, const v1::GetRecommendationRequest& req);
   absl::StatusOr<v1::ListRecommendationsResponse> List(
       const CallScope& scope, const v1::ListRecommendationsRequest& req);
+  // From the store's kept counts: no outcome is read. Confidential
+  // outcomes are counted only for callers who see them in List.
+  absl::StatusOr<v1::SummarizeRecommendationsResponse> Summarize(
+      const CallScope& scope, const v1::SummarizeRecommendationsRequest& req);
   absl::StatusOr<v1::Recommendation> Create(
       const CallScope& scope, const v1::CreateRecommendationRequest& req);
   absl::StatusOr<v1::Recommendation> Update(

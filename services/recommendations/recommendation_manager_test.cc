@@ -1,6 +1,7 @@
 #include "services/recommendations/recommendation_manager.h"
 
 #include <cstdlib>
+#include <tuple>
 
 #include "absl/container/flat_hash_set.h"
 #include "common/cache/in_memory_cache.h"
@@ -528,16 +529,115 @@ TEST_F(RecommendationManagerTest, RowsFromBeforeTheConfidentialColumnAreBackfill
                   .ok());
   manager_.reset();
   store_.reset();
-  // As a database migrated to version 3 looks before its first open.
+  // As a database migrated to version 3 looks before its first open: the
+  // column not yet set, and no kept counts (version 5 fills them, counting
+  // such rows as not confidential until the backfill moves them).
   ASSERT_EQ(std::system(("sqlite3 " + dir_ +
                          "/recommendations.db 'UPDATE recommendations SET "
-                         "confidential = NULL'")
+                         "confidential = NULL; DROP TABLE counts; DROP TABLE "
+                         "count_deltas; DELETE FROM schema_migrations WHERE "
+                         "version = 5'")
                             .c_str()),
             0);
   Open();
   v1::ListRecommendationsRequest list;
   EXPECT_EQ(manager_->List(As("viewer"), list)->recommendations_size(), 0);
   EXPECT_EQ(manager_->List(As("admin"), list)->recommendations_size(), 1);
+  // The kept counts move with the backfill: the need is confidential.
+  EXPECT_EQ(manager_->Summarize(As("viewer"), {})->recommendation_count(), 0);
+  EXPECT_EQ(manager_->Summarize(As("admin"), {})->recommendation_count(), 1);
+}
+
+// The summary's counts are kept by the store as outcomes are written; each
+// caller is told only of what List would show it.
+TEST_F(RecommendationManagerTest, SummaryFollowsWritesAndHidesConfidential) {
+  auto law = Create(v1::RECOMMENDATION_KIND_RECOMMENDATION, "Adopt a law",
+                    {"entities/md"}, {"training", "legislation"});
+  ASSERT_TRUE(law.ok()) << law.status();
+  ASSERT_TRUE(Create(v1::RECOMMENDATION_KIND_ASSISTANCE_NEED, "Secret need",
+                     {"entities/md"})
+                  .ok());
+  auto follow = Create(v1::RECOMMENDATION_KIND_FOLLOW_UP, "Report back",
+                       {"entities/md"}, {"training"});
+  ASSERT_TRUE(follow.ok());
+  // A status move, an area dropped, a delete; and a refused move.
+  auto adopted = Move(*law, v1::RECOMMENDATION_STATUS_ADOPTED);
+  ASSERT_TRUE(adopted.ok()) << adopted.status();
+  EXPECT_FALSE(Move(*adopted, v1::RECOMMENDATION_STATUS_IDENTIFIED).ok());
+  v1::UpdateRecommendationRequest update;
+  update.mutable_recommendation()->set_name(law->name());
+  update.mutable_recommendation()->add_areas("training");
+  update.mutable_update_mask()->add_paths("areas");
+  ASSERT_TRUE(manager_->Update({}, update).ok());
+  v1::DeleteRecommendationRequest del;
+  del.set_name(follow->name());
+  ASSERT_TRUE(manager_->Delete({}, del).ok());
+
+  using S = std::tuple<std::string, std::string, int64_t>;
+  auto summary = [&](const std::string& who) {
+    std::vector<S> out;
+    auto got = manager_->Summarize(As(who), {});
+    EXPECT_TRUE(got.ok()) << got.status();
+    if (!got.ok()) return out;
+    out.emplace_back("total", "", got->recommendation_count());
+    for (const auto& c : got->by_status()) {
+      out.emplace_back("status", v1::RecommendationStatus_Name(c.status()),
+                       c.count());
+    }
+    for (const auto& c : got->by_area_and_status()) {
+      out.emplace_back(absl::StrCat("area ", c.area()),
+                       v1::RecommendationStatus_Name(c.status()), c.count());
+    }
+    return out;
+  };
+  EXPECT_THAT(summary("viewer"),
+              ::testing::ElementsAre(
+                  S{"total", "", 1}, S{"status", "RECOMMENDATION_STATUS_ADOPTED", 1},
+                  S{"area training", "RECOMMENDATION_STATUS_ADOPTED", 1}));
+  EXPECT_THAT(summary("confidential-reader"),
+              ::testing::UnorderedElementsAre(
+                  S{"total", "", 2}, S{"status", "RECOMMENDATION_STATUS_ADOPTED", 1},
+                  S{"status", "RECOMMENDATION_STATUS_IDENTIFIED", 1},
+                  S{"area training", "RECOMMENDATION_STATUS_ADOPTED", 1},
+                  S{"area ", "RECOMMENDATION_STATUS_IDENTIFIED", 1}));
+}
+
+// A store written before the counts existed gets them filled from its rows
+// by the migration that adds them.
+TEST_F(RecommendationManagerTest, TheMigrationFillsTheCountsFromEarlierRows) {
+#ifdef OUTREACH_TEST_POSTGRES
+  GTEST_SKIP() << "SQLite's migration history: PostgreSQL's counts came with "
+                  "its second migration, on an empty store";
+#endif
+  ASSERT_TRUE(Create(v1::RECOMMENDATION_KIND_RECOMMENDATION, "Adopt a law",
+                     {"entities/md"}, {"training", "legislation"})
+                  .ok());
+  ASSERT_TRUE(Create(v1::RECOMMENDATION_KIND_ASSISTANCE_NEED, "Secret need",
+                     {"entities/md"})
+                  .ok());
+  ASSERT_TRUE(Create(v1::RECOMMENDATION_KIND_RECOMMENDATION, "Train",
+                     {"entities/md"})
+                  .ok());
+  manager_.reset();
+  store_.reset();
+  // As a database at version 4 looks: no counts table.
+  ASSERT_EQ(std::system(("sqlite3 " + dir_ +
+                         "/recommendations.db 'DROP TABLE counts; DROP TABLE "
+                         "count_deltas; DELETE FROM schema_migrations WHERE "
+                         "version = 5'")
+                            .c_str()),
+            0);
+  Open();
+  auto viewer = manager_->Summarize(As("viewer"), {});
+  ASSERT_TRUE(viewer.ok()) << viewer.status();
+  EXPECT_EQ(viewer->recommendation_count(), 2);
+  int64_t areas = 0, none = 0;
+  for (const auto& c : viewer->by_area_and_status()) {
+    (c.area().empty() ? none : areas) += c.count();
+  }
+  EXPECT_EQ(areas, 2);  // training and legislation
+  EXPECT_EQ(none, 1);
+  EXPECT_EQ(manager_->Summarize(As("admin"), {})->recommendation_count(), 3);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/sql/audit_log.h"
+#include "common/sql/stored_counts.h"
 #include "outreach/recommendations/v1/recommendations.pb.h"
 
 namespace outreach::recommendations {
@@ -96,6 +97,10 @@ class RecommendationStore {
   virtual absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) = 0;
   virtual absl::StatusOr<RecommendationPage> List(
       const RecommendationQuery& query) = 0;
+  // Every positive stored count (common/sql/stored_counts.h): dimensions
+  // "status.0"/"status.1" (keyed by status number) and "area.0"/"area.1"
+  // (keyed "{status}:{area}"), the suffix being the confidential flag.
+  virtual absl::StatusOr<std::vector<StoredCount>> Counts() = 0;
   // The latest revision the store has given (cache plausibility).
   virtual absl::StatusOr<int64_t> LatestRevision() = 0;
   virtual absl::Status Ping() = 0;

@@ -15,6 +15,12 @@ grpc::Status RecommendationsServiceImpl::ListRecommendations(
   return ReplyWith(manager_->List(ScopeOf(*ctx), *req), resp);
 }
 
+grpc::Status RecommendationsServiceImpl::SummarizeRecommendations(
+    grpc::ServerContext* ctx, const v1::SummarizeRecommendationsRequest* req,
+    v1::SummarizeRecommendationsResponse* resp) {
+  return ReplyWith(manager_->Summarize(ScopeOf(*ctx), *req), resp);
+}
+
 grpc::Status RecommendationsServiceImpl::CreateRecommendation(
     grpc::ServerContext* ctx, const v1::CreateRecommendationRequest* req,
     v1::Recommendation* resp) {

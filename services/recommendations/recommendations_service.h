@@ -24,6 +24,9 @@ class RecommendationsServiceImpl final
   grpc::Status ListRecommendations(grpc::ServerContext*,
                                    const v1::ListRecommendationsRequest*,
                                    v1::ListRecommendationsResponse*) override;
+  grpc::Status SummarizeRecommendations(
+      grpc::ServerContext*, const v1::SummarizeRecommendationsRequest*,
+      v1::SummarizeRecommendationsResponse*) override;
   grpc::Status CreateRecommendation(grpc::ServerContext*,
                                     const v1::CreateRecommendationRequest*,
                                     v1::Recommendation*) override;

@@ -8,6 +8,7 @@
 #include "common/resource/resource_ids.h"
 #include "common/postgres/pg_db.h"
 #include "common/sql/request_ledger.h"
+#include "common/sql/stored_counts.h"
 #include "common/sql/table_copy.h"
 #include "common/status/status_util.h"
 #include "common/time/calendar_date.h"
@@ -18,6 +19,35 @@ namespace outreach::recommendations {
 namespace {
 
 using google::protobuf::util::TimeUtil;
+
+// The counts kept of the outcomes (common/sql/stored_counts.h). Each
+// dimension ends in the confidential flag (".0", ".1"), so that a caller
+// who may not read confidential outcomes is not told how many there are:
+// - "status.C": keyed by the status's number;
+// - "area.C": keyed by "{status}:{area}", once per area the outcome names,
+//   or "{status}:" when it names none.
+// Rows from before migration 3 count as not confidential until
+// BackfillConfidential moves them. CountOutcome keeps the counts.
+constexpr char kFillCounts[] = R"sql(
+INSERT INTO counts (dimension, key, n)
+  SELECT 'status.' || CAST(COALESCE(confidential, 0) AS TEXT),
+         CAST(status AS TEXT), COUNT(*)
+  FROM recommendations GROUP BY 1, 2;
+INSERT INTO counts (dimension, key, n)
+  SELECT 'area.' || CAST(COALESCE(r.confidential, 0) AS TEXT),
+         CAST(r.status AS TEXT) || ':' || a.area, COUNT(*)
+  FROM recommendation_areas a JOIN recommendations r
+    ON r.id = a.recommendation_id
+  GROUP BY 1, 2;
+INSERT INTO counts (dimension, key, n)
+  SELECT 'area.' || CAST(COALESCE(confidential, 0) AS TEXT),
+         CAST(status AS TEXT) || ':', COUNT(*)
+  FROM recommendations r
+  WHERE NOT EXISTS (SELECT 1 FROM recommendation_areas a
+                    WHERE a.recommendation_id = r.id)
+  GROUP BY 1, 2
+  ON CONFLICT (dimension, key) DO UPDATE SET n = counts.n + excluded.n;
+)sql";
 
 // Append-only: never edit a migration that has shipped.
 const std::vector<std::string>& SqliteMigrations() {
@@ -76,6 +106,9 @@ CREATE INDEX recommendations_confidential ON recommendations (confidential);
 )sql",
       // 4: the audit trail (common/sql/audit_log.h).
       kAuditSchema,
+      // 5: the dashboard's counts (common/sql/stored_counts.h), filled
+      // from the outcomes already stored.
+      std::string(kStoredCountsSchema) + kFillCounts,
   };
   return *kMigrations;
 }
@@ -118,6 +151,8 @@ CREATE TABLE recommendation_areas (
 );
 CREATE INDEX areas_by_area ON recommendation_areas (area);
 )sql",
+      // 2: SQLite's version 5.
+      std::string(kPgStoredCountsSchema) + kFillCounts,
   };
   return *kMigrations;
 }
@@ -150,10 +185,49 @@ absl::Status CheckExpected(int64_t current, int64_t expected,
   return absl::OkStatus();
 }
 
-// Writes the row and its addressee and area rows.
+// Adds `sign` (+1 or -1) to the counts of outcome `id` as its rows now
+// stand (kFillCounts); nothing when there is no such outcome. The
+// stored_counts.h contract: -1 before a write changes the rows, +1 after.
+absl::Status CountOutcome(SqlConnection& c, const std::string& id, int sign) {
+  auto row = c.Prepare(
+      "SELECT CAST(status AS TEXT), COALESCE(confidential, 0) "
+      "FROM recommendations WHERE id = ?");
+  if (!row.ok()) return row.status();
+  auto found = row->Bind(1, id).Step();
+  if (!found.ok()) return found.status();
+  if (!*found) return absl::OkStatus();
+  const std::string status = row->ColumnText(0);
+  const std::string flag = row->ColumnInt64(1) != 0 ? "1" : "0";
+  auto areas =
+      c.Prepare("SELECT area FROM recommendation_areas WHERE recommendation_id = ?");
+  if (!areas.ok()) return areas.status();
+  areas->Bind(1, id);
+  std::vector<std::string> keys;
+  while (true) {
+    auto next = areas->Step();
+    if (!next.ok()) return next.status();
+    if (!*next) break;
+    keys.push_back(absl::StrCat(status, ":", areas->ColumnText(0)));
+  }
+  if (keys.empty()) keys.push_back(absl::StrCat(status, ":"));
+  if (auto s = AddToCount(c, absl::StrCat("status.", flag), status, sign);
+      !s.ok()) {
+    return s;
+  }
+  for (const auto& key : keys) {
+    if (auto s = AddToCount(c, absl::StrCat("area.", flag), key, sign);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Writes the row and its addressee and area rows, and moves the counts.
 absl::Status Put(SqlConnection& c, const v1::Recommendation& r,
                  int64_t revision) {
   const std::string id = IdOf(r);
+  if (auto s = CountOutcome(c, id, -1); !s.ok()) return s;
   auto stmt = c.Prepare(
       "INSERT INTO recommendations (id, revision, event, kind, status, final, "
       "due_date, create_time, body, confidential) "
@@ -198,7 +272,7 @@ absl::Status Put(SqlConnection& c, const v1::Recommendation& r,
     if (!ins.ok()) return ins.status();
     if (auto s = ins->Bind(1, id).Bind(2, a).Run(); !s.ok()) return s;
   }
-  return absl::OkStatus();
+  return CountOutcome(c, id, +1);
 }
 
 absl::StatusOr<StoredRecommendation> Parse(int64_t revision,
@@ -235,10 +309,12 @@ absl::Status BackfillConfidential(SqlDb& db) {
       auto set = c.Prepare(
           "UPDATE recommendations SET confidential = ? WHERE id = ?");
       if (!set.ok()) return set.status();
+      if (auto s = CountOutcome(c, id, -1); !s.ok()) return s;
       if (auto s = set->Bind(1, int64_t{confidential ? 1 : 0}).Bind(2, id).Run();
           !s.ok()) {
         return s;
       }
+      if (auto s = CountOutcome(c, id, +1); !s.ok()) return s;
     }
     return absl::OkStatus();
   });
@@ -270,7 +346,9 @@ const StoreSpec& SqlRecommendationStore::Tables() {
          {"area", ColumnType::kText}},
         "recommendation_id, area"},
        RequestLedgerTable(),
-       AuditTable()}};
+       AuditTable(),
+       StoredCountsTable(),
+       CountDeltasTable()}};
   return *kSpec;
 }
 
@@ -433,6 +511,7 @@ absl::StatusOr<int64_t> SqlRecommendationStore::Delete(
     auto revision = NextRevision(c);
     if (!revision.ok()) return revision.status();
     deleted_at = *revision;
+    if (auto st = CountOutcome(c, id, -1); !st.ok()) return st;
     auto del = c.Prepare("DELETE FROM recommendations WHERE id = ?");
     if (!del.ok()) return del.status();
     if (auto st = del->Bind(1, id).Run(); !st.ok()) return st;

@@ -48,6 +48,9 @@ class SqlRecommendationStore final : public RecommendationStore {
   absl::StatusOr<int64_t> LatestRevision() override {
     return db_->LatestRevision();
   }
+  absl::StatusOr<std::vector<StoredCount>> Counts() override {
+    return ReadCounts(*db_);
+  }
   absl::Status Ping() override;
   // The store's incarnation (common/sql/sql_db.h), for cache keys.
   const std::string& incarnation() const { return db_->incarnation(); }
