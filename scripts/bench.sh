@@ -15,6 +15,16 @@
 #                                     beside SQLite" section of
 #                                     docs/performance.md (with --smoke:
 #                                     a moment each, the report elsewhere)
+#   scripts/bench.sh --scale          cost as the records grow: the suite
+#                                     at 1% of 10k events and 1M
+#                                     participations, then at all of it;
+#                                     dashboard, profiles and the kept
+#                                     counts at both sizes, and imports of
+#                                     a note with 500 participants; writes
+#                                     the "Cost as the records grow"
+#                                     section of docs/performance.md (and
+#                                     tools/bench/scale.md; with --smoke:
+#                                     1000 events, the report on stdout)
 #   scripts/bench.sh --soak MINUTES   the soak instead: mixed load on the
 #                                     whole suite for MINUTES while Redis is
 #                                     restarted, flushed and frozen and each
@@ -38,6 +48,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 smoke=false
 engines=false
+scale=false
 soak=""
 output="$OUTREACH_ROOT/docs/performance.md"
 while [ $# -gt 0 ]; do
@@ -46,10 +57,11 @@ while [ $# -gt 0 ]; do
   case "$arg" in
     --smoke) smoke=true ;;
     --engines) engines=true ;;
+    --scale) scale=true ;;
     --soak) soak=${1:?--soak needs MINUTES}; shift ;;
     --soak=*) soak=${arg#--soak=} ;;
     --output=*) output=${arg#--output=} ;;
-    -h|--help) sed -n '2,35p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,45p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -269,6 +281,125 @@ if $engines; then
     cp "$section" "$OUTREACH_ROOT/tools/bench/engines.md"
     splice_section "$output" "$section"
     log "Wrote the \"PostgreSQL beside SQLite\" section of $output (and tools/bench/engines.md)"
+  fi
+  exit "$status"
+fi
+
+if $scale; then
+  if $smoke; then
+    n_events=1000; per_event=10; n_outcomes=200; s_duration=0.3s; s_calls=2
+  else
+    n_events=10000; per_event=100; n_outcomes=2000; s_duration=${OUTREACH_BENCH_DURATION:-8s}
+    s_calls=5
+  fi
+  # 1% first, measured, then the rest, measured again: the growth of each
+  # path is its ratio between the two sizes, in one run.
+  small=$((n_events / 100))
+  redis_port=$(free_port "$work")
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+    --dir "$work" --daemonize no >"$work/redis.log" 2>&1 &
+  pids+=($!); names+=(redis)
+  for _ in $(seq 100); do
+    redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  redis="--redis_address=127.0.0.1:$redis_port"
+  ev=$(free_port "$work"); pa=$(free_port "$work"); re=$(free_port "$work")
+  gw=$(free_port "$work"); gw_nc=$(free_port "$work")
+  common=(--listen_host=127.0.0.1 --metrics_port=0)
+  log "Starting the suite for the scale run (work folder $work)"
+  start events "$ev" services/events/events_server "${common[@]}" "$redis" \
+    --db_path="$work/events.db" --participants_address="127.0.0.1:$pa" \
+    --recommendations_address="127.0.0.1:$re"
+  start participants "$pa" services/participants/participants_server \
+    "${common[@]}" "$redis" --db_path="$work/participants.db" \
+    --events_address="127.0.0.1:$ev"
+  start recommendations "$re" services/recommendations/recommendations_server \
+    "${common[@]}" "$redis" --db_path="$work/recommendations.db" \
+    --events_address="127.0.0.1:$ev" --participants_address="127.0.0.1:$pa"
+  backends=(--events_address="127.0.0.1:$ev" --participants_address="127.0.0.1:$pa"
+            --recommendations_address="127.0.0.1:$re")
+  start gateway "$gw" services/gateway/gateway_server "${common[@]}" "$redis" \
+    "${backends[@]}"
+  # Composes every view from the backends: the cold cost.
+  start gateway_nocache "$gw_nc" services/gateway/gateway_server "${common[@]}" \
+    "${backends[@]}"
+  E=/outreach.events.v1.EventsService
+  P=/outreach.participants.v1.ParticipantsService
+  R=/outreach.recommendations.v1.RecommendationsService
+  G=/outreach.gateway.v1.GatewayService
+  reqs="$OUTREACH_ROOT/tools/bench/scale_requests.py"
+  heavy="entities/$(/usr/bin/python3 "$reqs" codes 1)"
+  # seed PART COUNT: COUNT events scale-PART-{n}, each with per_event
+  # States (so each of them attends every event), and n_outcomes/100 or
+  # the rest of the outcomes, one per event from the first.
+  seed() {
+    local part=$1 count=$2 outcomes=$3
+    "${bench[@]}" --name=seed --target="127.0.0.1:$ev" --method="$E/CreateEvent" \
+      --request_template --calls="$count" --concurrency=8 --json_out="$work/seed.jsonl" \
+      --request="{\"eventId\": \"scale-$part-{n}\", \"event\": {\"title\": \"Scale workshop $part {n}\", \"kind\": \"EVENT_KIND_REGIONAL_WORKSHOP\", \"status\": \"EVENT_STATUS_HELD\", \"startDate\": {\"year\": 2014, \"month\": 3, \"day\": 12}, \"venue\": {\"city\": \"Vienna\", \"countryCode\": \"AT\"}}}" >/dev/null
+    "${bench[@]}" --name=seed --target="127.0.0.1:$pa" --method="$P/BatchCreateParticipations" \
+      --request_template --calls="$count" --concurrency=4 --json_out="$work/seed.jsonl" \
+      --deadline=60s \
+      --request="$(/usr/bin/python3 "$reqs" participations "$per_event" "events/scale-$part-{n}")" >/dev/null
+    [ "$outcomes" -gt 0 ] || return 0
+    "${bench[@]}" --name=seed --target="127.0.0.1:$re" --method="$R/CreateRecommendation" \
+      --request_template --calls="$outcomes" --concurrency=4 --json_out="$work/seed.jsonl" \
+      --request="{\"recommendation\": {\"kind\": \"RECOMMENDATION_KIND_RECOMMENDATION\", \"event\": \"events/scale-$part-{n}\", \"text\": \"Train customs officers {n}\", \"areas\": [\"training\"], \"addressees\": [\"$heavy\"]}, \"actor\": \"bench\"}" >/dev/null
+  }
+  # measure SIZE: every scenario once at this size.
+  measure() {
+    local size=$1 one=(--concurrency=1)
+    run "summarize_events@$size" "127.0.0.1:$ev" "$E/SummarizeEvents" '{}' "${one[@]}" --duration="$s_duration"
+    run "summarize_participations@$size" "127.0.0.1:$pa" "$P/SummarizeParticipations" '{}' "${one[@]}" --duration="$s_duration"
+    run "summarize_recommendations@$size" "127.0.0.1:$re" "$R/SummarizeRecommendations" '{}' "${one[@]}" --duration="$s_duration"
+    run "dashboard_cold@$size" "127.0.0.1:$gw_nc" "$G/GetDashboard" '{}' "${one[@]}" --duration="$s_duration"
+    run "dashboard_warm@$size" "127.0.0.1:$gw" "$G/GetDashboard" '{}' "${one[@]}" --duration="$s_duration"
+    # The way before the kept counts: every record read and counted.
+    run "dashboard_filtered@$size" "127.0.0.1:$gw_nc" "$G/GetDashboard" \
+      '{"filter": "kind = EVENT_KIND_REGIONAL_WORKSHOP"}' "${one[@]}" --calls="$s_calls" \
+      --deadline=600s
+    run "profile_light@$size" "127.0.0.1:$gw_nc" "$G/GetStateProfile" \
+      '{"entity": "entities/zw"}' "${one[@]}" --duration="$s_duration"
+    run "profile_heavy@$size" "127.0.0.1:$gw_nc" "$G/GetStateProfile" \
+      "{\"entity\": \"$heavy\"}" "${one[@]}" --calls="$s_calls" --deadline=600s
+  }
+  log "Seeding $small events with $per_event participants each"
+  seed a "$small" $((n_outcomes / 100))
+  # The light entity: ten events, whatever the size (small >= 10).
+  for i in $(seq 0 9); do
+    "${bench[@]}" --name=seed --target="127.0.0.1:$pa" --method="$P/CreateParticipation" \
+      --calls=1 --json_out="$work/seed.jsonl" \
+      --request="{\"parent\": \"events/scale-a-$i\", \"participation\": {\"printedName\": \"Zimbabwe\", \"printedGroup\": \"States\", \"entity\": \"entities/zw\", \"position\": 1000, \"role\": \"PARTICIPATION_ROLE_PARTICIPANT\"}}" >/dev/null
+  done
+  log "Measuring at $small events"
+  measure small
+  log "Seeding $((n_events - small)) more events with $per_event participants each"
+  seed b $((n_events - small)) $((n_outcomes - n_outcomes / 100))
+  log "Measuring at $n_events events"
+  measure big
+  import_note() {
+    run "$1" "127.0.0.1:$gw_nc" "$G/ImportInformationNote" \
+      "$(/usr/bin/python3 "$reqs" "$2" "$3" "$OUTREACH_ROOT/examples/notes/kiev_2013.txt")" \
+      --concurrency=1 --request_template --calls="$s_calls" --deadline=120s
+  }
+  import_note import_dry_seed dry 36
+  import_note import_dry_500 dry 500
+  import_note import_seed note 36
+  import_note import_500 note 500
+  rss after
+  section="$work/scale.md"
+  status=0
+  /usr/bin/python3 "$OUTREACH_ROOT/tools/bench/scale_report.py" \
+    --results="$results" --seed="$work/seed.jsonl" --rss="$work/rss.jsonl" \
+    --small="$small" --big="$n_events" --per_event="$per_event" \
+    --outcomes="$n_outcomes" --output="$section" || status=$?
+  if $smoke; then
+    cat "$section"
+  else
+    cp "$section" "$OUTREACH_ROOT/tools/bench/scale.md"
+    splice_section "$output" "$section"
+    log "Wrote the \"Cost as the records grow\" section of $output (and tools/bench/scale.md)"
   fi
   exit "$status"
 fi
@@ -508,5 +639,7 @@ mkdir -p "$(dirname "$output")"
   --notes="$OUTREACH_ROOT/tools/bench/findings.md" \
   $([ -f "$OUTREACH_ROOT/tools/bench/engines.md" ] && \
     echo --notes="$OUTREACH_ROOT/tools/bench/engines.md") \
+  $([ -f "$OUTREACH_ROOT/tools/bench/scale.md" ] && \
+    echo --notes="$OUTREACH_ROOT/tools/bench/scale.md") \
   $([ -f "$OUTREACH_ROOT/tools/bench/soak.md" ] && \
     echo --notes="$OUTREACH_ROOT/tools/bench/soak.md")

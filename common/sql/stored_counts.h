@@ -70,7 +70,7 @@ CREATE TABLE count_deltas (
 )sql";
 
 // How many counted changes a process makes between folds.
-inline constexpr int kFoldEvery = 256;
+inline constexpr int kFoldEvery = 64;
 
 struct StoredCount {
   std::string dimension;

@@ -644,10 +644,11 @@ absl::StatusOr<ListPage> SqlEventStore::List(const ListQuery& query) {
     // The id breaks ties in the same direction as the sort column, so that
     // (col, id) matches an index read forwards or backwards and a page
     // costs the same whatever the number of events (no sort of them all).
+    // A row value, which both engines seek the index to; the form
+    // "col > ? OR (col = ? AND id > ?)" made them read every earlier row
+    // of the index, so that a deep page cost as much as all before it.
     const char* cmp = query.order.descending ? " < " : " > ";
-    where.push_back(absl::StrCat("(", col, cmp, "? OR (", col, " = ? AND id",
-                                 cmp, "?))"));
-    params.push_back(value);
+    where.push_back(absl::StrCat("(", col, ", id)", cmp, "(?, ?)"));
     params.push_back(value);
     params.push_back({false, 0, query.after->id});
   }

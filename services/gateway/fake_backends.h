@@ -24,6 +24,8 @@ struct FakeState {
   std::set<std::string> deleted_events;
   std::map<std::string, pv::Participation> participations;
   std::map<std::string, rv::Recommendation> outcomes;
+  // Entities GetEntity says NOT_FOUND for (every other one exists).
+  std::set<std::string> missing_entities;
   // request id -> what it created, for replays.
   std::map<std::string, std::vector<std::string>> ledger;
   // Method name -> the failures its next calls return, in order.
@@ -180,6 +182,7 @@ class FakeParticipants : public ParticipantsClient {
   absl::StatusOr<pv::Entity> GetEntity(const CallScope&,
                                        const std::string& name) override {
     if (auto st = s_->Enter("GetEntity", name); !st.ok()) return st;
+    if (s_->missing_entities.count(name) > 0) return absl::NotFoundError(name);
     pv::Entity e;
     e.set_name(name);
     return e;

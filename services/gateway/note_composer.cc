@@ -328,11 +328,10 @@ absl::StatusOr<v1::RenderedNote> NoteComposer::ComputeRendered(
   return out;
 }
 
-absl::StatusOr<std::vector<pv::Participation>>
-NoteComposer::AllParticipations(const CallScope& scope,
-                                  const std::string& parent,
-                                  const std::string& filter) {
-  std::vector<pv::Participation> all;
+absl::Status NoteComposer::ForEachParticipationPage(
+    const CallScope& scope, const std::string& parent,
+    const std::string& filter,
+    const std::function<void(const pv::ListParticipationsResponse&)>& fn) {
   pv::ListParticipationsRequest r;
   r.set_parent(parent);
   r.set_filter(filter);
@@ -340,26 +339,50 @@ NoteComposer::AllParticipations(const CallScope& scope,
   do {
     auto page = clients_.participants->ListParticipations(scope, r);
     if (!page.ok()) return page.status();
-    all.insert(all.end(), page->participations().begin(),
-               page->participations().end());
+    fn(*page);
     r.set_page_token(page->next_page_token());
   } while (!r.page_token().empty());
-  return all;
+  return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<rv::Recommendation>> NoteComposer::AllOutcomes(
-    const CallScope& scope, const std::string& filter) {
-  std::vector<rv::Recommendation> all;
+absl::Status NoteComposer::ForEachOutcomePage(
+    const CallScope& scope, const std::string& filter,
+    const std::function<void(const rv::ListRecommendationsResponse&)>& fn) {
   rv::ListRecommendationsRequest r;
   r.set_filter(filter);
   r.set_page_size(1000);
   do {
     auto page = clients_.recommendations->List(scope, r);
     if (!page.ok()) return page.status();
-    all.insert(all.end(), page->recommendations().begin(),
-               page->recommendations().end());
+    fn(*page);
     r.set_page_token(page->next_page_token());
   } while (!r.page_token().empty());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<pv::Participation>>
+NoteComposer::AllParticipations(const CallScope& scope,
+                                  const std::string& parent,
+                                  const std::string& filter) {
+  std::vector<pv::Participation> all;
+  auto s = ForEachParticipationPage(
+      scope, parent, filter, [&all](const pv::ListParticipationsResponse& p) {
+        all.insert(all.end(), p.participations().begin(),
+                   p.participations().end());
+      });
+  if (!s.ok()) return s;
+  return all;
+}
+
+absl::StatusOr<std::vector<rv::Recommendation>> NoteComposer::AllOutcomes(
+    const CallScope& scope, const std::string& filter) {
+  std::vector<rv::Recommendation> all;
+  auto s = ForEachOutcomePage(
+      scope, filter, [&all](const rv::ListRecommendationsResponse& p) {
+        all.insert(all.end(), p.recommendations().begin(),
+                   p.recommendations().end());
+      });
+  if (!s.ok()) return s;
   return all;
 }
 
@@ -621,7 +644,12 @@ absl::StatusOr<v1::Dashboard> NoteComposer::ComputeDashboard(
 // the cost grows with the events (and all participations and outcomes).
 absl::StatusOr<v1::Dashboard> NoteComposer::ComputeFilteredDashboard(
     const CallScope& scope, const v1::GetDashboardRequest& req) {
-  std::vector<ev::Event> events;
+  // Counted a page at a time: the gateway holds the matching events' names
+  // and the counts, never every record (a million participations once took
+  // a gigabyte here).
+  v1::Dashboard d;
+  std::map<std::string, int64_t> by_year, by_kind, by_country;
+  absl::flat_hash_set<std::string> names;
   ev::ListEventsRequest list;
   list.set_filter(req.filter());
   list.set_page_size(1000);
@@ -629,55 +657,57 @@ absl::StatusOr<v1::Dashboard> NoteComposer::ComputeFilteredDashboard(
   do {
     auto page = clients_.events->List(first, list);
     if (!page.ok()) return page.status();
-    events.insert(events.end(), page->events().begin(), page->events().end());
+    for (const auto& e : page->events()) {
+      names.insert(e.name());
+      ++by_year[absl::StrCat(e.start_date().year())];
+      ++by_kind[ev::EventKind_Name(e.kind())];
+      if (!e.venue().country_code().empty())
+        ++by_country[e.venue().country_code()];
+    }
     list.set_page_token(page->next_page_token());
   } while (!list.page_token().empty());
-
-  v1::Dashboard d;
-  d.set_event_count(static_cast<int64_t>(events.size()));
-  std::map<std::string, int64_t> by_year, by_kind, by_country;
-  absl::flat_hash_set<std::string> names;
-  for (const auto& e : events) {
-    names.insert(e.name());
-    ++by_year[absl::StrCat(e.start_date().year())];
-    ++by_kind[ev::EventKind_Name(e.kind())];
-    if (!e.venue().country_code().empty())
-      ++by_country[e.venue().country_code()];
-  }
+  d.set_event_count(static_cast<int64_t>(names.size()));
   AddCounts(by_year, d.mutable_events_by_year());
   AddCounts(by_kind, d.mutable_events_by_kind());
   AddCounts(by_country, d.mutable_events_by_country());
 
   const CallScope rest = ShareOf(scope, shares_.fanout);
-  auto outcomes =
-      fanout_->Submit([&] { return AllOutcomes(rest, ""); });
-  auto parts = AllParticipations(rest, "events/-", "");
+  OutcomeCounts counts;
+  auto outcomes = fanout_->Submit([&] {
+    return ForEachOutcomePage(
+        rest, "", [&](const rv::ListRecommendationsResponse& page) {
+          for (const auto& o : page.recommendations()) {
+            if (!names.contains(o.event())) continue;
+            const std::string status = rv::RecommendationStatus_Name(o.status());
+            for (const auto& a : o.areas()) {
+              ++counts.by_area[a];
+              ++counts.by_area_status[a][status];
+            }
+            // Imported outcomes often name no area: they are charted too.
+            if (o.areas().empty()) ++counts.by_area_status[""][status];
+            ++counts.by_status[status];
+          }
+        });
+  });
+  std::map<std::string, int64_t> by_entity;
+  const absl::Status parts = ForEachParticipationPage(
+      rest, "events/-", "", [&](const pv::ListParticipationsResponse& page) {
+        for (const auto& p : page.participations()) {
+          const absl::string_view name = p.name();
+          const absl::string_view event =
+              name.substr(0, name.find("/participations/"));
+          if (!p.entity().empty() && names.contains(event)) {
+            ++by_entity[p.entity()];
+          }
+        }
+      });
   if (parts.ok()) {
-    std::map<std::string, int64_t> by_entity;
-    for (const auto& p : *parts) {
-      const std::string event =
-          p.name().substr(0, p.name().find("/participations/"));
-      if (names.contains(event) && !p.entity().empty()) ++by_entity[p.entity()];
-    }
     AddCounts(by_entity, d.mutable_participations_by_entity());
   } else {
     d.set_partial(true);
     d.add_missing_parts("participations");
   }
-  auto outs = outcomes.get();
-  if (outs.ok()) {
-    OutcomeCounts counts;
-    for (const auto& o : *outs) {
-      if (!names.contains(o.event())) continue;
-      const std::string status = rv::RecommendationStatus_Name(o.status());
-      for (const auto& a : o.areas()) {
-        ++counts.by_area[a];
-        ++counts.by_area_status[a][status];
-      }
-      // Imported outcomes often name no area: they are charted too.
-      if (o.areas().empty()) ++counts.by_area_status[""][status];
-      ++counts.by_status[status];
-    }
+  if (outcomes.get().ok()) {
     AddOutcomeCounts(counts, &d);
   } else {
     d.set_partial(true);
@@ -721,35 +751,48 @@ absl::StatusOr<v1::IntegrityReport> NoteComposer::CheckIntegrity(
     o->set_missing(missing);
     o->set_reason(reason);
   };
-  auto parts = AllParticipations(scope, "events/-", "");
-  if (!parts.ok()) return parts.status();
-  out.set_participations_checked(static_cast<int64_t>(parts->size()));
-  for (const auto& p : *parts) {
-    const std::string event =
-        p.name().substr(0, p.name().find("/participations/"));
-    if (!events.contains(event)) {
-      orphan(p.name(), event, "its event does not exist");
-    }
-  }
-  auto outcomes = AllOutcomes(scope, "");
-  if (!outcomes.ok()) return outcomes.status();
-  out.set_outcomes_checked(static_cast<int64_t>(outcomes->size()));
-  absl::flat_hash_map<std::string, bool> entity_exists;
-  for (const auto& o : *outcomes) {
-    if (!events.contains(o.event())) {
-      orphan(o.name(), o.event(), "its event does not exist");
-    }
-    for (const auto& a : o.addressees()) {
-      auto [it, inserted] = entity_exists.try_emplace(a, true);
-      if (inserted) {
-        auto got = clients_.participants->GetEntity(scope, a);
-        if (!got.ok() && got.status().code() != absl::StatusCode::kNotFound) {
-          return got.status();
+  // A page at a time, as the filtered dashboard: the report holds the
+  // orphans, not every record.
+  int64_t participations = 0;
+  absl::Status s = ForEachParticipationPage(
+      scope, "events/-", "", [&](const pv::ListParticipationsResponse& page) {
+        for (const auto& p : page.participations()) {
+          ++participations;
+          const std::string event =
+              p.name().substr(0, p.name().find("/participations/"));
+          if (!events.contains(event)) {
+            orphan(p.name(), event, "its event does not exist");
+          }
         }
-        it->second = got.ok();
-      }
-      if (!it->second) orphan(o.name(), a, "an addressee does not exist");
-    }
+      });
+  if (!s.ok()) return s;
+  out.set_participations_checked(participations);
+  // Addressees are looked up once each, after the listing.
+  int64_t outcomes = 0;
+  absl::flat_hash_map<std::string, std::vector<std::string>> addressed;
+  s = ForEachOutcomePage(
+      scope, "", [&](const rv::ListRecommendationsResponse& page) {
+        for (const auto& o : page.recommendations()) {
+          ++outcomes;
+          if (!events.contains(o.event())) {
+            orphan(o.name(), o.event(), "its event does not exist");
+          }
+          for (const auto& a : o.addressees()) addressed[a].push_back(o.name());
+        }
+      });
+  if (!s.ok()) return s;
+  out.set_outcomes_checked(outcomes);
+  std::vector<std::pair<std::string, std::string>> missing;
+  for (const auto& [entity, names] : addressed) {
+    auto got = clients_.participants->GetEntity(scope, entity);
+    if (got.ok()) continue;
+    if (got.status().code() != absl::StatusCode::kNotFound) return got.status();
+    for (const auto& name : names) missing.emplace_back(name, entity);
+  }
+  // In the order the outcomes were listed, as before.
+  std::sort(missing.begin(), missing.end());
+  for (const auto& [name, entity] : missing) {
+    orphan(name, entity, "an addressee does not exist");
   }
   return out;
 }

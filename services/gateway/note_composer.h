@@ -108,7 +108,17 @@ class NoteComposer {
   absl::StatusOr<v1::Dashboard> ComputeFilteredDashboard(
       const CallScope& scope, const v1::GetDashboardRequest& req);
 
-  // Every page of a participants or recommendations listing.
+  // Each page of a participants or recommendations listing, in order, to
+  // `page`; only one page is held at a time, whatever the store holds.
+  absl::Status ForEachParticipationPage(
+      const CallScope& scope, const std::string& parent,
+      const std::string& filter,
+      const std::function<void(const pv::ListParticipationsResponse&)>& page);
+  absl::Status ForEachOutcomePage(
+      const CallScope& scope, const std::string& filter,
+      const std::function<void(const rv::ListRecommendationsResponse&)>& page);
+  // Every page of a participants or recommendations listing, kept: for
+  // the views that return them all (a note, a profile).
   absl::StatusOr<std::vector<pv::Participation>> AllParticipations(
       const CallScope& scope, const std::string& parent,
       const std::string& filter);

@@ -147,5 +147,41 @@ TEST_F(NoteComposerTest, TheWholeDashboardIsPartialWhenACountIsMissing) {
             absl::StatusCode::kUnavailable);
 }
 
+// The integrity scan names each orphan, reading the listings a page at a
+// time, and asks for each addressee once.
+TEST_F(NoteComposerTest, IntegrityNamesEveryOrphanAndAsksEachAddresseeOnce) {
+  Attended("kept", 1);
+  Attended("gone", 2, /*stored=*/false);  // a participation without its event
+  auto outcome = [&](const std::string& id, const std::string& event,
+                     const std::string& addressee) {
+    rv::Recommendation r;
+    r.set_name(absl::StrCat("recommendations/", id));
+    r.set_event(event);
+    r.add_addressees(addressee);
+    state_.outcomes[r.name()] = r;
+  };
+  outcome("r1", "events/kept", "entities/md");
+  outcome("r2", "events/gone", "entities/md");
+  outcome("r3", "events/kept", "entities/atlantis");
+  outcome("r4", "events/kept", "entities/atlantis");
+  state_.missing_entities.insert("entities/atlantis");
+  auto report = composer_->CheckIntegrity({});
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->events_checked(), 1);
+  EXPECT_EQ(report->participations_checked(), 2);
+  EXPECT_EQ(report->outcomes_checked(), 4);
+  std::vector<std::string> orphans;
+  for (const auto& o : report->orphans()) {
+    orphans.push_back(absl::StrCat(o.name(), " -> ", o.missing()));
+  }
+  EXPECT_THAT(orphans,
+              ::testing::UnorderedElementsAre(
+                  "events/gone/participations/md -> events/gone",
+                  "recommendations/r2 -> events/gone",
+                  "recommendations/r3 -> entities/atlantis",
+                  "recommendations/r4 -> entities/atlantis"));
+  EXPECT_EQ(state_.Count("GetEntity"), 2);  // md and atlantis, once each
+}
+
 }  // namespace
 }  // namespace outreach::gateway

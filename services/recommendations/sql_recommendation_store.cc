@@ -565,8 +565,9 @@ absl::StatusOr<RecommendationPage> SqlRecommendationStore::List(
   }
   if (!q.include_confidential) where.push_back("confidential = 0");
   if (q.after.has_value()) {
-    where.push_back("(create_time > ? OR (create_time = ? AND id > ?))");
-    params.push_back({true, q.after->create_micros, ""});
+    // A row value, which both engines seek an index to (see the
+    // participants store's ListParticipations).
+    where.push_back("(create_time, id) > (?, ?)");
     params.push_back({true, q.after->create_micros, ""});
     params.push_back({false, 0, q.after->id});
   }

@@ -34,6 +34,16 @@ for label in "GetEvent, cache hit (Redis)" "GetEvent, no cache (the store)" \
 done
 if grep -qF "This run had problems" <<<"$engines"; then echo "$engines" >&2; exit 1; fi
 
+# The scale run (--scale): the dashboard, profiles and imports at two
+# sizes, every seeding call and scenario without errors.
+scale=$(OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
+  bash "$root/scripts/bench.sh" --scale --smoke) || { echo "$scale" >&2; exit 1; }
+grep -qF "## Cost as the records grow" <<<"$scale" || { echo "missing: scale section" >&2; exit 1; }
+for label in "\`GetDashboard\`, whole, composed (cache off)" \
+             "\`GetStateProfile\`, an entity at 10 events" "import, 500 participants"; do
+  grep -qF "| $label |" <<<"$scale" || { echo "missing: $label" >&2; echo "$scale" >&2; exit 1; }
+done
+
 # Bad input to the load generator is refused with a reason, not run.
 bench="$build_dir/tools/bench/outreach_bench"
 expect_refused() {
