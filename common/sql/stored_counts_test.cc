@@ -36,7 +36,8 @@ class StoredCountsTest : public ::testing::Test {
   int64_t Rows(const std::string& table) {
     int64_t n = -1;
     EXPECT_TRUE(db_->Read([&](SqlConnection& c) -> absl::Status {
-                     auto s = c.Prepare(absl::StrCat("SELECT COUNT(*) FROM ", table));
+                     auto s = c.Prepare(
+                         absl::StrCat("SELECT COUNT(*) FROM ", table));
                      if (!s.ok()) return s.status();
                      auto row = s->Step();
                      if (!row.ok()) return row.status();
@@ -83,7 +84,8 @@ TEST_F(StoredCountsTest, AWriteThatFailsCountsNothing) {
                  })
                   .ok());
   EXPECT_FALSE(db_->Write([](SqlConnection& c) -> absl::Status {
-                    if (auto s = AddToCount(c, "kind", "1", +5); !s.ok()) return s;
+                    if (auto s = AddToCount(c, "kind", "1", +5); !s.ok())
+                      return s;
                     if (auto s = FoldCounts(c); !s.ok()) return s;
                     return absl::AbortedError("the write was refused");
                   })
@@ -94,8 +96,10 @@ TEST_F(StoredCountsTest, AWriteThatFailsCountsNothing) {
 
 TEST_F(StoredCountsTest, CountsThatFallToZeroAreNotRead) {
   ASSERT_TRUE(db_->Write([](SqlConnection& c) -> absl::Status {
-                   if (auto s = AddToCount(c, "country", "UA", +1); !s.ok()) return s;
-                   if (auto s = AddToCount(c, "country", "MD", +1); !s.ok()) return s;
+                   if (auto s = AddToCount(c, "country", "UA", +1); !s.ok())
+                     return s;
+                   if (auto s = AddToCount(c, "country", "MD", +1); !s.ok())
+                     return s;
                    if (auto s = FoldCounts(c); !s.ok()) return s;
                    return AddToCount(c, "country", "UA", -1);
                  })

@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "gmock/gmock.h"
 #include "common/resource/resource_ids.h"
+#include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/events/test_util.h"
 
@@ -317,12 +317,11 @@ TEST_P(EventStoreConformanceTest, KeptCountsEqualARecountOfTheEvents) {
     e.mutable_end_date()->set_year(year);
     return e;
   };
-  for (const auto& e :
-       {make("a", v1::EVENT_KIND_REGIONAL_WORKSHOP, "UA", 2013),
-        make("b", v1::EVENT_KIND_REGIONAL_WORKSHOP, "UA", 2014),
-        make("c", v1::EVENT_KIND_COUNTRY_VISIT, "MD", 2014),
-        make("d", v1::EVENT_KIND_COUNTRY_VISIT, "", 2015),
-        make("e", v1::EVENT_KIND_ROUND_TABLE, "KZ", 2016)}) {
+  for (const auto& e : {make("a", v1::EVENT_KIND_REGIONAL_WORKSHOP, "UA", 2013),
+                        make("b", v1::EVENT_KIND_REGIONAL_WORKSHOP, "UA", 2014),
+                        make("c", v1::EVENT_KIND_COUNTRY_VISIT, "MD", 2014),
+                        make("d", v1::EVENT_KIND_COUNTRY_VISIT, "", 2015),
+                        make("e", v1::EVENT_KIND_ROUND_TABLE, "KZ", 2016)}) {
     auto created = store->Create(e, "", "", {});
     ASSERT_TRUE(created.ok()) << created.status();
     live[e.name()] = e;
@@ -334,13 +333,14 @@ TEST_P(EventStoreConformanceTest, KeptCountsEqualARecountOfTheEvents) {
   ASSERT_TRUE(store->Update(moved, b->revision, {}).ok());
   live[moved.name()] = moved;
   // Refused writes move nothing: a stale update, a duplicate create.
-  EXPECT_FALSE(store->Update(make("b", v1::EVENT_KIND_ROUND_TABLE, "FR", 1999),
-                             b->revision, {})
+  EXPECT_FALSE(store
+                   ->Update(make("b", v1::EVENT_KIND_ROUND_TABLE, "FR", 1999),
+                            b->revision, {})
                    .ok());
-  EXPECT_FALSE(
-      store->Create(make("a", v1::EVENT_KIND_ROUND_TABLE, "FR", 1999), "", "",
-                    {})
-          .ok());
+  EXPECT_FALSE(store
+                   ->Create(make("a", v1::EVENT_KIND_ROUND_TABLE, "FR", 1999),
+                            "", "", {})
+                   .ok());
   ASSERT_TRUE(store->Delete("e", 0, {}).ok());
   live.erase("events/e");
   // Enough writes that the deltas are folded at least once on the way

@@ -8,8 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "common/resource/resource_ids.h"
 #include "common/postgres/pg_db.h"
+#include "common/resource/resource_ids.h"
 #include "common/sql/request_ledger.h"
 #include "common/sql/stored_counts.h"
 #include "common/sql/table_copy.h"
@@ -381,12 +381,10 @@ const StoreSpec& SqlEventStore::Tables() {
          {"import_state", ColumnType::kInteger}},
         "id"},
        {"event_topics",
-        {{"event_id", ColumnType::kText},
-         {"topic_key", ColumnType::kText}},
+        {{"event_id", ColumnType::kText}, {"topic_key", ColumnType::kText}},
         "event_id, topic_key"},
        {"deleted_events",
-        {{"id", ColumnType::kText},
-         {"delete_time", ColumnType::kInteger}},
+        {{"id", ColumnType::kText}, {"delete_time", ColumnType::kInteger}},
         "id"},
        RequestLedgerTable(),
        AuditTable(),

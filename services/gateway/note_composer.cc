@@ -360,10 +360,9 @@ absl::Status NoteComposer::ForEachOutcomePage(
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<pv::Participation>>
-NoteComposer::AllParticipations(const CallScope& scope,
-                                  const std::string& parent,
-                                  const std::string& filter) {
+absl::StatusOr<std::vector<pv::Participation>> NoteComposer::AllParticipations(
+    const CallScope& scope, const std::string& parent,
+    const std::string& filter) {
   std::vector<pv::Participation> all;
   auto s = ForEachParticipationPage(
       scope, parent, filter, [&all](const pv::ListParticipationsResponse& p) {
@@ -589,9 +588,10 @@ absl::StatusOr<v1::Dashboard> NoteComposer::ComputeDashboard(
   // calls whose cost grows with the number of keys (years, countries,
   // entities, areas), never with the number of events or participations.
   const CallScope rest = ShareOf(scope, shares_.fanout);
-  auto parts = fanout_->Submit([&] { return clients_.participants->Summarize(rest); });
-  auto outcomes =
-      fanout_->Submit([&] { return clients_.recommendations->Summarize(rest); });
+  auto parts =
+      fanout_->Submit([&] { return clients_.participants->Summarize(rest); });
+  auto outcomes = fanout_->Submit(
+      [&] { return clients_.recommendations->Summarize(rest); });
   auto events = clients_.events->Summarize(ShareOf(scope, shares_.lookup));
   if (!events.ok()) {
     // As the filtered path: without the events there is no dashboard. The
@@ -615,7 +615,8 @@ absl::StatusOr<v1::Dashboard> NoteComposer::ComputeDashboard(
   auto by_entity = parts.get();
   if (by_entity.ok()) {
     std::map<std::string, int64_t> counts;
-    for (const auto& c : by_entity->by_entity()) counts[c.entity()] += c.count();
+    for (const auto& c : by_entity->by_entity())
+      counts[c.entity()] += c.count();
     AddCounts(counts, d.mutable_participations_by_entity());
   } else {
     d.set_partial(true);
@@ -674,20 +675,23 @@ absl::StatusOr<v1::Dashboard> NoteComposer::ComputeFilteredDashboard(
   const CallScope rest = ShareOf(scope, shares_.fanout);
   OutcomeCounts counts;
   auto outcomes = fanout_->Submit([&] {
-    return ForEachOutcomePage(
-        rest, "", [&](const rv::ListRecommendationsResponse& page) {
-          for (const auto& o : page.recommendations()) {
-            if (!names.contains(o.event())) continue;
-            const std::string status = rv::RecommendationStatus_Name(o.status());
-            for (const auto& a : o.areas()) {
-              ++counts.by_area[a];
-              ++counts.by_area_status[a][status];
-            }
-            // Imported outcomes often name no area: they are charted too.
-            if (o.areas().empty()) ++counts.by_area_status[""][status];
-            ++counts.by_status[status];
-          }
-        });
+    return ForEachOutcomePage(rest, "",
+                              [&](const rv::ListRecommendationsResponse& page) {
+                                for (const auto& o : page.recommendations()) {
+                                  if (!names.contains(o.event())) continue;
+                                  const std::string status =
+                                      rv::RecommendationStatus_Name(o.status());
+                                  for (const auto& a : o.areas()) {
+                                    ++counts.by_area[a];
+                                    ++counts.by_area_status[a][status];
+                                  }
+                                  // Imported outcomes often name no area: they
+                                  // are charted too.
+                                  if (o.areas().empty())
+                                    ++counts.by_area_status[""][status];
+                                  ++counts.by_status[status];
+                                }
+                              });
   });
   std::map<std::string, int64_t> by_entity;
   const absl::Status parts = ForEachParticipationPage(

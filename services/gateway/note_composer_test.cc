@@ -125,12 +125,14 @@ TEST_F(NoteComposerTest, TheWholeDashboardReadsKeptCountsNotRecords) {
   // The fakes' lists ignore filters: a filtered dashboard counts the same
   // records one by one, and must agree with the kept counts.
   v1::GetDashboardRequest filtered;
-  filtered.set_filter("kind != EVENT_KIND_UNSPECIFIED OR kind = EVENT_KIND_UNSPECIFIED");
+  filtered.set_filter(
+      "kind != EVENT_KIND_UNSPECIFIED OR kind = EVENT_KIND_UNSPECIFIED");
   auto counted = composer_->GetDashboard({}, filtered);
   ASSERT_TRUE(counted.ok()) << counted.status();
   EXPECT_EQ(state_.Count("ListEvents"), 1);
   EXPECT_EQ(whole->SerializeAsString(), counted->SerializeAsString())
-      << whole->DebugString() << "\nversus\n" << counted->DebugString();
+      << whole->DebugString() << "\nversus\n"
+      << counted->DebugString();
 }
 
 TEST_F(NoteComposerTest, TheWholeDashboardIsPartialWhenACountIsMissing) {
@@ -143,8 +145,9 @@ TEST_F(NoteComposerTest, TheWholeDashboardIsPartialWhenACountIsMissing) {
   EXPECT_EQ(d->event_count(), 1);
   // Without the events there is no dashboard at all.
   state_.failures["SummarizeEvents"] = {absl::UnavailableError("down")};
-  EXPECT_EQ(composer_->GetDashboard({}, v1::GetDashboardRequest()).status().code(),
-            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(
+      composer_->GetDashboard({}, v1::GetDashboardRequest()).status().code(),
+      absl::StatusCode::kUnavailable);
 }
 
 // The integrity scan names each orphan, reading the listings a page at a
@@ -174,12 +177,11 @@ TEST_F(NoteComposerTest, IntegrityNamesEveryOrphanAndAsksEachAddresseeOnce) {
   for (const auto& o : report->orphans()) {
     orphans.push_back(absl::StrCat(o.name(), " -> ", o.missing()));
   }
-  EXPECT_THAT(orphans,
-              ::testing::UnorderedElementsAre(
-                  "events/gone/participations/md -> events/gone",
-                  "recommendations/r2 -> events/gone",
-                  "recommendations/r3 -> entities/atlantis",
-                  "recommendations/r4 -> entities/atlantis"));
+  EXPECT_THAT(orphans, ::testing::UnorderedElementsAre(
+                           "events/gone/participations/md -> events/gone",
+                           "recommendations/r2 -> events/gone",
+                           "recommendations/r3 -> entities/atlantis",
+                           "recommendations/r4 -> entities/atlantis"));
   EXPECT_EQ(state_.Count("GetEntity"), 2);  // md and atlantis, once each
 }
 

@@ -172,7 +172,8 @@ TEST_F(ParticipantManagerTest, SummaryCountsEachEntityAsWritten) {
     std::vector<std::pair<std::string, int64_t>> out;
     if (!got.ok()) return out;
     out.emplace_back("total", got->participation_count());
-    for (const auto& c : got->by_entity()) out.emplace_back(c.entity(), c.count());
+    for (const auto& c : got->by_entity())
+      out.emplace_back(c.entity(), c.count());
     return out;
   };
   using P = std::pair<std::string, int64_t>;

@@ -8,8 +8,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "common/resource/resource_ids.h"
 #include "common/postgres/pg_db.h"
+#include "common/resource/resource_ids.h"
 #include "common/sql/request_ledger.h"
 #include "common/sql/stored_counts.h"
 #include "common/sql/table_copy.h"
@@ -168,8 +168,7 @@ const StoreSpec& SqlParticipantStore::Tables() {
   static const auto* const kSpec = new StoreSpec{
       "participants",
       {{"meta",
-        {{"key", ColumnType::kText},
-         {"value", ColumnType::kInteger}},
+        {{"key", ColumnType::kText}, {"value", ColumnType::kInteger}},
         "key"},
        {"entities",
         {{"id", ColumnType::kText},

@@ -239,19 +239,21 @@ RecommendationManager::Summarize(const CallScope& scope,
   v1::SummarizeRecommendationsResponse out;
   std::vector<std::pair<v1::RecommendationStatus, int64_t>> statuses(
       by_status.begin(), by_status.end());
-  std::stable_sort(statuses.begin(), statuses.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(
+      statuses.begin(), statuses.end(),
+      [](const auto& a, const auto& b) { return a.second > b.second; });
   for (const auto& [status, n] : statuses) {
     out.set_recommendation_count(out.recommendation_count() + n);
     auto* c = out.add_by_status();
     c->set_status(status);
     c->set_count(n);
   }
-  std::vector<std::pair<std::pair<std::string, v1::RecommendationStatus>,
-                        int64_t>>
+  std::vector<
+      std::pair<std::pair<std::string, v1::RecommendationStatus>, int64_t>>
       areas(by_area.begin(), by_area.end());
-  std::stable_sort(areas.begin(), areas.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(
+      areas.begin(), areas.end(),
+      [](const auto& a, const auto& b) { return a.second > b.second; });
   for (const auto& [key, n] : areas) {
     auto* c = out.add_by_area_and_status();
     c->set_area(key.first);

@@ -8,8 +8,8 @@
 #include "common/status/status_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testing/temp_dir.h"
 #include "services/recommendations/sql_recommendation_store.h"
+#include "tests/testing/temp_dir.h"
 
 #ifdef OUTREACH_TEST_POSTGRES
 #include "tests/testing/postgres_test_database.h"
@@ -590,16 +590,18 @@ TEST_F(RecommendationManagerTest, SummaryFollowsWritesAndHidesConfidential) {
     }
     return out;
   };
-  EXPECT_THAT(summary("viewer"),
-              ::testing::ElementsAre(
-                  S{"total", "", 1}, S{"status", "RECOMMENDATION_STATUS_ADOPTED", 1},
-                  S{"area training", "RECOMMENDATION_STATUS_ADOPTED", 1}));
-  EXPECT_THAT(summary("confidential-reader"),
-              ::testing::UnorderedElementsAre(
-                  S{"total", "", 2}, S{"status", "RECOMMENDATION_STATUS_ADOPTED", 1},
-                  S{"status", "RECOMMENDATION_STATUS_IDENTIFIED", 1},
-                  S{"area training", "RECOMMENDATION_STATUS_ADOPTED", 1},
-                  S{"area ", "RECOMMENDATION_STATUS_IDENTIFIED", 1}));
+  EXPECT_THAT(
+      summary("viewer"),
+      ::testing::ElementsAre(
+          S{"total", "", 1}, S{"status", "RECOMMENDATION_STATUS_ADOPTED", 1},
+          S{"area training", "RECOMMENDATION_STATUS_ADOPTED", 1}));
+  EXPECT_THAT(
+      summary("confidential-reader"),
+      ::testing::UnorderedElementsAre(
+          S{"total", "", 2}, S{"status", "RECOMMENDATION_STATUS_ADOPTED", 1},
+          S{"status", "RECOMMENDATION_STATUS_IDENTIFIED", 1},
+          S{"area training", "RECOMMENDATION_STATUS_ADOPTED", 1},
+          S{"area ", "RECOMMENDATION_STATUS_IDENTIFIED", 1}));
 }
 
 // A store written before the counts existed gets them filled from its rows
@@ -615,9 +617,9 @@ TEST_F(RecommendationManagerTest, TheMigrationFillsTheCountsFromEarlierRows) {
   ASSERT_TRUE(Create(v1::RECOMMENDATION_KIND_ASSISTANCE_NEED, "Secret need",
                      {"entities/md"})
                   .ok());
-  ASSERT_TRUE(Create(v1::RECOMMENDATION_KIND_RECOMMENDATION, "Train",
-                     {"entities/md"})
-                  .ok());
+  ASSERT_TRUE(
+      Create(v1::RECOMMENDATION_KIND_RECOMMENDATION, "Train", {"entities/md"})
+          .ok());
   manager_.reset();
   store_.reset();
   // As a database at version 4 looks: no counts table.

@@ -5,8 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "common/resource/resource_ids.h"
 #include "common/postgres/pg_db.h"
+#include "common/resource/resource_ids.h"
 #include "common/sql/request_ledger.h"
 #include "common/sql/stored_counts.h"
 #include "common/sql/table_copy.h"
@@ -198,8 +198,8 @@ absl::Status CountOutcome(SqlConnection& c, const std::string& id, int sign) {
   if (!*found) return absl::OkStatus();
   const std::string status = row->ColumnText(0);
   const std::string flag = row->ColumnInt64(1) != 0 ? "1" : "0";
-  auto areas =
-      c.Prepare("SELECT area FROM recommendation_areas WHERE recommendation_id = ?");
+  auto areas = c.Prepare(
+      "SELECT area FROM recommendation_areas WHERE recommendation_id = ?");
   if (!areas.ok()) return areas.status();
   areas->Bind(1, id);
   std::vector<std::string> keys;
@@ -342,8 +342,7 @@ const StoreSpec& SqlRecommendationStore::Tables() {
          {"entity", ColumnType::kText}},
         "recommendation_id, entity"},
        {"recommendation_areas",
-        {{"recommendation_id", ColumnType::kText},
-         {"area", ColumnType::kText}},
+        {{"recommendation_id", ColumnType::kText}, {"area", ColumnType::kText}},
         "recommendation_id, area"},
        RequestLedgerTable(),
        AuditTable(),
