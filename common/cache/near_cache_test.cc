@@ -1,6 +1,7 @@
 #include "common/cache/near_cache.h"
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -115,6 +116,13 @@ TEST(NearCacheTest, NoReadAfterAnAcknowledgedWriteSeesTheOldValue) {
     cache.Invalidate("r");  // then invalidate
     acknowledged.store(v);  // then acknowledge
     if (v % 64 == 0) std::this_thread::yield();
+  }
+  // The readers go on until the cache has served a hit (bounded): on a
+  // loaded machine the writer can finish before any reader's fill
+  // survives an invalidation, and the check below must not be left to
+  // that race.
+  for (int i = 0; i < 5000 && cache.stats().hits == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   stop.store(true);
   for (auto& t : readers) t.join();
