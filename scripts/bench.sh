@@ -187,6 +187,45 @@ open(doc_path, "w").write(doc)
 PY
 }
 
+# start_redis: a redis-server of this run's own on a free loopback port;
+# sets $redis to the services' flag.
+start_redis() {
+  redis_port=$(free_port "$work")
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+    --dir "$work" --daemonize no >"$work/redis.log" 2>&1 &
+  pids+=($!); names+=(redis)
+  for _ in $(seq 100); do
+    redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  redis="--redis_address=127.0.0.1:$redis_port"
+}
+
+# start_suite: the three services on SQLite files in the work folder, the
+# gateway, and a gateway without the cache (it composes every view from
+# the backends: the cold cost), on free ports, with $redis; sets ev, pa,
+# re, gw, gw_nc, common and backends.
+start_suite() {
+  ev=$(free_port "$work"); pa=$(free_port "$work"); re=$(free_port "$work")
+  gw=$(free_port "$work"); gw_nc=$(free_port "$work")
+  common=(--listen_host=127.0.0.1 --metrics_port=0)
+  start events "$ev" services/events/events_server "${common[@]}" "$redis" \
+    --db_path="$work/events.db" --participants_address="127.0.0.1:$pa" \
+    --recommendations_address="127.0.0.1:$re"
+  start participants "$pa" services/participants/participants_server \
+    "${common[@]}" "$redis" --db_path="$work/participants.db" \
+    --events_address="127.0.0.1:$ev"
+  start recommendations "$re" services/recommendations/recommendations_server \
+    "${common[@]}" "$redis" --db_path="$work/recommendations.db" \
+    --events_address="127.0.0.1:$ev" --participants_address="127.0.0.1:$pa"
+  backends=(--events_address="127.0.0.1:$ev" --participants_address="127.0.0.1:$pa"
+            --recommendations_address="127.0.0.1:$re")
+  start gateway "$gw" services/gateway/gateway_server "${common[@]}" "$redis" \
+    "${backends[@]}"
+  start gateway_nocache "$gw_nc" services/gateway/gateway_server "${common[@]}" \
+    "${backends[@]}"
+}
+
 if $engines; then
   ensure_packages postgresql-15
   pg_bin=/usr/lib/postgresql/15/bin
@@ -215,15 +254,7 @@ if $engines; then
     -c "CREATE DATABASE events OWNER outreach" >/dev/null
   pg_url="postgresql://outreach@127.0.0.1:$pg_port/events"
 
-  redis_port=$(free_port "$work")
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
-    --dir "$work" --daemonize no >"$work/redis.log" 2>&1 &
-  pids+=($!); names+=(redis)
-  for _ in $(seq 100); do
-    redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
-    sleep 0.1
-  done
-  redis="--redis_address=127.0.0.1:$redis_port"
+  start_redis
   alone=(--listen_host=127.0.0.1 --metrics_port=0 --participants_address=
          --recommendations_address=)
   sq=$(free_port "$work"); sq_nc=$(free_port "$work")
@@ -295,35 +326,9 @@ if $scale; then
   # 1% first, measured, then the rest, measured again: the growth of each
   # path is its ratio between the two sizes, in one run.
   small=$((n_events / 100))
-  redis_port=$(free_port "$work")
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
-    --dir "$work" --daemonize no >"$work/redis.log" 2>&1 &
-  pids+=($!); names+=(redis)
-  for _ in $(seq 100); do
-    redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
-    sleep 0.1
-  done
-  redis="--redis_address=127.0.0.1:$redis_port"
-  ev=$(free_port "$work"); pa=$(free_port "$work"); re=$(free_port "$work")
-  gw=$(free_port "$work"); gw_nc=$(free_port "$work")
-  common=(--listen_host=127.0.0.1 --metrics_port=0)
+  start_redis
   log "Starting the suite for the scale run (work folder $work)"
-  start events "$ev" services/events/events_server "${common[@]}" "$redis" \
-    --db_path="$work/events.db" --participants_address="127.0.0.1:$pa" \
-    --recommendations_address="127.0.0.1:$re"
-  start participants "$pa" services/participants/participants_server \
-    "${common[@]}" "$redis" --db_path="$work/participants.db" \
-    --events_address="127.0.0.1:$ev"
-  start recommendations "$re" services/recommendations/recommendations_server \
-    "${common[@]}" "$redis" --db_path="$work/recommendations.db" \
-    --events_address="127.0.0.1:$ev" --participants_address="127.0.0.1:$pa"
-  backends=(--events_address="127.0.0.1:$ev" --participants_address="127.0.0.1:$pa"
-            --recommendations_address="127.0.0.1:$re")
-  start gateway "$gw" services/gateway/gateway_server "${common[@]}" "$redis" \
-    "${backends[@]}"
-  # Composes every view from the backends: the cold cost.
-  start gateway_nocache "$gw_nc" services/gateway/gateway_server "${common[@]}" \
-    "${backends[@]}"
+  start_suite
   E=/outreach.events.v1.EventsService
   P=/outreach.participants.v1.ParticipantsService
   R=/outreach.recommendations.v1.RecommendationsService
@@ -404,36 +409,11 @@ if $scale; then
   exit "$status"
 fi
 
-redis_port=$(free_port "$work")
 log "Starting redis-server and the suite on loopback (work folder $work)"
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
-  --dir "$work" --daemonize no >"$work/redis.log" 2>&1 &
-pids+=($!); names+=(redis)
-for _ in $(seq 100); do
-  redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
-  sleep 0.1
-done
-redis="--redis_address=127.0.0.1:$redis_port"
-ev=$(free_port "$work"); pa=$(free_port "$work"); re=$(free_port "$work"); gw=$(free_port "$work")
-ev_nc=$(free_port "$work"); gw_nc=$(free_port "$work"); echo_b=$(free_port "$work"); echo_r=$(free_port "$work")
-common=(--listen_host=127.0.0.1 --metrics_port=0)
-start events "$ev" services/events/events_server "${common[@]}" "$redis" \
-  --db_path="$work/events.db" --participants_address="127.0.0.1:$pa" \
-  --recommendations_address="127.0.0.1:$re"
-start participants "$pa" services/participants/participants_server \
-  "${common[@]}" "$redis" --db_path="$work/participants.db" \
-  --events_address="127.0.0.1:$ev"
-start recommendations "$re" services/recommendations/recommendations_server \
-  "${common[@]}" "$redis" --db_path="$work/recommendations.db" \
-  --events_address="127.0.0.1:$ev" --participants_address="127.0.0.1:$pa"
-backends=(--events_address="127.0.0.1:$ev" --participants_address="127.0.0.1:$pa"
-          --recommendations_address="127.0.0.1:$re")
-start gateway "$gw" services/gateway/gateway_server "${common[@]}" "$redis" \
-  "${backends[@]}"
-# The cache-off gateway composes every note from the backends. (The
-# cache-off events service starts after seeding, below.)
-start gateway_nocache "$gw_nc" services/gateway/gateway_server "${common[@]}" \
-  "${backends[@]}"
+start_redis
+# (The cache-off events service starts after seeding, below.)
+start_suite
+ev_nc=$(free_port "$work"); echo_b=$(free_port "$work"); echo_r=$(free_port "$work")
 start echo_bare "$echo_b" tools/bench/bench_echo --mode=bare
 start echo_runtime "$echo_r" tools/bench/bench_echo --mode=runtime
 echo_t=$(free_port "$work")
