@@ -5,7 +5,10 @@
 #                                     100k events), then docs/performance.md
 #   scripts/bench.sh --smoke          every scenario for a moment, small
 #                                     seeds; checks the harness (the test
-#                                     command runs this)
+#                                     command runs this); its report goes
+#                                     to $TMPDIR/outreach-performance-smoke.md
+#                                     unless --output says otherwise, never
+#                                     over docs/performance.md
 #   scripts/bench.sh --output=FILE    write the report elsewhere
 #   scripts/bench.sh --engines        the events service on PostgreSQL
 #                                     beside SQLite, in one run: GetEvent
@@ -50,7 +53,7 @@ smoke=false
 engines=false
 scale=false
 soak=""
-output="$OUTREACH_ROOT/docs/performance.md"
+output=""
 while [ $# -gt 0 ]; do
   arg=$1
   shift
@@ -61,10 +64,19 @@ while [ $# -gt 0 ]; do
     --soak) soak=${1:?--soak needs MINUTES}; shift ;;
     --soak=*) soak=${arg#--soak=} ;;
     --output=*) output=${arg#--output=} ;;
-    -h|--help) sed -n '2,45p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,48p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
+
+# A smoke run's figures mean nothing: they never replace the real report.
+if [ -z "$output" ]; then
+  if $smoke; then
+    output="${TMPDIR:-/tmp}/outreach-performance-smoke.md"
+  else
+    output="$OUTREACH_ROOT/docs/performance.md"
+  fi
+fi
 
 if [ "${OUTREACH_SKIP_BUILD:-0}" != 1 ]; then
   ensure_packages "${OUTREACH_BUILD_PACKAGES[@]}" python3 sqlite3
