@@ -510,7 +510,7 @@ note="{\"event\": \"$event\"}"
 list50='{"pageSize": 50}'
 # Requests built from what the gateway read in the seed: 40 of its printed
 # names (it lists 36; the first four repeat) for ResolveEntities, and its
-# largest printed group for CheckMemberships.
+# printed groups for BatchCheckMemberships, as the note asks.
 "$BUILD_DIR/tools/outreachctl" --tls=off --address="127.0.0.1:$gw" import --dry-run \
   --output=json "$seed_note" >"$work/dry_run.json"
 requests="$OUTREACH_ROOT/tools/bench/requests.py"
@@ -571,6 +571,13 @@ for round in $(seq "$rounds"); do
   run "get_event_cache_hit_tls_r$round" "127.0.0.1:$ev_t" "$E/GetEvent" "$get_event" "${c[@]}" "${as_admin[@]}"
   run "note_warm_tls_r$round" "127.0.0.1:$gw_t" "$G/GetInformationNote" "$note" "${c[@]}" "${as_admin[@]}"
 done
+# The dry run's own work with no RPC, in one process and one thread: the
+# floor under import_dry_run (tools/bench/import_floor.cc).
+log "Timing a dry-run import in one process (no RPC)"
+"$BUILD_DIR/tools/bench/import_floor" --note="$seed_note" \
+  --reference_dir="$OUTREACH_ROOT/services/participants/data" \
+  --store="$work/import_floor.db" --iterations="$($smoke && echo 50 || echo 2000)" \
+  >"$work/import_floor.jsonl"
 # Latency at concurrency 1: the cold note against the calls it fans out.
 one=(--concurrency=1)
 run echo_bare_c1 "127.0.0.1:$echo_b" /outreach.bench.EchoService/Echo '{"payload": "aGVsbG8="}' "${one[@]}"
@@ -580,7 +587,7 @@ run backend_list_participations_c1 "127.0.0.1:$pa" "$P/ListParticipations" \
   "{\"parent\": \"$event\", \"pageSize\": 1000}" "${one[@]}"
 run backend_list_outcomes_c1 "127.0.0.1:$re" "$R/ListRecommendations" \
   "{\"filter\": \"event = \\\"$event\\\"\", \"pageSize\": 1000}" "${one[@]}"
-run backend_check_memberships_c1 "127.0.0.1:$pa" "$P/CheckMemberships" "$groups" "${one[@]}"
+run backend_check_memberships_c1 "127.0.0.1:$pa" "$P/BatchCheckMemberships" "$groups" "${one[@]}"
 run list_events_1k_c1 "127.0.0.1:$ev" "$E/ListEvents" "$list50" "${one[@]}"
 # Open loop at a fixed rate: a third of GetEvent's closed-loop throughput.
 # (Half, as before, asked the load generator to pace 10.8k calls/s once
@@ -626,6 +633,7 @@ mkdir -p "$(dirname "$output")"
 /usr/bin/python3 "$OUTREACH_ROOT/tools/bench/report.py" --results="$results" \
   --rss="$work/rss.jsonl" --output="$output" --duration="$duration" \
   --concurrency="$concurrency" --big_events="$stored" \
+  --import_floor="$work/import_floor.jsonl" --cores="$(nproc)" \
   $($smoke && echo --smoke) \
   --notes="$OUTREACH_ROOT/tools/bench/cost_model.md" \
   --notes="$OUTREACH_ROOT/tools/bench/findings.md" \

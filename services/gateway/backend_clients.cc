@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "common/status/status_util.h"
 
 namespace outreach::gateway {
@@ -9,12 +10,12 @@ namespace {
 
 // One unary call under the policy: `Method` is a stub's method.
 template <typename Stub, typename Request, typename Response>
-absl::StatusOr<Response> Call(
-    const CallPolicy* policy, const CallScope& scope, Idempotent idempotent,
-    Stub* stub,
-    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                 Response*),
-    const Request& req) {
+absl::StatusOr<Response> Call(const CallPolicy* policy, const CallScope& scope,
+                              Idempotent idempotent, Stub* stub,
+                              grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                           const Request&,
+                                                           Response*),
+                              const Request& req) {
   Response out;
   absl::Status s =
       policy->Run(scope, idempotent, [&](grpc::ClientContext& context) {
@@ -66,8 +67,7 @@ class GrpcEvents final : public EventsClient {
   absl::StatusOr<ev::Event> Update(const CallScope& scope,
                                    const ev::UpdateEventRequest& req) override {
     return Call(policy_, scope,
-                req.event().etag().empty() ? Idempotent::kYes
-                                           : Idempotent::kNo,
+                req.event().etag().empty() ? Idempotent::kYes : Idempotent::kNo,
                 stub_, &ev::EventsService::StubInterface::UpdateEvent, req);
   }
   absl::Status Delete(const CallScope& scope,
@@ -92,10 +92,12 @@ class GrpcParticipants final : public ParticipantsClient {
     return Call(policy_, scope, Idempotent::kRead, stub_,
                 &pv::ParticipantsService::StubInterface::ResolveEntities, req);
   }
-  absl::StatusOr<pv::CheckMembershipsResponse> CheckMemberships(
-      const CallScope& scope, const pv::CheckMembershipsRequest& req) override {
+  absl::StatusOr<pv::BatchCheckMembershipsResponse> BatchCheckMemberships(
+      const CallScope& scope,
+      const pv::BatchCheckMembershipsRequest& req) override {
     return Call(policy_, scope, Idempotent::kRead, stub_,
-                &pv::ParticipantsService::StubInterface::CheckMemberships, req);
+                &pv::ParticipantsService::StubInterface::BatchCheckMemberships,
+                req);
   }
   absl::StatusOr<pv::Entity> GetEntity(const CallScope& scope,
                                        const std::string& name) override {
@@ -149,9 +151,9 @@ class GrpcRecommendations final : public RecommendationsClient {
   absl::StatusOr<rv::ListRecommendationsResponse> List(
       const CallScope& scope,
       const rv::ListRecommendationsRequest& req) override {
-    return Call(
-        policy_, scope, Idempotent::kRead, stub_,
-        &rv::RecommendationsService::StubInterface::ListRecommendations, req);
+    return Call(policy_, scope, Idempotent::kRead, stub_,
+                &rv::RecommendationsService::StubInterface::ListRecommendations,
+                req);
   }
   absl::StatusOr<rv::SummarizeRecommendationsResponse> Summarize(
       const CallScope& scope) override {
@@ -193,9 +195,66 @@ std::unique_ptr<ParticipantsClient> MakeGrpcParticipantsClient(
   return std::make_unique<GrpcParticipants>(stub, policy);
 }
 std::unique_ptr<RecommendationsClient> MakeGrpcRecommendationsClient(
-    rv::RecommendationsService::StubInterface* stub,
-    const CallPolicy* policy) {
+    rv::RecommendationsService::StubInterface* stub, const CallPolicy* policy) {
   return std::make_unique<GrpcRecommendations>(stub, policy);
+}
+
+absl::StatusOr<std::vector<pv::CheckMembershipsResponse>> CheckGroupMemberships(
+    ParticipantsClient& participants, const CallScope& scope,
+    const ::outreach::type::v1::Date& as_of,
+    const std::vector<PrintedGroup>& groups) {
+  // The participants service's limits on one batch.
+  constexpr int kMaxRequests = 100;
+  constexpr int kMaxNames = 1000;
+  std::vector<pv::CheckMembershipsResponse> out(groups.size());
+  pv::BatchCheckMembershipsRequest batch;
+  std::vector<size_t> group_of;  // batch.requests(i) checks groups[group_of[i]]
+  int names_in_batch = 0;
+  auto send = [&]() -> absl::Status {
+    if (batch.requests_size() == 0) return absl::OkStatus();
+    auto resp = participants.BatchCheckMemberships(scope, batch);
+    if (!resp.ok()) return resp.status();
+    if (resp->responses_size() != batch.requests_size()) {
+      return absl::InternalError(absl::StrCat(
+          "BatchCheckMemberships answered ", resp->responses_size(), " of ",
+          batch.requests_size(), " checks"));
+    }
+    for (int i = 0; i < resp->responses_size(); ++i) {
+      auto& one = *resp->mutable_responses(i);
+      auto& merged = out[group_of[static_cast<size_t>(i)]];
+      merged.set_group(one.group());
+      for (auto& m : *one.mutable_mismatches()) {
+        *merged.add_mismatches() = std::move(m);
+      }
+      for (auto& n : *one.mutable_unchecked_names()) {
+        merged.add_unchecked_names(std::move(n));
+      }
+    }
+    batch.Clear();
+    group_of.clear();
+    names_in_batch = 0;
+    return absl::OkStatus();
+  };
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const auto& names = groups[g].names;
+    size_t next = 0;
+    do {
+      if (batch.requests_size() == kMaxRequests ||
+          names_in_batch == kMaxNames) {
+        if (absl::Status s = send(); !s.ok()) return s;
+      }
+      pv::CheckMembershipsRequest* r = batch.add_requests();
+      r->set_printed_group(groups[g].label);
+      *r->mutable_as_of() = as_of;
+      group_of.push_back(g);
+      for (; next < names.size() && names_in_batch < kMaxNames; ++next) {
+        r->add_printed_names(names[next]);
+        ++names_in_batch;
+      }
+    } while (next < names.size());
+  }
+  if (absl::Status s = send(); !s.ok()) return s;
+  return out;
 }
 
 }  // namespace outreach::gateway

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/client/call_policy.h"
@@ -48,8 +49,10 @@ class ParticipantsClient {
   virtual ~ParticipantsClient() = default;
   virtual absl::StatusOr<pv::ResolveEntitiesResponse> Resolve(
       const CallScope& scope, const pv::ResolveEntitiesRequest& req) = 0;
-  virtual absl::StatusOr<pv::CheckMembershipsResponse> CheckMemberships(
-      const CallScope& scope, const pv::CheckMembershipsRequest& req) = 0;
+  // Several membership checks in one call, answered in request order.
+  virtual absl::StatusOr<pv::BatchCheckMembershipsResponse>
+  BatchCheckMemberships(const CallScope& scope,
+                        const pv::BatchCheckMembershipsRequest& req) = 0;
   virtual absl::StatusOr<pv::Entity> GetEntity(const CallScope& scope,
                                                const std::string& name) = 0;
   virtual absl::StatusOr<pv::ListParticipationsResponse> ListParticipations(
@@ -58,8 +61,9 @@ class ParticipantsClient {
   virtual absl::StatusOr<pv::SummarizeParticipationsResponse> Summarize(
       const CallScope& scope) = 0;
   virtual absl::StatusOr<pv::BatchCreateParticipationsResponse>
-  BatchCreateParticipations(const CallScope& scope,
-                            const pv::BatchCreateParticipationsRequest& req) = 0;
+  BatchCreateParticipations(
+      const CallScope& scope,
+      const pv::BatchCreateParticipationsRequest& req) = 0;
 };
 
 class RecommendationsClient {
@@ -93,6 +97,23 @@ std::unique_ptr<ParticipantsClient> MakeGrpcParticipantsClient(
     pv::ParticipantsService::StubInterface* stub, const CallPolicy* policy);
 std::unique_ptr<RecommendationsClient> MakeGrpcRecommendationsClient(
     rv::RecommendationsService::StubInterface* stub, const CallPolicy* policy);
+
+// One printed group of a note and the names listed under it, in order.
+struct PrintedGroup {
+  std::string label;
+  std::vector<std::string> names;
+};
+
+// Checks the memberships of every group on `as_of` in as few
+// BatchCheckMemberships calls as the participants service's limits allow:
+// one for any note of up to 1000 names in up to 100 groups. A longer group
+// is split across requests, which changes nothing, since a mismatch
+// concerns one name. Returns one response per group, in the groups' order,
+// or the first failed call's status.
+absl::StatusOr<std::vector<pv::CheckMembershipsResponse>> CheckGroupMemberships(
+    ParticipantsClient& participants, const CallScope& scope,
+    const ::outreach::type::v1::Date& as_of,
+    const std::vector<PrintedGroup>& groups);
 
 }  // namespace outreach::gateway
 

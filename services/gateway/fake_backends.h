@@ -24,6 +24,8 @@ struct FakeState {
   std::set<std::string> deleted_events;
   std::map<std::string, pv::Participation> participations;
   std::map<std::string, rv::Recommendation> outcomes;
+  // Printed names BatchCheckMemberships reports as not members.
+  std::set<std::string> non_members;
   // Entities GetEntity says NOT_FOUND for (every other one exists).
   std::set<std::string> missing_entities;
   // request id -> what it created, for replays.
@@ -174,10 +176,30 @@ class FakeParticipants : public ParticipantsClient {
     }
     return out;
   }
-  absl::StatusOr<pv::CheckMembershipsResponse> CheckMemberships(
-      const CallScope&, const pv::CheckMembershipsRequest&) override {
-    if (auto st = s_->Enter("CheckMemberships"); !st.ok()) return st;
-    return pv::CheckMembershipsResponse();
+  // Records each check as "group:names"; reports the names in
+  // `non_members` as mismatches.
+  absl::StatusOr<pv::BatchCheckMembershipsResponse> BatchCheckMemberships(
+      const CallScope&, const pv::BatchCheckMembershipsRequest& req) override {
+    std::vector<std::string> checks;
+    for (const auto& r : req.requests()) {
+      checks.push_back(
+          absl::StrCat(r.printed_group(), ":", r.printed_names_size()));
+    }
+    if (auto st =
+            s_->Enter("BatchCheckMemberships", absl::StrJoin(checks, ","));
+        !st.ok()) {
+      return st;
+    }
+    pv::BatchCheckMembershipsResponse out;
+    for (const auto& r : req.requests()) {
+      auto* one = out.add_responses();
+      for (const auto& n : r.printed_names()) {
+        if (s_->non_members.count(n) > 0) {
+          one->add_mismatches()->set_printed_name(n);
+        }
+      }
+    }
+    return out;
   }
   absl::StatusOr<pv::Entity> GetEntity(const CallScope&,
                                        const std::string& name) override {
@@ -238,8 +260,8 @@ class FakeParticipants : public ParticipantsClient {
     }
     std::vector<std::string> names;
     for (const auto& r : req.requests()) {
-      const std::string name = absl::StrCat(req.parent(), "/participations/",
-                                            r.participation_id());
+      const std::string name =
+          absl::StrCat(req.parent(), "/participations/", r.participation_id());
       if (s_->participations.count(name) > 0) {
         return absl::AlreadyExistsError(name);
       }
@@ -325,8 +347,7 @@ class FakeRecommendations : public RecommendationsClient {
   absl::StatusOr<rv::Recommendation> Transition(
       const CallScope&,
       const rv::TransitionRecommendationRequest& req) override {
-    if (auto st = s_->Enter("TransitionRecommendation", req.name());
-        !st.ok()) {
+    if (auto st = s_->Enter("TransitionRecommendation", req.name()); !st.ok()) {
       return st;
     }
     auto it = s_->outcomes.find(req.name());

@@ -113,11 +113,11 @@ absl::StatusOr<Response> NoteComposer::Cached(
   if (cache_ != nullptr && generation_ != nullptr) {
     // What the recommendations service showed this caller decides what
     // the composite holds, so it is part of the key.
-    const bool all =
-        readers_ == nullptr ||
-        readers_->For(scope.caller_role, scope.authenticated()) ==
-            Visibility::kConfidential;
-    const std::string prefix = absl::StrCat("outreach:gateway:v1:", method, ":");
+    const bool all = readers_ == nullptr ||
+                     readers_->For(scope.caller_role, scope.authenticated()) ==
+                         Visibility::kConfidential;
+    const std::string prefix =
+        absl::StrCat("outreach:gateway:v1:", method, ":");
     const std::string suffix =
         absl::StrCat(":", all ? "all:" : "public:",
                      absl::WebSafeBase64Escape(CanonicalBytes(request)));
@@ -207,9 +207,8 @@ absl::StatusOr<v1::InformationNote> NoteComposer::ComputeNote(
   const CallScope rest = ShareOf(scope, shares_.fanout);
   auto event =
       fanout_->Submit([&] { return clients_.events->Get(rest, req.event()); });
-  auto participations = fanout_->Submit([&] {
-    return AllParticipations(rest, req.event(), "");
-  });
+  auto participations =
+      fanout_->Submit([&] { return AllParticipations(rest, req.event(), ""); });
   auto outcomes = fanout_->Submit([&] {
     return AllOutcomes(rest, absl::StrCat("event = \"", req.event(), "\""));
   });
@@ -239,35 +238,29 @@ absl::StatusOr<v1::InformationNote> NoteComposer::ComputeNote(
       *note.mutable_participant_groups(note.participant_groups_size() - 1)
            ->add_participations() = p;
     }
-    // Membership warnings per printed group, on the event's first day: one
-    // call per group, all in parallel, collected in the groups' order.
-    std::vector<std::future<absl::StatusOr<pv::CheckMembershipsResponse>>>
-        checks;
+    // Membership warnings per printed group, on the event's first day: all
+    // groups in one BatchCheckMemberships call (the check needs the event's
+    // date and the groups, so it cannot go out with the first three).
+    std::vector<PrintedGroup> groups;
     for (const auto& g : note.participant_groups()) {
       if (g.printed_group().empty()) continue;
-      pv::CheckMembershipsRequest r;
-      r.set_printed_group(g.printed_group());
-      *r.mutable_as_of() = note.event().start_date();
+      PrintedGroup& group = groups.emplace_back();
+      group.label = g.printed_group();
       for (const auto& p : g.participations())
-        r.add_printed_names(p.printed_name());
-      checks.push_back(fanout_->Submit(
-          [this, &rest, r = std::move(r)] {
-            return clients_.participants->CheckMemberships(rest, r);
-          }));
+        group.names.push_back(p.printed_name());
     }
-    bool complete = true;
-    for (auto& check : checks) {
-      auto resp = check.get();
-      if (!resp.ok()) {
-        complete = false;
-        continue;
+    if (!groups.empty()) {
+      auto checked = CheckGroupMemberships(*clients_.participants, rest,
+                                           note.event().start_date(), groups);
+      if (checked.ok()) {
+        for (const auto& resp : *checked) {
+          for (const auto& m : resp.mismatches())
+            *note.add_membership_warnings() = m;
+        }
+      } else {
+        note.set_partial(true);
+        note.add_missing_parts("membership_warnings");
       }
-      for (const auto& m : resp->mismatches())
-        *note.add_membership_warnings() = m;
-    }
-    if (!complete) {
-      note.set_partial(true);
-      note.add_missing_parts("membership_warnings");
     }
   } else {
     note.set_partial(true);
@@ -455,7 +448,8 @@ absl::StatusOr<v1::StateProfile> NoteComposer::ComputeProfile(
   if (!absl::StartsWith(name, "entities/")) {
     pv::ResolveEntitiesRequest r;
     r.add_names()->set_printed_name(req.entity());
-    auto got = clients_.participants->Resolve(ShareOf(scope, shares_.lookup), r);
+    auto got =
+        clients_.participants->Resolve(ShareOf(scope, shares_.lookup), r);
     if (!got.ok()) return got.status();
     const pv::ResolveEntitiesResponse& resp = *got;
     if (resp.resolutions(0).state() == pv::RESOLUTION_STATE_AMBIGUOUS) {
@@ -466,9 +460,9 @@ absl::StatusOr<v1::StateProfile> NoteComposer::ComputeProfile(
             absl::StrCat(c.display_name(), " (", c.entity(), ")"));
       }
       return InvalidField(
-          "entity", absl::StrCat("\"", req.entity(),
-                                 "\" is ambiguous; name one of: ",
-                                 absl::StrJoin(candidates, ", ")));
+          "entity",
+          absl::StrCat("\"", req.entity(), "\" is ambiguous; name one of: ",
+                       absl::StrJoin(candidates, ", ")));
     }
     if (resp.resolutions(0).state() != pv::RESOLUTION_STATE_RESOLVED) {
       std::vector<std::string> candidates;
@@ -482,7 +476,8 @@ absl::StatusOr<v1::StateProfile> NoteComposer::ComputeProfile(
     }
     name = resp.resolutions(0).entity().name();
   }
-  auto entity = clients_.participants->GetEntity(ShareOf(scope, shares_.lookup), name);
+  auto entity =
+      clients_.participants->GetEntity(ShareOf(scope, shares_.lookup), name);
   if (!entity.ok()) return entity.status();
   *profile.mutable_entity() = std::move(*entity);
 

@@ -94,6 +94,84 @@ TEST_F(NoteComposerTest, AProfileWhoseEventsFailIsPartial) {
   EXPECT_THAT(profile->missing_parts(), ::testing::Contains("events"));
 }
 
+// A note's membership check is one call for all its printed groups, and
+// its warnings come back in the groups' order.
+TEST_F(NoteComposerTest, ANoteChecksEveryGroupInOneCall) {
+  Attended("kiev", 5);
+  state_.participations.clear();
+  const std::vector<std::pair<std::string, std::string>> printed = {
+      {"States-Members of the OSCE", "Albania"},
+      {"States-Members of the OSCE", "Japan"},
+      {"States-Members of the OSCE", "Morocco"},
+      {"Other", "European Union"},
+      {"Other", "UN ODA"},
+      {"", "Somebody"}};
+  for (size_t i = 0; i < printed.size(); ++i) {
+    pv::Participation p;
+    p.set_name(absl::StrCat("events/kiev/participations/p", i));
+    p.set_position(static_cast<int>(i));
+    p.set_printed_group(printed[i].first);
+    p.set_printed_name(printed[i].second);
+    state_.participations[p.name()] = p;
+  }
+  state_.non_members = {"Morocco", "Japan", "UN ODA"};
+  v1::GetInformationNoteRequest req;
+  req.set_event("events/kiev");
+  auto note = composer_->GetInformationNote({}, req);
+  ASSERT_TRUE(note.ok()) << note.status();
+  EXPECT_FALSE(note->partial());
+  EXPECT_EQ(state_.Count("BatchCheckMemberships"), 1);
+  EXPECT_THAT(state_.calls,
+              ::testing::Contains("BatchCheckMemberships "
+                                  "States-Members of the OSCE:3,Other:2"));
+  std::vector<std::string> warned;
+  for (const auto& m : note->membership_warnings())
+    warned.push_back(m.printed_name());
+  EXPECT_THAT(warned, ::testing::ElementsAre("Japan", "Morocco", "UN ODA"));
+
+  state_.failures["BatchCheckMemberships"] = {absl::UnavailableError("down")};
+  auto partial = composer_->GetInformationNote({}, req);
+  ASSERT_TRUE(partial.ok()) << partial.status();
+  EXPECT_TRUE(partial->partial());
+  EXPECT_THAT(partial->missing_parts(),
+              ::testing::Contains("membership_warnings"));
+}
+
+// Groups beyond one batch's limits (100 checks, 1000 names) are split
+// into as few calls as those limits allow, and merged back per group.
+TEST_F(NoteComposerTest, MembershipChecksSplitAtTheBatchLimits) {
+  std::vector<PrintedGroup> groups(2);
+  groups[0].label = "States-Members of the OSCE";
+  for (int i = 0; i < 2500; ++i) {
+    groups[0].names.push_back(absl::StrCat("a", i));
+  }
+  groups[1].label = "Other";
+  groups[1].names = {"b0", "b1", "b2"};
+  state_.non_members = {"a5", "a1200", "a2499", "b2"};
+  type::v1::Date as_of;
+  as_of.set_year(2013);
+  as_of.set_month(11);
+  as_of.set_day(5);
+  auto checked = CheckGroupMemberships(participants_, {}, as_of, groups);
+  ASSERT_TRUE(checked.ok()) << checked.status();
+  EXPECT_EQ(state_.Count("BatchCheckMemberships"), 3);  // 1000, 1000, 503
+  ASSERT_EQ(checked->size(), 2u);
+  std::vector<std::string> first, second;
+  for (const auto& m : (*checked)[0].mismatches())
+    first.push_back(m.printed_name());
+  for (const auto& m : (*checked)[1].mismatches())
+    second.push_back(m.printed_name());
+  EXPECT_THAT(first, ::testing::ElementsAre("a5", "a1200", "a2499"));
+  EXPECT_THAT(second, ::testing::ElementsAre("b2"));
+
+  std::vector<PrintedGroup> many(150, PrintedGroup{"Other", {"x"}});
+  state_.calls.clear();
+  auto small = CheckGroupMemberships(participants_, {}, as_of, many);
+  ASSERT_TRUE(small.ok()) << small.status();
+  EXPECT_EQ(small->size(), 150u);
+  EXPECT_EQ(state_.Count("BatchCheckMemberships"), 2);  // 100 and 50 checks
+}
+
 // With no filter the dashboard is the services' kept counts: three calls
 // whatever the number of events, and the same numbers as counting records.
 TEST_F(NoteComposerTest, TheWholeDashboardReadsKeptCountsNotRecords) {

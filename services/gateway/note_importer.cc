@@ -83,21 +83,34 @@ rv::RecommendationKind KindOf(OutcomeKind kind) {
 
 v1::LineUse LineUseOf(note::LineUse use) {
   switch (use) {
-    case note::LineUse::kBlank: return v1::LINE_USE_BLANK;
-    case note::LineUse::kHeading: return v1::LINE_USE_HEADING;
-    case note::LineUse::kHeaderLabel: return v1::LINE_USE_HEADER_LABEL;
-    case note::LineUse::kHeaderRow: return v1::LINE_USE_HEADER_ROW;
-    case note::LineUse::kHeaderValue: return v1::LINE_USE_HEADER_VALUE;
+    case note::LineUse::kBlank:
+      return v1::LINE_USE_BLANK;
+    case note::LineUse::kHeading:
+      return v1::LINE_USE_HEADING;
+    case note::LineUse::kHeaderLabel:
+      return v1::LINE_USE_HEADER_LABEL;
+    case note::LineUse::kHeaderRow:
+      return v1::LINE_USE_HEADER_ROW;
+    case note::LineUse::kHeaderValue:
+      return v1::LINE_USE_HEADER_VALUE;
     case note::LineUse::kParticipantGroup:
       return v1::LINE_USE_PARTICIPANT_GROUP;
-    case note::LineUse::kParticipants: return v1::LINE_USE_PARTICIPANTS;
-    case note::LineUse::kSectionHeading: return v1::LINE_USE_SECTION_HEADING;
-    case note::LineUse::kSectionText: return v1::LINE_USE_SECTION_TEXT;
-    case note::LineUse::kContact: return v1::LINE_USE_CONTACT;
-    case note::LineUse::kDisclaimer: return v1::LINE_USE_DISCLAIMER;
-    case note::LineUse::kFootnote: return v1::LINE_USE_FOOTNOTE;
-    case note::LineUse::kPageDebris: return v1::LINE_USE_PAGE_DEBRIS;
-    case note::LineUse::kIgnored: break;
+    case note::LineUse::kParticipants:
+      return v1::LINE_USE_PARTICIPANTS;
+    case note::LineUse::kSectionHeading:
+      return v1::LINE_USE_SECTION_HEADING;
+    case note::LineUse::kSectionText:
+      return v1::LINE_USE_SECTION_TEXT;
+    case note::LineUse::kContact:
+      return v1::LINE_USE_CONTACT;
+    case note::LineUse::kDisclaimer:
+      return v1::LINE_USE_DISCLAIMER;
+    case note::LineUse::kFootnote:
+      return v1::LINE_USE_FOOTNOTE;
+    case note::LineUse::kPageDebris:
+      return v1::LINE_USE_PAGE_DEBRIS;
+    case note::LineUse::kIgnored:
+      break;
   }
   return v1::LINE_USE_IGNORED;
 }
@@ -136,9 +149,7 @@ std::string OutcomeId(const std::string& event, int n) {
 
 NoteImporter::NoteImporter(BackendClients clients, DeadlineShares shares,
                            StepHook after_step)
-    : clients_(clients),
-      shares_(shares),
-      after_step_(std::move(after_step)) {}
+    : clients_(clients), shares_(shares), after_step_(std::move(after_step)) {}
 
 absl::StatusOr<NoteImporter::Plan> NoteImporter::Read(
     const CallScope& scope, const v1::ImportInformationNoteRequest& req) {
@@ -180,7 +191,8 @@ absl::StatusOr<NoteImporter::Plan> NoteImporter::Read(
     q->set_printed_group(group);
     return resolve.names_size() - 1;
   };
-  for (const auto& p : parsed->participants) ask(p.printed_name, p.printed_group);
+  for (const auto& p : parsed->participants)
+    ask(p.printed_name, p.printed_group);
   const int country_index =
       parsed->country.empty() ? -1 : ask(parsed->country, "States");
   const int outcome_names_start = resolve.names_size();
@@ -222,11 +234,12 @@ absl::StatusOr<NoteImporter::Plan> NoteImporter::Read(
   for (size_t i = 0; i < parsed->participants.size(); ++i) {
     const auto& p = parsed->participants[i];
     const pv::Resolution* whole = &resolved.resolutions(static_cast<int>(i));
-    bool split = parts_start[i] >= 0 &&
-                 whole->state() != pv::RESOLUTION_STATE_RESOLVED;
+    bool split =
+        parts_start[i] >= 0 && whole->state() != pv::RESOLUTION_STATE_RESOLVED;
     for (size_t k = 0; split && k < p.and_parts.size(); ++k) {
-      split = resolved.resolutions(parts_start[i] + static_cast<int>(k))
-                  .state() == pv::RESOLUTION_STATE_RESOLVED;
+      split =
+          resolved.resolutions(parts_start[i] + static_cast<int>(k)).state() ==
+          pv::RESOLUTION_STATE_RESOLVED;
     }
     if (!split) {
       delegations.push_back({p, whole});
@@ -329,27 +342,29 @@ absl::StatusOr<NoteImporter::Plan> NoteImporter::Read(
     *report.add_outcomes() = std::move(r);
   }
 
-  // Membership warnings per printed group.
-  std::map<std::string, std::vector<std::string>> groups;
+  // Membership warnings per printed group, every group in one call.
+  std::map<std::string, std::vector<std::string>> by_label;
   for (const auto& p : report.participations()) {
     if (!p.printed_group().empty())
-      groups[p.printed_group()].push_back(p.printed_name());
+      by_label[p.printed_group()].push_back(p.printed_name());
   }
-  for (const auto& [label, names] : groups) {
-    if (parsed->start_date.year() == 0) break;
-    pv::CheckMembershipsRequest r;
-    r.set_printed_group(label);
-    *r.mutable_as_of() = parsed->start_date;
-    for (const auto& n : names) r.add_printed_names(n);
-    auto resp = clients_.participants->CheckMemberships(
-        ShareOf(scope, shares_.lookup), r);
-    if (!resp.ok()) return resp.status();
-    for (const auto& m : resp->mismatches()) {
-      *report.add_membership_mismatches() = m;
-      report.add_warnings(absl::StrCat(
-          "\"", m.printed_name(), "\" is listed under \"", label,
-          "\" but was not a member of that group on ",
-          FormatDateRange(parsed->start_date, parsed->start_date)));
+  if (parsed->start_date.year() != 0 && !by_label.empty()) {
+    std::vector<PrintedGroup> groups;
+    for (auto& [label, names] : by_label) {
+      groups.push_back({label, std::move(names)});
+    }
+    auto checked = CheckGroupMemberships(*clients_.participants,
+                                         ShareOf(scope, shares_.lookup),
+                                         parsed->start_date, groups);
+    if (!checked.ok()) return checked.status();
+    for (size_t g = 0; g < groups.size(); ++g) {
+      for (const auto& m : (*checked)[g].mismatches()) {
+        *report.add_membership_mismatches() = m;
+        report.add_warnings(absl::StrCat(
+            "\"", m.printed_name(), "\" is listed under \"", groups[g].label,
+            "\" but was not a member of that group on ",
+            FormatDateRange(parsed->start_date, parsed->start_date)));
+      }
     }
   }
 
@@ -408,8 +423,8 @@ absl::StatusOr<v1::ImportReport> NoteImporter::Import(
       list.set_page_token(page->next_page_token());
     } while (!list.page_token().empty());
     for (int i = 0; i < report.outcomes_size(); ++i) {
-      auto it = stored.find(
-          absl::StrCat("recommendations/", OutcomeId(name, i + 1)));
+      auto it =
+          stored.find(absl::StrCat("recommendations/", OutcomeId(name, i + 1)));
       if (it != stored.end()) *report.mutable_outcomes(i) = it->second;
     }
     return std::move(report);
@@ -532,8 +547,8 @@ absl::Status NoteImporter::CreateOrConfirmParticipations(
         one.set_parent(event);
         one.set_request_id(RequestIdFor(plan.digest, name));
         *one.add_requests() = batch.requests(i);
-        auto created = clients_.participants->BatchCreateParticipations(
-            scope, one);
+        auto created =
+            clients_.participants->BatchCreateParticipations(scope, one);
         if (!created.ok()) return created.status();
         continue;
       }

@@ -100,7 +100,7 @@ TEST_F(NoteImporterTest, AFailureAtAnyStepIsCompletedByTheNextImport) {
     int skip;  // calls of `method` that succeed before the failure
   };
   const std::vector<Case> cases = {
-      {"ResolveEntities", 0},      {"CheckMemberships", 0},
+      {"ResolveEntities", 0},      {"BatchCheckMemberships", 0},
       {"GetEvent", 0},             {"CreateEvent", 0},
       {"BatchCreateParticipations", 0},
       {"CreateRecommendation", 0}, {"CreateRecommendation", 2},

@@ -31,13 +31,18 @@ icu::Transliterator* ThreadTransliterator() {
   return local.get();
 }
 
+bool IsPrintableAscii(absl::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c >= 0x20 && c < 0x7f; });
+}
+
+// Most printed names are already printable ASCII, which the transliterator
+// leaves as it is (NameNormalizerTest.PrintableAsciiSkipsIcuUnchanged checks
+// every such character): they skip it. ICU's rule matching was most of
+// the cost of resolving a name, about 5 µs of 6 (tools/bench/findings.md).
 std::string ToAscii(absl::string_view text) {
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
-  if (auto* t = ThreadTransliterator()) t->transliterate(u);
-  std::string out;
-  u.toUTF8String(out);
-  return out;
+  if (IsPrintableAscii(text)) return std::string(text);
+  return internal::TransliterateToAscii(text);
 }
 
 bool LooksLikeAcronym(absl::string_view s) {
@@ -61,8 +66,8 @@ bool LooksLikeAcronym(absl::string_view s) {
 // unresolved name is compared with every key of the registry, and most keys
 // are far from it (an unresolved name cost 244 µs before, docs/performance.md).
 size_t EditDistance(absl::string_view a, absl::string_view b, size_t limit) {
-  const size_t gap = a.size() > b.size() ? a.size() - b.size()
-                                         : b.size() - a.size();
+  const size_t gap =
+      a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
   if (gap > limit) return limit + 1;
   // Kept per thread: a call compares one name with hundreds of keys.
   thread_local std::vector<size_t> prev, cur;
@@ -84,6 +89,19 @@ size_t EditDistance(absl::string_view a, absl::string_view b, size_t limit) {
 }
 
 }  // namespace
+
+namespace internal {
+
+std::string TransliterateToAscii(absl::string_view text) {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  if (auto* t = ThreadTransliterator()) t->transliterate(u);
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
+
+}  // namespace internal
 
 std::string NormalizeName(absl::string_view name) {
   std::string ascii = ToAscii(name);
@@ -112,12 +130,12 @@ std::string NormalizeName(absl::string_view name) {
 
 bool IsQualifier(absl::string_view inner) {
   static const auto* const kWords = new absl::flat_hash_set<std::string>{
-      "rep",     "republic", "dem",       "democratic", "people",
-      "peoples", "pdr",      "of",        "the",        "state",
-      "states",  "plurinational", "bolivarian", "islamic", "federated",
-      "kingdom", "north",    "south",     "former",     "federal",
-      "united",  "arab",     "socialist", "union",      "dpr",
-      "rok",     "and",      "s"};
+      "rep",     "republic",      "dem",        "democratic", "people",
+      "peoples", "pdr",           "of",         "the",        "state",
+      "states",  "plurinational", "bolivarian", "islamic",    "federated",
+      "kingdom", "north",         "south",      "former",     "federal",
+      "united",  "arab",          "socialist",  "union",      "dpr",
+      "rok",     "and",           "s"};
   const std::string key = NormalizeName(inner);
   if (key.empty()) return false;
   for (absl::string_view w : absl::StrSplit(key, ' ')) {
@@ -144,9 +162,9 @@ ParsedName ParseName(absl::string_view printed) {
     // An acronym names the whole only at the end: in "Organization of
     // American States (OAS) and INTERPOL" it names a part, and matching
     // it would be a silent guess.
-    const bool last = close + 1 >= printed.size() ||
-                      absl::StripAsciiWhitespace(printed.substr(close + 1))
-                          .empty();
+    const bool last =
+        close + 1 >= printed.size() ||
+        absl::StripAsciiWhitespace(printed.substr(close + 1)).empty();
     if (IsQualifier(inner)) {
       // "Korea (Rep.)", "Iran (Islamic Republic of)": part of the name; it
       // tells two entities apart, so it stays in the key.
@@ -183,9 +201,8 @@ double NameMatcher::Score(absl::string_view key, double floor) const {
     // Edits beyond (1 - floor) * longest score under `floor`: not counted.
     const size_t limit =
         floor <= 0 ? longest
-                   : static_cast<size_t>((1.0 - floor) *
-                                             static_cast<double>(longest) +
-                                         1e-9);
+                   : static_cast<size_t>(
+                         (1.0 - floor) * static_cast<double>(longest) + 1e-9);
     const size_t d = EditDistance(a, b, limit);
     if (d <= limit) {
       best = 1.0 - static_cast<double>(d) / static_cast<double>(longest);
@@ -202,9 +219,9 @@ double NameMatcher::Score(absl::string_view key, double floor) const {
   if (static_cast<double>(small) / static_cast<double>(large) >= floor) {
     size_t common = 0;
     for (auto w : kw) common += words_.contains(w);
-    best = std::max(best, static_cast<double>(common) /
-                              static_cast<double>(kw.size() + words_.size() -
-                                                  common));
+    best = std::max(
+        best, static_cast<double>(common) /
+                  static_cast<double>(kw.size() + words_.size() - common));
   }
   // Exact equality alone scores 1.
   return std::min(0.99, best);

@@ -27,6 +27,13 @@ struct ParsedName {
   std::string note;
 };
 
+namespace internal {
+// ICU's "Any-Latin; Latin-ASCII" of `text`, always run. NormalizeName
+// skips it for printable ASCII, which it leaves unchanged; the tests check
+// that claim against this.
+std::string TransliterateToAscii(absl::string_view text);
+}  // namespace internal
+
 // Lower-case ASCII words separated by single spaces: accents transliterated,
 // punctuation dropped, "&" read as "and", a leading "the" removed.
 std::string NormalizeName(absl::string_view name);

@@ -17,6 +17,28 @@ TEST(NormalizeNameTest, CaseAccentsPunctuationArticles) {
             "states members of the osce");
 }
 
+// NormalizeName does not run ICU on printable ASCII: that is right only if
+// ICU would leave every such character as it is, alone and in context.
+TEST(NameNormalizerTest, PrintableAsciiSkipsIcuUnchanged) {
+  std::string all;
+  for (char c = 0x20; c < 0x7f; ++c) {
+    const std::string one(1, c);
+    EXPECT_EQ(internal::TransliterateToAscii(one), one) << "char " << int{c};
+    EXPECT_EQ(internal::TransliterateToAscii("a" + one + "b"), "a" + one + "b")
+        << "char " << int{c};
+    all.push_back(c);
+  }
+  EXPECT_EQ(internal::TransliterateToAscii(all), all);
+  for (const char* name : {"Cote d'Ivoire", "Bosnia & Herzegovina",
+                           "Korea (Rep.)", "UN ODA", "1540 Committee expert"}) {
+    EXPECT_EQ(internal::TransliterateToAscii(name), name);
+  }
+  // Anything else still goes through ICU.
+  EXPECT_EQ(NormalizeName("T\xC3\xBCrkiye"), "turkiye");
+  EXPECT_EQ(NormalizeName("C\xC3\xB4te d'Ivoire"), "cote d ivoire");
+  EXPECT_EQ(NormalizeName("tab\there"), "tab here");
+}
+
 TEST(ParseNameTest, AcronymsAndNotes) {
   ParsedName p =
       ParseName("International Criminal Police Organisation (INTERPOL)");

@@ -179,9 +179,8 @@ ParticipantManager::ParticipantManager(ParticipantStore* store,
                                        EventChecker* events, Clock* clock)
     : store_(store), events_(events), clock_(clock) {}
 
-absl::Status ParticipantManager::Load(
-    const std::vector<v1::Entity>& reference,
-    std::vector<AmbiguousName> ambiguous) {
+absl::Status ParticipantManager::Load(const std::vector<v1::Entity>& reference,
+                                      std::vector<AmbiguousName> ambiguous) {
   registry_.SetAmbiguousNames(std::move(ambiguous));
   auto seeded = store_->SeedReference(reference, kReferenceDataVersion);
   if (!seeded.ok()) return seeded.status();
@@ -338,9 +337,9 @@ absl::StatusOr<v1::Entity> ParticipantManager::CreateEntity(
     const std::string candidate =
         attempt == 1 ? id : WithNumberSuffix(id, attempt);
     e.set_name(absl::StrCat("entities/", candidate));
-    auto created =
-        store_->CreateEntity(e, AuditOf(scope, "CreateEntity", req.request_id()),
-                             req.request_id(), request_bytes);
+    auto created = store_->CreateEntity(
+        e, AuditOf(scope, "CreateEntity", req.request_id()), req.request_id(),
+        request_bytes);
     if (created.status().code() == absl::StatusCode::kAlreadyExists &&
         generated) {
       continue;
@@ -433,8 +432,8 @@ absl::Status ParticipantManager::DeleteEntity(
           req.name(), " is the parent_entity of ", e.entity.name()));
     }
   }
-  if (auto s = store_->DeleteEntity(*id, expected,
-                                    AuditOf(scope, "DeleteEntity"));
+  if (auto s =
+          store_->DeleteEntity(*id, expected, AuditOf(scope, "DeleteEntity"));
       !s.ok()) {
     return s;
   }
@@ -507,27 +506,75 @@ absl::StatusOr<v1::ResolveEntitiesResponse> ParticipantManager::ResolveEntities(
   return out;
 }
 
+namespace {
+
+// Adds to `v` what is wrong with one membership check; `prefix` is "" for
+// CheckMemberships and "requests[i]." inside a batch.
+void CheckMembershipRequest(const v1::CheckMembershipsRequest& req,
+                            const std::string& prefix, FieldViolations& v) {
+  v.CheckText(req.printed_group(), kMaxName, true,
+              absl::StrCat(prefix, "printed_group"));
+  if (!req.has_as_of()) {
+    v.Add(absl::StrCat(prefix, "as_of"), "is required");
+  } else if (!IsValidDate(req.as_of())) {
+    v.Add(absl::StrCat(prefix, "as_of"), "is not a valid calendar date");
+  }
+  if (req.printed_names_size() > kMaxBatch) {
+    v.Add(absl::StrCat(prefix, "printed_names"),
+          absl::StrCat("has more than ", kMaxBatch, " entries"));
+    return;
+  }
+  for (int i = 0; i < req.printed_names_size(); ++i) {
+    v.CheckText(req.printed_names(i), kMaxPrinted, true,
+                absl::StrCat(prefix, "printed_names[", i, "]"));
+  }
+}
+
+// A batch of membership checks: few requests (a note prints a handful of
+// groups), and no more names in all than one check may list.
+constexpr int kMaxMembershipChecks = 100;
+
+}  // namespace
+
 absl::StatusOr<v1::CheckMembershipsResponse>
 ParticipantManager::CheckMemberships(const v1::CheckMembershipsRequest& req) {
   if (auto fresh = RefreshRegistry(); !fresh.ok()) return fresh;
   FieldViolations v;
-  v.CheckText(req.printed_group(), kMaxName, true, "printed_group");
-  if (!req.has_as_of()) {
-    v.Add("as_of", "is required");
-  } else if (!IsValidDate(req.as_of())) {
-    v.Add("as_of", "is not a valid calendar date");
-  }
-  if (req.printed_names_size() > kMaxBatch) {
-    v.Add("printed_names",
-          absl::StrCat("has more than ", kMaxBatch, " entries"));
+  CheckMembershipRequest(req, "", v);
+  if (auto s = v.ToStatus("invalid request"); !s.ok()) return s;
+  return registry_.snapshot()->CheckMemberships(req);
+}
+
+absl::StatusOr<v1::BatchCheckMembershipsResponse>
+ParticipantManager::BatchCheckMemberships(
+    const v1::BatchCheckMembershipsRequest& req) {
+  if (auto fresh = RefreshRegistry(); !fresh.ok()) return fresh;
+  FieldViolations v;
+  if (req.requests_size() == 0) {
+    v.Add("requests", "is required");
+  } else if (req.requests_size() > kMaxMembershipChecks) {
+    v.Add("requests",
+          absl::StrCat("has more than ", kMaxMembershipChecks, " entries"));
   } else {
-    for (int i = 0; i < req.printed_names_size(); ++i) {
-      v.CheckText(req.printed_names(i), kMaxPrinted, true,
-                  absl::StrCat("printed_names[", i, "]"));
+    int names = 0;
+    for (int i = 0; i < req.requests_size(); ++i) {
+      names += req.requests(i).printed_names_size();
+      CheckMembershipRequest(req.requests(i),
+                             absl::StrCat("requests[", i, "]."), v);
+    }
+    if (names > kMaxBatch) {
+      v.Add("requests", absl::StrCat("list more than ", kMaxBatch,
+                                     " printed names in all"));
     }
   }
   if (auto s = v.ToStatus("invalid request"); !s.ok()) return s;
-  return registry_.snapshot()->CheckMemberships(req);
+  // One snapshot for the whole batch: every check sees the same registry.
+  auto snapshot = registry_.snapshot();
+  v1::BatchCheckMembershipsResponse out;
+  for (const auto& one : req.requests()) {
+    *out.add_responses() = snapshot->CheckMemberships(one);
+  }
+  return out;
 }
 
 absl::StatusOr<v1::Participation> ParticipantManager::GetParticipation(
@@ -548,9 +595,9 @@ absl::StatusOr<v1::Participation> ParticipantManager::CreateParticipation(
     const CallScope& scope, const v1::CreateParticipationRequest& req) {
   v1::CreateParticipationRequest fingerprint = req;
   fingerprint.clear_request_id();
-  auto result = CreateMany(scope, "CreateParticipation", req.parent(), {&req},
-                           {""}, req.request_id(),
-                           DeterministicBytes(fingerprint));
+  auto result =
+      CreateMany(scope, "CreateParticipation", req.parent(), {&req}, {""},
+                 req.request_id(), DeterministicBytes(fingerprint));
   if (!result.ok()) return result.status();
   return std::move(*result->mutable_participations(0));
 }
@@ -749,8 +796,8 @@ absl::Status ParticipantManager::DeleteParticipation(
                                      AuditOf(scope, "DeleteParticipation"));
 }
 
-absl::StatusOr<v1::ListAuditRecordsResponse> ParticipantManager::ListAuditRecords(
-    const v1::ListAuditRecordsRequest& req) {
+absl::StatusOr<v1::ListAuditRecordsResponse>
+ParticipantManager::ListAuditRecords(const v1::ListAuditRecordsRequest& req) {
   return outreach::ListAuditRecords<v1::ListAuditRecordsResponse>(
       req, [this](const AuditQuery& q) { return store_->ListAudit(q); });
 }

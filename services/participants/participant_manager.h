@@ -48,6 +48,10 @@ class ParticipantManager {
       const v1::ResolveEntitiesRequest& req);
   absl::StatusOr<v1::CheckMembershipsResponse> CheckMemberships(
       const v1::CheckMembershipsRequest& req);
+  // Every check against one registry snapshot, in request order; a bad
+  // request anywhere fails the whole batch.
+  absl::StatusOr<v1::BatchCheckMembershipsResponse> BatchCheckMemberships(
+      const v1::BatchCheckMembershipsRequest& req);
 
   absl::StatusOr<v1::Participation> GetParticipation(
       const v1::GetParticipationRequest& req);

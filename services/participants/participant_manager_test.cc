@@ -7,9 +7,9 @@
 #include "common/status/status_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testing/temp_dir.h"
 #include "services/participants/reference_data.h"
 #include "services/participants/sql_participant_store.h"
+#include "tests/testing/temp_dir.h"
 
 #ifdef OUTREACH_TEST_POSTGRES
 #include "tests/testing/postgres_test_database.h"
@@ -304,6 +304,60 @@ TEST_F(ParticipantManagerTest, ValidationErrorsCarryFields) {
   check.set_printed_group("States-Members of the OSCE");
   s = manager_->CheckMemberships(check).status();
   EXPECT_EQ(GetFieldViolations(s)[0].field, "as_of");
+}
+
+// A batch answers each check as CheckMemberships would, in request order,
+// from one registry snapshot; a bad check anywhere fails it with the field
+// path inside the batch.
+TEST_F(ParticipantManagerTest, BatchCheckMembershipsAnswersEachCheckInOrder) {
+  v1::CheckMembershipsRequest osce;
+  osce.set_printed_group("States-Members of the OSCE");
+  osce.mutable_as_of()->set_year(2013);
+  osce.mutable_as_of()->set_month(11);
+  osce.mutable_as_of()->set_day(5);
+  for (const char* n : {"Albania", "Algeria", "Japan", "Russia", "Atlantis"})
+    osce.add_printed_names(n);
+  v1::CheckMembershipsRequest other = osce;
+  other.set_printed_group("Other");
+  v1::BatchCheckMembershipsRequest batch;
+  *batch.add_requests() = other;
+  *batch.add_requests() = osce;
+  auto got = manager_->BatchCheckMemberships(batch);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->responses_size(), 2);
+  auto alone = manager_->CheckMemberships(osce);
+  ASSERT_TRUE(alone.ok()) << alone.status();
+  EXPECT_GT(alone->mismatches_size(), 0);
+  EXPECT_EQ(got->responses(1).SerializeAsString(), alone->SerializeAsString());
+  auto other_alone = manager_->CheckMemberships(other);
+  ASSERT_TRUE(other_alone.ok());
+  EXPECT_EQ(got->responses(0).SerializeAsString(),
+            other_alone->SerializeAsString());
+
+  batch.mutable_requests(1)->clear_as_of();
+  auto s = manager_->BatchCheckMemberships(batch).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  std::vector<std::string> fields;
+  for (const auto& v : GetFieldViolations(s)) fields.push_back(v.field);
+  EXPECT_THAT(fields, ::testing::ElementsAre("requests[1].as_of"));
+
+  v1::BatchCheckMembershipsRequest empty;
+  EXPECT_EQ(GetFieldViolations(manager_->BatchCheckMemberships(empty).status())
+                .at(0)
+                .field,
+            "requests");
+  // 1001 names in all, though each check alone is within its limit.
+  v1::BatchCheckMembershipsRequest big;
+  for (int r = 0; r < 2; ++r) {
+    auto* one = big.add_requests();
+    *one = osce;
+    one->clear_printed_names();
+    for (int i = 0; i < 500 + r; ++i) one->add_printed_names("Albania");
+  }
+  EXPECT_EQ(GetFieldViolations(manager_->BatchCheckMemberships(big).status())
+                .at(0)
+                .field,
+            "requests");
 }
 
 TEST_F(ParticipantManagerTest, BatchGetNamesEveryMissingEntity) {

@@ -51,6 +51,12 @@ grpc::Status ParticipantsServiceImpl::CheckMemberships(
   return ReplyWith(manager_->CheckMemberships(*req), resp);
 }
 
+grpc::Status ParticipantsServiceImpl::BatchCheckMemberships(
+    grpc::ServerContext*, const v1::BatchCheckMembershipsRequest* req,
+    v1::BatchCheckMembershipsResponse* resp) {
+  return ReplyWith(manager_->BatchCheckMemberships(*req), resp);
+}
+
 grpc::Status ParticipantsServiceImpl::GetParticipation(
     grpc::ServerContext*, const v1::GetParticipationRequest* req,
     v1::Participation* resp) {

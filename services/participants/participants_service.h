@@ -40,6 +40,9 @@ class ParticipantsServiceImpl final : public v1::ParticipantsService::Service {
   grpc::Status CheckMemberships(grpc::ServerContext*,
                                 const v1::CheckMembershipsRequest*,
                                 v1::CheckMembershipsResponse*) override;
+  grpc::Status BatchCheckMemberships(
+      grpc::ServerContext*, const v1::BatchCheckMembershipsRequest*,
+      v1::BatchCheckMembershipsResponse*) override;
   grpc::Status GetParticipation(grpc::ServerContext*,
                                 const v1::GetParticipationRequest*,
                                 v1::Participation*) override;

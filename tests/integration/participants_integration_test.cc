@@ -52,12 +52,12 @@ class ParticipantsIntegrationTest : public ::testing::Test {
     ASSERT_TRUE(redis_->Start());
     events_ = std::make_unique<ServiceProcess>(
         OUTREACH_EVENTS_SERVER,
-        std::vector<std::string>{"--db_path=" + dir_.path() + "/events.db",
-                                 "--redis_address=" + redis_->address(),
-                                 "--participants_address=",
-                                 "--recommendations_address=",
-                                 // Tests below count its access lines.
-                                 "--access_log_every=1"},
+        std::vector<std::string>{
+            "--db_path=" + dir_.path() + "/events.db",
+            "--redis_address=" + redis_->address(),
+            "--participants_address=", "--recommendations_address=",
+            // Tests below count its access lines.
+            "--access_log_every=1"},
         dir_.path() + "/events.log");
     ASSERT_TRUE(events_->Start()) << events_->log();
     participants_ = std::make_unique<ServiceProcess>(
@@ -65,7 +65,8 @@ class ParticipantsIntegrationTest : public ::testing::Test {
         std::vector<std::string>{
             "--db_path=" + dir_.path() + "/participants.db",
             "--redis_address=" + redis_->address(),
-            "--events_address=" + events_->address(), "--dependency_timeout=1s"},
+            "--events_address=" + events_->address(),
+            "--dependency_timeout=1s"},
         dir_.path() + "/participants.log");
     ASSERT_TRUE(participants_->Start()) << participants_->log();
     events_stub_ = ev::EventsService::NewStub(events_->NewChannel());
@@ -163,6 +164,21 @@ TEST_F(ParticipantsIntegrationTest, SeedMembershipMismatches) {
   for (const auto& m : resp.mismatches()) flagged.insert(m.printed_name());
   EXPECT_EQ(flagged,
             (std::set<std::string>{"Algeria", "Egypt", "Japan", "Morocco"}));
+
+  // The batch the gateway sends: the same answer for the same group, in
+  // the requests' order.
+  pv::BatchCheckMembershipsRequest batch;
+  auto* other = batch.add_requests();
+  *other = req;
+  other->set_printed_group("Other");
+  *batch.add_requests() = req;
+  pv::BatchCheckMembershipsResponse both;
+  grpc::ClientContext batch_ctx;
+  Deadline(batch_ctx);
+  ASSERT_TRUE(stub_->BatchCheckMemberships(&batch_ctx, batch, &both).ok());
+  ASSERT_EQ(both.responses_size(), 2);
+  EXPECT_EQ(both.responses(0).mismatches_size(), 0);
+  EXPECT_EQ(both.responses(1).SerializeAsString(), resp.SerializeAsString());
 }
 
 TEST_F(ParticipantsIntegrationTest, ParticipationNeedsAnExistingEvent) {

@@ -11,7 +11,8 @@ OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
   bash "$root/scripts/bench.sh" --smoke --output="$tmp/performance.md"
 report="$tmp/performance.md"
 for heading in "## Machine" "## Targets" "## Scenarios" "## Resident memory" \
-               "## How cost grows" "## Cost of security"; do
+               "## How cost grows" "## Cost of security" \
+               "### The floor of a dry-run import"; do
   grep -qF "$heading" "$report" || { echo "missing: $heading" >&2; exit 1; }
 done
 for scenario in echo_bare echo_runtime get_event_cache_hit get_event_cache_off \
@@ -22,6 +23,11 @@ for scenario in echo_bare echo_runtime get_event_cache_hit get_event_cache_off \
   grep -q "^| \`$scenario\` |" "$report" || { echo "missing: $scenario" >&2; exit 1; }
 done
 grep -q "Smoke run" "$report"
+# The dry run's parts, timed in one process: each a number.
+for part in "parse the note" "resolve its names" "check its groups" \
+            "the whole dry run" "serialize the report"; do
+  grep -qE "^\| $part.* \| [0-9]+\.[0-9] \|$" "$report" || { echo "missing: $part" >&2; exit 1; }
+done
 
 # The engines comparison (--engines): the events service on a real
 # PostgreSQL beside SQLite, every scenario without errors.

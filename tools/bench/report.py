@@ -69,6 +69,10 @@ def main():
     ap.add_argument("--concurrency", type=int, required=True)
     ap.add_argument("--big_events", type=int, required=True)
     ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--import_floor", default="",
+                    help="import_floor's JSON lines: a dry run's parts, in "
+                         "CPU microseconds, with no RPC")
+    ap.add_argument("--cores", type=int, default=os.cpu_count() or 1)
     a = ap.parse_args()
 
     runs = {}
@@ -239,6 +243,45 @@ def main():
             x = runs[n]["qps"]
             L.append(f"| `{n}` | {x:.0f} | {x / echo:.0%} | "
                      f"{x / floor['qps']:.0%} |")
+    if a.import_floor and os.path.exists(a.import_floor):
+        parts = {}
+        with open(a.import_floor, encoding="utf-8") as f:
+            for line in f:
+                x = json.loads(line)
+                parts[x["part"]] = x["cpu_us"]
+        echo_rounds = [runs[f"echo_bare_r{i}"]["qps"] for i in rounds
+                       if f"echo_bare_r{i}" in runs] or [echo]
+        echo_median = statistics.median(echo_rounds)
+        floor_us = parts.get("dry_run", 0) + parts.get("report", 0)
+        L.append("")
+        L.append("### The floor of a dry-run import")
+        L.append("")
+        L.append(
+            "`tools/bench/import_floor` runs the gateway's importer on the "
+            "seed in one process and one thread, against the participants "
+            "service's domain code called directly (no RPC, no "
+            "serialization between services) and a fake events service, "
+            "and times each part in CPU time. Every RPC of the real dry "
+            "run comes on top of this.")
+        L.append("")
+        L.append("| Part | CPU µs per import |")
+        L.append("|---|---|")
+        labels = {"parse": "parse the note",
+                  "resolve": "resolve its names (`ResolveEntities`)",
+                  "check": "check its groups (`BatchCheckMemberships`)",
+                  "dry_run": "the whole dry run (parse and both included)",
+                  "report": "serialize the report"}
+        for k in ["parse", "resolve", "check", "dry_run", "report"]:
+            if k in parts:
+                L.append(f"| {labels[k]} | {parts[k]:.1f} |")
+        if floor_us > 0:
+            best = a.cores * 1e6 / floor_us
+            L.append("")
+            L.append(
+                f"With no RPC at all and all {a.cores} cores given to it, "
+                f"that is at most {best:.0f} dry runs a second: "
+                f"{best / echo_median:.1%} of the bare echo's median QPS "
+                f"({echo_median:.0f}), against a target of 10%.")
     L.append("")
     L.append("## Cost of security")
     L.append("")

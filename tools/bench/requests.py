@@ -3,7 +3,8 @@
 
   requests.py resolve DRY_RUN_JSON   ResolveEntities: 40 printed names (the
                                      seed lists 36; the first four repeat)
-  requests.py groups DRY_RUN_JSON    CheckMemberships: the largest group
+  requests.py groups DRY_RUN_JSON    BatchCheckMemberships: every printed
+                                     group, as the note and the import ask
   requests.py import NOTE_FILE       ImportInformationNote, as a dry run
 
 DRY_RUN_JSON is `outreachctl import --dry-run --output=json` of the seed.
@@ -44,9 +45,9 @@ def main():
         for p in parts:
             by_group.setdefault(field(p, "printed_group"), []).append(
                 field(p, "printed_name"))
-        group = max((g for g in by_group if g), key=lambda g: len(by_group[g]))
-        print(json.dumps({"printedGroup": group, "printedNames": by_group[group],
-                          "asOf": AS_OF}))
+        print(json.dumps({"requests": [
+            {"printedGroup": g, "printedNames": names, "asOf": AS_OF}
+            for g, names in by_group.items() if g]}))
         return 0
     print(__doc__, file=sys.stderr)
     return 2
