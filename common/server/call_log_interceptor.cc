@@ -1,15 +1,14 @@
 #include "common/server/call_log_interceptor.h"
 
-#include "common/server/utf8_violation.h"
-#include "common/status/status_util.h"
-#include "google/protobuf/descriptor.h"
-
 #include <random>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/log/json_log.h"
+#include "common/server/utf8_violation.h"
+#include "common/status/status_util.h"
+#include "google/protobuf/descriptor.h"
 #include "grpcpp/server_context.h"
 
 namespace outreach {
@@ -21,9 +20,8 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
  public:
   CallLogInterceptor(grpc::experimental::ServerRpcInfo* info,
                      std::atomic<int>* in_flight,
-                     const std::function<void()>* after_write,
-                     Metrics* metrics, uint64_t access_log_every,
-                     std::atomic<uint64_t>* reads)
+                     const std::function<void()>* after_write, Metrics* metrics,
+                     uint64_t access_log_every, std::atomic<uint64_t>* reads)
       : info_(info),
         after_write_(after_write),
         metrics_(metrics),
@@ -83,11 +81,13 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
       // (gRFC A6 server pushback; a negative delay means never).
       if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
           IsDependencyFailure(status)) {
-        methods->GetSendTrailingMetadata()->emplace(kRetryPushbackHeader,
-                                                    "-1");
+        methods->GetSendTrailingMetadata()->emplace(kRetryPushbackHeader, "-1");
       }
-      if (status.ok() && after_write_ != nullptr && *after_write_ &&
-          info_->method() != nullptr && IsWriteMethod(info_->method())) {
+      auto* trailers = methods->GetSendTrailingMetadata();
+      const bool wrote_nothing = trailers->erase(kWroteNothingTrailer) > 0;
+      if (status.ok() && !wrote_nothing && after_write_ != nullptr &&
+          *after_write_ && info_->method() != nullptr &&
+          IsWriteMethod(info_->method())) {
         (*after_write_)();
       }
       LogCall(status);
@@ -183,8 +183,9 @@ std::string NewRequestId() {
   // draw per call, and without seeding a generator on each new thread (the
   // synchronous server starts and retires threads as load changes, and
   // seeding reads the kernel's entropy).
-  static const uint64_t prefix = std::random_device{}() * 0x9e3779b97f4a7c15ULL ^
-                                 static_cast<uint64_t>(absl::GetCurrentTimeNanos());
+  static const uint64_t prefix =
+      std::random_device{}() * 0x9e3779b97f4a7c15ULL ^
+      static_cast<uint64_t>(absl::GetCurrentTimeNanos());
   static std::atomic<uint64_t> counter{0};
   return absl::StrFormat("%016x%016x", prefix, counter.fetch_add(1));
 }

@@ -6,10 +6,11 @@
 // logged; of the successful reads, one in `access_log_every` (1 logs them
 // all). Formatting and writing the line cost about a third of a cheap
 // call's server time on the benchmark machine (docs/performance.md), and a
-// read that succeeded is already counted and timed by the metrics. The request id is the caller's `x-request-id` metadata, or a
-// fresh one when the caller sent none; either way it is echoed back in the
-// response's trailing metadata so a client can quote it (trailers, so that a
-// failed call stays "trailers-only" and gRPC clients may retry it).
+// read that succeeded is already counted and timed by the metrics. The request
+// id is the caller's `x-request-id` metadata, or a fresh one when the caller
+// sent none; either way it is echoed back in the response's trailing metadata
+// so a client can quote it (trailers, so that a failed call stays
+// "trailers-only" and gRPC clients may retry it).
 //
 // The same facts go to Metrics, when given, as Prometheus series.
 //
@@ -26,6 +27,7 @@
 
 #include "absl/strings/string_view.h"
 #include "common/metrics/metrics.h"
+#include "grpcpp/server_context.h"
 #include "grpcpp/support/server_interceptor.h"
 
 namespace outreach {
@@ -35,6 +37,17 @@ namespace outreach {
 inline constexpr char kRetryPushbackHeader[] = "grpc-retry-pushback-ms";
 
 inline constexpr char kRequestIdHeader[] = "x-request-id";
+
+// A trailer a handler of a write method adds when the call changed
+// nothing (a `validate_only` create): the interceptor then does not run
+// `after_write`, so the suite's write generation stays put and cached
+// composites stay warm, and it removes the trailer before it is sent.
+inline constexpr char kWroteNothingTrailer[] = "x-outreach-wrote-nothing";
+
+// Marks the call `ctx` serves as one that wrote nothing (see above).
+inline void MarkWroteNothing(grpc::ServerContextBase& ctx) {
+  ctx.AddTrailingMetadata(kWroteNothingTrailer, "1");
+}
 
 class CallLogInterceptorFactory
     : public grpc::experimental::ServerInterceptorFactoryInterface {

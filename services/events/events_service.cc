@@ -1,6 +1,7 @@
 #include "services/events/events_service.h"
 
 #include "common/client/call_policy.h"
+#include "common/server/call_log_interceptor.h"
 #include "common/status/status_util.h"
 
 namespace outreach::events {
@@ -31,13 +32,17 @@ grpc::Status EventsServiceImpl::ListEvents(grpc::ServerContext*,
 grpc::Status EventsServiceImpl::CreateEvent(
     grpc::ServerContext* context, const v1::CreateEventRequest* request,
     v1::Event* response) {
-  return ReplyWith(manager_->CreateEvent(ScopeOf(*context), *request), response);
+  // A check writes nothing: the suite's cached composites stay valid.
+  if (request->validate_only()) MarkWroteNothing(*context);
+  return ReplyWith(manager_->CreateEvent(ScopeOf(*context), *request),
+                   response);
 }
 
 grpc::Status EventsServiceImpl::UpdateEvent(
     grpc::ServerContext* context, const v1::UpdateEventRequest* request,
     v1::Event* response) {
-  return ReplyWith(manager_->UpdateEvent(ScopeOf(*context), *request), response);
+  return ReplyWith(manager_->UpdateEvent(ScopeOf(*context), *request),
+                   response);
 }
 
 grpc::Status EventsServiceImpl::DeleteEvent(

@@ -14,6 +14,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/cache/write_generation.h"
+#include "common/server/call_log_interceptor.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
@@ -61,13 +63,11 @@ class EventsIntegrationTest : public ::testing::Test {
   }
 
   void StartEvents(const std::vector<std::string>& extra_flags = {}) {
-    std::vector<std::string> flags{"--db_path=" + db_path(),
-                                   "--redis_address=" + redis_->address(),
-                                   "--redis_timeout=50ms", "--shutdown_grace=10s",
-                                   "--db_busy_timeout=10s",
-                                   // Alone: no other service to ask on delete.
-                                   "--participants_address=",
-                                   "--recommendations_address="};
+    std::vector<std::string> flags{
+        "--db_path=" + db_path(), "--redis_address=" + redis_->address(),
+        "--redis_timeout=50ms", "--shutdown_grace=10s", "--db_busy_timeout=10s",
+        // Alone: no other service to ask on delete.
+        "--participants_address=", "--recommendations_address="};
     flags.insert(flags.end(), extra_flags.begin(), extra_flags.end());
     events_ = std::make_unique<ServiceProcess>(OUTREACH_EVENTS_SERVER, flags,
                                                dir_.path() + "/events.log");
@@ -296,6 +296,27 @@ TEST_F(EventsIntegrationTest, RetriedCreateIsIdempotent) {
   EXPECT_EQ(resp.events_size(), 1);
 }
 
+// A validate_only create writes nothing, so it leaves the suite's write
+// generation (and with it every cached composite) as it was; a real
+// create moves it on, and the marking trailer never reaches the client.
+TEST_F(EventsIntegrationTest, ValidateOnlyLeavesTheWriteGenerationAlone) {
+  const std::string key = std::string("GET ") + kWriteGenerationKey;
+  const std::string before = redis_->Command(key);
+  ASSERT_FALSE(before.empty());
+  grpc::ClientContext ctx;
+  Deadline(ctx);
+  CreateEventRequest req;
+  *req.mutable_event() = Workshop("Checked", 2013, 1, 1, "UA");
+  req.set_validate_only(true);
+  Event checked;
+  ASSERT_TRUE(stub_->CreateEvent(&ctx, req, &checked).ok());
+  EXPECT_EQ(ctx.GetServerTrailingMetadata().count(kWroteNothingTrailer), 0u);
+  EXPECT_EQ(redis_->Command(key), before);
+  Event created;
+  ASSERT_TRUE(Create(Workshop("Written", 2013, 1, 1, "UA"), &created).ok());
+  EXPECT_NE(redis_->Command(key), before);
+}
+
 TEST_F(EventsIntegrationTest, DuplicateIdIsAlreadyExists) {
   Event out;
   ASSERT_TRUE(Create(Workshop("A", 2013, 1, 1, "UA"), &out, "", "kiev").ok());
@@ -421,9 +442,10 @@ TEST_F(EventsIntegrationTest, LockedDatabaseAnswersWithinTheDeadline) {
   EXPECT_TRUE(in_flight.ok()) << in_flight.status();
   auto text = HttpGet(events_->metrics_port(), "/metrics");
   ASSERT_TRUE(text.ok());
-  EXPECT_EQ(SeriesValue(*text, "outreach_server_requests_total{code="
-                               "\"DEADLINE_EXCEEDED\",method=\"/outreach."
-                               "events.v1.EventsService/CreateEvent\"}"),
+  EXPECT_EQ(SeriesValue(*text,
+                        "outreach_server_requests_total{code="
+                        "\"DEADLINE_EXCEEDED\",method=\"/outreach."
+                        "events.v1.EventsService/CreateEvent\"}"),
             1);
   sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(db);
@@ -496,19 +518,22 @@ TEST_F(EventsIntegrationTest, StoreFaultsAreCountedInMetrics) {
 
   auto text = HttpGet(events_->metrics_port(), "/metrics");
   ASSERT_TRUE(text.ok()) << text.status();
-  EXPECT_EQ(SeriesValue(*text, "outreach_store_errors_total{code="
-                               "\"UNAVAILABLE\",operation=\"write\"}"),
+  EXPECT_EQ(SeriesValue(*text,
+                        "outreach_store_errors_total{code="
+                        "\"UNAVAILABLE\",operation=\"write\"}"),
             1);
-  EXPECT_EQ(SeriesValue(*text, "outreach_server_requests_total{code="
-                               "\"UNAVAILABLE\",method=\"/outreach.events."
-                               "v1.EventsService/CreateEvent\"}"),
+  EXPECT_EQ(SeriesValue(*text,
+                        "outreach_server_requests_total{code="
+                        "\"UNAVAILABLE\",method=\"/outreach.events."
+                        "v1.EventsService/CreateEvent\"}"),
             1);
   // The next write, with the lock gone, succeeds and counts no fault.
   ASSERT_TRUE(Create(Workshop("Unblocked", 2013, 1, 2, "UA"), &out).ok());
   text = HttpGet(events_->metrics_port(), "/metrics");
   ASSERT_TRUE(text.ok());
-  EXPECT_EQ(SeriesValue(*text, "outreach_store_errors_total{code="
-                               "\"UNAVAILABLE\",operation=\"write\"}"),
+  EXPECT_EQ(SeriesValue(*text,
+                        "outreach_store_errors_total{code="
+                        "\"UNAVAILABLE\",operation=\"write\"}"),
             1);
 }
 
@@ -530,9 +555,9 @@ TEST_F(EventsIntegrationTest, RedisWithAPassword) {
     ASSERT_TRUE(events_->Start()) << events_->log();
     stub_ = EventsService::NewStub(events_->NewChannel());
     Event created, got;
-    ASSERT_TRUE(Create(Workshop("Secured " + password, 2014, 2, 3, "UA"),
-                       &created)
-                    .ok());
+    ASSERT_TRUE(
+        Create(Workshop("Secured " + password, 2014, 2, 3, "UA"), &created)
+            .ok());
     const long hits_before = secured.KeyspaceHits();
     for (int i = 0; i < 3; ++i) {
       ASSERT_TRUE(Get(created.name(), &got).ok());
@@ -557,9 +582,9 @@ TEST_F(EventsIntegrationTest, RedisWithAPassword) {
 TEST_F(EventsIntegrationTest, AFullDiskIsReportedByReadinessAndWrites) {
   const std::string small = dir_.path() + "/small";
   ASSERT_EQ(mkdir(small.c_str(), 0755), 0);
-  if (std::system(("mount -t tmpfs -o size=4m tmpfs '" + small +
-                   "' 2>/dev/null")
-                      .c_str()) != 0) {
+  if (std::system(
+          ("mount -t tmpfs -o size=4m tmpfs '" + small + "' 2>/dev/null")
+              .c_str()) != 0) {
     GTEST_SKIP() << "cannot mount a tmpfs here (the test needs root)";
   }
   struct Unmount {
@@ -673,9 +698,9 @@ TEST_F(EventsIntegrationTest, SigtermDrainsInFlightCallsAndExitsZero) {
   }
   // Once every call is in the server (waiting on the lock), not after a
   // guess at how long that takes.
-  auto reached = WaitForSeries(
-      events_->metrics_port(), "outreach_server_in_flight",
-      [](double v) { return v >= kInFlight; });
+  auto reached =
+      WaitForSeries(events_->metrics_port(), "outreach_server_in_flight",
+                    [](double v) { return v >= kInFlight; });
   ASSERT_TRUE(reached.ok()) << reached.status();
   events_->process().Signal(SIGTERM);
   ASSERT_TRUE(watch->Read(&status));
