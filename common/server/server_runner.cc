@@ -1,9 +1,8 @@
 #include "common/server/server_runner.h"
 
-#include <algorithm>
-
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <utility>
@@ -104,17 +103,16 @@ absl::Status ServerRunner::Start() {
   const std::string& listen = options_.listen_address;
   if (options_.health_port != 0) {
     grpc::ServerBuilder probes;
-    probes.AddListeningPort(
-        absl::StrCat(listen.substr(0, listen.rfind(':')), ":",
-                     options_.health_port),
-        grpc::InsecureServerCredentials(), &health_port_);
+    probes.AddListeningPort(absl::StrCat(listen.substr(0, listen.rfind(':')),
+                                         ":", options_.health_port),
+                            grpc::InsecureServerCredentials(), &health_port_);
     probes.RegisterService(&probe_health_);
     probes.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     health_server_ = probes.BuildAndStart();
     if (health_server_ == nullptr || health_port_ == 0) {
       health_server_.reset();
-      return absl::UnavailableError(absl::StrCat(
-          "cannot listen on health port ", options_.health_port));
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen on health port ", options_.health_port));
     }
   }
   if (options_.reflection) {
@@ -129,6 +127,9 @@ absl::Status ServerRunner::Start() {
                            &port_);
   for (const auto& s : services_) builder.RegisterService(s.service);
   builder.RegisterService(&health_);
+  if (options_.generic_service != nullptr) {
+    builder.RegisterCallbackGenericService(options_.generic_service);
+  }
 
   grpc::ResourceQuota quota("outreach-server");
   quota.SetMaxThreads(options_.max_threads);
@@ -184,13 +185,13 @@ absl::Status ServerRunner::Start() {
   health_.SetServing(kLivenessService, true);
   probe_health_.SetServing(kLivenessService, true);
   readiness_thread_ = std::thread([this] { ReadinessLoop(); });
-  LogInfo("server started",
-          {{"address", options_.listen_address},
-           {"port", port_},
-           {"health_port", health_port_},
-           {"metrics_port",
-            options_.metrics != nullptr ? options_.metrics->exposed_port()
-                                        : 0}});
+  LogInfo(
+      "server started",
+      {{"address", options_.listen_address},
+       {"port", port_},
+       {"health_port", health_port_},
+       {"metrics_port",
+        options_.metrics != nullptr ? options_.metrics->exposed_port() : 0}});
   return absl::OkStatus();
 }
 

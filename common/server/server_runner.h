@@ -51,6 +51,7 @@
 #include "absl/time/time.h"
 #include "common/metrics/metrics.h"
 #include "common/server/health_service.h"
+#include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "nlohmann/json.hpp"
@@ -109,6 +110,12 @@ struct ServerOptions {
   // /metrics endpoint, on the host of `listen_address`; 0 serves none.
   Metrics* metrics = nullptr;
   int metrics_port = 0;
+  // Answers calls to methods no registered service has (not owned; may be
+  // null, and then gRPC answers them UNIMPLEMENTED itself). A server with
+  // a generated method marked generic, to serve it from another service
+  // object, must have one: gRPC refuses to start without. The default
+  // grpc::CallbackGenericService answers UNIMPLEMENTED.
+  grpc::CallbackGenericService* generic_service = nullptr;
   // Credentials of the gRPC port; null serves plaintext.
   std::shared_ptr<grpc::ServerCredentials> credentials;
   // Plaintext health-only port, on the host of `listen_address`; 0 serves

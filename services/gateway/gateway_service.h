@@ -21,9 +21,12 @@
 
 namespace outreach::gateway {
 
+// GetInformationNote is served by NoteBytesService (note_bytes_service.h),
+// registered beside this one: here it is marked generic, so not registered.
 class GatewayServiceImpl final
-    : public v1::GatewayService::WithRawCallbackMethod_ImportInformationNote<
-          v1::GatewayService::Service> {
+    : public v1::GatewayService::WithGenericMethod_GetInformationNote<
+          v1::GatewayService::WithRawCallbackMethod_ImportInformationNote<
+              v1::GatewayService::Service>> {
  public:
   // Not owned; `imports` must outlive the server.
   GatewayServiceImpl(NoteComposer* composer, NoteImporter* importer,
@@ -33,11 +36,6 @@ class GatewayServiceImpl final
         imports_(imports),
         max_in_flight_(imports->size() + max_queued_imports) {}
 
-  grpc::Status GetInformationNote(grpc::ServerContext* ctx,
-                                  const v1::GetInformationNoteRequest* req,
-                                  v1::InformationNote* resp) override {
-    return ReplyWith(composer_->GetInformationNote(ScopeOf(*ctx), *req), resp);
-  }
   grpc::Status RenderInformationNote(
       grpc::ServerContext* ctx, const v1::RenderInformationNoteRequest* req,
       v1::RenderedNote* resp) override {
@@ -73,13 +71,11 @@ class GatewayServiceImpl final
       const outreach::recommendations::v1::ListRecommendationsRequest* req,
       outreach::recommendations::v1::ListRecommendationsResponse* resp)
       override {
-    return ReplyWith(composer_->ListRecommendations(ScopeOf(*ctx), *req),
-                     resp);
+    return ReplyWith(composer_->ListRecommendations(ScopeOf(*ctx), *req), resp);
   }
   grpc::Status TransitionRecommendation(
       grpc::ServerContext* ctx,
-      const outreach::recommendations::v1::TransitionRecommendationRequest*
-          req,
+      const outreach::recommendations::v1::TransitionRecommendationRequest* req,
       outreach::recommendations::v1::Recommendation* resp) override {
     return ReplyWith(composer_->TransitionRecommendation(ScopeOf(*ctx), *req),
                      resp);

@@ -16,17 +16,18 @@
 #include "common/client/channel.h"
 #include "common/concurrency/thread_pool.h"
 #include "common/config/env_flags.h"
-#include "common/metrics/metrics.h"
 #include "common/geo/iso3166.h"
 #include "common/log/json_log.h"
+#include "common/metrics/metrics.h"
 #include "common/server/server_runner.h"
 #include "common/server/service_flags.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/gateway/backend_clients.h"
+#include "services/gateway/gateway_service.h"
+#include "services/gateway/note_bytes_service.h"
 #include "services/gateway/note_composer.h"
 #include "services/gateway/note_importer.h"
-#include "services/gateway/gateway_service.h"
 
 ABSL_FLAG(int, port, 8080, "gRPC port; 0 picks a free one.");
 ABSL_FLAG(std::string, events_address, "127.0.0.1:8081",
@@ -83,19 +84,21 @@ int Run() {
              {{"error", std::string(countries.status().message())}});
     return 1;
   }
-  auto events = outreach::events::v1::EventsService::NewStub(
-      MakeServiceChannel(absl::GetFlag(FLAGS_events_address),
-                         outreach::events::v1::EventsService::service_full_name(), &metrics,
-                         peer_credentials));
+  auto events = outreach::events::v1::EventsService::NewStub(MakeServiceChannel(
+      absl::GetFlag(FLAGS_events_address),
+      outreach::events::v1::EventsService::service_full_name(), &metrics,
+      peer_credentials));
   auto participants = outreach::participants::v1::ParticipantsService::NewStub(
-      MakeServiceChannel(absl::GetFlag(FLAGS_participants_address),
-                         outreach::participants::v1::ParticipantsService::service_full_name(), &metrics,
-                         peer_credentials));
+      MakeServiceChannel(
+          absl::GetFlag(FLAGS_participants_address),
+          outreach::participants::v1::ParticipantsService::service_full_name(),
+          &metrics, peer_credentials));
   auto recommendations =
       outreach::recommendations::v1::RecommendationsService::NewStub(
           MakeServiceChannel(absl::GetFlag(FLAGS_recommendations_address),
-                         outreach::recommendations::v1::RecommendationsService::service_full_name(), &metrics,
-                         peer_credentials));
+                             outreach::recommendations::v1::
+                                 RecommendationsService::service_full_name(),
+                             &metrics, peer_credentials));
   CallPolicyOptions policy_options;
   policy_options.default_timeout = absl::GetFlag(FLAGS_dependency_timeout);
   policy_options.max_timeout = absl::GetFlag(FLAGS_dependency_timeout) * 2;
@@ -115,16 +118,15 @@ int Run() {
                                   participants_client.get(),
                                   recommendations_client.get()};
   const int64_t near_bytes = absl::GetFlag(FLAGS_near_cache_bytes);
-  NearCache<google::protobuf::Message> near(
+  NearCache<std::string> near(
       static_cast<size_t>(std::max<int64_t>(0, near_bytes)),
-      [](const google::protobuf::Message& m) { return m.ByteSizeLong(); });
+      [](const std::string& bytes) { return bytes.size(); });
   NoteComposer composer(clients, &fanout, countries->get(), shared_cache,
                         &generation, absl::GetFlag(FLAGS_cache_ttl),
                         DeadlineShares{}, &base->security->readers(),
                         near_bytes > 0 ? &near : nullptr);
   NoteImporter::StepHook hook;
-  if (const std::string step =
-          absl::GetFlag(FLAGS_test_kill_after_import_step);
+  if (const std::string step = absl::GetFlag(FLAGS_test_kill_after_import_step);
       !step.empty()) {
     // Fault tests only: die as `kill -9` would, after that step.
     hook = [step](absl::string_view done) {
@@ -135,11 +137,19 @@ int Run() {
   ThreadPool imports(absl::GetFlag(FLAGS_import_threads));
   GatewayServiceImpl service(&composer, &importer, &imports,
                              absl::GetFlag(FLAGS_max_queued_imports));
+  NoteBytesService notes(&composer);
+  // GatewayServiceImpl marks GetInformationNote generic (NoteBytesService
+  // serves it), which gRPC accepts only beside a generic service: this one
+  // answers UNIMPLEMENTED, as gRPC does for unknown methods anyway.
+  grpc::CallbackGenericService unknown_methods;
+  server_options.generic_service = &unknown_methods;
 
   // The gateway keeps no store: it is ready as soon as it serves.
   return Serve(server_options,
-               {{&service, v1::GatewayService::service_full_name()}}, nullptr,
-               "gateway", {{"events", absl::GetFlag(FLAGS_events_address)}});
+               {{&service, v1::GatewayService::service_full_name()},
+                {&notes, v1::GatewayService::service_full_name()}},
+               nullptr, "gateway",
+               {{"events", absl::GetFlag(FLAGS_events_address)}});
 }
 
 }  // namespace

@@ -93,7 +93,7 @@ NoteComposer::NoteComposer(BackendClients clients, ThreadPool* fanout,
                            WriteGeneration* generation,
                            absl::Duration cache_ttl, DeadlineShares shares,
                            const ConfidentialReaders* readers,
-                           NearCache<google::protobuf::Message>* near)
+                           NearCache<std::string>* near)
     : clients_(clients),
       fanout_(fanout),
       countries_(countries),
@@ -104,72 +104,104 @@ NoteComposer::NoteComposer(BackendClients clients, ThreadPool* fanout,
       readers_(readers),
       near_(near) {}
 
+namespace {
+
+// Whether bytes read from Redis parse as a `type`. Anything else
+// (corrupt, planted, another version's) is recomputed rather than served;
+// entries in this process were checked before they were kept.
+bool Parses(const google::protobuf::Message& type, const std::string& bytes) {
+  std::unique_ptr<google::protobuf::Message> m(type.New());
+  return m->ParseFromString(bytes);
+}
+
+}  // namespace
+
+NoteComposer::Lookup NoteComposer::LookUp(
+    const CallScope& scope, absl::string_view method,
+    const google::protobuf::Message& request,
+    const google::protobuf::Message& response_type) {
+  Lookup found;
+  if (cache_ == nullptr || generation_ == nullptr) return found;
+  // What the recommendations service showed this caller decides what the
+  // composite holds, so it is part of the key.
+  const bool all = readers_ == nullptr ||
+                   readers_->For(scope.caller_role, scope.authenticated()) ==
+                       Visibility::kConfidential;
+  const std::string prefix = absl::StrCat("outreach:gateway:v1:", method, ":");
+  const std::string suffix =
+      absl::StrCat(":", all ? "all:" : "public:",
+                   absl::WebSafeBase64Escape(CanonicalBytes(request)));
+  if (near_ != nullptr) {
+    // The generation alone (a few bytes) in one round trip, judged as
+    // Current() would; the composite it keys, when this process holds it,
+    // costs no other. Only a near miss reads the composite from Redis.
+    const int64_t begun = generation_->BeginRead();
+    auto generation =
+        generation_->Accept(cache_->GetRaw(kWriteGenerationKey), begun);
+    if (!generation.ok()) return found;
+    found.key = absl::StrCat(prefix, *generation, suffix);
+    // A near entry was checked when it was filled.
+    if ((found.bytes = near_->Get(found.key))) return found;
+    auto stored = cache_->GetRaw(found.key);
+    if (stored.ok() && stored->has_value() && Parses(response_type, **stored)) {
+      found.bytes = std::make_shared<const std::string>(std::move(**stored));
+      near_->Fill(found.key, NearCache<std::string>::kAnyTicket, found.bytes);
+    }
+    return found;
+  }
+  // The generation and the composite keyed by it, in one round trip; the
+  // generation is then judged as Current() would judge it.
+  const int64_t begun = generation_->BeginRead();
+  auto both = cache_->GetRawChained(kWriteGenerationKey, prefix, suffix);
+  auto generation = generation_->Accept(
+      both.ok() ? absl::StatusOr<std::optional<std::string>>(both->first)
+                : absl::StatusOr<std::optional<std::string>>(both.status()),
+      begun);
+  if (!generation.ok()) return found;
+  found.key = absl::StrCat(prefix, *generation, suffix);
+  if (both->second.has_value() && Parses(response_type, *both->second)) {
+    found.bytes = std::make_shared<const std::string>(std::move(*both->second));
+  }
+  return found;
+}
+
+void NoteComposer::Store(const std::string& key,
+                         std::shared_ptr<const std::string> bytes) {
+  cache_->SetRaw(key, *bytes, cache_ttl_).IgnoreError();
+  if (near_ != nullptr) {
+    near_->Fill(key, NearCache<std::string>::kAnyTicket, std::move(bytes));
+  }
+}
+
 template <typename Response>
 absl::StatusOr<Response> NoteComposer::Cached(
     const CallScope& scope, absl::string_view method,
     const google::protobuf::Message& request,
     const std::function<absl::StatusOr<Response>()>& compute) {
-  std::string key;
-  if (cache_ != nullptr && generation_ != nullptr) {
-    // What the recommendations service showed this caller decides what
-    // the composite holds, so it is part of the key.
-    const bool all = readers_ == nullptr ||
-                     readers_->For(scope.caller_role, scope.authenticated()) ==
-                         Visibility::kConfidential;
-    const std::string prefix =
-        absl::StrCat("outreach:gateway:v1:", method, ":");
-    const std::string suffix =
-        absl::StrCat(":", all ? "all:" : "public:",
-                     absl::WebSafeBase64Escape(CanonicalBytes(request)));
-    if (near_ != nullptr) {
-      // The generation alone (a few bytes) in one round trip, judged as
-      // Current() would; the composite it keys, when this process holds
-      // it, costs no other. Only a near miss reads the composite from Redis.
-      const int64_t begun = generation_->BeginRead();
-      auto generation =
-          generation_->Accept(cache_->GetRaw(kWriteGenerationKey), begun);
-      if (generation.ok()) {
-        key = absl::StrCat(prefix, *generation, suffix);
-        // The key names the method, so the entry is a Response.
-        if (auto hit = near_->Get(key)) {
-          return Response(static_cast<const Response&>(*hit));
-        }
-        auto stored = cache_->GetRaw(key);
-        auto cached = std::make_shared<Response>();
-        if (stored.ok() && stored->has_value() &&
-            cached->ParseFromString(**stored)) {
-          near_->Fill(key, NearCache<google::protobuf::Message>::kAnyTicket,
-                      cached);
-          return *cached;
-        }
-      }
-    } else {
-      // The generation and the composite keyed by it, in one round trip;
-      // the generation is then judged as Current() would judge it.
-      const int64_t begun = generation_->BeginRead();
-      auto both = cache_->GetRawChained(kWriteGenerationKey, prefix, suffix);
-      auto generation = generation_->Accept(
-          both.ok() ? absl::StatusOr<std::optional<std::string>>(both->first)
-                    : absl::StatusOr<std::optional<std::string>>(both.status()),
-          begun);
-      if (generation.ok()) {
-        key = absl::StrCat(prefix, *generation, suffix);
-        Response cached;
-        if (both->second.has_value() && cached.ParseFromString(*both->second)) {
-          return cached;
-        }
-      }
-    }
+  Lookup found = LookUp(scope, method, request, Response::default_instance());
+  if (found.bytes != nullptr) {
+    Response cached;
+    if (cached.ParseFromString(*found.bytes)) return cached;
   }
   auto result = compute();
-  if (result.ok() && !key.empty() && !result->partial()) {
-    cache_->SetRaw(key, result->SerializeAsString(), cache_ttl_).IgnoreError();
-    if (near_ != nullptr) {
-      near_->Fill(key, NearCache<google::protobuf::Message>::kAnyTicket,
-                  std::make_shared<const Response>(*result));
-    }
+  if (result.ok() && !found.key.empty() && !result->partial()) {
+    Store(found.key,
+          std::make_shared<const std::string>(result->SerializeAsString()));
   }
   return result;
+}
+
+absl::StatusOr<std::shared_ptr<const std::string>>
+NoteComposer::GetInformationNoteBytes(
+    const CallScope& scope, const v1::GetInformationNoteRequest& req) {
+  Lookup found =
+      LookUp(scope, "note", req, v1::InformationNote::default_instance());
+  if (found.bytes != nullptr) return std::move(found.bytes);
+  auto note = ComputeNote(scope, req);
+  if (!note.ok()) return note.status();
+  auto bytes = std::make_shared<const std::string>(note->SerializeAsString());
+  if (!found.key.empty() && !note->partial()) Store(found.key, bytes);
+  return bytes;
 }
 
 absl::StatusOr<v1::InformationNote> NoteComposer::GetInformationNote(

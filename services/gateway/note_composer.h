@@ -13,8 +13,9 @@
 // seen by the next read. Partial results are never cached; a cache that
 // cannot be read is skipped.
 
-#include <map>
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -51,18 +52,24 @@ class NoteComposer {
   // whose composites may hold confidential records: cached composites are
   // keyed by that visibility, so one computed for a confidential reader
   // is never served to anyone else. Null: everyone sees everything.
-  // `near` keeps composites in this process too, under the same keys
-  // (which name the write generation, so an entry never goes stale: rule 1
-  // of near_cache.h); used only with `cache` and `generation`. Null: none.
+  // `near` keeps composites in this process too, serialized as Redis
+  // holds them, under the same keys (which name the write generation, so
+  // an entry never goes stale: rule 1 of near_cache.h); used only with
+  // `cache` and `generation`. Null: none.
   NoteComposer(BackendClients clients, ThreadPool* fanout,
                const CountryRegistry* countries, Cache* cache = nullptr,
                WriteGeneration* generation = nullptr,
                absl::Duration cache_ttl = absl::Minutes(5),
                DeadlineShares shares = {},
                const ConfidentialReaders* readers = nullptr,
-               NearCache<google::protobuf::Message>* near = nullptr);
+               NearCache<std::string>* near = nullptr);
 
   absl::StatusOr<v1::InformationNote> GetInformationNote(
+      const CallScope& scope, const v1::GetInformationNoteRequest& req);
+  // The same note, serialized: a warm note is sent as the cache holds it,
+  // with no parse, copy or serialization of its ~60 sub-messages
+  // (note_bytes_service.h).
+  absl::StatusOr<std::shared_ptr<const std::string>> GetInformationNoteBytes(
       const CallScope& scope, const v1::GetInformationNoteRequest& req);
   absl::StatusOr<v1::RenderedNote> RenderInformationNote(
       const CallScope& scope, const v1::RenderInformationNoteRequest& req);
@@ -86,6 +93,18 @@ class NoteComposer {
   absl::StatusOr<v1::IntegrityReport> CheckIntegrity(const CallScope& scope);
 
  private:
+  // Where a composite is cached (`key`, empty when it cannot be: no cache,
+  // or the write generation is unknown) and, on a hit, its bytes, which
+  // parse as a `response_type`.
+  struct Lookup {
+    std::string key;
+    std::shared_ptr<const std::string> bytes;
+  };
+  Lookup LookUp(const CallScope& scope, absl::string_view method,
+                const google::protobuf::Message& request,
+                const google::protobuf::Message& response_type);
+  // Stores a computed composite under `key`, in Redis and in this process.
+  void Store(const std::string& key, std::shared_ptr<const std::string> bytes);
   // The composite for `request` from the cache, or computed and stored.
   template <typename Response>
   absl::StatusOr<Response> Cached(
@@ -133,7 +152,7 @@ class NoteComposer {
   const absl::Duration cache_ttl_;
   const DeadlineShares shares_;
   const ConfidentialReaders* const readers_;
-  NearCache<google::protobuf::Message>* const near_;
+  NearCache<std::string>* const near_;
 };
 
 }  // namespace outreach::gateway

@@ -2,9 +2,13 @@
 
 #include "services/gateway/note_composer.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/cache/in_memory_cache.h"
+#include "common/cache/write_generation.h"
 #include "common/concurrency/thread_pool.h"
 #include "common/geo/iso3166.h"
+#include "common/resource/resource_ids.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/gateway/fake_backends.h"
@@ -92,6 +96,53 @@ TEST_F(NoteComposerTest, AProfileWhoseEventsFailIsPartial) {
   ASSERT_TRUE(profile.ok()) << profile.status();
   EXPECT_TRUE(profile->partial());
   EXPECT_THAT(profile->missing_parts(), ::testing::Contains("events"));
+}
+
+// A warm note is sent as the cache keeps it: the bytes of the note the
+// typed path returns, with no backend call. Bytes in Redis that do not
+// parse as a note are recomputed, never sent. Both with the near cache
+// and with Redis alone.
+TEST_F(NoteComposerTest, NoteBytesAreTheCachedNoteAndNeverGarbage) {
+  Attended("kiev", 5);
+  InMemoryCache cache;
+  WriteGeneration generation(&cache);
+  generation.Bump();
+  v1::GetInformationNoteRequest req;
+  req.set_event("events/kiev");
+  for (bool near_on : {true, false}) {
+    SCOPED_TRACE(near_on ? "near cache" : "Redis alone");
+    auto size = [](const std::string& b) { return b.size(); };
+    NearCache<std::string> near(1 << 20, size), fresh(1 << 20, size);
+    auto make = [&](NearCache<std::string>* n) {
+      return std::make_unique<NoteComposer>(
+          BackendClients{&events_, &participants_, &recommendations_}, &fanout_,
+          countries_.get(), &cache, &generation, absl::Minutes(5),
+          DeadlineShares{}, nullptr, n);
+    };
+    auto warm = make(near_on ? &near : nullptr);
+    auto typed = warm->GetInformationNote({}, req);
+    ASSERT_TRUE(typed.ok()) << typed.status();
+    const int computed = state_.Count("GetEvent");
+    auto bytes = warm->GetInformationNoteBytes({}, req);
+    ASSERT_TRUE(bytes.ok()) << bytes.status();
+    EXPECT_EQ(**bytes, typed->SerializeAsString());
+    EXPECT_EQ(state_.Count("GetEvent"), computed);  // from the cache
+
+    auto current = generation.Current();
+    ASSERT_TRUE(current.ok());
+    const std::string key =
+        absl::StrCat("outreach:gateway:v1:note:", *current,
+                     ":all:", absl::WebSafeBase64Escape(CanonicalBytes(req)));
+    ASSERT_TRUE(cache.GetRaw(key).ok() && cache.GetRaw(key)->has_value());
+    ASSERT_TRUE(
+        cache.SetRaw(key, std::string("\xff\xff\xff", 3), absl::Minutes(5))
+            .ok());
+    auto cold = make(near_on ? &fresh : nullptr);
+    auto recomputed = cold->GetInformationNoteBytes({}, req);
+    ASSERT_TRUE(recomputed.ok()) << recomputed.status();
+    EXPECT_EQ(**recomputed, typed->SerializeAsString());
+    EXPECT_EQ(state_.Count("GetEvent"), computed + 1);
+  }
 }
 
 // A note's membership check is one call for all its printed groups, and
