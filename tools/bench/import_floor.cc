@@ -190,9 +190,13 @@ int Run() {
          bytes.clear();
          return report.SerializeToString(&bytes);
        });
+  auto resolved = manager.ResolveEntities(resolve);
   std::cerr << absl::StrFormat(
-      "%d names resolved, %d groups checked, report of %d bytes\n",
-      resolve.names_size(), check.requests_size(), bytes.size());
+      "%d names resolved (%d bytes asked, %d answered), %d groups checked, "
+      "report of %d bytes\n",
+      resolve.names_size(), resolve.ByteSizeLong(),
+      resolved.ok() ? resolved->ByteSizeLong() : 0, check.requests_size(),
+      bytes.size());
   return ok ? 0 : 1;
 }
 
