@@ -1,11 +1,55 @@
 #include "services/gateway/gateway_service.h"
 
+#include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "grpcpp/support/proto_buffer_writer.h"
 #include "services/gateway/import_request.h"
 
 namespace outreach::gateway {
+namespace {
+
+const char* GetInformationNoteMethod() {
+  static const std::string* const name = new std::string(absl::StrCat(
+      "/", v1::GatewayService::service_full_name(), "/GetInformationNote"));
+  return name->c_str();
+}
+
+}  // namespace
+
+GatewayServiceImpl::GatewayServiceImpl(NoteComposer* composer,
+                                       NoteImporter* importer,
+                                       ThreadPool* imports,
+                                       int max_queued_imports)
+    : composer_(composer),
+      importer_(importer),
+      imports_(imports),
+      max_in_flight_(imports->size() + max_queued_imports) {
+  // The generated GetInformationNote is marked generic (not registered);
+  // this is the same method with a raw response. One service object, so
+  // reflection lists the service once.
+  AddMethod(new grpc::internal::RpcServiceMethod(
+      GetInformationNoteMethod(), grpc::internal::RpcMethod::NORMAL_RPC,
+      new grpc::internal::RpcMethodHandler<
+          GatewayServiceImpl, v1::GetInformationNoteRequest, grpc::ByteBuffer,
+          grpc::protobuf::MessageLite, grpc::ByteBuffer>(
+          [](GatewayServiceImpl* service, grpc::ServerContext* ctx,
+             const v1::GetInformationNoteRequest* req, grpc::ByteBuffer* resp) {
+            return service->GetInformationNoteBytes(ctx, req, resp);
+          },
+          this)));
+}
+
+grpc::Status GatewayServiceImpl::GetInformationNoteBytes(
+    grpc::ServerContext* ctx, const v1::GetInformationNoteRequest* req,
+    grpc::ByteBuffer* resp) {
+  auto bytes = composer_->GetInformationNoteBytes(ScopeOf(*ctx), *req);
+  if (!bytes.ok()) return ToGrpcStatus(bytes.status());
+  grpc::Slice slice((*bytes)->data(), (*bytes)->size());
+  *resp = grpc::ByteBuffer(&slice, 1);
+  return grpc::Status::OK;
+}
 
 grpc::ServerUnaryReactor* GatewayServiceImpl::ImportInformationNote(
     grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,

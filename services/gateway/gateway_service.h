@@ -21,8 +21,15 @@
 
 namespace outreach::gateway {
 
-// GetInformationNote is served by NoteBytesService (note_bytes_service.h),
-// registered beside this one: here it is marked generic, so not registered.
+// GetInformationNote is answered with the note's serialized bytes: a warm
+// note is already serialized where it is kept (Redis and the near cache),
+// and answered as a message, each call copied it (about 60 sub-messages),
+// serialized the copy and freed both, 74 µs of the warm note's 174 in the
+// profile (tools/bench/findings.md). gRPC generates no synchronous method
+// with a raw response, so the generated method is marked generic and this
+// class registers its own handler for the same name, request and response
+// on the wire. (gRPC starts a server with a generic method only beside a
+// generic service: see ServerOptions::generic_service.)
 class GatewayServiceImpl final
     : public v1::GatewayService::WithGenericMethod_GetInformationNote<
           v1::GatewayService::WithRawCallbackMethod_ImportInformationNote<
@@ -30,12 +37,12 @@ class GatewayServiceImpl final
  public:
   // Not owned; `imports` must outlive the server.
   GatewayServiceImpl(NoteComposer* composer, NoteImporter* importer,
-                     ThreadPool* imports, int max_queued_imports)
-      : composer_(composer),
-        importer_(importer),
-        imports_(imports),
-        max_in_flight_(imports->size() + max_queued_imports) {}
+                     ThreadPool* imports, int max_queued_imports);
 
+  // The note's bytes as the composer keeps or computes them.
+  grpc::Status GetInformationNoteBytes(grpc::ServerContext* ctx,
+                                       const v1::GetInformationNoteRequest* req,
+                                       grpc::ByteBuffer* resp);
   grpc::Status RenderInformationNote(
       grpc::ServerContext* ctx, const v1::RenderInformationNoteRequest* req,
       v1::RenderedNote* resp) override {

@@ -25,7 +25,6 @@
 #include "grpcpp/security/credentials.h"
 #include "services/gateway/backend_clients.h"
 #include "services/gateway/gateway_service.h"
-#include "services/gateway/note_bytes_service.h"
 #include "services/gateway/note_composer.h"
 #include "services/gateway/note_importer.h"
 
@@ -137,19 +136,17 @@ int Run() {
   ThreadPool imports(absl::GetFlag(FLAGS_import_threads));
   GatewayServiceImpl service(&composer, &importer, &imports,
                              absl::GetFlag(FLAGS_max_queued_imports));
-  NoteBytesService notes(&composer);
-  // GatewayServiceImpl marks GetInformationNote generic (NoteBytesService
-  // serves it), which gRPC accepts only beside a generic service: this one
-  // answers UNIMPLEMENTED, as gRPC does for unknown methods anyway.
+  // GatewayServiceImpl marks the generated GetInformationNote generic (it
+  // serves the method itself, with a raw response), which gRPC accepts only
+  // beside a generic service: this one answers UNIMPLEMENTED, as gRPC does
+  // for unknown methods anyway.
   grpc::CallbackGenericService unknown_methods;
   server_options.generic_service = &unknown_methods;
 
   // The gateway keeps no store: it is ready as soon as it serves.
   return Serve(server_options,
-               {{&service, v1::GatewayService::service_full_name()},
-                {&notes, v1::GatewayService::service_full_name()}},
-               nullptr, "gateway",
-               {{"events", absl::GetFlag(FLAGS_events_address)}});
+               {{&service, v1::GatewayService::service_full_name()}}, nullptr,
+               "gateway", {{"events", absl::GetFlag(FLAGS_events_address)}});
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ class NoteComposer {
       const CallScope& scope, const v1::GetInformationNoteRequest& req);
   // The same note, serialized: a warm note is sent as the cache holds it,
   // with no parse, copy or serialization of its ~60 sub-messages
-  // (note_bytes_service.h).
+  // (GatewayServiceImpl, gateway_service.h).
   absl::StatusOr<std::shared_ptr<const std::string>> GetInformationNoteBytes(
       const CallScope& scope, const v1::GetInformationNoteRequest& req);
   absl::StatusOr<v1::RenderedNote> RenderInformationNote(
