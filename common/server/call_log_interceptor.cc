@@ -57,6 +57,13 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
         request_id_ = NewRequestId();
       }
     }
+    // gRPC hands the interceptor no message when the request's bytes did
+    // not parse, and then answers INTERNAL with no message itself.
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        methods->GetRecvMessage() == nullptr) {
+      unparsable_request_ = true;
+    }
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
@@ -67,6 +74,16 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
           status = ToGrpcStatus(
               InvalidField(FieldPathOf(RequestType(), *field),
                            "is not valid UTF-8 (a string field must be)"));
+          methods->ModifySendStatus(status);
+        } else if (unparsable_request_) {
+          // Bytes that are not the request message (binary, truncated, a
+          // wrong type): bad input, not a server fault.
+          const auto* type = RequestType();
+          status = grpc::Status(
+              grpc::StatusCode::INVALID_ARGUMENT,
+              absl::StrCat("the request is not a valid ",
+                           type != nullptr ? type->full_name() : "message",
+                           " (its bytes do not parse)"));
           methods->ModifySendStatus(status);
         }
       }
@@ -156,6 +173,7 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
   std::atomic<int>* in_flight_ = nullptr;
   absl::Time start_;
   std::string request_id_;
+  bool unparsable_request_ = false;
 };
 
 }  // namespace

@@ -13,12 +13,14 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/cache/write_generation.h"
 #include "common/server/call_log_interceptor.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "outreach/events/v1/events.grpc.pb.h"
 #include "tests/testing/http_get.h"
@@ -258,6 +260,35 @@ TEST_F(EventsIntegrationTest, InvalidUtf8IsInvalidArgumentNamingTheField) {
   s = stub_->ListEvents(&ctx, list, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(s), Contains("filter"));
+  ASSERT_TRUE(Create(Workshop("After", 2013, 2, 3, "UA"), &out).ok());
+}
+
+// Bytes that do not parse as the request message (binary, truncated) are
+// bad input, INVALID_ARGUMENT naming the message, not INTERNAL; the server
+// stays up and serves the next call.
+TEST_F(EventsIntegrationTest, UnparsableRequestIsInvalidArgument) {
+  grpc::GenericStub generic(channel_);
+  for (const std::string& bytes :
+       {std::string("\xff\xff\xff", 3), std::string(64 << 10, '\x80')}) {
+    grpc::ClientContext ctx;
+    Deadline(ctx);
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer request(&slice, 1), response;
+    absl::Notification done;
+    grpc::Status s;
+    generic.UnaryCall(&ctx, "/outreach.events.v1.EventsService/GetEvent",
+                      grpc::StubOptions(), &request, &response,
+                      [&](grpc::Status status) {
+                        s = std::move(status);
+                        done.Notify();
+                      });
+    done.WaitForNotification();
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << s.error_message();
+    EXPECT_THAT(s.error_message(),
+                ::testing::HasSubstr("outreach.events.v1.GetEventRequest"));
+  }
+  Event out;
   ASSERT_TRUE(Create(Workshop("After", 2013, 2, 3, "UA"), &out).ok());
 }
 
