@@ -58,9 +58,13 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
       }
     }
     // gRPC hands the interceptor no message when the request's bytes did
-    // not parse, and then answers INTERNAL with no message itself.
+    // not parse, and then answers INTERNAL with no message itself. Only
+    // for calls with one request: a stream's end is also no message.
+    using Type = grpc::experimental::ServerRpcInfo::Type;
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        (info_->type() == Type::UNARY ||
+         info_->type() == Type::SERVER_STREAMING) &&
         methods->GetRecvMessage() == nullptr) {
       unparsable_request_ = true;
     }

@@ -104,22 +104,10 @@ NoteComposer::NoteComposer(BackendClients clients, ThreadPool* fanout,
       readers_(readers),
       near_(near) {}
 
-namespace {
-
-// Whether bytes read from Redis parse as a `type`. Anything else
-// (corrupt, planted, another version's) is recomputed rather than served;
-// entries in this process were checked before they were kept.
-bool Parses(const google::protobuf::Message& type, const std::string& bytes) {
-  std::unique_ptr<google::protobuf::Message> m(type.New());
-  return m->ParseFromString(bytes);
-}
-
-}  // namespace
-
 NoteComposer::Lookup NoteComposer::LookUp(
     const CallScope& scope, absl::string_view method,
     const google::protobuf::Message& request,
-    const google::protobuf::Message& response_type) {
+    google::protobuf::Message* parsed) {
   Lookup found;
   if (cache_ == nullptr || generation_ == nullptr) return found;
   // What the recommendations service showed this caller decides what the
@@ -143,7 +131,9 @@ NoteComposer::Lookup NoteComposer::LookUp(
     // A near entry was checked when it was filled.
     if ((found.bytes = near_->Get(found.key))) return found;
     auto stored = cache_->GetRaw(found.key);
-    if (stored.ok() && stored->has_value() && Parses(response_type, **stored)) {
+    if (stored.ok() && stored->has_value() &&
+        parsed->ParseFromString(**stored)) {
+      found.parsed = true;
       found.bytes = std::make_shared<const std::string>(std::move(**stored));
       near_->Fill(found.key, NearCache<std::string>::kAnyTicket, found.bytes);
     }
@@ -159,7 +149,8 @@ NoteComposer::Lookup NoteComposer::LookUp(
       begun);
   if (!generation.ok()) return found;
   found.key = absl::StrCat(prefix, *generation, suffix);
-  if (both->second.has_value() && Parses(response_type, *both->second)) {
+  if (both->second.has_value() && parsed->ParseFromString(*both->second)) {
+    found.parsed = true;
     found.bytes = std::make_shared<const std::string>(std::move(*both->second));
   }
   return found;
@@ -178,10 +169,11 @@ absl::StatusOr<Response> NoteComposer::Cached(
     const CallScope& scope, absl::string_view method,
     const google::protobuf::Message& request,
     const std::function<absl::StatusOr<Response>()>& compute) {
-  Lookup found = LookUp(scope, method, request, Response::default_instance());
-  if (found.bytes != nullptr) {
-    Response cached;
-    if (cached.ParseFromString(*found.bytes)) return cached;
+  Response cached;
+  Lookup found = LookUp(scope, method, request, &cached);
+  if (found.parsed) return cached;
+  if (found.bytes != nullptr && cached.ParseFromString(*found.bytes)) {
+    return cached;
   }
   auto result = compute();
   if (result.ok() && !found.key.empty() && !result->partial()) {
@@ -194,20 +186,14 @@ absl::StatusOr<Response> NoteComposer::Cached(
 absl::StatusOr<std::shared_ptr<const std::string>>
 NoteComposer::GetInformationNoteBytes(
     const CallScope& scope, const v1::GetInformationNoteRequest& req) {
-  Lookup found =
-      LookUp(scope, "note", req, v1::InformationNote::default_instance());
+  v1::InformationNote checked;  // a Redis hit is parsed once, to check it
+  Lookup found = LookUp(scope, "note", req, &checked);
   if (found.bytes != nullptr) return std::move(found.bytes);
   auto note = ComputeNote(scope, req);
   if (!note.ok()) return note.status();
   auto bytes = std::make_shared<const std::string>(note->SerializeAsString());
   if (!found.key.empty() && !note->partial()) Store(found.key, bytes);
   return bytes;
-}
-
-absl::StatusOr<v1::InformationNote> NoteComposer::GetInformationNote(
-    const CallScope& scope, const v1::GetInformationNoteRequest& req) {
-  return Cached<v1::InformationNote>(scope, "note", req,
-                                     [&] { return ComputeNote(scope, req); });
 }
 
 absl::StatusOr<v1::RenderedNote> NoteComposer::RenderInformationNote(

@@ -64,9 +64,7 @@ class NoteComposer {
                const ConfidentialReaders* readers = nullptr,
                NearCache<std::string>* near = nullptr);
 
-  absl::StatusOr<v1::InformationNote> GetInformationNote(
-      const CallScope& scope, const v1::GetInformationNoteRequest& req);
-  // The same note, serialized: a warm note is sent as the cache holds it,
+  // An event's note, serialized: a warm note is sent as the cache holds it,
   // with no parse, copy or serialization of its ~60 sub-messages
   // (GatewayServiceImpl, gateway_service.h).
   absl::StatusOr<std::shared_ptr<const std::string>> GetInformationNoteBytes(
@@ -94,15 +92,19 @@ class NoteComposer {
 
  private:
   // Where a composite is cached (`key`, empty when it cannot be: no cache,
-  // or the write generation is unknown) and, on a hit, its bytes, which
-  // parse as a `response_type`.
+  // or the write generation is unknown) and, on a hit, its bytes. Bytes
+  // read from Redis are parsed into `parsed` (and then `parsed` is true),
+  // and kept or returned only if they parse: anything else (corrupt,
+  // planted, another version's) is recomputed. Bytes from this process's
+  // near cache were checked when kept, and are not parsed again.
   struct Lookup {
     std::string key;
     std::shared_ptr<const std::string> bytes;
+    bool parsed = false;
   };
   Lookup LookUp(const CallScope& scope, absl::string_view method,
                 const google::protobuf::Message& request,
-                const google::protobuf::Message& response_type);
+                google::protobuf::Message* parsed);
   // Stores a computed composite under `key`, in Redis and in this process.
   void Store(const std::string& key, std::shared_ptr<const std::string> bytes);
   // The composite for `request` from the cache, or computed and stored.

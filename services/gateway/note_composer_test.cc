@@ -48,6 +48,18 @@ class NoteComposerTest : public ::testing::Test {
     state_.participations[p.name()] = p;
   }
 
+  // The note as the gateway serves it: its bytes, parsed.
+  static absl::StatusOr<v1::InformationNote> Note(
+      NoteComposer& composer, const v1::GetInformationNoteRequest& req) {
+    auto bytes = composer.GetInformationNoteBytes({}, req);
+    if (!bytes.ok()) return bytes.status();
+    v1::InformationNote note;
+    if (!note.ParseFromString(**bytes)) {
+      return absl::InternalError("the note's bytes do not parse");
+    }
+    return note;
+  }
+
   absl::StatusOr<v1::StateProfile> Profile() {
     v1::GetStateProfileRequest req;
     req.set_entity("entities/md");
@@ -120,13 +132,27 @@ TEST_F(NoteComposerTest, NoteBytesAreTheCachedNoteAndNeverGarbage) {
           DeadlineShares{}, nullptr, n);
     };
     auto warm = make(near_on ? &near : nullptr);
-    auto typed = warm->GetInformationNote({}, req);
-    ASSERT_TRUE(typed.ok()) << typed.status();
+    auto first = warm->GetInformationNoteBytes({}, req);  // computed, kept
+    ASSERT_TRUE(first.ok()) << first.status();
+    v1::InformationNote typed;
+    ASSERT_TRUE(typed.ParseFromString(**first));
+    EXPECT_EQ(typed.event().name(), "events/kiev");
     const int computed = state_.Count("GetEvent");
     auto bytes = warm->GetInformationNoteBytes({}, req);
     ASSERT_TRUE(bytes.ok()) << bytes.status();
-    EXPECT_EQ(**bytes, typed->SerializeAsString());
+    EXPECT_EQ(**bytes, typed.SerializeAsString());
     EXPECT_EQ(state_.Count("GetEvent"), computed);  // from the cache
+    // A typed composite reads the same cache: a second render is a hit.
+    v1::RenderInformationNoteRequest render;
+    render.set_event("events/kiev");
+    render.set_format(v1::NOTE_FORMAT_MARKDOWN);
+    auto r1 = warm->RenderInformationNote({}, render);
+    ASSERT_TRUE(r1.ok()) << r1.status();
+    const int rendered = state_.Count("GetEvent");
+    auto r2 = warm->RenderInformationNote({}, render);
+    ASSERT_TRUE(r2.ok()) << r2.status();
+    EXPECT_EQ(r2->SerializeAsString(), r1->SerializeAsString());
+    EXPECT_EQ(state_.Count("GetEvent"), rendered);
 
     auto current = generation.Current();
     ASSERT_TRUE(current.ok());
@@ -140,8 +166,8 @@ TEST_F(NoteComposerTest, NoteBytesAreTheCachedNoteAndNeverGarbage) {
     auto cold = make(near_on ? &fresh : nullptr);
     auto recomputed = cold->GetInformationNoteBytes({}, req);
     ASSERT_TRUE(recomputed.ok()) << recomputed.status();
-    EXPECT_EQ(**recomputed, typed->SerializeAsString());
-    EXPECT_EQ(state_.Count("GetEvent"), computed + 1);
+    EXPECT_EQ(**recomputed, typed.SerializeAsString());
+    EXPECT_EQ(state_.Count("GetEvent"), rendered + 1);
   }
 }
 
@@ -168,7 +194,7 @@ TEST_F(NoteComposerTest, ANoteChecksEveryGroupInOneCall) {
   state_.non_members = {"Morocco", "Japan", "UN ODA"};
   v1::GetInformationNoteRequest req;
   req.set_event("events/kiev");
-  auto note = composer_->GetInformationNote({}, req);
+  auto note = Note(*composer_, req);
   ASSERT_TRUE(note.ok()) << note.status();
   EXPECT_FALSE(note->partial());
   EXPECT_EQ(state_.Count("BatchCheckMemberships"), 1);
@@ -181,7 +207,7 @@ TEST_F(NoteComposerTest, ANoteChecksEveryGroupInOneCall) {
   EXPECT_THAT(warned, ::testing::ElementsAre("Japan", "Morocco", "UN ODA"));
 
   state_.failures["BatchCheckMemberships"] = {absl::UnavailableError("down")};
-  auto partial = composer_->GetInformationNote({}, req);
+  auto partial = Note(*composer_, req);
   ASSERT_TRUE(partial.ok()) << partial.status();
   EXPECT_TRUE(partial->partial());
   EXPECT_THAT(partial->missing_parts(),
