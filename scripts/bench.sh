@@ -141,7 +141,9 @@ start() {
   "$BUILD_DIR/$binary" --port="$port" "$@" >"$work/$name.log" 2>&1 &
   pids+=($!)
   names+=("$name")
-  if [ "$name" = echo_bare ] || [ "$name" = echo_tls ]; then
+  # Plain gRPC servers (bench_echo's bare, tls and chain modes) have no
+  # health service: they are up when their port takes a connection.
+  if [[ " $* " =~ \ --mode=(bare|tls|chain)\  ]]; then
     for _ in $(seq 100); do
       (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
       sleep 0.1
@@ -518,6 +520,58 @@ resolve=$(/usr/bin/python3 "$requests" resolve "$work/dry_run.json")
 groups=$(/usr/bin/python3 "$requests" groups "$work/dry_run.json")
 import_dry=$(/usr/bin/python3 "$requests" import "$seed_note")
 
+# The dry run's own work with no RPC, in one process and one thread: the
+# floor under import_dry_run (tools/bench/import_floor.cc).
+log "Timing a dry-run import in one process (no RPC)"
+"$BUILD_DIR/tools/bench/import_floor" --note="$seed_note" \
+  --reference_dir="$OUTREACH_ROOT/services/participants/data" \
+  --store="$work/import_floor.db" --iterations="$($smoke && echo 50 || echo 2000)" \
+  >"$work/import_floor.jsonl"
+# The served floor of that dry run: plain gRPC with nothing of the
+# project's, whose handler spends the work just measured and then makes
+# the dry run's three calls, at their sizes, to plain echo servers (one
+# for the participants service's two calls, one for the events service's
+# call); once with the synchronous API, once with the callback API and
+# asynchronous calls. The sizes are one call each of the real requests.
+sizes="$work/sizes.jsonl"
+size_of() {
+  "${bench[@]}" --json_out="$sizes" --calls=1 --name="$1" --target="$2" \
+    --method="$3" --request="$4" >/dev/null
+}
+size_of resolve "127.0.0.1:$pa" "$P/ResolveEntities" "$resolve"
+size_of groups "127.0.0.1:$pa" "$P/BatchCheckMemberships" "$groups"
+size_of create "127.0.0.1:$ev" "$E/CreateEvent" \
+  "$(/usr/bin/python3 "$requests" create "$work/dry_run.json")"
+size_of import "127.0.0.1:$gw" "$G/ImportInformationNote" "$import_dry"
+# size NAME request|response
+size() {
+  /usr/bin/python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r["name"] == sys.argv[2] and not r["errors"]: print(r[sys.argv[3] + "_bytes"])' \
+    "$sizes" "$1" "$2" | tail -1
+}
+work_us=$(/usr/bin/python3 -c 'import json,sys
+parts = {json.loads(l)["part"]: json.loads(l)["cpu_us"] for l in open(sys.argv[1])}
+print(round(parts["dry_run"] + parts["report"]))' "$work/import_floor.jsonl")
+back_p=$(free_port "$work"); back_e=$(free_port "$work")
+start chain_back_participants "$back_p" tools/bench/bench_echo --mode=bare
+start chain_back_events "$back_e" tools/bench/bench_echo --mode=bare
+chain="127.0.0.1:$back_p/$(size resolve request)/$(size resolve response)"
+chain+=",127.0.0.1:$back_p/$(size groups request)/$(size groups response)"
+chain+=",127.0.0.1:$back_e/$(size create request)/$(size create response)"
+chain_request=$(/usr/bin/python3 "$requests" echo "$(size import request)")
+chain_flags=(--chain="$chain" --reply_bytes="$(size import response)")
+floor_sync=$(free_port "$work"); floor_cb=$(free_port "$work"); calls_cb=$(free_port "$work")
+start import_floor_sync "$floor_sync" tools/bench/bench_echo --mode=chain \
+  --chain_api=sync --work_us="$work_us" "${chain_flags[@]}"
+start import_floor_callback "$floor_cb" tools/bench/bench_echo --mode=chain \
+  --chain_api=callback --work_us="$work_us" "${chain_flags[@]}"
+start import_calls_callback "$calls_cb" tools/bench/bench_echo --mode=chain \
+  --chain_api=callback --work_us=0 "${chain_flags[@]}"
+echo "{\"chain\": \"$chain\", \"work_us\": $work_us, \"request_bytes\": $(size import request), \"reply_bytes\": $(size import response)}" \
+  >"$work/chain.json"
+
 log "Running the scenarios (${duration} each, concurrency $concurrency)"
 echo
 "${bench[@]}" --header --name=header_probe --target="127.0.0.1:$echo_b" \
@@ -566,18 +620,14 @@ for round in $(seq "$rounds"); do
   run "note_warm_r$round" "127.0.0.1:$gw" "$G/GetInformationNote" "$note" "${c[@]}"
   run "echo_floor_r$round" "127.0.0.1:$echo_f" /outreach.bench.EchoService/Echo '{"payload": "aGVsbG8="}' "${c[@]}"
   run "import_dry_run_r$round" "127.0.0.1:$gw" "$G/ImportInformationNote" "$import_dry" "${c[@]}"
+  run "import_floor_sync_r$round" "127.0.0.1:$floor_sync" /outreach.bench.EchoService/Echo "$chain_request" "${c[@]}"
+  run "import_floor_callback_r$round" "127.0.0.1:$floor_cb" /outreach.bench.EchoService/Echo "$chain_request" "${c[@]}"
+  run "import_calls_callback_r$round" "127.0.0.1:$calls_cb" /outreach.bench.EchoService/Echo "$chain_request" "${c[@]}"
   run "echo_tls_r$round" "127.0.0.1:$echo_t" /outreach.bench.EchoService/Echo '{"payload": "aGVsbG8="}' \
     "${c[@]}" --tls=on --tls_dir="$tls_dir" --identity=events
   run "get_event_cache_hit_tls_r$round" "127.0.0.1:$ev_t" "$E/GetEvent" "$get_event" "${c[@]}" "${as_admin[@]}"
   run "note_warm_tls_r$round" "127.0.0.1:$gw_t" "$G/GetInformationNote" "$note" "${c[@]}" "${as_admin[@]}"
 done
-# The dry run's own work with no RPC, in one process and one thread: the
-# floor under import_dry_run (tools/bench/import_floor.cc).
-log "Timing a dry-run import in one process (no RPC)"
-"$BUILD_DIR/tools/bench/import_floor" --note="$seed_note" \
-  --reference_dir="$OUTREACH_ROOT/services/participants/data" \
-  --store="$work/import_floor.db" --iterations="$($smoke && echo 50 || echo 2000)" \
-  >"$work/import_floor.jsonl"
 # Latency at concurrency 1: the cold note against the calls it fans out.
 one=(--concurrency=1)
 run echo_bare_c1 "127.0.0.1:$echo_b" /outreach.bench.EchoService/Echo '{"payload": "aGVsbG8="}' "${one[@]}"
@@ -634,6 +684,7 @@ mkdir -p "$(dirname "$output")"
   --rss="$work/rss.jsonl" --output="$output" --duration="$duration" \
   --concurrency="$concurrency" --big_events="$stored" \
   --import_floor="$work/import_floor.jsonl" --cores="$(nproc)" \
+  --chain="$work/chain.json" \
   $($smoke && echo --smoke) \
   --notes="$OUTREACH_ROOT/tools/bench/cost_model.md" \
   --notes="$OUTREACH_ROOT/tools/bench/findings.md" \

@@ -12,7 +12,8 @@ OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
 report="$tmp/performance.md"
 for heading in "## Machine" "## Targets" "## Scenarios" "## Resident memory" \
                "## How cost grows" "## Cost of security" \
-               "### The floor of a dry-run import"; do
+               "### The floor of a dry-run import" \
+               "### The served floor of a dry-run import"; do
   grep -qF "$heading" "$report" || { echo "missing: $heading" >&2; exit 1; }
 done
 for scenario in echo_bare echo_runtime get_event_cache_hit get_event_cache_off \
@@ -28,6 +29,12 @@ for part in "parse the note" "resolve its names" "check its groups" \
             "the whole dry run" "serialize the report"; do
   grep -qE "^\| $part.* \| [0-9]+\.[0-9] \|$" "$report" || { echo "missing: $part" >&2; exit 1; }
 done
+# The served floor: the real dry run and the three chains, each a QPS with
+# its share of the same round's echo, and the medians compared.
+grep -qE '^\| 1 \| [0-9]+ \| [1-9][0-9]* \([0-9.]+%\) \| [1-9][0-9]* \([0-9.]+%\) \| [1-9][0-9]* \([0-9.]+%\) \| [1-9][0-9]* \([0-9.]+%\) \|$' "$report" \
+  || { echo "missing: the served floor's round" >&2; exit 1; }
+grep -qE "^Medians of the per-round ratios to the bare echo: the real dry run [0-9.]+%" "$report" \
+  || { echo "missing: the served floor's medians" >&2; exit 1; }
 
 # The engines comparison (--engines): the events service on a real
 # PostgreSQL beside SQLite, every scenario without errors.

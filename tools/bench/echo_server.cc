@@ -8,6 +8,15 @@
 //                                        reflection, the call-log
 //                                        interceptor (its sampled access
 //                                        line), metrics, the thread bound
+//   bench_echo --mode=chain --port=P --chain=H:P/REQ/REPLY,... --work_us=W
+//              --reply_bytes=N       plain gRPC, as bare, whose handler
+//                                        spends W µs of its thread's CPU,
+//                                        then calls Echo on each H:P in turn
+//                                        (sending REQ bytes, asking for REPLY
+//                                        bytes back), then answers with N
+//                                        bytes: a served call's floor with
+//                                        given work and downstream calls and
+//                                        nothing of the project's runtime
 //   bench_echo --mode=floor --port=P --redis_address=H:P --reply_bytes=N
 //                                        the runtime echo that also reads
 //                                        the write generation from Redis,
@@ -19,12 +28,24 @@
 // The difference between the two is the cost of the shared runtime; the
 // difference between runtime and a real scenario is the service's own work.
 
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/flags/flag.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/cache/redis_cache.h"
 #include "common/cache/write_generation.h"
 #include "common/config/env_flags.h"
@@ -32,12 +53,15 @@
 #include "common/security/tls.h"
 #include "common/server/server_runner.h"
 #include "echo.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 
 ABSL_FLAG(std::string, mode, "bare",
-          "bare, tls (bare over mutual TLS), runtime, or floor (runtime "
-          "plus a Redis GET and a reply of --reply_bytes).");
+          "bare, tls (bare over mutual TLS), runtime, floor (runtime "
+          "plus a Redis GET and a reply of --reply_bytes), or chain (bare "
+          "plus --work_us of CPU and the --chain calls).");
 ABSL_FLAG(std::string, tls_dir, "",
           "tls mode: folder with ca.crt, events.crt and events.key "
           "(scripts/dev_tls.sh's layout).");
@@ -46,17 +70,169 @@ ABSL_FLAG(int, metrics_port, 0, "runtime mode: /metrics port; 0 serves none.");
 ABSL_FLAG(std::string, redis_address, "",
           "floor mode: the Redis whose write generation each call reads.");
 ABSL_FLAG(int, reply_bytes, 0,
-          "floor mode: size of each reply's payload, in bytes.");
+          "floor and chain modes: size of each reply's payload, in bytes.");
+ABSL_FLAG(std::string, chain, "",
+          "chain mode: the calls each call makes, in order, as "
+          "HOST:PORT/REQUEST_BYTES/REPLY_BYTES separated by commas; each "
+          "HOST:PORT is a bare echo.");
+ABSL_FLAG(std::string, chain_api, "sync",
+          "chain mode: sync (blocking handler and calls) or callback "
+          "(reactor and asynchronous calls).");
+ABSL_FLAG(int, work_us, 0,
+          "chain mode: CPU time each call spends before its calls, in "
+          "microseconds of the serving thread's CPU clock.");
 
 namespace {
 
 class EchoService final : public outreach::bench::EchoService::Service {
   grpc::Status Echo(grpc::ServerContext*, const outreach::bench::EchoMessage* in,
                     outreach::bench::EchoMessage* out) override {
-    *out = *in;
+    if (in->reply_bytes() > 0) {
+      out->set_payload(std::string(static_cast<size_t>(in->reply_bytes()), 'x'));
+    } else {
+      *out = *in;
+    }
     return grpc::Status::OK;
   }
 };
+
+// One downstream call of a chain: where, and its sizes.
+struct ChainCall {
+  std::unique_ptr<outreach::bench::EchoService::Stub> stub;
+  outreach::bench::EchoMessage request;
+};
+
+// This thread's CPU time.
+absl::Duration ThreadCpu() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return absl::DurationFromTimespec(ts);
+}
+
+// A served call's floor: `work` of CPU (what the real handler's own code
+// measured in-process), then the downstream calls one after another, as
+// the real handler makes them, then a reply of `reply_bytes`. Every call
+// is plain gRPC with the synchronous API, as in bare mode.
+class ChainService final : public outreach::bench::EchoService::Service {
+ public:
+  ChainService(std::vector<ChainCall> calls, absl::Duration work,
+               int reply_bytes)
+      : calls_(std::move(calls)),
+        work_(work),
+        reply_(static_cast<size_t>(reply_bytes), 'x') {}
+
+  grpc::Status Echo(grpc::ServerContext* ctx, const outreach::bench::EchoMessage*,
+                    outreach::bench::EchoMessage* out) override {
+    // Spin, not sleep: the work is CPU, and CPU is what the floor prices.
+    const absl::Duration until = ThreadCpu() + work_;
+    volatile uint64_t sink = 0;
+    while (ThreadCpu() < until) {
+      for (int i = 0; i < 256; ++i) sink = sink + static_cast<uint64_t>(i);
+    }
+    for (const ChainCall& call : calls_) {
+      grpc::ClientContext down;
+      down.set_deadline(ctx->deadline());
+      outreach::bench::EchoMessage reply;
+      grpc::Status s = call.stub->Echo(&down, call.request, &reply);
+      if (!s.ok()) return s;
+    }
+    out->set_payload(reply_);
+    return grpc::Status::OK;
+  }
+
+ private:
+  const std::vector<ChainCall> calls_;
+  const absl::Duration work_;
+  const std::string reply_;
+};
+
+// The same floor on gRPC's callback API: the work runs on the thread that
+// received the call, each downstream call is asynchronous and the next one
+// starts from its predecessor's completion, so no thread blocks and no
+// call is handed between threads by the handler.
+class ChainCallbackService final
+    : public outreach::bench::EchoService::CallbackService {
+ public:
+  ChainCallbackService(const std::vector<ChainCall>* calls,
+                       absl::Duration work, int reply_bytes)
+      : calls_(calls), work_(work), reply_(static_cast<size_t>(reply_bytes), 'x') {}
+
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* ctx,
+                                 const outreach::bench::EchoMessage*,
+                                 outreach::bench::EchoMessage* out) override {
+    const absl::Duration until = ThreadCpu() + work_;
+    volatile uint64_t sink = 0;
+    while (ThreadCpu() < until) {
+      for (int i = 0; i < 256; ++i) sink = sink + static_cast<uint64_t>(i);
+    }
+    auto* step = new Step{ctx->DefaultReactor(), ctx->deadline(), out, 0, {}, {}};
+    Next(step);
+    return step->reactor;
+  }
+
+ private:
+  struct Step {
+    grpc::ServerUnaryReactor* reactor;
+    std::chrono::system_clock::time_point deadline;
+    outreach::bench::EchoMessage* out;
+    size_t next;
+    std::unique_ptr<grpc::ClientContext> down;
+    outreach::bench::EchoMessage reply;
+  };
+
+  void Next(Step* step) {
+    if (step->next == calls_->size()) {
+      step->out->set_payload(reply_);
+      step->reactor->Finish(grpc::Status::OK);
+      delete step;
+      return;
+    }
+    const ChainCall& call = (*calls_)[step->next++];
+    step->down = std::make_unique<grpc::ClientContext>();
+    step->down->set_deadline(step->deadline);
+    call.stub->async()->Echo(step->down.get(), &call.request, &step->reply,
+                             [this, step](grpc::Status s) {
+                               if (!s.ok()) {
+                                 step->reactor->Finish(s);
+                                 delete step;
+                                 return;
+                               }
+                               Next(step);
+                             });
+  }
+
+  const std::vector<ChainCall>* const calls_;
+  const absl::Duration work_;
+  const std::string reply_;
+};
+
+// Parses --chain: HOST:PORT/REQUEST_BYTES/REPLY_BYTES, comma-separated.
+absl::StatusOr<std::vector<ChainCall>> ParseChain(absl::string_view spec) {
+  std::vector<ChainCall> calls;
+  std::map<std::string, std::shared_ptr<grpc::Channel>> channels;
+  for (absl::string_view one : absl::StrSplit(spec, ',', absl::SkipEmpty())) {
+    std::vector<std::string> parts = absl::StrSplit(one, '/');
+    int request_bytes = 0;
+    int reply_bytes = 0;
+    if (parts.size() != 3 || !absl::SimpleAtoi(parts[1], &request_bytes) ||
+        !absl::SimpleAtoi(parts[2], &reply_bytes) || request_bytes < 0 ||
+        reply_bytes < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--chain: \"", one, "\" is not HOST:PORT/REQ/REPLY"));
+    }
+    auto& channel = channels[parts[0]];
+    if (channel == nullptr) {
+      channel = grpc::CreateChannel(parts[0], grpc::InsecureChannelCredentials());
+    }
+    ChainCall call;
+    call.stub = outreach::bench::EchoService::NewStub(channel);
+    call.request.set_payload(std::string(static_cast<size_t>(request_bytes), 'x'));
+    // Zero would mean "echo the request"; one byte is as good as none.
+    call.request.set_reply_bytes(std::max(reply_bytes, 1));
+    calls.push_back(std::move(call));
+  }
+  return calls;
+}
 
 // The runtime echo plus what a warm, coherent composite read cannot do
 // without: one GET of the write generation, and a reply of the composite's
@@ -83,11 +259,13 @@ class FloorService final : public outreach::bench::EchoService::Service {
 
 // gRPC alone: plaintext, or mutual TLS with gRPC's own credentials (the
 // baseline that prices the suite's security).
-int RunBare(int port, std::shared_ptr<grpc::ServerCredentials> credentials) {
-  EchoService service;
+int RunBare(int port, std::shared_ptr<grpc::ServerCredentials> credentials,
+            grpc::Service* chain = nullptr) {
+  EchoService echo;
+  grpc::Service* service = chain != nullptr ? chain : &echo;
   grpc::ServerBuilder builder;
   builder.AddListeningPort(absl::StrCat("127.0.0.1:", port), credentials);
-  builder.RegisterService(&service);
+  builder.RegisterService(service);
   auto server = builder.BuildAndStart();
   if (server == nullptr) return 1;
   std::thread([&server] {
@@ -130,6 +308,25 @@ int main(int argc, char** argv) {
     }
     return RunBare(port, outreach::MakeTlsServerCredentials(
                              files, /*client_cert_optional=*/false));
+  }
+  if (absl::GetFlag(FLAGS_mode) == "chain") {
+    auto calls = ParseChain(absl::GetFlag(FLAGS_chain));
+    if (!calls.ok() || absl::GetFlag(FLAGS_work_us) < 0 ||
+        absl::GetFlag(FLAGS_reply_bytes) < 0) {
+      std::fprintf(stderr, "--mode=chain: %s\n",
+                   calls.ok() ? "--work_us and --reply_bytes must be >= 0"
+                              : std::string(calls.status().message()).c_str());
+      return 2;
+    }
+    const absl::Duration work = absl::Microseconds(absl::GetFlag(FLAGS_work_us));
+    if (absl::GetFlag(FLAGS_chain_api) == "callback") {
+      ChainCallbackService service(&*calls, work,
+                                   absl::GetFlag(FLAGS_reply_bytes));
+      return RunBare(port, grpc::InsecureServerCredentials(), &service);
+    }
+    ChainService service(std::move(*calls), work,
+                         absl::GetFlag(FLAGS_reply_bytes));
+    return RunBare(port, grpc::InsecureServerCredentials(), &service);
   }
   if (absl::GetFlag(FLAGS_mode) == "runtime") {
     EchoService service;

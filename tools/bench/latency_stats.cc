@@ -49,7 +49,8 @@ nlohmann::json RunSummary::ToJson() const {
           {"qps", qps},                {"p50_ms", p50_ms},
           {"p90_ms", p90_ms},          {"p99_ms", p99_ms},
           {"p999_ms", p999_ms},        {"mean_ms", mean_ms},
-          {"max_ms", max_ms},          {"response_bytes", response_bytes}};
+          {"max_ms", max_ms},          {"response_bytes", response_bytes},
+          {"request_bytes", request_bytes}};
 }
 
 std::string RunSummary::TableHeader() {

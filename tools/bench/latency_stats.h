@@ -29,6 +29,8 @@ struct RunSummary {
   // Largest successful response seen, serialized (the floor baseline of
   // scripts/bench.sh is sized from it).
   int64_t response_bytes = 0;
+  // Largest request sent, serialized (sizes the chain floor's calls).
+  int64_t request_bytes = 0;
 
   nlohmann::json ToJson() const;
   // One row: name, mode, concurrency, QPS, p50, p90, p99, p99.9, errors.

@@ -74,6 +74,7 @@ class Runner {
     s.errors = errors_;
     s.error_codes = error_codes_;
     s.response_bytes = response_bytes_;
+    s.request_bytes = request_bytes_.load();
     s.qps = s.duration_s > 0 ? stats_.count() / s.duration_s : 0;
     s.p50_ms = stats_.QuantileMs(0.50);
     s.p90_ms = stats_.QuantileMs(0.90);
@@ -96,6 +97,10 @@ class Runner {
     call->ctx.set_deadline(std::chrono::system_clock::now() +
                            absl::ToChronoNanoseconds(o_.deadline));
     const grpc::ByteBuffer request = o_.request(n);
+    const auto size = static_cast<int64_t>(request.Length());
+    int64_t seen = request_bytes_.load();
+    while (size > seen && !request_bytes_.compare_exchange_weak(seen, size)) {
+    }
     auto& stub = *stubs_[n % stubs_.size()];
     outstanding_.fetch_add(1);
     call->reader = stub.PrepareUnaryCall(&call->ctx, o_.method, request, &cq_);
@@ -178,6 +183,8 @@ class Runner {
   int64_t errors_ = 0;
   std::map<std::string, int64_t> error_codes_;
   int64_t response_bytes_ = 0;
+  // Largest request sent; Start runs on the pacer and completion threads.
+  std::atomic<int64_t> request_bytes_{0};
   absl::Mutex overload_mu_;
   int64_t overloaded_ = 0;
 };

@@ -73,6 +73,9 @@ def main():
                     help="import_floor's JSON lines: a dry run's parts, in "
                          "CPU microseconds, with no RPC")
     ap.add_argument("--cores", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--chain", default="",
+                    help="the served import floor's set-up (scripts/bench.sh): "
+                         "its chained calls, work and sizes, as JSON")
     a = ap.parse_args()
 
     runs = {}
@@ -282,6 +285,61 @@ def main():
                 f"that is at most {best:.0f} dry runs a second: "
                 f"{best / echo_median:.1%} of the bare echo's median QPS "
                 f"({echo_median:.0f}), against a target of 10%.")
+    if a.chain and os.path.exists(a.chain) and rounds:
+        with open(a.chain, encoding="utf-8") as f:
+            chain = json.load(f)
+        L.append("")
+        L.append("### The served floor of a dry-run import")
+        L.append("")
+        calls = chain["chain"].split(",")
+        sizes = ", ".join(
+            f"{c.split('/')[1]} B out and {c.split('/')[2]} B back"
+            for c in calls)
+        L.append(
+            "What the dry run would cost with nothing of the project's "
+            "runtime: `bench_echo --mode=chain`, plain gRPC as the bare "
+            f"echo, takes a request of {chain['request_bytes']} B (the "
+            f"seed's dry-run request), spends {chain['work_us']} µs of CPU "
+            "(the whole dry run and its report, as `import_floor` measured "
+            f"them above), makes the dry run's {len(calls)} calls one after "
+            f"another to plain echo servers ({sizes}: the sizes of the real "
+            "requests and answers, measured with one call each), and "
+            f"answers with {chain['reply_bytes']} B. `import_floor_sync` "
+            "does so with the synchronous API, `import_floor_callback` with "
+            "the callback API and asynchronous calls (no thread blocks, no "
+            "hand-off), and `import_calls_callback` is the callback floor "
+            "without the work: the calls alone. Each ran in the paired "
+            "rounds, beside the bare echo and the real dry run.")
+        L.append("")
+        names = ["echo_bare", "import_dry_run", "import_floor_sync",
+                 "import_floor_callback", "import_calls_callback"]
+        L.append("| Round | " + " | ".join(f"`{n}` QPS" for n in names) + " |")
+        L.append("|---|" + "---|" * len(names))
+        for i in rounds:
+            cells = []
+            for n in names:
+                x = runs.get(f"{n}_r{i}")
+                e = runs.get(f"echo_bare_r{i}")
+                if x and e and n != "echo_bare" and e["qps"] > 0:
+                    cells.append(f"{x['qps']:.0f} ({x['qps'] / e['qps']:.1%})")
+                else:
+                    cells.append(f"{x['qps']:.0f}" if x else "")
+            L.append(f"| {i} | " + " | ".join(cells) + " |")
+        L.append("")
+        medians = {n: paired(n, "echo_bare") for n in names[1:]
+                   if f"{n}_r{rounds[0]}" in runs}
+        if len(medians) == len(names) - 1:
+            best = max(medians["import_floor_sync"][0],
+                       medians["import_floor_callback"][0])
+            L.append(
+                "Medians of the per-round ratios to the bare echo: the real "
+                f"dry run {medians['import_dry_run'][0]:.1%}; its floor "
+                f"{medians['import_floor_sync'][0]:.1%} (synchronous) and "
+                f"{medians['import_floor_callback'][0]:.1%} (callback); the "
+                f"calls alone {medians['import_calls_callback'][0]:.1%}. "
+                f"The best floor is {'below' if best < 0.10 else 'at or above'} "
+                "the 10% target; the real dry run reaches "
+                f"{medians['import_dry_run'][0] / best:.0%} of it.")
     L.append("")
     L.append("## Cost of security")
     L.append("")

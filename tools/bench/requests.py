@@ -6,10 +6,15 @@
   requests.py groups DRY_RUN_JSON    BatchCheckMemberships: every printed
                                      group, as the note and the import ask
   requests.py import NOTE_FILE       ImportInformationNote, as a dry run
+  requests.py create DRY_RUN_JSON    CreateEvent with validate_only: the
+                                     event the dry run checks with the
+                                     events service
+  requests.py echo BYTES             Echo with a payload of BYTES bytes
 
 DRY_RUN_JSON is `outreachctl import --dry-run --output=json` of the seed.
 """
 
+import base64
 import json
 import sys
 
@@ -28,8 +33,20 @@ def main():
         with open(path, encoding="utf-8") as f:
             print(json.dumps({"text": f.read(), "dryRun": True}))
         return 0
+    if mode == "echo":
+        print(json.dumps({"payload": base64.b64encode(b"x" * int(path)).decode()}))
+        return 0
     with open(path, encoding="utf-8") as f:
-        parts = json.load(f).get("participations", [])
+        report = json.load(f)
+    if mode == "create":
+        event = dict(report["event"])
+        event_id = event.pop("name", "events/bench").split("/", 1)[1]
+        for output_only in ("etag", "createTime", "updateTime", "uid"):
+            event.pop(output_only, None)
+        print(json.dumps({"eventId": event_id, "event": event,
+                          "validateOnly": True}))
+        return 0
+    parts = report.get("participations", [])
     if not parts:
         print("no participations in the dry run", file=sys.stderr)
         return 1
