@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/concurrency/work_budget.h"
 #include "common/security/caller.h"
 #include "common/server/call_log_interceptor.h"
 #include "common/status/status_util.h"
@@ -21,8 +22,11 @@ CallScope ScopeOf(const grpc::ServerContextBase& context) {
   auto it = md.find(kRequestIdHeader);
   if (it != md.end())
     scope.request_id.assign(it->second.data(), it->second.size());
-  // IsCancelled is safe to call from any thread of a synchronous handler.
-  scope.cancelled = [&context] { return context.IsCancelled(); };
+  // IsCancelled is safe to call from any thread of a synchronous handler;
+  // it is polled sparingly, since each poll costs a wake-up
+  // (PollAtMostEvery in common/concurrency/work_budget.h).
+  scope.cancelled = PollAtMostEvery(
+      kCancellationPollInterval, [&context] { return context.IsCancelled(); });
   const Caller caller = CallerOf(context);
   if (caller.authenticated) {
     scope.caller_identity = caller.identity;

@@ -36,7 +36,8 @@ class WorkBudgetCallbacks final : public grpc::Server::GlobalCallbacks {
     if (deadline != std::chrono::system_clock::time_point::max()) {
       budget.deadline = absl::FromChrono(deadline);
     }
-    budget.cancelled = [context] { return context->IsCancelled(); };
+    budget.cancelled = PollAtMostEvery(
+        kCancellationPollInterval, [context] { return context->IsCancelled(); });
     scope().emplace(std::move(budget));
   }
   void PostSynchronousRequest(grpc::ServerContext*) override {
