@@ -65,14 +65,7 @@ absl::Status CallPolicy::Run(
   for (int i = 1; i <= options_.max_attempts; ++i) {
     if (clock_->Now() >= deadline) break;
     grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(deadline));
-    if (!scope.request_id.empty()) {
-      context.AddMetadata(kRequestIdHeader, scope.request_id);
-    }
-    if (!scope.caller_identity.empty()) {
-      context.AddMetadata(kCallerHeader, scope.caller_identity);
-      context.AddMetadata(kCallerRoleHeader, scope.caller_role);
-    }
+    SetUp(scope, deadline, context);
     last = attempt(context);
     if (last.code() != absl::StatusCode::kUnavailable) {
       budget_.RecordSuccess();
@@ -92,6 +85,40 @@ absl::Status CallPolicy::Run(
   return last.code() == absl::StatusCode::kUnavailable
              ? MarkDependencyFailure(std::move(last))
              : last;
+}
+
+void CallPolicy::SetUp(const CallScope& scope, absl::Time deadline,
+                       grpc::ClientContext& context) const {
+  context.set_deadline(absl::ToChronoTime(deadline));
+  if (!scope.request_id.empty()) {
+    context.AddMetadata(kRequestIdHeader, scope.request_id);
+  }
+  if (!scope.caller_identity.empty()) {
+    context.AddMetadata(kCallerHeader, scope.caller_identity);
+    context.AddMetadata(kCallerRoleHeader, scope.caller_role);
+  }
+}
+
+absl::Status CallPolicy::PrepareAttempt(const CallScope& scope,
+                                        grpc::ClientContext& context) const {
+  const absl::Time deadline = OutgoingDeadline(scope);
+  if (clock_->Now() >= deadline) {
+    return absl::DeadlineExceededError(
+        "no time left to call the dependency within the caller's deadline");
+  }
+  SetUp(scope, deadline, context);
+  return absl::OkStatus();
+}
+
+absl::Status CallPolicy::FinishAttempt(absl::Status attempt) const {
+  // As Run after an attempt it does not retry.
+  if (attempt.code() != absl::StatusCode::kUnavailable) {
+    budget_.RecordSuccess();
+    return attempt;
+  }
+  budget_.RecordFailure();
+  if (IsDependencyFailure(attempt)) return attempt;
+  return MarkDependencyFailure(std::move(attempt));
 }
 
 }  // namespace outreach

@@ -108,7 +108,21 @@ class CallPolicy {
   // The deadline an outgoing call made now would get.
   absl::Time OutgoingDeadline(const CallScope& scope) const;
 
+  // One asynchronous attempt under this policy, in two halves: Prepare
+  // sets `context` up as Run does for each attempt (deadline, request id,
+  // caller), or returns DEADLINE_EXCEEDED when no time is left; Finish
+  // takes the attempt's status (converted with FromGrpcStatus) and returns
+  // what Run would have returned after it. Nothing is retried here, so
+  // this suits only calls Run would not retry: reads (the channel's
+  // service config retries them) and calls tried once (Idempotent::kNo).
+  absl::Status PrepareAttempt(const CallScope& scope,
+                              grpc::ClientContext& context) const;
+  absl::Status FinishAttempt(absl::Status attempt) const;
+
  private:
+  void SetUp(const CallScope& scope, absl::Time deadline,
+             grpc::ClientContext& context) const;
+
   const CallPolicyOptions options_;
   Clock* const clock_;
   const Sleeper sleep_;

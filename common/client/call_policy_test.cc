@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "common/status/status_util.h"
 #include "gtest/gtest.h"
 
 namespace outreach {
@@ -88,6 +89,31 @@ TEST_F(CallPolicyTest, NoTimeLeftIsDeadlineExceeded) {
   });
   EXPECT_EQ(s.code(), absl::StatusCode::kDeadlineExceeded);
   EXPECT_EQ(calls, 0);
+}
+
+// The asynchronous halves answer as Run does for one attempt it would
+// not retry.
+TEST_F(CallPolicyTest, AnAsynchronousAttemptEndsAsRunWould) {
+  CallPolicy policy = Policy();
+  CallScope scope;
+  scope.deadline = clock_.Now() + absl::Milliseconds(500);
+  grpc::ClientContext context;
+  ASSERT_TRUE(policy.PrepareAttempt(scope, context).ok());
+  EXPECT_EQ(absl::FromChrono(context.deadline()),
+            clock_.Now() + absl::Milliseconds(480));
+  EXPECT_TRUE(policy.FinishAttempt(absl::OkStatus()).ok());
+  EXPECT_EQ(policy.FinishAttempt(absl::NotFoundError("x")).code(),
+            absl::StatusCode::kNotFound);
+  // A final UNAVAILABLE is marked, so that callers above do not retry it.
+  absl::Status down = policy.FinishAttempt(absl::UnavailableError("down"));
+  EXPECT_EQ(down.code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(IsDependencyFailure(down));
+  EXPECT_EQ(sleeps_.size(), 0u);
+
+  scope.deadline = clock_.Now() + absl::Milliseconds(10);  // under the margin
+  grpc::ClientContext late;
+  EXPECT_EQ(policy.PrepareAttempt(scope, late).code(),
+            absl::StatusCode::kDeadlineExceeded);
 }
 
 TEST_F(CallPolicyTest, EveryAttemptCarriesTheSameDeadline) {

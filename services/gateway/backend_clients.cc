@@ -1,5 +1,7 @@
 #include "services/gateway/backend_clients.h"
 
+#include <functional>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -24,6 +26,33 @@ absl::StatusOr<Response> Call(const CallPolicy* policy, const CallScope& scope,
       });
   if (!s.ok()) return s;
   return out;
+}
+
+// One asynchronous attempt under the policy, for calls the policy would
+// not retry itself (see CallPolicy::PrepareAttempt). `start` begins the
+// call with the context and the answer to fill, and a completion.
+template <typename Response, typename Start>
+void CallAsync(const CallPolicy* policy, const CallScope& scope, Start start,
+               Done<Response> done) {
+  struct Attempt {
+    grpc::ClientContext context;
+    Response out;
+  };
+  auto attempt = std::make_shared<Attempt>();
+  if (absl::Status ready = policy->PrepareAttempt(scope, attempt->context);
+      !ready.ok()) {
+    done(std::move(ready));
+    return;
+  }
+  start(&attempt->context, &attempt->out,
+        [policy, attempt, done = std::move(done)](grpc::Status status) {
+          absl::Status s = policy->FinishAttempt(FromGrpcStatus(status));
+          if (!s.ok()) {
+            done(std::move(s));
+          } else {
+            done(std::move(attempt->out));
+          }
+        });
 }
 
 Idempotent IfSet(const std::string& request_id) {
@@ -64,6 +93,22 @@ class GrpcEvents final : public EventsClient {
     return Call(policy_, scope, IfSet(req.request_id()), stub_,
                 &ev::EventsService::StubInterface::CreateEvent, req);
   }
+  void CreateAsync(const CallScope& scope, const ev::CreateEventRequest& req,
+                   Done<ev::Event> done) override {
+    // A create the policy would retry (it carries a request id) keeps the
+    // blocking form, whose retries wait between attempts.
+    if (IfSet(req.request_id()) == Idempotent::kYes) {
+      EventsClient::CreateAsync(scope, req, std::move(done));
+      return;
+    }
+    CallAsync<ev::Event>(
+        policy_, scope,
+        [this, &req](grpc::ClientContext* context, ev::Event* out,
+                     std::function<void(grpc::Status)> then) {
+          stub_->async()->CreateEvent(context, &req, out, std::move(then));
+        },
+        std::move(done));
+  }
   absl::StatusOr<ev::Event> Update(const CallScope& scope,
                                    const ev::UpdateEventRequest& req) override {
     return Call(policy_, scope,
@@ -91,6 +136,31 @@ class GrpcParticipants final : public ParticipantsClient {
       const CallScope& scope, const pv::ResolveEntitiesRequest& req) override {
     return Call(policy_, scope, Idempotent::kRead, stub_,
                 &pv::ParticipantsService::StubInterface::ResolveEntities, req);
+  }
+  void ResolveAsync(const CallScope& scope,
+                    const pv::ResolveEntitiesRequest& req,
+                    Done<pv::ResolveEntitiesResponse> done) override {
+    CallAsync<pv::ResolveEntitiesResponse>(
+        policy_, scope,
+        [this, &req](grpc::ClientContext* context,
+                     pv::ResolveEntitiesResponse* out,
+                     std::function<void(grpc::Status)> then) {
+          stub_->async()->ResolveEntities(context, &req, out, std::move(then));
+        },
+        std::move(done));
+  }
+  void BatchCheckMembershipsAsync(
+      const CallScope& scope, const pv::BatchCheckMembershipsRequest& req,
+      Done<pv::BatchCheckMembershipsResponse> done) override {
+    CallAsync<pv::BatchCheckMembershipsResponse>(
+        policy_, scope,
+        [this, &req](grpc::ClientContext* context,
+                     pv::BatchCheckMembershipsResponse* out,
+                     std::function<void(grpc::Status)> then) {
+          stub_->async()->BatchCheckMemberships(context, &req, out,
+                                                std::move(then));
+        },
+        std::move(done));
   }
   absl::StatusOr<pv::BatchCheckMembershipsResponse> BatchCheckMemberships(
       const CallScope& scope,
@@ -199,62 +269,130 @@ std::unique_ptr<RecommendationsClient> MakeGrpcRecommendationsClient(
   return std::make_unique<GrpcRecommendations>(stub, policy);
 }
 
-absl::StatusOr<std::vector<pv::CheckMembershipsResponse>> CheckGroupMemberships(
-    ParticipantsClient& participants, const CallScope& scope,
+namespace {
+
+// One BatchCheckMemberships call of a note's groups: its request, and the
+// group each of its checks belongs to.
+struct MembershipBatch {
+  pv::BatchCheckMembershipsRequest request;
+  std::vector<size_t> group_of;  // request.requests(i) checks groups[group_of[i]]
+};
+
+// The groups in as few batches as the participants service's limits allow.
+std::vector<MembershipBatch> PlanMembershipBatches(
     const ::outreach::type::v1::Date& as_of,
     const std::vector<PrintedGroup>& groups) {
   // The participants service's limits on one batch.
   constexpr int kMaxRequests = 100;
   constexpr int kMaxNames = 1000;
-  std::vector<pv::CheckMembershipsResponse> out(groups.size());
-  pv::BatchCheckMembershipsRequest batch;
-  std::vector<size_t> group_of;  // batch.requests(i) checks groups[group_of[i]]
+  std::vector<MembershipBatch> batches(1);
   int names_in_batch = 0;
-  auto send = [&]() -> absl::Status {
-    if (batch.requests_size() == 0) return absl::OkStatus();
-    auto resp = participants.BatchCheckMemberships(scope, batch);
-    if (!resp.ok()) return resp.status();
-    if (resp->responses_size() != batch.requests_size()) {
-      return absl::InternalError(absl::StrCat(
-          "BatchCheckMemberships answered ", resp->responses_size(), " of ",
-          batch.requests_size(), " checks"));
-    }
-    for (int i = 0; i < resp->responses_size(); ++i) {
-      auto& one = *resp->mutable_responses(i);
-      auto& merged = out[group_of[static_cast<size_t>(i)]];
-      merged.set_group(one.group());
-      for (auto& m : *one.mutable_mismatches()) {
-        *merged.add_mismatches() = std::move(m);
-      }
-      for (auto& n : *one.mutable_unchecked_names()) {
-        merged.add_unchecked_names(std::move(n));
-      }
-    }
-    batch.Clear();
-    group_of.clear();
-    names_in_batch = 0;
-    return absl::OkStatus();
-  };
   for (size_t g = 0; g < groups.size(); ++g) {
     const auto& names = groups[g].names;
     size_t next = 0;
     do {
-      if (batch.requests_size() == kMaxRequests ||
+      if (batches.back().request.requests_size() == kMaxRequests ||
           names_in_batch == kMaxNames) {
-        if (absl::Status s = send(); !s.ok()) return s;
+        batches.emplace_back();
+        names_in_batch = 0;
       }
-      pv::CheckMembershipsRequest* r = batch.add_requests();
+      MembershipBatch& batch = batches.back();
+      pv::CheckMembershipsRequest* r = batch.request.add_requests();
       r->set_printed_group(groups[g].label);
       *r->mutable_as_of() = as_of;
-      group_of.push_back(g);
+      batch.group_of.push_back(g);
       for (; next < names.size() && names_in_batch < kMaxNames; ++next) {
         r->add_printed_names(names[next]);
         ++names_in_batch;
       }
     } while (next < names.size());
   }
-  if (absl::Status s = send(); !s.ok()) return s;
+  if (batches.back().request.requests_size() == 0) batches.pop_back();
+  return batches;
+}
+
+// Adds one batch's answers to the groups' merged responses.
+absl::Status MergeMembershipBatch(const MembershipBatch& batch,
+                                  pv::BatchCheckMembershipsResponse resp,
+                                  std::vector<pv::CheckMembershipsResponse>& out) {
+  if (resp.responses_size() != batch.request.requests_size()) {
+    return absl::InternalError(absl::StrCat(
+        "BatchCheckMemberships answered ", resp.responses_size(), " of ",
+        batch.request.requests_size(), " checks"));
+  }
+  for (int i = 0; i < resp.responses_size(); ++i) {
+    auto& one = *resp.mutable_responses(i);
+    auto& merged = out[batch.group_of[static_cast<size_t>(i)]];
+    merged.set_group(one.group());
+    for (auto& m : *one.mutable_mismatches()) {
+      *merged.add_mismatches() = std::move(m);
+    }
+    for (auto& n : *one.mutable_unchecked_names()) {
+      merged.add_unchecked_names(std::move(n));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The state of CheckGroupMembershipsAsync between its calls.
+struct MembershipCheck {
+  ParticipantsClient* participants;
+  const CallScope* scope;
+  std::vector<MembershipBatch> batches;
+  size_t next = 0;
+  std::vector<pv::CheckMembershipsResponse> out;
+  Done<std::vector<pv::CheckMembershipsResponse>> done;
+};
+
+void CheckNextBatch(std::shared_ptr<MembershipCheck> check) {
+  if (check->next == check->batches.size()) {
+    check->done(std::move(check->out));
+    return;
+  }
+  const MembershipBatch& batch = check->batches[check->next++];
+  check->participants->BatchCheckMembershipsAsync(
+      *check->scope, batch.request,
+      [check, &batch](absl::StatusOr<pv::BatchCheckMembershipsResponse> resp) {
+        absl::Status s = resp.status();
+        if (s.ok()) s = MergeMembershipBatch(batch, std::move(*resp), check->out);
+        if (!s.ok()) {
+          check->done(std::move(s));
+          return;
+        }
+        CheckNextBatch(std::move(check));
+      });
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<pv::CheckMembershipsResponse>> CheckGroupMemberships(
+    ParticipantsClient& participants, const CallScope& scope,
+    const ::outreach::type::v1::Date& as_of,
+    const std::vector<PrintedGroup>& groups) {
+  std::vector<pv::CheckMembershipsResponse> out(groups.size());
+  for (const MembershipBatch& batch : PlanMembershipBatches(as_of, groups)) {
+    auto resp = participants.BatchCheckMemberships(scope, batch.request);
+    if (!resp.ok()) return resp.status();
+    if (absl::Status s = MergeMembershipBatch(batch, std::move(*resp), out);
+        !s.ok()) {
+      return s;
+    }
+  }
   return out;
+}
+
+void CheckGroupMembershipsAsync(
+    ParticipantsClient& participants, const CallScope& scope,
+    const ::outreach::type::v1::Date& as_of,
+    const std::vector<PrintedGroup>& groups,
+    Done<std::vector<pv::CheckMembershipsResponse>> done) {
+  auto check = std::make_shared<MembershipCheck>();
+  check->participants = &participants;
+  check->scope = &scope;
+  check->batches = PlanMembershipBatches(as_of, groups);
+  check->out.resize(groups.size());
+  check->done = std::move(done);
+  CheckNextBatch(std::move(check));
 }
 
 }  // namespace outreach::gateway

@@ -7,6 +7,7 @@
 // idempotent, and only those are retried: reads; creates that carry a
 // request id; updates without an etag (they set fields outright).
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,12 @@ namespace outreach::gateway {
 namespace ev = ::outreach::events::v1;
 namespace pv = ::outreach::participants::v1;
 namespace rv = ::outreach::recommendations::v1;
+
+// An asynchronous call's completion: runs once, with the answer or the
+// status, on whichever thread completed the call (possibly the caller's,
+// before the method returned).
+template <typename T>
+using Done = std::function<void(absl::StatusOr<T>)>;
 
 class EventsClient {
  public:
@@ -42,6 +49,14 @@ class EventsClient {
       const CallScope& scope, const ev::UpdateEventRequest& req) = 0;
   virtual absl::Status Delete(const CallScope& scope,
                               const ev::DeleteEventRequest& req) = 0;
+
+  // Create without blocking this thread; `scope` and `req` must stay valid
+  // until `done` runs. The default calls Create here.
+  virtual void CreateAsync(const CallScope& scope,
+                           const ev::CreateEventRequest& req,
+                           Done<ev::Event> done) {
+    done(Create(scope, req));
+  }
 };
 
 class ParticipantsClient {
@@ -64,6 +79,20 @@ class ParticipantsClient {
   BatchCreateParticipations(
       const CallScope& scope,
       const pv::BatchCreateParticipationsRequest& req) = 0;
+
+  // Resolve and BatchCheckMemberships without blocking this thread;
+  // `scope` and `req` must stay valid until `done` runs. The defaults call
+  // the blocking forms here.
+  virtual void ResolveAsync(const CallScope& scope,
+                            const pv::ResolveEntitiesRequest& req,
+                            Done<pv::ResolveEntitiesResponse> done) {
+    done(Resolve(scope, req));
+  }
+  virtual void BatchCheckMembershipsAsync(
+      const CallScope& scope, const pv::BatchCheckMembershipsRequest& req,
+      Done<pv::BatchCheckMembershipsResponse> done) {
+    done(BatchCheckMemberships(scope, req));
+  }
 };
 
 class RecommendationsClient {
@@ -114,6 +143,15 @@ absl::StatusOr<std::vector<pv::CheckMembershipsResponse>> CheckGroupMemberships(
     ParticipantsClient& participants, const CallScope& scope,
     const ::outreach::type::v1::Date& as_of,
     const std::vector<PrintedGroup>& groups);
+
+// The same without blocking this thread: the batches one after another,
+// each started from its predecessor's completion. `scope` must stay valid
+// until `done` runs.
+void CheckGroupMembershipsAsync(
+    ParticipantsClient& participants, const CallScope& scope,
+    const ::outreach::type::v1::Date& as_of,
+    const std::vector<PrintedGroup>& groups,
+    Done<std::vector<pv::CheckMembershipsResponse>> done);
 
 }  // namespace outreach::gateway
 

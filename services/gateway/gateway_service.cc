@@ -66,17 +66,28 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::ImportInformationNote(
         "too many imports in progress; retry with backoff")));
     return reactor;
   }
-  // The context, request and response stay valid until Finish.
+  // The context, request and response stay valid until Finish. The note
+  // is read on the import pool, off gRPC's own threads; a dry run then
+  // makes its calls without holding a pool thread (or any) while it waits,
+  // and finishes on the thread that completed its last call. An import
+  // that writes blocks its pool thread: its retries wait between attempts.
   imports_->Submit([this, ctx, response, reactor, req = std::move(*req)] {
-    auto report = importer_->Import(ScopeOf(*ctx), req);
-    grpc::Status status = ToGrpcStatus(report.status());
-    if (report.ok()) {
-      bool own_buffer = false;
-      status = grpc::SerializationTraits<v1::ImportReport>::Serialize(
-          *report, response, &own_buffer);
+    auto finish = [this, response,
+                   reactor](absl::StatusOr<v1::ImportReport> report) {
+      grpc::Status status = ToGrpcStatus(report.status());
+      if (report.ok()) {
+        bool own_buffer = false;
+        status = grpc::SerializationTraits<v1::ImportReport>::Serialize(
+            *report, response, &own_buffer);
+      }
+      in_flight_.fetch_sub(1);
+      reactor->Finish(status);
+    };
+    if (req.dry_run()) {
+      importer_->DryRunAsync(ScopeOf(*ctx), req, std::move(finish));
+      return;
     }
-    in_flight_.fetch_sub(1);
-    reactor->Finish(status);
+    finish(importer_->Import(ScopeOf(*ctx), req));
   });
   return reactor;
 }

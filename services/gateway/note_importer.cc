@@ -1,6 +1,7 @@
 #include "services/gateway/note_importer.h"
 
 #include <map>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -151,16 +152,39 @@ NoteImporter::NoteImporter(BackendClients clients, DeadlineShares shares,
                            StepHook after_step)
     : clients_(clients), shares_(shares), after_step_(std::move(after_step)) {}
 
-absl::StatusOr<NoteImporter::Plan> NoteImporter::Read(
-    const CallScope& scope, const v1::ImportInformationNoteRequest& req) {
+// What Read gathers, step by step: the note as parsed, the names to
+// resolve and their answers, the groups to check, and the plan so far.
+struct NoteImporter::Reading {
+  explicit Reading(const CallScope& call) : scope(call) {}
+  const CallScope scope;  // the import's own, kept for asynchronous steps
+  ParsedNote parsed;
+  Plan plan;
+  // Every name, in batches of what the participants service takes at once.
+  std::vector<pv::ResolveEntitiesRequest> resolve;
+  int country_index = -1;
+  int outcome_names_start = 0;
+  std::vector<int> parts_start;
+  pv::ResolveEntitiesResponse resolved;
+  std::vector<PrintedGroup> groups;  // empty when nothing is to be checked
+  CallScope lookup;                  // the share of `scope` for lookups
+  CallScope write_step;              // the share for the dry run's check
+  size_t next_batch = 0;
+  Done<v1::ImportReport> done;
+};
+
+absl::Status NoteImporter::Begin(const v1::ImportInformationNoteRequest& req,
+                                 Reading& reading) {
+  const CallScope& scope = reading.scope;
   if (!req.request_id().empty() && !IsUuid(req.request_id())) {
     return InvalidField("request_id", "must be a UUID");
   }
   ParseOptions parse;
   parse.deadline = scope.deadline;
   parse.cancelled = scope.cancelled;
-  auto parsed = ParseInformationNote(req.text(), "text", parse);
-  if (!parsed.ok()) return parsed.status();
+  auto parsed_or = ParseInformationNote(req.text(), "text", parse);
+  if (!parsed_or.ok()) return parsed_or.status();
+  reading.parsed = std::move(*parsed_or);
+  const ParsedNote* parsed = &reading.parsed;
   // An event needs its dates: say so about the note, not about a field of
   // an event the caller never sent.
   if (!parsed->date_problem.empty()) {
@@ -168,7 +192,7 @@ absl::StatusOr<NoteImporter::Plan> NoteImporter::Read(
                                              "read: ",
                                              parsed->date_problem));
   }
-  Plan plan;
+  Plan& plan = reading.plan;
   v1::ImportReport& report = plan.report;
   report.set_dry_run(req.dry_run());
   report.set_note_digest(parsed->digest);
@@ -193,13 +217,14 @@ absl::StatusOr<NoteImporter::Plan> NoteImporter::Read(
   };
   for (const auto& p : parsed->participants)
     ask(p.printed_name, p.printed_group);
-  const int country_index =
+  reading.country_index =
       parsed->country.empty() ? -1 : ask(parsed->country, "States");
-  const int outcome_names_start = resolve.names_size();
+  reading.outcome_names_start = resolve.names_size();
   for (const auto& o : parsed->outcomes) {
     for (const auto& a : o.addressees) ask(a, "States");
   }
-  std::vector<int> parts_start(parsed->participants.size(), -1);
+  std::vector<int>& parts_start = reading.parts_start;
+  parts_start.assign(parsed->participants.size(), -1);
   for (size_t i = 0; i < parsed->participants.size(); ++i) {
     const auto& p = parsed->participants[i];
     if (p.and_parts.empty()) continue;
@@ -208,20 +233,35 @@ absl::StatusOr<NoteImporter::Plan> NoteImporter::Read(
   }
   // In batches of what the participants service takes at once.
   constexpr int kResolveBatch = 1000;
-  pv::ResolveEntitiesResponse resolved;
-  const CallScope resolving = ShareOf(scope, shares_.lookup);
-  for (int from = 0; from < resolve.names_size(); from += kResolveBatch) {
-    pv::ResolveEntitiesRequest batch;
-    *batch.mutable_as_of() = resolve.as_of();
-    for (int i = from; i < resolve.names_size() && i < from + kResolveBatch;
-         ++i) {
-      *batch.add_names() = resolve.names(i);
+  if (resolve.names_size() <= kResolveBatch) {
+    reading.resolve.push_back(std::move(resolve));
+  } else {
+    for (int from = 0; from < resolve.names_size(); from += kResolveBatch) {
+      pv::ResolveEntitiesRequest& batch = reading.resolve.emplace_back();
+      *batch.mutable_as_of() = resolve.as_of();
+      for (int i = from; i < resolve.names_size() && i < from + kResolveBatch;
+           ++i) {
+        *batch.add_names() = resolve.names(i);
+      }
     }
-    auto part = clients_.participants->Resolve(resolving, batch);
-    if (!part.ok()) return part.status();
-    for (auto& r : *part->mutable_resolutions()) {
-      *resolved.add_resolutions() = std::move(r);
-    }
+  }
+  reading.lookup = ShareOf(scope, shares_.lookup);
+  reading.write_step = ShareOf(scope, shares_.write_step);
+  return absl::OkStatus();
+}
+
+absl::Status NoteImporter::AfterResolve(Reading& reading) {
+  const ParsedNote* parsed = &reading.parsed;
+  Plan& plan = reading.plan;
+  v1::ImportReport& report = plan.report;
+  const pv::ResolveEntitiesResponse& resolved = reading.resolved;
+  const std::vector<int>& parts_start = reading.parts_start;
+  int asked = 0;
+  for (const auto& batch : reading.resolve) asked += batch.names_size();
+  if (resolved.resolutions_size() != asked) {
+    return absl::InternalError(absl::StrCat(
+        "ResolveEntities answered ", resolved.resolutions_size(), " of ",
+        asked, " names"));
   }
   // The delegations as they will be recorded: a lone "A and B" becomes
   // two when each part names an entity and the whole does not, and the
@@ -290,7 +330,7 @@ absl::StatusOr<NoteImporter::Plan> NoteImporter::Read(
   event.mutable_venue()->set_city(parsed->city);
   report.set_printed_country(parsed->country);
   if (!parsed->country.empty()) {
-    const auto& r = resolved.resolutions(country_index);
+    const auto& r = resolved.resolutions(reading.country_index);
     if (r.state() == pv::RESOLUTION_STATE_RESOLVED &&
         !r.entity().iso_alpha2().empty()) {
       event.mutable_venue()->set_country_code(r.entity().iso_alpha2());
@@ -312,7 +352,7 @@ absl::StatusOr<NoteImporter::Plan> NoteImporter::Read(
   event.set_contact_email(parsed->contact_email);
 
   // Outcomes read from the prose, with their addressees resolved.
-  int next_name = outcome_names_start;
+  int next_name = reading.outcome_names_start;
   for (const auto& o : parsed->outcomes) {
     rv::Recommendation r;
     r.set_kind(KindOf(o.kind));
@@ -348,23 +388,28 @@ absl::StatusOr<NoteImporter::Plan> NoteImporter::Read(
     if (!p.printed_group().empty())
       by_label[p.printed_group()].push_back(p.printed_name());
   }
-  if (parsed->start_date.year() != 0 && !by_label.empty()) {
-    std::vector<PrintedGroup> groups;
+  if (parsed->start_date.year() != 0) {
     for (auto& [label, names] : by_label) {
-      groups.push_back({label, std::move(names)});
+      reading.groups.push_back({label, std::move(names)});
     }
-    auto checked = CheckGroupMemberships(*clients_.participants,
-                                         ShareOf(scope, shares_.lookup),
-                                         parsed->start_date, groups);
-    if (!checked.ok()) return checked.status();
-    for (size_t g = 0; g < groups.size(); ++g) {
-      for (const auto& m : (*checked)[g].mismatches()) {
-        *report.add_membership_mismatches() = m;
-        report.add_warnings(absl::StrCat(
-            "\"", m.printed_name(), "\" is listed under \"", groups[g].label,
-            "\" but was not a member of that group on ",
-            FormatDateRange(parsed->start_date, parsed->start_date)));
-      }
+  }
+  return absl::OkStatus();
+}
+
+void NoteImporter::AfterCheck(
+    Reading& reading, const std::vector<pv::CheckMembershipsResponse>& checked) {
+  const ParsedNote* parsed = &reading.parsed;
+  Plan& plan = reading.plan;
+  v1::ImportReport& report = plan.report;
+  ev::Event& event = plan.event;
+  const std::vector<PrintedGroup>& groups = reading.groups;
+  for (size_t g = 0; g < groups.size() && g < checked.size(); ++g) {
+    for (const auto& m : checked[g].mismatches()) {
+      *report.add_membership_mismatches() = m;
+      report.add_warnings(absl::StrCat(
+          "\"", m.printed_name(), "\" is listed under \"", groups[g].label,
+          "\" but was not a member of that group on ",
+          FormatDateRange(parsed->start_date, parsed->start_date)));
     }
   }
 
@@ -375,7 +420,120 @@ absl::StatusOr<NoteImporter::Plan> NoteImporter::Read(
   plan.base_id = absl::StrCat(Slugify(parsed->title, "", 40, "event"), "-",
                               parsed->digest.substr(0, 8));
   plan.digest = parsed->digest;
-  return plan;
+}
+
+absl::StatusOr<NoteImporter::Plan> NoteImporter::Read(
+    const CallScope& scope, const v1::ImportInformationNoteRequest& req) {
+  Reading reading(scope);
+  if (absl::Status s = Begin(req, reading); !s.ok()) return s;
+  for (const pv::ResolveEntitiesRequest& batch : reading.resolve) {
+    auto part = clients_.participants->Resolve(reading.lookup, batch);
+    if (!part.ok()) return part.status();
+    for (auto& r : *part->mutable_resolutions()) {
+      *reading.resolved.add_resolutions() = std::move(r);
+    }
+  }
+  if (absl::Status s = AfterResolve(reading); !s.ok()) return s;
+  std::vector<pv::CheckMembershipsResponse> checked;
+  if (!reading.groups.empty()) {
+    auto answers = CheckGroupMemberships(*clients_.participants, reading.lookup,
+                                         reading.parsed.start_date,
+                                         reading.groups);
+    if (!answers.ok()) return answers.status();
+    checked = std::move(*answers);
+  }
+  AfterCheck(reading, checked);
+  return std::move(reading.plan);
+}
+
+// The dry run's steps, each started from its predecessor's completion.
+void NoteImporter::ResolveNext(std::shared_ptr<Reading> reading) {
+  if (reading->next_batch == reading->resolve.size()) {
+    if (absl::Status s = AfterResolve(*reading); !s.ok()) {
+      reading->done(std::move(s));
+      return;
+    }
+    if (reading->groups.empty()) {
+      CheckDryRun(std::move(reading), {});
+      return;
+    }
+    Reading* r = reading.get();
+    CheckGroupMembershipsAsync(
+        *clients_.participants, r->lookup, r->parsed.start_date, r->groups,
+        [this, reading = std::move(reading)](
+            absl::StatusOr<std::vector<pv::CheckMembershipsResponse>>
+                checked) mutable {
+          if (!checked.ok()) {
+            reading->done(checked.status());
+            return;
+          }
+          CheckDryRun(std::move(reading), *checked);
+        });
+    return;
+  }
+  Reading* r = reading.get();
+  const pv::ResolveEntitiesRequest& batch = r->resolve[r->next_batch++];
+  clients_.participants->ResolveAsync(
+      r->lookup, batch,
+      [this, reading = std::move(reading)](
+          absl::StatusOr<pv::ResolveEntitiesResponse> part) mutable {
+        if (!part.ok()) {
+          reading->done(part.status());
+          return;
+        }
+        for (auto& one : *part->mutable_resolutions()) {
+          *reading->resolved.add_resolutions() = std::move(one);
+        }
+        ResolveNext(std::move(reading));
+      });
+}
+
+void NoteImporter::CheckDryRun(
+    std::shared_ptr<Reading> reading,
+    const std::vector<pv::CheckMembershipsResponse>& checked) {
+  AfterCheck(*reading, checked);
+  auto create = std::make_shared<ev::CreateEventRequest>(DryRunCreate(reading->plan));
+  Reading* r = reading.get();
+  clients_.events->CreateAsync(
+      r->write_step, *create,
+      [reading = std::move(reading),
+       create](absl::StatusOr<ev::Event> checked_event) {
+        if (!checked_event.ok()) {
+          reading->done(checked_event.status());
+          return;
+        }
+        reading->done(DryRunReport(std::move(reading->plan.report),
+                                   std::move(*checked_event)));
+      });
+}
+
+void NoteImporter::DryRunAsync(const CallScope& scope,
+                               const v1::ImportInformationNoteRequest& req,
+                               Done<v1::ImportReport> done) {
+  auto reading = std::make_shared<Reading>(scope);
+  reading->done = std::move(done);
+  if (absl::Status s = Begin(req, *reading); !s.ok()) {
+    reading->done(std::move(s));
+    return;
+  }
+  ResolveNext(std::move(reading));
+}
+
+ev::CreateEventRequest NoteImporter::DryRunCreate(const Plan& plan) {
+  ev::CreateEventRequest create;
+  *create.mutable_event() = plan.event;
+  create.set_event_id(plan.base_id);
+  create.set_validate_only(true);
+  return create;
+}
+
+v1::ImportReport NoteImporter::DryRunReport(v1::ImportReport report,
+                                            ev::Event checked) {
+  *report.mutable_event() = std::move(checked);
+  for (auto& o : *report.mutable_outcomes()) {
+    o.set_event(report.event().name());
+  }
+  return report;
 }
 
 absl::StatusOr<v1::ImportReport> NoteImporter::Import(
@@ -385,17 +543,9 @@ absl::StatusOr<v1::ImportReport> NoteImporter::Import(
   v1::ImportReport& report = plan->report;
   const CallScope step = ShareOf(scope, shares_.write_step);
   if (req.dry_run()) {
-    ev::CreateEventRequest create;
-    *create.mutable_event() = plan->event;
-    create.set_event_id(plan->base_id);
-    create.set_validate_only(true);
-    auto checked = clients_.events->Create(step, create);
+    auto checked = clients_.events->Create(step, DryRunCreate(*plan));
     if (!checked.ok()) return checked.status();
-    *report.mutable_event() = std::move(*checked);
-    for (auto& o : *report.mutable_outcomes()) {
-      o.set_event(report.event().name());
-    }
-    return std::move(report);
+    return DryRunReport(std::move(report), std::move(*checked));
   }
 
   auto event = CreateOrConfirmEvent(step, *plan);

@@ -21,7 +21,9 @@
 // Thread-safe.
 
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/client/deadline_split.h"
@@ -45,7 +47,16 @@ class NoteImporter {
   absl::StatusOr<v1::ImportReport> Import(
       const CallScope& scope, const v1::ImportInformationNoteRequest& req);
 
+  // A dry run (`req.dry_run()` set) as Import makes it, without blocking
+  // this thread on any call: the note is read here, then each call starts
+  // from its predecessor's completion, on whichever thread completed it.
+  // `done` runs once with the report or the status. `scope` is copied.
+  void DryRunAsync(const CallScope& scope,
+                   const v1::ImportInformationNoteRequest& req,
+                   Done<v1::ImportReport> done);
+
  private:
+  struct Reading;
   // What a note will become, read and resolved; nothing written yet.
   struct Plan {
     v1::ImportReport report;  // participations and outcomes as planned
@@ -55,6 +66,20 @@ class NoteImporter {
   };
   absl::StatusOr<Plan> Read(const CallScope& scope,
                             const v1::ImportInformationNoteRequest& req);
+  // Read's three steps: the note parsed and its names listed; the names'
+  // resolutions turned into the plan; the groups' checks added to it.
+  absl::Status Begin(const v1::ImportInformationNoteRequest& req,
+                     Reading& reading);
+  absl::Status AfterResolve(Reading& reading);
+  void AfterCheck(Reading& reading,
+                  const std::vector<pv::CheckMembershipsResponse>& checked);
+  // The dry run's asynchronous steps (DryRunAsync).
+  void ResolveNext(std::shared_ptr<Reading> reading);
+  void CheckDryRun(std::shared_ptr<Reading> reading,
+                   const std::vector<pv::CheckMembershipsResponse>& checked);
+  static ev::CreateEventRequest DryRunCreate(const Plan& plan);
+  static v1::ImportReport DryRunReport(v1::ImportReport report,
+                                       ev::Event checked);
   // The steps; each is create-or-confirm.
   absl::StatusOr<ev::Event> CreateOrConfirmEvent(const CallScope& scope,
                                                  Plan& plan);

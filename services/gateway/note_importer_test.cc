@@ -92,6 +92,56 @@ TEST_F(NoteImporterTest, ADryRunWritesNothing) {
   EXPECT_EQ(report->outcomes_size(), 5);
 }
 
+// The non-blocking dry run reports exactly what the blocking one does,
+// through the same calls, and writes nothing.
+TEST_F(NoteImporterTest, TheAsynchronousDryRunMatchesTheBlockingOne) {
+  state_.non_members = {"Ukraine"};  // so that the check adds a warning
+  auto blocking = Import(/*dry_run=*/true);
+  ASSERT_TRUE(blocking.ok()) << blocking.status();
+  ASSERT_EQ(blocking->membership_mismatches_size(), 1);
+  const std::vector<std::string> blocking_calls = state_.calls;
+  state_.calls.clear();
+  v1::ImportInformationNoteRequest req;
+  req.set_text(Seed());
+  req.set_dry_run(true);
+  int done = 0;
+  absl::StatusOr<v1::ImportReport> report;
+  Importer()->DryRunAsync({}, req, [&](absl::StatusOr<v1::ImportReport> r) {
+    ++done;
+    report = std::move(r);
+  });
+  ASSERT_EQ(done, 1);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->SerializeAsString(), blocking->SerializeAsString());
+  EXPECT_EQ(state_.calls, blocking_calls);
+  EXPECT_TRUE(state_.events.empty());
+  EXPECT_TRUE(state_.participations.empty());
+}
+
+// A failed call ends the asynchronous dry run with its status, once, and
+// starts no later call.
+TEST_F(NoteImporterTest, TheAsynchronousDryRunStopsAtAFailedCall) {
+  for (const std::string method :
+       {"ResolveEntities", "BatchCheckMemberships", "CreateEvent"}) {
+    SCOPED_TRACE(method);
+    state_.calls.clear();
+    state_.failures[method] = {absl::UnavailableError("down")};
+    v1::ImportInformationNoteRequest req;
+    req.set_text(Seed());
+    req.set_dry_run(true);
+    int done = 0;
+    absl::Status status;
+    Importer()->DryRunAsync({}, req, [&](absl::StatusOr<v1::ImportReport> r) {
+      ++done;
+      status = r.status();
+    });
+    EXPECT_EQ(done, 1);
+    EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+    ASSERT_FALSE(state_.calls.empty());
+    EXPECT_THAT(state_.calls.back(), ::testing::StartsWith(method));
+  }
+}
+
 // A failure at each step fails the import, leaves what was written, and
 // the next import completes it: exactly one complete import.
 TEST_F(NoteImporterTest, AFailureAtAnyStepIsCompletedByTheNextImport) {
