@@ -570,7 +570,7 @@ start import_floor_callback "$floor_cb" tools/bench/bench_echo --mode=chain \
 start import_calls_callback "$calls_cb" tools/bench/bench_echo --mode=chain \
   --chain_api=callback --work_us=0 "${chain_flags[@]}"
 echo "{\"chain\": \"$chain\", \"work_us\": $work_us, \"request_bytes\": $(size import request), \"reply_bytes\": $(size import response)}" \
-  >"$work/chain.json"
+  >"$work/chain.jsonl"
 
 log "Running the scenarios (${duration} each, concurrency $concurrency)"
 echo
@@ -684,7 +684,7 @@ mkdir -p "$(dirname "$output")"
   --rss="$work/rss.jsonl" --output="$output" --duration="$duration" \
   --concurrency="$concurrency" --big_events="$stored" \
   --import_floor="$work/import_floor.jsonl" --cores="$(nproc)" \
-  --chain="$work/chain.json" \
+  --chain="$work/chain.jsonl" \
   $($smoke && echo --smoke) \
   --notes="$OUTREACH_ROOT/tools/bench/cost_model.md" \
   --notes="$OUTREACH_ROOT/tools/bench/findings.md" \

@@ -75,7 +75,7 @@ def main():
     ap.add_argument("--cores", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--chain", default="",
                     help="the served import floor's set-up (scripts/bench.sh): "
-                         "its chained calls, work and sizes, as JSON")
+                         "its chained calls, work and sizes, as one JSON line")
     a = ap.parse_args()
 
     runs = {}
