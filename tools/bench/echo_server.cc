@@ -109,6 +109,16 @@ absl::Duration ThreadCpu() {
   return absl::DurationFromTimespec(ts);
 }
 
+// Spends `work` of this thread's CPU: spins, not sleeps, since the work
+// stands for CPU, and CPU is what the floor prices.
+void SpendCpu(absl::Duration work) {
+  const absl::Duration until = ThreadCpu() + work;
+  volatile uint64_t sink = 0;
+  while (ThreadCpu() < until) {
+    for (int i = 0; i < 256; ++i) sink = sink + static_cast<uint64_t>(i);
+  }
+}
+
 // A served call's floor: `work` of CPU (what the real handler's own code
 // measured in-process), then the downstream calls one after another, as
 // the real handler makes them, then a reply of `reply_bytes`. Every call
@@ -123,12 +133,7 @@ class ChainService final : public outreach::bench::EchoService::Service {
 
   grpc::Status Echo(grpc::ServerContext* ctx, const outreach::bench::EchoMessage*,
                     outreach::bench::EchoMessage* out) override {
-    // Spin, not sleep: the work is CPU, and CPU is what the floor prices.
-    const absl::Duration until = ThreadCpu() + work_;
-    volatile uint64_t sink = 0;
-    while (ThreadCpu() < until) {
-      for (int i = 0; i < 256; ++i) sink = sink + static_cast<uint64_t>(i);
-    }
+    SpendCpu(work_);
     for (const ChainCall& call : calls_) {
       grpc::ClientContext down;
       down.set_deadline(ctx->deadline());
@@ -160,11 +165,7 @@ class ChainCallbackService final
   grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* ctx,
                                  const outreach::bench::EchoMessage*,
                                  outreach::bench::EchoMessage* out) override {
-    const absl::Duration until = ThreadCpu() + work_;
-    volatile uint64_t sink = 0;
-    while (ThreadCpu() < until) {
-      for (int i = 0; i < 256; ++i) sink = sink + static_cast<uint64_t>(i);
-    }
+    SpendCpu(work_);
     auto* step = new Step{ctx->DefaultReactor(), ctx->deadline(), out, 0, {}, {}};
     Next(step);
     return step->reactor;

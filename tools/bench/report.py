@@ -103,6 +103,23 @@ def main():
             return runs[name]["qps"] / runs[base]["qps"], []
         return statistics.median(ratios), ratios
 
+    def round_table(names, suffix="", with_share=False):
+        """One row per paired round: each scenario's QPS, and with
+        with_share its share of the same round's bare echo."""
+        L.append("| Round | " + " | ".join(f"`{n}`{suffix}" for n in names)
+                 + " |")
+        L.append("|---|" + "---|" * len(names))
+        for i in rounds:
+            cells = []
+            echo_qps = runs.get(f"echo_bare_r{i}", {}).get("qps", 0)
+            for n in names:
+                x = runs.get(f"{n}_r{i}")
+                if x and with_share and n != "echo_bare" and echo_qps > 0:
+                    cells.append(f"{x['qps']:.0f} ({x['qps'] / echo_qps:.1%})")
+                else:
+                    cells.append(f"{x['qps']:.0f}" if x else "")
+            L.append(f"| {i} | " + " | ".join(cells) + " |")
+
     def shown(r, ratios, digits=0):
         if not ratios:
             return f"{r:.{digits}%}"
@@ -313,18 +330,7 @@ def main():
         L.append("")
         names = ["echo_bare", "import_dry_run", "import_floor_sync",
                  "import_floor_callback", "import_calls_callback"]
-        L.append("| Round | " + " | ".join(f"`{n}` QPS" for n in names) + " |")
-        L.append("|---|" + "---|" * len(names))
-        for i in rounds:
-            cells = []
-            for n in names:
-                x = runs.get(f"{n}_r{i}")
-                e = runs.get(f"echo_bare_r{i}")
-                if x and e and n != "echo_bare" and e["qps"] > 0:
-                    cells.append(f"{x['qps']:.0f} ({x['qps'] / e['qps']:.1%})")
-                else:
-                    cells.append(f"{x['qps']:.0f}" if x else "")
-            L.append(f"| {i} | " + " | ".join(cells) + " |")
+        round_table(names, " QPS", with_share=True)
         L.append("")
         medians = {n: paired(n, "echo_bare") for n in names[1:]
                    if f"{n}_r{rounds[0]}" in runs}
@@ -397,14 +403,7 @@ def main():
         names = ["echo_bare", "get_event_cache_hit", "note_warm", "echo_floor",
                  "import_dry_run", "echo_tls", "get_event_cache_hit_tls",
                  "note_warm_tls"]
-        L.append("| Round | " + " | ".join(f"`{n}`" for n in names) + " |")
-        L.append("|---|" + "---|" * len(names))
-        for i in rounds:
-            cells = []
-            for n in names:
-                x = runs.get(f"{n}_r{i}")
-                cells.append(f"{x['qps']:.0f}" if x else "")
-            L.append(f"| {i} | " + " | ".join(cells) + " |")
+        round_table(names)
         r, each = paired("note_warm", "echo_floor")
         L.append("")
         L.append(f"`note_warm` against `echo_floor` in the same round: "
