@@ -166,8 +166,11 @@ struct NoteImporter::Reading {
   std::vector<int> parts_start;
   pv::ResolveEntitiesResponse resolved;
   std::vector<PrintedGroup> groups;  // empty when nothing is to be checked
-  CallScope lookup;                  // the share of `scope` for lookups
-  CallScope write_step;              // the share for the dry run's check
+  // Shares of `scope`, each taken when its step starts (ShareOf counts
+  // from then), and kept here while its asynchronous calls run.
+  CallScope resolving;
+  CallScope checking;
+  CallScope write_step;
   size_t next_batch = 0;
   Done<v1::ImportReport> done;
 };
@@ -245,8 +248,6 @@ absl::Status NoteImporter::Begin(const v1::ImportInformationNoteRequest& req,
       }
     }
   }
-  reading.lookup = ShareOf(scope, shares_.lookup);
-  reading.write_step = ShareOf(scope, shares_.write_step);
   return absl::OkStatus();
 }
 
@@ -426,8 +427,9 @@ absl::StatusOr<NoteImporter::Plan> NoteImporter::Read(
     const CallScope& scope, const v1::ImportInformationNoteRequest& req) {
   Reading reading(scope);
   if (absl::Status s = Begin(req, reading); !s.ok()) return s;
+  const CallScope resolving = ShareOf(scope, shares_.lookup);
   for (const pv::ResolveEntitiesRequest& batch : reading.resolve) {
-    auto part = clients_.participants->Resolve(reading.lookup, batch);
+    auto part = clients_.participants->Resolve(resolving, batch);
     if (!part.ok()) return part.status();
     for (auto& r : *part->mutable_resolutions()) {
       *reading.resolved.add_resolutions() = std::move(r);
@@ -436,9 +438,9 @@ absl::StatusOr<NoteImporter::Plan> NoteImporter::Read(
   if (absl::Status s = AfterResolve(reading); !s.ok()) return s;
   std::vector<pv::CheckMembershipsResponse> checked;
   if (!reading.groups.empty()) {
-    auto answers = CheckGroupMemberships(*clients_.participants, reading.lookup,
-                                         reading.parsed.start_date,
-                                         reading.groups);
+    auto answers = CheckGroupMemberships(
+        *clients_.participants, ShareOf(scope, shares_.lookup),
+        reading.parsed.start_date, reading.groups);
     if (!answers.ok()) return answers.status();
     checked = std::move(*answers);
   }
@@ -458,8 +460,9 @@ void NoteImporter::ResolveNext(std::shared_ptr<Reading> reading) {
       return;
     }
     Reading* r = reading.get();
+    r->checking = ShareOf(r->scope, shares_.lookup);
     CheckGroupMembershipsAsync(
-        *clients_.participants, r->lookup, r->parsed.start_date, r->groups,
+        *clients_.participants, r->checking, r->parsed.start_date, r->groups,
         [this, reading = std::move(reading)](
             absl::StatusOr<std::vector<pv::CheckMembershipsResponse>>
                 checked) mutable {
@@ -472,9 +475,11 @@ void NoteImporter::ResolveNext(std::shared_ptr<Reading> reading) {
     return;
   }
   Reading* r = reading.get();
+  // One share for every batch, as the blocking path takes it.
+  if (r->next_batch == 0) r->resolving = ShareOf(r->scope, shares_.lookup);
   const pv::ResolveEntitiesRequest& batch = r->resolve[r->next_batch++];
   clients_.participants->ResolveAsync(
-      r->lookup, batch,
+      r->resolving, batch,
       [this, reading = std::move(reading)](
           absl::StatusOr<pv::ResolveEntitiesResponse> part) mutable {
         if (!part.ok()) {
@@ -494,6 +499,7 @@ void NoteImporter::CheckDryRun(
   AfterCheck(*reading, checked);
   auto create = std::make_shared<ev::CreateEventRequest>(DryRunCreate(reading->plan));
   Reading* r = reading.get();
+  r->write_step = ShareOf(r->scope, shares_.write_step);
   clients_.events->CreateAsync(
       r->write_step, *create,
       [reading = std::move(reading),
