@@ -512,5 +512,27 @@ TEST_F(GatewayIntegrationTest, AStalledBackendIsAnsweredWithinTheGatewaysBudget)
   EXPECT_EQ(again.code, 0) << again.out;
 }
 
+// A dry run makes its calls asynchronously (NoteImporter::DryRunAsync):
+// a stalled participants service is answered at the gateway's own budget,
+// well inside the client's 30 s, and a stopped one with UNAVAILABLE.
+TEST_F(GatewayIntegrationTest, ADryRunWithItsBackendStalledOrDownAnswersInTime) {
+  participants_->process().Signal(SIGSTOP);
+  const absl::Time start = absl::Now();
+  CtlResult stalled = Ctl({"--timeout=30s", "import", "--dry-run", kSeed});
+  const absl::Duration took = absl::Now() - start;
+  participants_->process().Signal(SIGCONT);
+  EXPECT_EQ(stalled.code, 1) << stalled.out;
+  EXPECT_THAT(stalled.out, HasSubstr("DEADLINE_EXCEEDED"));
+  EXPECT_LT(took, absl::Seconds(15));
+  ASSERT_EQ(participants_->Stop(), 0);
+  CtlResult down = Ctl({"--timeout=30s", "import", "--dry-run", kSeed});
+  EXPECT_EQ(down.code, 1) << down.out;
+  EXPECT_THAT(down.out, HasSubstr("UNAVAILABLE"));
+  // The gateway is still up, and answers what the events service can.
+  CtlResult missing = Ctl({"note", "events/no-such-event"});
+  EXPECT_EQ(missing.code, 1) << missing.out;
+  EXPECT_THAT(missing.out, HasSubstr("NOT_FOUND"));
+}
+
 }  // namespace
 }  // namespace outreach::testing
