@@ -160,6 +160,10 @@ class FakeParticipants : public ParticipantsClient {
   absl::StatusOr<pv::ResolveEntitiesResponse> Resolve(
       const CallScope&, const pv::ResolveEntitiesRequest& req) override {
     if (auto st = s_->Enter("ResolveEntities"); !st.ok()) return st;
+    // As the participants service: an ask needs a name.
+    if (req.names_size() == 0) {
+      return absl::InvalidArgumentError("names: is required");
+    }
     pv::ResolveEntitiesResponse out;
     for (const auto& q : req.names()) {
       auto* r = out.add_resolutions();

@@ -236,7 +236,9 @@ absl::Status NoteImporter::Begin(const v1::ImportInformationNoteRequest& req,
   }
   // In batches of what the participants service takes at once.
   constexpr int kResolveBatch = 1000;
-  if (resolve.names_size() <= kResolveBatch) {
+  // No batch at all when the note names nobody: the service refuses an
+  // empty ask (the loop below makes none).
+  if (resolve.names_size() > 0 && resolve.names_size() <= kResolveBatch) {
     reading.resolve.push_back(std::move(resolve));
   } else {
     for (int from = 0; from < resolve.names_size(); from += kResolveBatch) {

@@ -118,6 +118,26 @@ TEST_F(NoteImporterTest, TheAsynchronousDryRunMatchesTheBlockingOne) {
   EXPECT_TRUE(state_.participations.empty());
 }
 
+// A note that names nobody (no participants, no venue country, no
+// addressees) asks the participants service nothing: it refuses an empty
+// ResolveEntities with INVALID_ARGUMENT.
+TEST_F(NoteImporterTest, ANoteThatNamesNobodyResolvesNothing) {
+  v1::ImportInformationNoteRequest req;
+  req.set_text(
+      "Information Note\n\nEvent\tRound table on export control\n"
+      "Date and Venue\t5 November 2013\n");
+  req.set_dry_run(true);
+  auto blocking = Importer()->Import({}, req);
+  ASSERT_TRUE(blocking.ok()) << blocking.status();
+  int done = 0;
+  Importer()->DryRunAsync({}, req, [&](absl::StatusOr<v1::ImportReport> r) {
+    ++done;
+    EXPECT_TRUE(r.ok()) << r.status();
+  });
+  EXPECT_EQ(done, 1);
+  EXPECT_EQ(state_.Count("ResolveEntities"), 0);
+}
+
 // A failed call ends the asynchronous dry run with its status, once, and
 // starts no later call.
 TEST_F(NoteImporterTest, TheAsynchronousDryRunStopsAtAFailedCall) {
