@@ -115,11 +115,31 @@ fi
 work=$(mktemp -d)
 pids=()
 names=()
-cleanup() {
+# stop_all: SIGTERM to every process this run started, newest first; one
+# still running 10 s later is killed, and named, so that a process whose
+# shutdown hangs costs the run 10 s and a line rather than its timeout.
+stop_all() {
+  local i
   for ((i=${#pids[@]}-1; i>=0; i--)); do
     kill -TERM "${pids[$i]}" 2>/dev/null || true
-    wait "${pids[$i]}" 2>/dev/null || true
   done
+  for ((i=${#pids[@]}-1; i>=0; i--)); do
+    local pid=${pids[$i]} waited=0
+    while kill -0 "$pid" 2>/dev/null &&
+          [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]; do
+      if [ "$waited" -ge 100 ]; then
+        echo "${names[$i]} (pid $pid) did not stop within 10 s of SIGTERM; killed" >&2
+        kill -KILL "$pid" 2>/dev/null || true
+        break
+      fi
+      sleep 0.1
+      waited=$((waited + 1))
+    done
+    wait "$pid" 2>/dev/null || true
+  done
+}
+cleanup() {
+  stop_all
   # OUTREACH_BENCH_KEEP=DIR keeps the raw results (results.jsonl,
   # rss.jsonl) for re-reporting with tools/bench/report.py.
   if [ -n "${OUTREACH_BENCH_KEEP:-}" ]; then
@@ -130,6 +150,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT
+trap 'exit 143' TERM
 
 
 # start NAME PORT BINARY [FLAGS...]: starts a binary with its log in the
@@ -264,7 +285,7 @@ if $engines; then
     "$pg_bin/pg_isready" -h 127.0.0.1 -p "$pg_port" -q && break
     sleep 0.1
   done
-  psql -X -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE ROLE outreach LOGIN" \
+  PGCONNECT_TIMEOUT=10 psql -X -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE ROLE outreach LOGIN" \
     -c "CREATE DATABASE events OWNER outreach" >/dev/null
   pg_url="postgresql://outreach@127.0.0.1:$pg_port/events"
 

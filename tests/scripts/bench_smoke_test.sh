@@ -7,8 +7,19 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 build_dir=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
-  bash "$root/scripts/bench.sh" --smoke --output="$tmp/performance.md"
+# bench PHASE ARGS...: one bench.sh run, bounded, so that a hang names its
+# phase and leaves the rest of the test's time (ctest's timeout would say
+# only that the whole test ran out). Each takes about 30 s here.
+bench() {
+  local phase=$1 status=0 started=$SECONDS
+  shift
+  OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
+    timeout -k 10 150 bash "$root/scripts/bench.sh" "$@" || status=$?
+  echo "bench smoke: the $phase run took $((SECONDS - started)) s (exit $status)" >&2
+  if [ "$status" -eq 124 ]; then echo "bench smoke: the $phase run hung" >&2; fi
+  return "$status"
+}
+bench main --smoke --output="$tmp/performance.md"
 report="$tmp/performance.md"
 for heading in "## Machine" "## Targets" "## Scenarios" "## Resident memory" \
                "## How cost grows" "## Cost of security" \
@@ -38,8 +49,7 @@ grep -qE "^Medians of the per-round ratios to the bare echo: the real dry run [0
 
 # The engines comparison (--engines): the events service on a real
 # PostgreSQL beside SQLite, every scenario without errors.
-engines=$(OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
-  bash "$root/scripts/bench.sh" --engines --smoke)
+engines=$(bench engines --engines --smoke)
 grep -qF "## PostgreSQL beside SQLite" <<<"$engines" || { echo "missing: engines section" >&2; exit 1; }
 for label in "GetEvent, cache hit (Redis)" "GetEvent, no cache (the store)" \
              "ListEvents, 50 of 1,000" "CreateEvent"; do
@@ -49,8 +59,7 @@ if grep -qF "This run had problems" <<<"$engines"; then echo "$engines" >&2; exi
 
 # The scale run (--scale): the dashboard, profiles and imports at two
 # sizes, every seeding call and scenario without errors.
-scale=$(OUTREACH_SKIP_BUILD=1 OUTREACH_BUILD_DIR="$build_dir" \
-  bash "$root/scripts/bench.sh" --scale --smoke) || { echo "$scale" >&2; exit 1; }
+scale=$(bench scale --scale --smoke) || { echo "$scale" >&2; exit 1; }
 grep -qF "## Cost as the records grow" <<<"$scale" || { echo "missing: scale section" >&2; exit 1; }
 for label in "\`GetDashboard\`, whole, composed (cache off)" \
              "\`GetStateProfile\`, an entity at 10 events" "import, 500 participants"; do

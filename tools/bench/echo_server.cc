@@ -271,7 +271,9 @@ int RunBare(int port, std::shared_ptr<grpc::ServerCredentials> credentials,
   if (server == nullptr) return 1;
   std::thread([&server] {
     outreach::WaitForTerminationSignal();
-    server->Shutdown();
+    // A deadline, as the suite's own servers have: without one, Shutdown
+    // waits for every call in flight however long it takes.
+    server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   }).detach();
   server->Wait();
   return 0;
