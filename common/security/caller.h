@@ -2,13 +2,11 @@
 #define OUTREACH_COMMON_SECURITY_CALLER_H_
 
 // Who a call is for. One function, IdentifyCaller, decides it from what
-// the connection and the call carry; the authenticator runs it (with the
-// token verifier) before any handler, and handlers run it again through
-// CallerOf (without re-verifying: the same call's token has passed).
-//
-// Why twice: gRPC gives the authenticator the *connection's* auth
-// context, shared by every call on it, so it cannot leave a per-call
-// result there for the handler.
+// the connection and the call carry; the call gate runs it (with the token
+// verifier) first in every handler (caller_authenticator.h), and the
+// handler's code runs it again through CallerOf (without re-verifying: the
+// same call's token has passed). Twice, because the gate answers only
+// whether the call may go on; it costs a few lookups.
 
 #include <string>
 #include <vector>

@@ -22,12 +22,15 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return text.str();
 }
 
-std::string Lookup(const grpc::AuthMetadataProcessor::InputMetadata& md,
+std::string Lookup(const grpc::ServerContextBase& context,
                    absl::string_view key) {
+  const auto& md = context.client_metadata();
   auto it = md.find(grpc::string_ref(key.data(), key.size()));
   if (it == md.end()) return "";
   return std::string(it->second.data(), it->second.size());
 }
+
+constexpr absl::string_view kHealthService = "grpc.health.v1.Health";
 
 }  // namespace
 
@@ -88,29 +91,45 @@ void PolicyFile::Watch() {
   }
 }
 
-grpc::Status CallerAuthenticator::Process(const InputMetadata& md,
-                                          grpc::AuthContext* context,
-                                          OutputMetadata* /*consumed*/,
-                                          OutputMetadata* /*response*/) {
+grpc::Status CallerAuthenticator::Check(const grpc::ServerContextBase& context,
+                                        absl::string_view service,
+                                        absl::string_view method) const {
+  const auto auth = context.auth_context();
+  bool tls = false;
   std::string spiffe;
-  for (const auto& v : context->FindPropertyValues("peer_spiffe_id")) {
-    spiffe.assign(v.data(), v.size());
+  if (auth != nullptr) {
+    // "tls" from gRPC's TLS credentials (ours), "ssl" from its older SSL
+    // ones; anything else, "insecure" included, is the plaintext port.
+    for (const auto& v : auth->FindPropertyValues("transport_security_type")) {
+      const absl::string_view type(v.data(), v.size());
+      tls = tls || type == "tls" || type == "ssl";
+    }
+    for (const auto& v : auth->FindPropertyValues("peer_spiffe_id")) {
+      spiffe.assign(v.data(), v.size());
+    }
   }
-  const std::string authorization = Lookup(md, "authorization");
+  if (!tls) {
+    if (service == kHealthService) return grpc::Status::OK;
+    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                        absl::StrCat("this port serves only ", kHealthService,
+                                     "; call /", service, "/", method,
+                                     " over TLS"));
+  }
+  const std::string authorization = Lookup(context, "authorization");
   // Never read a token this server cannot verify, even beside a certificate.
   if (!authorization.empty() && options_.jwt == nullptr) {
     return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
                         "bearer tokens are not accepted here");
   }
-  const std::string for_caller = Lookup(md, kCallerHeader);
-  const std::string for_role = Lookup(md, kCallerRoleHeader);
+  const std::string for_caller = Lookup(context, kCallerHeader);
+  const std::string for_role = Lookup(context, kCallerRoleHeader);
   auto caller = IdentifyCaller({spiffe, authorization, for_caller, for_role},
                                options_.callers, options_.jwt);
   if (!caller.ok()) {
     return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
                         std::string(caller.status().message()));
   }
-  const std::string path = Lookup(md, ":path");
+  const std::string path = absl::StrCat("/", service, "/", method);
   if (options_.policy == nullptr) return grpc::Status::OK;
   const auto policy = options_.policy->current();
   if (!policy->Allows(absl::StrCat(kSpiffePrefix, caller->peer_role), path)) {

@@ -1,10 +1,13 @@
 #ifndef OUTREACH_COMMON_SECURITY_CALLER_AUTHENTICATOR_H_
 #define OUTREACH_COMMON_SECURITY_CALLER_AUTHENTICATOR_H_
 
-// Authenticates and authorizes every call on a TLS port, before any
-// handler runs. gRPC runs it (an AuthMetadataProcessor) in its server auth
-// filter, on the call's metadata and auth context:
+// Authenticates and authorizes every call on a TLS server, first thing in
+// its handler (call_gate.h says why there and not in gRPC's auth filter):
 //
+// 0. Port. A call that did not come over TLS came to the plaintext health
+//    port (the only one a TLS server has): it may call grpc.health.v1 and
+//    nothing else, which answers UNIMPLEMENTED, as a port that serves
+//    only health would.
 // 1. Identity (caller.h's IdentifyCaller, with the token verified). A
 //    client certificate whose SPIFFE ID is spiffe://outreach.local/<name>
 //    is identity <name>, role <name>. Otherwise a verified bearer token
@@ -36,7 +39,7 @@
 #include "common/security/authorization_policy.h"
 #include "common/security/caller.h"
 #include "common/security/jwt_verifier.h"
-#include "grpcpp/security/auth_metadata_processor.h"
+#include "common/server/call_gate.h"
 
 namespace outreach {
 
@@ -71,19 +74,16 @@ struct AuthenticatorOptions {
   CallerConfig callers;
 };
 
-class CallerAuthenticator final : public grpc::AuthMetadataProcessor {
+class CallerAuthenticator final : public CallGate {
  public:
   explicit CallerAuthenticator(AuthenticatorOptions options)
       : options_(std::move(options)) {}
 
-  // Cheap and never blocks (no I/O: the policy is in memory, a token check
-  // is one signature verification), so it runs on gRPC's own thread.
-  bool IsBlocking() const override { return false; }
-
-  grpc::Status Process(const InputMetadata& auth_metadata,
-                       grpc::AuthContext* context,
-                       OutputMetadata* consumed_auth_metadata,
-                       OutputMetadata* response_metadata) override;
+  // Cheap and never blocks: the policy is in memory, and a token check is
+  // one signature verification.
+  grpc::Status Check(const grpc::ServerContextBase& context,
+                     absl::string_view service,
+                     absl::string_view method) const override;
 
  private:
   const AuthenticatorOptions options_;

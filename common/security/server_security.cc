@@ -45,8 +45,8 @@ ABSL_FLAG(std::string, confidential_readers,
           "Comma-separated roles that see assistance needs without consent "
           "to publish; everyone else never sees them.");
 ABSL_FLAG(int, health_port, 0,
-          "Plaintext port serving only grpc.health.v1, for Kubernetes probes; "
-          "0 serves none.");
+          "Plaintext port for Kubernetes probes; with TLS it serves "
+          "grpc.health.v1 alone. 0 serves none.");
 ABSL_FLAG(bool, reflection, true, "Serve gRPC server reflection.");
 
 namespace outreach {
@@ -121,9 +121,14 @@ absl::StatusOr<std::unique_ptr<ServerSecurity>> ServerSecurity::FromFlags(
   // certificate is required at the handshake.
   options->credentials =
       MakeTlsServerCredentials(files, /*client_cert_optional=*/auth.jwt != nullptr);
-  options->credentials->SetAuthMetadataProcessor(
-      std::make_shared<CallerAuthenticator>(std::move(auth)));
+  // Every handler asks the gate first (call_gate.h).
+  security->gate_ = std::make_unique<CallerAuthenticator>(std::move(auth));
+  InstallCallGate(security->gate_.get());
   return security;
+}
+
+ServerSecurity::~ServerSecurity() {
+  if (gate_ != nullptr) InstallCallGate(nullptr);
 }
 
 }  // namespace outreach

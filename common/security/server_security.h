@@ -2,8 +2,8 @@
 #define OUTREACH_COMMON_SECURITY_SERVER_SECURITY_H_
 
 // The security flags every Outreach server shares, and what they build:
-// the credentials of its gRPC port, the authenticator behind them, and the
-// credentials it calls its peers with.
+// the credentials of its gRPC port, the call gate every handler asks first
+// (call_gate.h), and the credentials it calls its peers with.
 //
 //   --tls_cert --tls_key --tls_ca   mutual TLS (tls.h)
 //   --credentials_refresh           how often certificates and the policy
@@ -41,6 +41,8 @@ class ServerSecurity {
   // policy or token keys without TLS, an unreadable key or policy.
   static absl::StatusOr<std::unique_ptr<ServerSecurity>> FromFlags(
       ServerOptions* options);
+  // Uninstalls the call gate it installed (call_gate.h).
+  ~ServerSecurity();
 
   // How this server calls its peers: with its own certificate when TLS is
   // on, plaintext otherwise.
@@ -60,6 +62,8 @@ class ServerSecurity {
   std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;
   std::unique_ptr<PolicyFile> policy_;
   std::unique_ptr<JwtVerifier> jwt_;
+  // With TLS, the process's call gate (installed by FromFlags).
+  std::unique_ptr<CallerAuthenticator> gate_;
 };
 
 }  // namespace outreach

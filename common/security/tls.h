@@ -10,7 +10,7 @@
 //
 // Servers require a client certificate signed by `ca` (mutual TLS) unless
 // they also accept bearer tokens (`client_cert_optional`), in which case a
-// certificate is verified when presented and the call's authenticator
+// certificate is verified when presented and the call gate
 // (caller_authenticator.h) refuses a call that brings neither.
 
 #include <memory>

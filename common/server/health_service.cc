@@ -1,11 +1,17 @@
 #include "common/server/health_service.h"
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/server/call_gate.h"
 
 namespace outreach {
 
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
+
+namespace {
+constexpr absl::string_view kService = "grpc.health.v1.Health";
+}  // namespace
 
 void HealthService::SetServing(const std::string& service, bool serving) {
   absl::MutexLock lock(&mu_);
@@ -31,9 +37,12 @@ HealthService::Status HealthService::StatusOf(
                     : HealthCheckResponse::NOT_SERVING;
 }
 
-grpc::Status HealthService::Check(grpc::ServerContext*,
+grpc::Status HealthService::Check(grpc::ServerContext* context,
                                   const HealthCheckRequest* request,
                                   HealthCheckResponse* response) {
+  if (auto denied = GateCall(*context, kService, "Check"); !denied.ok()) {
+    return denied;
+  }
   absl::MutexLock lock(&mu_);
   const Status status = StatusOf(request->service());
   if (status == HealthCheckResponse::SERVICE_UNKNOWN) {
@@ -46,6 +55,9 @@ grpc::Status HealthService::Check(grpc::ServerContext*,
 grpc::Status HealthService::Watch(
     grpc::ServerContext* context, const HealthCheckRequest* request,
     grpc::ServerWriter<HealthCheckResponse>* writer) {
+  if (auto denied = GateCall(*context, kService, "Watch"); !denied.ok()) {
+    return denied;
+  }
   {
     absl::MutexLock lock(&mu_);
     if (watches_ >= max_watches_) {

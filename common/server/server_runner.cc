@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "common/concurrency/work_budget.h"
 #include "common/log/json_log.h"
+#include "common/server/call_gate.h"
 #include "common/server/call_log_interceptor.h"
 #include "common/server/utf8_violation.h"
 #include "grpc/grpc.h"
@@ -100,22 +101,8 @@ absl::Status ServerRunner::Start() {
   // Our own synchronous health service (health_service.h), not gRPC's.
   grpc::EnableDefaultHealthCheckService(false);
   // The plugin is process-wide: every builder after this one serves
-  // reflection, so the health-only server is built first.
+  // reflection.
   const std::string& listen = options_.listen_address;
-  if (options_.health_port != 0) {
-    grpc::ServerBuilder probes;
-    probes.AddListeningPort(absl::StrCat(listen.substr(0, listen.rfind(':')),
-                                         ":", options_.health_port),
-                            grpc::InsecureServerCredentials(), &health_port_);
-    probes.RegisterService(&probe_health_);
-    probes.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-    health_server_ = probes.BuildAndStart();
-    if (health_server_ == nullptr || health_port_ == 0) {
-      health_server_.reset();
-      return absl::UnavailableError(
-          absl::StrCat("cannot listen on health port ", options_.health_port));
-    }
-  }
   if (options_.reflection) {
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   }
@@ -126,6 +113,11 @@ absl::Status ServerRunner::Start() {
                                ? options_.credentials
                                : grpc::InsecureServerCredentials(),
                            &port_);
+  if (options_.health_port != 0) {
+    builder.AddListeningPort(absl::StrCat(listen.substr(0, listen.rfind(':')),
+                                          ":", options_.health_port),
+                             grpc::InsecureServerCredentials(), &health_port_);
+  }
   for (const auto& s : services_) builder.RegisterService(s.service);
   builder.RegisterService(&health_);
   if (options_.generic_service != nullptr) {
@@ -169,22 +161,30 @@ absl::Status ServerRunner::Start() {
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
+  // Reflection is gRPC's service: its callers are checked here, not in a
+  // handler of ours (call_gate.h).
+  if (options_.reflection) {
+    interceptors.push_back(std::make_unique<ReflectionGateFactory>());
+  }
   interceptors.push_back(std::make_unique<CallLogInterceptorFactory>(
       &in_flight_, options_.after_write, options_.metrics,
       options_.access_log_every));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   server_ = builder.BuildAndStart();
-  if (server_ == nullptr || port_ == 0) {
+  if (server_ == nullptr || port_ == 0 ||
+      (options_.health_port != 0 && health_port_ == 0)) {
     server_.reset();
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", options_.listen_address,
-                     " (in use, or not a local address?)"));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", options_.listen_address,
+        options_.health_port != 0
+            ? absl::StrCat(" and health port ", options_.health_port)
+            : "",
+        " (in use, or not a local address?)"));
   }
   // NOT_SERVING until readiness has been checked once.
   SetServing(false);
   health_.SetServing(kLivenessService, true);
-  probe_health_.SetServing(kLivenessService, true);
   readiness_thread_ = std::thread([this] { ReadinessLoop(); });
   LogInfo(
       "server started",
@@ -197,10 +197,8 @@ absl::Status ServerRunner::Start() {
 }
 
 void ServerRunner::SetServing(bool serving) {
-  for (HealthService* h : {&health_, &probe_health_}) {
-    h->SetServing("", serving);
-    for (const auto& s : services_) h->SetServing(s.full_name, serving);
-  }
+  health_.SetServing("", serving);
+  for (const auto& s : services_) health_.SetServing(s.full_name, serving);
 }
 
 // How long one readiness check may take; below the probes' timeoutSeconds
@@ -246,7 +244,6 @@ void ServerRunner::Shutdown() {
     SetServing(false);
     // Every name NOT_SERVING, liveness too, and watches end.
     health_.Shutdown();
-    probe_health_.Shutdown();
   }
   stopping_.Notify();
   LogInfo("shutting down",
@@ -266,15 +263,16 @@ void ServerRunner::Shutdown() {
     absl::SleepFor(absl::Milliseconds(20));
   }
   grpc_server_cancel_all_calls(server_->c_server());
-  if (health_server_ != nullptr) {
-    health_server_->Shutdown(absl::ToChronoTime(absl::Now()));
-  }
+  shutdown_done_.Notify();
 }
 
 void ServerRunner::Wait() {
   if (server_ == nullptr) return;
   server_->Wait();
-  if (health_server_ != nullptr) health_server_->Wait();
+  // The server's Wait returns once its Shutdown is done, which can be
+  // before ours is: without this, the caller could destroy the runner
+  // under the signal thread's last call (a crash seen at shutdown).
+  shutdown_done_.WaitForNotification();
   if (shutdown_thread_.joinable()) shutdown_thread_.join();
   if (readiness_thread_.joinable()) readiness_thread_.join();
 }

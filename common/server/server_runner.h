@@ -14,9 +14,14 @@
 //   restarting it (liveness).
 // - Server reflection, unless `reflection` is off (production).
 // - `credentials` on the gRPC port (common/security/server_security.h sets
-//   them from flags), and, on `health_port`, a plaintext server with
-//   grpc.health.v1 and nothing else: Kubernetes' gRPC probes cannot present
-//   a client certificate.
+//   them from flags), and `health_port`, plaintext, for Kubernetes' gRPC
+//   probes, which cannot present a client certificate. Both ports belong
+//   to the one server: a second gRPC server in the process, even an idle
+//   one, cost a third of the TLS throughput, because its waiting threads
+//   take turns at gRPC's shared poller and hand every other call across
+//   (tools/bench/findings.md). On the health port a TLS server answers
+//   grpc.health.v1 alone: every handler's call gate (call_gate.h) refuses
+//   the rest there with UNIMPLEMENTED.
 // - Every handler runs with its call's WorkBudget
 //   (common/concurrency/work_budget.h) set on its thread, so that a store
 //   stops waiting and working once the caller's deadline has passed or the
@@ -156,16 +161,17 @@ class ServerRunner {
   const std::vector<ServiceRegistration> services_;
   const Readiness readiness_;
   HealthService health_;
-  // The same statuses, on the plaintext health port.
-  HealthService probe_health_;
   std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<grpc::Server> health_server_;
   int port_ = 0;
   int health_port_ = 0;
   // Calls being served, counted by the call-log interceptor.
   std::atomic<int> in_flight_{0};
   std::thread shutdown_thread_;
   absl::Notification stopping_;
+  // Notified when Shutdown() has returned from its last use of server_:
+  // Wait() waits for it, so that the runner (and the server) outlive a
+  // Shutdown() running on another thread (the signal thread).
+  absl::Notification shutdown_done_;
   std::thread readiness_thread_;
   absl::Mutex mu_;
   bool shutdown_started_ ABSL_GUARDED_BY(mu_) = false;

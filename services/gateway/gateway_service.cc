@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/server/call_gate.h"
 #include "grpcpp/support/proto_buffer_writer.h"
 #include "services/gateway/import_request.h"
 
@@ -44,6 +45,10 @@ GatewayServiceImpl::GatewayServiceImpl(NoteComposer* composer,
 grpc::Status GatewayServiceImpl::GetInformationNoteBytes(
     grpc::ServerContext* ctx, const v1::GetInformationNoteRequest* req,
     grpc::ByteBuffer* resp) {
+  if (auto denied = GateCall<v1::GatewayService>(*ctx, "GetInformationNote");
+      !denied.ok()) {
+    return denied;
+  }
   auto bytes = composer_->GetInformationNoteBytes(ScopeOf(*ctx), *req);
   if (!bytes.ok()) return ToGrpcStatus(bytes.status());
   grpc::Slice slice((*bytes)->data(), (*bytes)->size());
@@ -55,6 +60,11 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::ImportInformationNote(
     grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
+      !denied.ok()) {
+    reactor->Finish(denied);
+    return reactor;
+  }
   auto req = DecodeImportRequest(*request);
   if (!req.ok()) {
     reactor->Finish(ToGrpcStatus(req.status()));

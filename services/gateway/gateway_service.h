@@ -14,6 +14,7 @@
 #include <atomic>
 
 #include "common/concurrency/thread_pool.h"
+#include "common/server/call_gate.h"
 #include "common/status/status_util.h"
 #include "outreach/gateway/v1/gateway.grpc.pb.h"
 #include "services/gateway/note_composer.h"
@@ -46,6 +47,10 @@ class GatewayServiceImpl final
   grpc::Status RenderInformationNote(
       grpc::ServerContext* ctx, const v1::RenderInformationNoteRequest* req,
       v1::RenderedNote* resp) override {
+    if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
+        !denied.ok()) {
+      return denied;
+    }
     return ReplyWith(composer_->RenderInformationNote(ScopeOf(*ctx), *req),
                      resp);
   }
@@ -55,22 +60,38 @@ class GatewayServiceImpl final
   grpc::Status GetStateProfile(grpc::ServerContext* ctx,
                                const v1::GetStateProfileRequest* req,
                                v1::StateProfile* resp) override {
+    if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
+        !denied.ok()) {
+      return denied;
+    }
     return ReplyWith(composer_->GetStateProfile(ScopeOf(*ctx), *req), resp);
   }
   grpc::Status GetDashboard(grpc::ServerContext* ctx,
                             const v1::GetDashboardRequest* req,
                             v1::Dashboard* resp) override {
+    if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
+        !denied.ok()) {
+      return denied;
+    }
     return ReplyWith(composer_->GetDashboard(ScopeOf(*ctx), *req), resp);
   }
   grpc::Status ListEvents(
       grpc::ServerContext* ctx,
       const outreach::events::v1::ListEventsRequest* req,
       outreach::events::v1::ListEventsResponse* resp) override {
+    if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
+        !denied.ok()) {
+      return denied;
+    }
     return ReplyWith(composer_->ListEvents(ScopeOf(*ctx), *req), resp);
   }
   grpc::Status DeleteEvent(grpc::ServerContext* ctx,
                            const outreach::events::v1::DeleteEventRequest* req,
                            google::protobuf::Empty*) override {
+    if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
+        !denied.ok()) {
+      return denied;
+    }
     return ToGrpcStatus(composer_->DeleteEvent(ScopeOf(*ctx), *req));
   }
   grpc::Status ListRecommendations(
@@ -78,18 +99,30 @@ class GatewayServiceImpl final
       const outreach::recommendations::v1::ListRecommendationsRequest* req,
       outreach::recommendations::v1::ListRecommendationsResponse* resp)
       override {
+    if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
+        !denied.ok()) {
+      return denied;
+    }
     return ReplyWith(composer_->ListRecommendations(ScopeOf(*ctx), *req), resp);
   }
   grpc::Status TransitionRecommendation(
       grpc::ServerContext* ctx,
       const outreach::recommendations::v1::TransitionRecommendationRequest* req,
       outreach::recommendations::v1::Recommendation* resp) override {
+    if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
+        !denied.ok()) {
+      return denied;
+    }
     return ReplyWith(composer_->TransitionRecommendation(ScopeOf(*ctx), *req),
                      resp);
   }
   grpc::Status CheckIntegrity(grpc::ServerContext* ctx,
                               const v1::CheckIntegrityRequest*,
                               v1::IntegrityReport* resp) override {
+    if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
+        !denied.ok()) {
+      return denied;
+    }
     return ReplyWith(composer_->CheckIntegrity(ScopeOf(*ctx)), resp);
   }
 
