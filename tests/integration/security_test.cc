@@ -16,7 +16,6 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -310,23 +309,9 @@ TEST_F(SecurityTest, EveryMethodChecksItsCallerFirst) {
 // call ended.
 std::pair<std::vector<std::string>, grpc::StatusCode> ListServices(
     std::shared_ptr<grpc::Channel> channel) {
-  auto stub = grpc::reflection::v1alpha::ServerReflection::NewStub(channel);
-  grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
-  auto stream = stub->ServerReflectionInfo(&ctx);
-  grpc::reflection::v1alpha::ServerReflectionRequest req;
-  req.set_list_services("");
-  std::vector<std::string> names;
-  if (stream->Write(req)) {
-    stream->WritesDone();
-    grpc::reflection::v1alpha::ServerReflectionResponse resp;
-    while (stream->Read(&resp)) {
-      for (const auto& s : resp.list_services_response().service()) {
-        names.push_back(s.name());
-      }
-    }
-  }
-  return {names, stream->Finish().error_code()};
+  grpc::StatusCode code = grpc::StatusCode::UNKNOWN;
+  std::vector<std::string> names = ReflectedServices(channel, &code);
+  return {names, code};
 }
 
 // Reflection is gRPC's service, gated by an interceptor rather than a

@@ -95,7 +95,7 @@ std::string HealthStatus(const std::shared_ptr<grpc::Channel>& channel,
 }
 
 std::vector<std::string> ReflectedServices(
-    const std::shared_ptr<grpc::Channel>& channel) {
+    const std::shared_ptr<grpc::Channel>& channel, grpc::StatusCode* code) {
   auto stub = grpc::reflection::v1alpha::ServerReflection::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
@@ -103,15 +103,17 @@ std::vector<std::string> ReflectedServices(
   grpc::reflection::v1alpha::ServerReflectionRequest req;
   req.set_list_services("");
   std::vector<std::string> names;
-  if (!stream->Write(req)) return names;
-  stream->WritesDone();
-  grpc::reflection::v1alpha::ServerReflectionResponse resp;
-  while (stream->Read(&resp)) {
-    for (const auto& s : resp.list_services_response().service()) {
-      names.push_back(s.name());
+  if (stream->Write(req)) {
+    stream->WritesDone();
+    grpc::reflection::v1alpha::ServerReflectionResponse resp;
+    while (stream->Read(&resp)) {
+      for (const auto& s : resp.list_services_response().service()) {
+        names.push_back(s.name());
+      }
     }
   }
-  stream->Finish().IgnoreError();
+  const grpc::Status status = stream->Finish();
+  if (code != nullptr) *code = status.error_code();
   return names;
 }
 

@@ -65,9 +65,11 @@ class ServiceProcess {
 std::string HealthStatus(const std::shared_ptr<grpc::Channel>& channel,
                          const std::string& service);
 
-// Service names listed by server reflection.
+// Service names listed by server reflection; `code` (when given) receives
+// how the call ended.
 std::vector<std::string> ReflectedServices(
-    const std::shared_ptr<grpc::Channel>& channel);
+    const std::shared_ptr<grpc::Channel>& channel,
+    grpc::StatusCode* code = nullptr);
 
 // "field: description" for each google.rpc.BadRequest violation.
 std::vector<std::string> ViolatedFields(const grpc::Status& status);

@@ -166,9 +166,12 @@ class ChainCallbackService final
                                  const outreach::bench::EchoMessage*,
                                  outreach::bench::EchoMessage* out) override {
     SpendCpu(work_);
-    auto* step = new Step{ctx->DefaultReactor(), ctx->deadline(), out, 0, {}, {}};
+    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+    auto* step = new Step{reactor, ctx->deadline(), out, 0, {}, {}};
+    // Not step->reactor after this: a downstream call can complete, and the
+    // last one delete the step, before Next returns.
     Next(step);
-    return step->reactor;
+    return reactor;
   }
 
  private:
