@@ -162,10 +162,10 @@ absl::Status ServerRunner::Start() {
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   // Reflection is gRPC's service: its callers are checked here, not in a
-  // handler of ours (call_gate.h).
-  if (options_.reflection) {
-    interceptors.push_back(std::make_unique<ReflectionGateFactory>());
-  }
+  // handler of ours (call_gate.h). Always, not only when this server asked
+  // for reflection: gRPC's plugin is process-wide, so any earlier builder
+  // in the process that turned it on gave this server reflection too.
+  interceptors.push_back(std::make_unique<ReflectionGateFactory>());
   interceptors.push_back(std::make_unique<CallLogInterceptorFactory>(
       &in_flight_, options_.after_write, options_.metrics,
       options_.access_log_every));
