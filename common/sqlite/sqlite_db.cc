@@ -335,14 +335,22 @@ absl::Status SqliteDb::RunTransaction(SqliteConnection& c,
                                       absl::string_view begin, const Fn& fn) {
   const WorkBudget& budget = CurrentWorkBudget();
   // SQLite's own wait for a file another process holds ends at the
-  // call's deadline too.
+  // call's deadline too. The wait is in whole milliseconds, rounded up:
+  // rounded down, it ended just before the deadline, and the caller got
+  // "database is locked" where its deadline had in truth run out.
   absl::Duration wait = options_.busy_timeout;
+  bool wait_ends_at_deadline = false;
   if (budget.deadline != absl::InfiniteFuture()) {
-    wait = std::min(wait, std::max(budget.deadline - absl::Now(),
-                                   absl::Milliseconds(1)));
+    const absl::Duration left =
+        std::max(budget.deadline - absl::Now(), absl::Milliseconds(1));
+    if (left <= wait) {
+      wait = left;
+      wait_ends_at_deadline = true;
+    }
   }
-  sqlite3_busy_timeout(c.raw(),
-                       static_cast<int>(absl::ToInt64Milliseconds(wait)));
+  sqlite3_busy_timeout(
+      c.raw(), static_cast<int>(absl::ToInt64Milliseconds(
+                   absl::Ceil(wait, absl::Milliseconds(1)))));
   sqlite3_progress_handler(c.raw(), kProgressSteps, &StopWhenSpent,
                            const_cast<WorkBudget*>(&budget));
   absl::Status s = c.Exec(begin);
@@ -365,6 +373,15 @@ absl::Status SqliteDb::RunTransaction(SqliteConnection& c,
         !spent.ok() && (s.code() == absl::StatusCode::kCancelled ||
                         s.code() == absl::StatusCode::kUnavailable)) {
       return spent;
+    }
+    // A busy wait that was cut to the deadline and still found the file
+    // held: the deadline is what ended it, whatever the clock says to
+    // within SQLite's sleep granularity.
+    // (Only SQLITE_BUSY and SQLITE_LOCKED map to UNAVAILABLE here.)
+    if (wait_ends_at_deadline && s.code() == absl::StatusCode::kUnavailable) {
+      return absl::DeadlineExceededError(
+          "the call's deadline passed while it waited for the database "
+          "file, which another process holds");
     }
   }
   return s;

@@ -232,6 +232,34 @@ TEST_F(SqliteDbTest, LockedDatabaseIsUnavailableAfterBusyTimeout) {
   sqlite3_close(other);
 }
 
+// A file another process holds until after the call's deadline: SQLite's
+// own busy wait ends at that deadline, and the answer is DEADLINE_EXCEEDED,
+// not a "database is locked" a fraction of a millisecond early. Deadlines
+// off the millisecond grid once ended the wait early (the wait was rounded
+// down), so each round uses a different fraction.
+TEST_F(SqliteDbTest, AFileHeldPastTheDeadlineAnswersDeadlineExceeded) {
+  auto db = SqliteDb::Open(Options({"CREATE TABLE t (x INTEGER)"}));
+  ASSERT_TRUE(db.ok());
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  for (int round = 0; round < 50; ++round) {
+    absl::Status s;
+    {
+      ScopedWorkBudget budget(EndsIn(absl::Milliseconds(20) +
+                                     absl::Microseconds(round * 19 + 3)));
+      s = (*db)->Write(
+          [](SqlConnection& c) { return c.Exec("INSERT INTO t VALUES (1)"); });
+    }
+    EXPECT_EQ(s.code(), absl::StatusCode::kDeadlineExceeded)
+        << "round " << round << ": " << s;
+  }
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  EXPECT_EQ(*Count(**db), 0);
+}
+
 TEST_F(SqliteDbTest, WaitForTheWriterEndsAtTheCallsDeadline) {
   auto db = SqliteDb::Open(Options({"CREATE TABLE t (x INTEGER)"}));
   ASSERT_TRUE(db.ok());
