@@ -186,9 +186,11 @@ rss() {
   for i in "${!pids[@]}"; do
     if [ $# -gt 0 ] && [[ " $* " != *" ${names[$i]} "* ]]; then continue; fi
     local kib
-    kib=$(awk '/^VmRSS:/ {print $2}' "/proc/${pids[$i]}/status" 2>/dev/null || echo 0)
+    # A process that has exited has no figure, rather than a false 0.
+    kib=$(awk '/^VmRSS:/ {print $2}' "/proc/${pids[$i]}/status" 2>/dev/null) || continue
+    [ -n "$kib" ] || continue
     printf '{"phase": "%s", "process": "%s", "rss_kib": %s}\n' \
-      "$phase" "${names[$i]}" "${kib:-0}" >>"$work/rss.jsonl"
+      "$phase" "${names[$i]}" "$kib" >>"$work/rss.jsonl"
   done
 }
 

@@ -167,9 +167,23 @@ absl::StatusOr<v1::BatchGetEventsResponse> EventManager::BatchGetEvents(
 
 namespace {
 
-// Appends `counts` to `out`, largest first, then by key.
+// Appends `counts` to `out`, one entry per key, largest first, then by key.
+// Stored keys that name the same thing (kinds this binary does not know,
+// all shown as EVENT_KIND_UNSPECIFIED) are added together, so a key is
+// never listed twice.
 void AddCounts(std::vector<std::pair<std::string, int64_t>> counts,
                google::protobuf::RepeatedPtrField<v1::EventCount>* out) {
+  std::sort(counts.begin(), counts.end());
+  size_t kept = 0;
+  for (size_t i = 0; i < counts.size(); ++i) {
+    if (kept > 0 && counts[kept - 1].first == counts[i].first) {
+      counts[kept - 1].second += counts[i].second;
+    } else {
+      if (kept != i) counts[kept] = std::move(counts[i]);  // not onto itself
+      ++kept;
+    }
+  }
+  counts.resize(kept);
   std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   });

@@ -1,5 +1,7 @@
 #include "services/events/event_manager.h"
 
+#include <sqlite3.h>
+
 #include <map>
 
 #include "common/cache/in_memory_cache.h"
@@ -318,6 +320,31 @@ TEST_F(EventManagerTest, SummarizeNamesKindsAndYearsLargestFirst) {
   ASSERT_EQ(got->by_country_size(), 1);
   EXPECT_EQ(got->by_country(0).key(), "UA");
 }
+
+#ifndef OUTREACH_TEST_POSTGRES
+// Kinds a newer binary wrote, which this one does not know, are all shown
+// as EVENT_KIND_UNSPECIFIED: once, with their counts added, never as two
+// entries with the same key.
+TEST_F(EventManagerTest, SummarizeListsEachKeyOnce) {
+  Create(testing::KievWorkshop());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_.path() + "/events.db").c_str(), &db),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "INSERT INTO counts VALUES ('kind', '98', 2), "
+                         "('kind', '99', 3)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto got = manager_->SummarizeEvents(v1::SummarizeEventsRequest());
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->by_kind_size(), 2);
+  EXPECT_EQ(got->by_kind(0).key(), "EVENT_KIND_UNSPECIFIED");
+  EXPECT_EQ(got->by_kind(0).count(), 5);
+  EXPECT_EQ(got->by_kind(1).key(), "EVENT_KIND_REGIONAL_WORKSHOP");
+  EXPECT_EQ(got->event_count(), 6);
+}
+#endif
 
 TEST_F(EventManagerTest, CacheOutageNeverFailsAndNeverServesStale) {
   v1::Event e = Create(testing::KievWorkshop());
