@@ -85,6 +85,11 @@ absl::Status ServerRunner::Start() {
   // the tests instead.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   InstallWorkBudgetCallbacks();
+  // Before the reflection plugin below: the keeper's private server must
+  // not get a reflection service.
+  if (options_.keep_callback_threads_awake && keeper_ == nullptr) {
+    keeper_ = std::make_unique<CallbackPollerKeeper>();
+  }
   // Metrics first: a port clash there is as fatal as one on the gRPC port,
   // and is better found before clients can reach a half-started server.
   if (options_.metrics != nullptr && options_.metrics_port != 0) {

@@ -55,6 +55,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/metrics/metrics.h"
+#include "common/server/callback_poller_keeper.h"
 #include "common/server/health_service.h"
 #include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/security/server_credentials.h"
@@ -127,6 +128,9 @@ struct ServerOptions {
   // none.
   int health_port = 0;
   bool reflection = true;
+  // For a process that uses gRPC's callback API: keeps its threads from
+  // the idle sleep that stalls other calls (callback_poller_keeper.h).
+  bool keep_callback_threads_awake = false;
 };
 
 struct ServiceRegistration {
@@ -161,6 +165,8 @@ class ServerRunner {
   const std::vector<ServiceRegistration> services_;
   const Readiness readiness_;
   HealthService health_;
+  // Declared before server_, so destroyed after it.
+  std::unique_ptr<CallbackPollerKeeper> keeper_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   int health_port_ = 0;

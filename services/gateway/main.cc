@@ -142,6 +142,10 @@ int Run() {
   // for unknown methods anyway.
   grpc::CallbackGenericService unknown_methods;
   server_options.generic_service = &unknown_methods;
+  // The generic service, the callback ImportInformationNote and the dry
+  // run's callback calls start gRPC's callback threads, whose idle sleep
+  // would stall other calls (callback_poller_keeper.h).
+  server_options.keep_callback_threads_awake = true;
 
   // The gateway keeps no store: it is ready as soon as it serves.
   return Serve(server_options,
