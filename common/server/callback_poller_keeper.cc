@@ -1,8 +1,12 @@
 #include "common/server/callback_poller_keeper.h"
 
 #include <algorithm>
+#include <memory>
 #include <thread>
+#include <vector>
 
+#include "grpcpp/impl/server_builder_option.h"
+#include "grpcpp/impl/server_builder_plugin.h"
 #include "grpcpp/server_builder.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/channel_arguments.h"
@@ -17,6 +21,20 @@ int NextingThreads() {
   return std::clamp(cores / 2, 2, 16);
 }
 
+// Drops the process-wide builder plugins (gRPC's reflection, whose
+// static initializer registers it in every process that links it) from
+// the keeper's private server: reflection is a synchronous service, and
+// would give that server synchronous threads, polling for nothing.
+class NoPlugins final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(
+      std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins)
+      override {
+    plugins->clear();
+  }
+};
+
 }  // namespace
 
 CallbackPollerKeeper::CallbackPollerKeeper(absl::Duration period)
@@ -24,6 +42,7 @@ CallbackPollerKeeper::CallbackPollerKeeper(absl::Duration period)
                   ? period
                   : absl::Milliseconds(200) / NextingThreads()) {
   grpc::ServerBuilder builder;
+  builder.SetOption(std::make_unique<NoPlugins>());
   builder.RegisterCallbackGenericService(&unimplemented_);
   server_ = builder.BuildAndStart();
   if (server_ != nullptr) {

@@ -35,10 +35,9 @@ namespace outreach {
 // logged. By default the period gives each nexting thread about five
 // events per second.
 //
-// Contract: construct it before any ServerBuilder of the process registers
-// gRPC's reflection plugin (ServerRunner::Start does this first), so that
-// the private server gets no reflection service; destroy it before gRPC
-// shuts down. Thread-safe; it owns one thread.
+// Contract: the private server takes none of the process's builder
+// plugins (no reflection), so it starts no synchronous threads. Destroy
+// the keeper before gRPC shuts down. It owns one thread of its own.
 class CallbackPollerKeeper {
  public:
   // A zero `period` chooses 200 ms divided by the number of nexting

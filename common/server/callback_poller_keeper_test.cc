@@ -10,6 +10,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/server_builder.h"
 
 namespace outreach {
@@ -43,17 +44,20 @@ int IdleSleepsSeen(absl::Duration span) {
   return seen;
 }
 
-int NextingThreads() {
+// Threads of this process named `name`.
+int ThreadsNamed(const std::string& name) {
   int threads = 0;
   for (const auto& task :
        std::filesystem::directory_iterator("/proc/self/task")) {
     std::ifstream comm(task.path() / "comm");
-    std::string name;
-    std::getline(comm, name);
-    threads += name == "nexting_thread";
+    std::string line;
+    std::getline(comm, line);
+    threads += line == name;
   }
   return threads;
 }
+
+int NextingThreads() { return ThreadsNamed("nexting_thread"); }
 
 // gRPC 1.51's callback threads sleep 100 ms after each idle second; the
 // keeper's calls leave them no idle second. The first half checks that
@@ -84,6 +88,16 @@ TEST(CallbackPollerKeeperTest, CallbackThreadsNeverTakeTheirIdleSleep) {
     EXPECT_EQ(IdleSleepsSeen(absl::Milliseconds(3000)), 0);
   }
   server->Shutdown();
+}
+
+// gRPC's reflection plugin is process-wide (the services link it): the
+// keeper's private server must not take it, or it would start synchronous
+// server threads that poll for nothing.
+TEST(CallbackPollerKeeperTest, StartsNoSynchronousThreads) {
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  CallbackPollerKeeper keeper;
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_EQ(ThreadsNamed("grpcpp_sync_ser"), 0);
 }
 
 // Destroying the keeper stops its thread and its server promptly, even

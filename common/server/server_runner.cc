@@ -85,8 +85,6 @@ absl::Status ServerRunner::Start() {
   // the tests instead.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   InstallWorkBudgetCallbacks();
-  // Before the reflection plugin below: the keeper's private server must
-  // not get a reflection service.
   if (options_.keep_callback_threads_awake && keeper_ == nullptr) {
     keeper_ = std::make_unique<CallbackPollerKeeper>();
   }
