@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/numbers.h"
-#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -15,6 +15,19 @@
 
 namespace outreach {
 namespace {
+
+// The /proc/self/task folders of this process's threads named `name`.
+std::vector<std::filesystem::path> ThreadsNamed(const std::string& name) {
+  std::vector<std::filesystem::path> found;
+  for (const auto& task :
+       std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string line;
+    std::getline(comm, line);
+    if (line == name) found.push_back(task.path());
+  }
+  return found;
+}
 
 // How many times, sampling every 2 ms over `span`, a thread of gRPC's
 // callback completion queue ("nexting_thread") was found in its idle
@@ -24,13 +37,8 @@ int IdleSleepsSeen(absl::Duration span) {
   int seen = 0;
   const absl::Time end = absl::Now() + span;
   while (absl::Now() < end) {
-    for (const auto& task :
-         std::filesystem::directory_iterator("/proc/self/task")) {
-      std::ifstream comm(task.path() / "comm");
-      std::string name;
-      std::getline(comm, name);
-      if (name != "nexting_thread") continue;
-      std::ifstream syscall_file(task.path() / "syscall");
+    for (const auto& task : ThreadsNamed("nexting_thread")) {
+      std::ifstream syscall_file(task / "syscall");
       std::string number;
       syscall_file >> number;
       int n = 0;
@@ -44,20 +52,9 @@ int IdleSleepsSeen(absl::Duration span) {
   return seen;
 }
 
-// Threads of this process named `name`.
-int ThreadsNamed(const std::string& name) {
-  int threads = 0;
-  for (const auto& task :
-       std::filesystem::directory_iterator("/proc/self/task")) {
-    std::ifstream comm(task.path() / "comm");
-    std::string line;
-    std::getline(comm, line);
-    threads += line == name;
-  }
-  return threads;
+int NextingThreads() {
+  return static_cast<int>(ThreadsNamed("nexting_thread").size());
 }
-
-int NextingThreads() { return ThreadsNamed("nexting_thread"); }
 
 // gRPC 1.51's callback threads sleep 100 ms after each idle second; the
 // keeper's calls leave them no idle second. The first half checks that
@@ -97,7 +94,7 @@ TEST(CallbackPollerKeeperTest, StartsNoSynchronousThreads) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   CallbackPollerKeeper keeper;
   absl::SleepFor(absl::Milliseconds(300));
-  EXPECT_EQ(ThreadsNamed("grpcpp_sync_ser"), 0);
+  EXPECT_TRUE(ThreadsNamed("grpcpp_sync_ser").empty());
 }
 
 // Destroying the keeper stops its thread and its server promptly, even
