@@ -6,7 +6,6 @@
 #include <httplib.h>
 
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -23,6 +22,7 @@
 #include "services/web/identity.h"
 #include "services/web/pages.h"
 #include "services/web/web_server.h"
+#include "tests/testing/temp_dir.h"
 
 namespace outreach::web {
 namespace {
@@ -264,8 +264,10 @@ TEST(CsrfTest, ATokenIsForOnePersonAndExpires) {
 }
 
 TEST(IdentityTest, DevTokensAreSignedAndPassTheGatewaysVerifier) {
-  const std::string dir = ::testing::TempDir() + "/web_identity_test";
-  std::filesystem::create_directories(dir);
+  // Removed with the key pair when the test ends.
+  const outreach::testing::TempDir temp;
+  ASSERT_FALSE(temp.path().empty());
+  const std::string& dir = temp.path();
   ASSERT_EQ(std::system(("openssl ecparam -name prime256v1 -genkey -noout -out " +
                          dir + "/k.pem && openssl ec -in " + dir +
                          "/k.pem -pubout -out " + dir + "/k.pub 2>/dev/null")
