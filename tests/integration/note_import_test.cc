@@ -343,16 +343,33 @@ TEST_F(NoteImportTest, HostileNotesGetAFastAnswerAndTheGatewayStaysUp) {
       {"long names", long_names},
   };
   const pid_t pid = gateway_->process().pid();
+  // "Fast" is judged by the CPU the suite spends on a case, which a busy
+  // machine does not inflate: a CI run beside other suites once took 1.3 s
+  // of wall time for a case that takes 50 ms alone. Each case costs
+  // 5-330 ms of CPU here; a path super-linear in the input's 1 MiB would
+  // cost orders of magnitude more. The wall-time bound only catches a
+  // hang or a stall, below the call's own deadline.
+  const std::vector<pid_t> suite_pids = {pid, suite_->participants().process().pid(),
+                                         suite_->events().process().pid()};
+  auto suite_ticks = [&] {
+    long ticks = 0;
+    for (pid_t p : suite_pids) ticks += CpuTicks(p);
+    return ticks;
+  };
+  const long one_second = sysconf(_SC_CLK_TCK);
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     ASSERT_LE(c.text.size(), kLimit);
     gv::ImportReport r;
+    const long ticks_before = suite_ticks();
     const absl::Time start = absl::Now();
     grpc::Status s = Import(c.text, /*dry_run=*/true, &r, absl::Seconds(5));
     const absl::Duration took = absl::Now() - start;
+    const long ticks = suite_ticks() - ticks_before;
     EXPECT_TRUE(s.ok() || s.error_code() == grpc::StatusCode::INVALID_ARGUMENT)
         << s.error_code() << " " << s.error_message();
-    EXPECT_LT(took, absl::Seconds(1));
+    EXPECT_LT(ticks, one_second) << "CPU ticks (of " << one_second << "/s)";
+    EXPECT_LT(took, absl::Seconds(4));
     if (!s.ok()) {
       EXPECT_FALSE(ViolatedFields(s).empty()) << s.error_message();
     }
