@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/log/json_log.h"
 #include "grpcpp/impl/server_builder_option.h"
 #include "grpcpp/impl/server_builder_plugin.h"
 #include "grpcpp/server_builder.h"
@@ -48,6 +49,10 @@ CallbackPollerKeeper::CallbackPollerKeeper(absl::Duration period)
   if (server_ != nullptr) {
     stub_ = std::make_unique<grpc::GenericStub>(
         server_->InProcessChannel(grpc::ChannelArguments()));
+  } else {
+    // Serving goes on without it; only the rare 100 ms stall comes back.
+    LogWarning("callback thread keeper could not start its server; "
+               "gRPC's callback threads may stall calls for up to 100 ms");
   }
   thread_ = std::thread([this] { Loop(); });
 }
