@@ -55,6 +55,40 @@ void CallAsync(const CallPolicy* policy, const CallScope& scope, Start start,
         });
 }
 
+// One read in `group` (call_group.h) under the policy: `start` begins the
+// call on the group's queue (a stub's PrepareAsync method, started here).
+// Reads are retried by the channel's service config, so one attempt is
+// what the policy makes of them too (CallPolicy::PrepareAttempt).
+template <typename Response, typename Start>
+void CallInGroup(const CallPolicy* policy, const CallScope& scope,
+                 CallGroup& group, Start start, Done<Response> done) {
+  struct Attempt {
+    grpc::ClientContext context;
+    Response out;
+    grpc::Status status;
+    std::unique_ptr<grpc::ClientAsyncResponseReaderInterface<Response>> rpc;
+  };
+  auto attempt = std::make_shared<Attempt>();
+  if (absl::Status ready = policy->PrepareAttempt(scope, attempt->context);
+      !ready.ok()) {
+    done(std::move(ready));
+    return;
+  }
+  attempt->rpc = start(&attempt->context, group.cq());
+  attempt->rpc->StartCall();
+  attempt->rpc->Finish(
+      &attempt->out, &attempt->status,
+      group.Add([policy, attempt, done = std::move(done)](bool) {
+        // Finish's tag always completes with ok; the status says the rest.
+        absl::Status s = policy->FinishAttempt(FromGrpcStatus(attempt->status));
+        if (!s.ok()) {
+          done(std::move(s));
+        } else {
+          done(std::move(attempt->out));
+        }
+      }));
+}
+
 Idempotent IfSet(const std::string& request_id) {
   return request_id.empty() ? Idempotent::kNo : Idempotent::kYes;
 }
@@ -69,6 +103,17 @@ class GrpcEvents final : public EventsClient {
     req.set_name(name);
     return Call(policy_, scope, Idempotent::kRead, stub_,
                 &ev::EventsService::StubInterface::GetEvent, req);
+  }
+  void GetInGroup(const CallScope& scope, const std::string& name,
+                  CallGroup& group, Done<ev::Event> done) override {
+    auto req = std::make_shared<ev::GetEventRequest>();
+    req->set_name(name);
+    CallInGroup<ev::Event>(
+        policy_, scope, group,
+        [this, req](grpc::ClientContext* context, grpc::CompletionQueue* cq) {
+          return stub_->PrepareAsyncGetEvent(context, *req, cq);
+        },
+        std::move(done));
   }
   absl::StatusOr<ev::ListEventsResponse> List(
       const CallScope& scope, const ev::ListEventsRequest& req) override {
@@ -169,6 +214,16 @@ class GrpcParticipants final : public ParticipantsClient {
                 &pv::ParticipantsService::StubInterface::BatchCheckMemberships,
                 req);
   }
+  void BatchCheckMembershipsInGroup(
+      const CallScope& scope, const pv::BatchCheckMembershipsRequest& req,
+      CallGroup& group, Done<pv::BatchCheckMembershipsResponse> done) override {
+    CallInGroup<pv::BatchCheckMembershipsResponse>(
+        policy_, scope, group,
+        [this, &req](grpc::ClientContext* context, grpc::CompletionQueue* cq) {
+          return stub_->PrepareAsyncBatchCheckMemberships(context, req, cq);
+        },
+        std::move(done));
+  }
   absl::StatusOr<pv::Entity> GetEntity(const CallScope& scope,
                                        const std::string& name) override {
     pv::GetEntityRequest req;
@@ -182,6 +237,16 @@ class GrpcParticipants final : public ParticipantsClient {
     return Call(policy_, scope, Idempotent::kRead, stub_,
                 &pv::ParticipantsService::StubInterface::ListParticipations,
                 req);
+  }
+  void ListParticipationsInGroup(
+      const CallScope& scope, const pv::ListParticipationsRequest& req,
+      CallGroup& group, Done<pv::ListParticipationsResponse> done) override {
+    CallInGroup<pv::ListParticipationsResponse>(
+        policy_, scope, group,
+        [this, &req](grpc::ClientContext* context, grpc::CompletionQueue* cq) {
+          return stub_->PrepareAsyncListParticipations(context, req, cq);
+        },
+        std::move(done));
   }
   absl::StatusOr<pv::SummarizeParticipationsResponse> Summarize(
       const CallScope& scope) override {
@@ -224,6 +289,16 @@ class GrpcRecommendations final : public RecommendationsClient {
     return Call(policy_, scope, Idempotent::kRead, stub_,
                 &rv::RecommendationsService::StubInterface::ListRecommendations,
                 req);
+  }
+  void ListInGroup(const CallScope& scope,
+                   const rv::ListRecommendationsRequest& req, CallGroup& group,
+                   Done<rv::ListRecommendationsResponse> done) override {
+    CallInGroup<rv::ListRecommendationsResponse>(
+        policy_, scope, group,
+        [this, &req](grpc::ClientContext* context, grpc::CompletionQueue* cq) {
+          return stub_->PrepareAsyncListRecommendations(context, req, cq);
+        },
+        std::move(done));
   }
   absl::StatusOr<rv::SummarizeRecommendationsResponse> Summarize(
       const CallScope& scope) override {
@@ -370,14 +445,26 @@ absl::StatusOr<std::vector<pv::CheckMembershipsResponse>> CheckGroupMemberships(
     const ::outreach::type::v1::Date& as_of,
     const std::vector<PrintedGroup>& groups) {
   std::vector<pv::CheckMembershipsResponse> out(groups.size());
-  for (const MembershipBatch& batch : PlanMembershipBatches(as_of, groups)) {
-    auto resp = participants.BatchCheckMemberships(scope, batch.request);
-    if (!resp.ok()) return resp.status();
-    if (absl::Status s = MergeMembershipBatch(batch, std::move(*resp), out);
-        !s.ok()) {
-      return s;
+  const std::vector<MembershipBatch> batches = PlanMembershipBatches(as_of, groups);
+  absl::Status failed;
+  {
+    // The batches go out together, and this thread takes their answers
+    // (call_group.h).
+    CallGroup group;
+    for (const MembershipBatch& batch : batches) {
+      participants.BatchCheckMembershipsInGroup(
+          scope, batch.request, group,
+          [&out, &failed, &batch](
+              absl::StatusOr<pv::BatchCheckMembershipsResponse> resp) {
+            if (!failed.ok()) return;
+            absl::Status s = resp.status();
+            if (s.ok()) s = MergeMembershipBatch(batch, std::move(*resp), out);
+            if (!s.ok()) failed = std::move(s);
+          });
     }
+    group.Wait();
   }
+  if (!failed.ok()) return failed;
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/client/call_group.h"
 #include "common/client/call_policy.h"
 #include "outreach/events/v1/events.grpc.pb.h"
 #include "outreach/participants/v1/participants.grpc.pb.h"
@@ -29,6 +30,12 @@ namespace rv = ::outreach::recommendations::v1;
 // before the method returned).
 template <typename T>
 using Done = std::function<void(absl::StatusOr<T>)>;
+
+// The *InGroup methods start a read in `group` (call_group.h) and return:
+// `done` runs on the group's thread inside CallGroup::Wait, or here,
+// before the method returns, when the call cannot start. `scope` and the
+// request must stay valid until `done` runs. The defaults, which fakes
+// keep, make the blocking call here.
 
 class EventsClient {
  public:
@@ -49,6 +56,12 @@ class EventsClient {
       const CallScope& scope, const ev::UpdateEventRequest& req) = 0;
   virtual absl::Status Delete(const CallScope& scope,
                               const ev::DeleteEventRequest& req) = 0;
+
+  virtual void GetInGroup(const CallScope& scope, const std::string& name,
+                          CallGroup& group, Done<ev::Event> done) {
+    (void)group;
+    done(Get(scope, name));
+  }
 
   // Create without blocking this thread; `scope` and `req` must stay valid
   // until `done` runs. The default calls Create here.
@@ -80,6 +93,19 @@ class ParticipantsClient {
       const CallScope& scope,
       const pv::BatchCreateParticipationsRequest& req) = 0;
 
+  virtual void BatchCheckMembershipsInGroup(
+      const CallScope& scope, const pv::BatchCheckMembershipsRequest& req,
+      CallGroup& group, Done<pv::BatchCheckMembershipsResponse> done) {
+    (void)group;
+    done(BatchCheckMemberships(scope, req));
+  }
+  virtual void ListParticipationsInGroup(
+      const CallScope& scope, const pv::ListParticipationsRequest& req,
+      CallGroup& group, Done<pv::ListParticipationsResponse> done) {
+    (void)group;
+    done(ListParticipations(scope, req));
+  }
+
   // Resolve and BatchCheckMemberships without blocking this thread;
   // `scope` and `req` must stay valid until `done` runs. The defaults call
   // the blocking forms here.
@@ -102,6 +128,13 @@ class RecommendationsClient {
                                                  const std::string& name) = 0;
   virtual absl::StatusOr<rv::ListRecommendationsResponse> List(
       const CallScope& scope, const rv::ListRecommendationsRequest& req) = 0;
+  virtual void ListInGroup(const CallScope& scope,
+                           const rv::ListRecommendationsRequest& req,
+                           CallGroup& group,
+                           Done<rv::ListRecommendationsResponse> done) {
+    (void)group;
+    done(List(scope, req));
+  }
   // Counts kept by the store, as the caller may see them; reads no outcome.
   virtual absl::StatusOr<rv::SummarizeRecommendationsResponse> Summarize(
       const CallScope& scope) = 0;
@@ -137,8 +170,8 @@ struct PrintedGroup {
 // BatchCheckMemberships calls as the participants service's limits allow:
 // one for any note of up to 1000 names in up to 100 groups. A longer group
 // is split across requests, which changes nothing, since a mismatch
-// concerns one name. Returns one response per group, in the groups' order,
-// or the first failed call's status.
+// concerns one name; the calls go out together. Returns one response per
+// group, in the groups' order, or the first failed call's status.
 absl::StatusOr<std::vector<pv::CheckMembershipsResponse>> CheckGroupMemberships(
     ParticipantsClient& participants, const CallScope& scope,
     const ::outreach::type::v1::Date& as_of,

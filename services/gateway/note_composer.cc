@@ -31,6 +31,57 @@ absl::StatusOr<std::string> EventId(absl::string_view name) {
   return ParseResourceName(name, "events/", "event");
 }
 
+// Every page of a listing, read in a CallGroup (call_group.h): each page's
+// completion asks for the next, so the pages follow one another on the
+// group's thread. `list` starts one page's call in the group; `take`
+// consumes a page. The first failure is left in `*status` and ends the
+// reading. What `list`, `take` and `status` refer to must outlive the
+// group's Wait.
+template <typename Request, typename Response>
+class PageReader
+    : public std::enable_shared_from_this<PageReader<Request, Response>> {
+ public:
+  using List = std::function<void(const Request&, Done<Response>)>;
+  using Take = std::function<void(Response&)>;
+
+  static void ReadAll(Request req, List list, Take take, absl::Status* status) {
+    std::shared_ptr<PageReader> reader(new PageReader(
+        std::move(req), std::move(list), std::move(take), status));
+    reader->Next();
+  }
+
+ private:
+  PageReader(Request req, List list, Take take, absl::Status* status)
+      : req_(std::move(req)),
+        list_(std::move(list)),
+        take_(std::move(take)),
+        status_(status) {}
+
+  void Next() {
+    // The call's completion keeps the reader alive until the last page.
+    list_(req_, [self = this->shared_from_this()](
+                    absl::StatusOr<Response> page) {
+      self->Took(std::move(page));
+    });
+  }
+
+  void Took(absl::StatusOr<Response> page) {
+    if (!page.ok()) {
+      *status_ = page.status();
+      return;
+    }
+    take_(*page);
+    if (page->next_page_token().empty()) return;
+    req_.set_page_token(page->next_page_token());
+    Next();
+  }
+
+  Request req_;
+  const List list_;
+  const Take take_;
+  absl::Status* const status_;
+};
+
 OrganizerRole RoleFrom(ev::OrganizerRole role) {
   switch (role) {
     case ev::ORGANIZER_ROLE_HOST:
@@ -221,28 +272,63 @@ absl::StatusOr<v1::InformationNote> NoteComposer::ComputeNote(
   v1::InformationNote note;
   // Everything that needs only the event's name goes out at once: the
   // event, its participations and its outcomes. The note then waits for
-  // the slowest of them, not for their sum (docs/performance.md).
-  // The event is read on this thread, which would otherwise only wait: a
-  // hand-off to the pool and a wake-up fewer per note.
+  // the slowest of them, not for their sum (docs/performance.md). The
+  // calls are made and their answers taken on this thread, which would
+  // otherwise only wait (call_group.h): no thread is woken to make a call
+  // or to hand its answer back.
   const CallScope rest = ShareOf(scope, shares_.fanout);
-  auto participations =
-      fanout_->Submit([&] { return AllParticipations(rest, req.event(), ""); });
-  auto outcomes = fanout_->Submit([&] {
-    return AllOutcomes(rest, absl::StrCat("event = \"", req.event(), "\""));
-  });
-
-  // The event is required.
-  auto got = clients_.events->Get(rest, req.event());
-  if (!got.ok()) {
-    // The other branches refer to this frame: they must end before it does
-    // (a pool's future, unlike std::async's, does not wait when destroyed).
-    participations.wait();
-    outcomes.wait();
-    return got.status();
+  absl::StatusOr<ev::Event> got = absl::UnknownError("the event was not read");
+  std::vector<pv::Participation> parts_read;
+  absl::Status parts_status;
+  std::vector<rv::Recommendation> outs_read;
+  absl::Status outs_status;
+  {
+    CallGroup group;
+    clients_.events->GetInGroup(
+        rest, req.event(), group,
+        [&got](absl::StatusOr<ev::Event> e) { got = std::move(e); });
+    pv::ListParticipationsRequest list_parts;
+    list_parts.set_parent(req.event());
+    list_parts.set_page_size(1000);
+    PageReader<pv::ListParticipationsRequest, pv::ListParticipationsResponse>::
+        ReadAll(
+            std::move(list_parts),
+            [&](const pv::ListParticipationsRequest& r,
+                Done<pv::ListParticipationsResponse> done) {
+              clients_.participants->ListParticipationsInGroup(
+                  rest, r, group, std::move(done));
+            },
+            [&parts_read](pv::ListParticipationsResponse& page) {
+              for (auto& p : *page.mutable_participations()) {
+                parts_read.push_back(std::move(p));
+              }
+            },
+            &parts_status);
+    rv::ListRecommendationsRequest list_outs;
+    list_outs.set_filter(absl::StrCat("event = \"", req.event(), "\""));
+    list_outs.set_page_size(1000);
+    PageReader<rv::ListRecommendationsRequest, rv::ListRecommendationsResponse>::
+        ReadAll(
+            std::move(list_outs),
+            [&](const rv::ListRecommendationsRequest& r,
+                Done<rv::ListRecommendationsResponse> done) {
+              clients_.recommendations->ListInGroup(rest, r, group,
+                                                    std::move(done));
+            },
+            [&outs_read](rv::ListRecommendationsResponse& page) {
+              for (auto& o : *page.mutable_recommendations()) {
+                outs_read.push_back(std::move(o));
+              }
+            },
+            &outs_status);
+    group.Wait();
   }
+  // The event is required.
+  if (!got.ok()) return got.status();
   *note.mutable_event() = std::move(*got);
 
-  auto parts = participations.get();
+  absl::StatusOr<std::vector<pv::Participation>> parts = std::move(parts_read);
+  if (!parts_status.ok()) parts = parts_status;
   if (parts.ok()) {
     std::sort(parts->begin(), parts->end(), [](const auto& a, const auto& b) {
       return a.position() < b.position();
@@ -284,9 +370,8 @@ absl::StatusOr<v1::InformationNote> NoteComposer::ComputeNote(
     note.set_partial(true);
     note.add_missing_parts("participants");
   }
-  auto outs = outcomes.get();
-  if (outs.ok()) {
-    for (auto& o : *outs) *note.add_outcomes() = std::move(o);
+  if (outs_status.ok()) {
+    for (auto& o : outs_read) *note.add_outcomes() = std::move(o);
   } else {
     note.set_partial(true);
     note.add_missing_parts("outcomes");
