@@ -24,8 +24,12 @@ struct FakeState {
   std::set<std::string> deleted_events;
   std::map<std::string, pv::Participation> participations;
   std::map<std::string, rv::Recommendation> outcomes;
-  // Printed names BatchCheckMemberships reports as not members.
+  // Printed names BatchCheckMemberships reports as not members, and that
+  // ListParticipations' prepared checks list with no membership.
   std::set<std::string> non_members;
+  // Whether ListParticipations answers include_membership_checks; false
+  // plays a participants service that predates the field.
+  bool prepares_membership_checks = true;
   // Entities GetEntity says NOT_FOUND for (every other one exists).
   std::set<std::string> missing_entities;
   // request id -> what it created, for replays.
@@ -221,6 +225,28 @@ class FakeParticipants : public ParticipantsClient {
       if (req.parent() == "events/-" ||
           absl::StartsWith(name, req.parent() + "/")) {
         *out.add_participations() = p;
+      }
+    }
+    if (req.include_membership_checks() && s_->prepares_membership_checks) {
+      // One check per run of a non-empty label; every listed name is an
+      // OSCE participating State at any date, but the non-members.
+      const auto& parts = out.participations();
+      for (int i = 0; i < parts.size(); ++i) {
+        const std::string& label = parts[i].printed_group();
+        if (label.empty()) continue;
+        if (i == 0 || parts[i - 1].printed_group() != label) {
+          auto* check = out.add_membership_checks();
+          check->set_printed_group(label);
+          check->add_groups(pv::MEMBERSHIP_GROUP_OSCE_PARTICIPATING_STATE);
+        }
+        auto* listed = out.mutable_membership_checks()
+                           ->rbegin()
+                           ->add_listed_states();
+        listed->set_printed_name(parts[i].printed_name());
+        if (s_->non_members.count(parts[i].printed_name()) == 0) {
+          listed->add_memberships()->set_group(
+              pv::MEMBERSHIP_GROUP_OSCE_PARTICIPATING_STATE);
+        }
       }
     }
     return out;

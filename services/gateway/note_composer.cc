@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/membership/undated_check.h"
 #include "common/resource/resource_ids.h"
 #include "common/status/status_util.h"
 #include "google/protobuf/util/json_util.h"
@@ -279,6 +280,8 @@ absl::StatusOr<v1::InformationNote> NoteComposer::ComputeNote(
   const CallScope rest = ShareOf(scope, shares_.fanout);
   absl::StatusOr<ev::Event> got = absl::UnknownError("the event was not read");
   std::vector<pv::Participation> parts_read;
+  std::vector<pv::UndatedMembershipCheck> undated_checks;
+  bool checks_unanswered = false;
   absl::Status parts_status;
   std::vector<rv::Recommendation> outs_read;
   absl::Status outs_status;
@@ -290,6 +293,9 @@ absl::StatusOr<v1::InformationNote> NoteComposer::ComputeNote(
     pv::ListParticipationsRequest list_parts;
     list_parts.set_parent(req.event());
     list_parts.set_page_size(1000);
+    // The membership checks come prepared with the participations, and
+    // are judged below on the event's date: no second round trip.
+    list_parts.set_include_membership_checks(true);
     PageReader<pv::ListParticipationsRequest, pv::ListParticipationsResponse>::
         ReadAll(
             std::move(list_parts),
@@ -298,9 +304,19 @@ absl::StatusOr<v1::InformationNote> NoteComposer::ComputeNote(
               clients_.participants->ListParticipationsInGroup(
                   rest, r, group, std::move(done));
             },
-            [&parts_read](pv::ListParticipationsResponse& page) {
+            [&parts_read, &undated_checks,
+             &checks_unanswered](pv::ListParticipationsResponse& page) {
+              bool labelled = false;
               for (auto& p : *page.mutable_participations()) {
+                labelled = labelled || !p.printed_group().empty();
                 parts_read.push_back(std::move(p));
+              }
+              // A service that predates the field sends none.
+              if (labelled && page.membership_checks().empty()) {
+                checks_unanswered = true;
+              }
+              for (auto& c : *page.mutable_membership_checks()) {
+                undated_checks.push_back(std::move(c));
               }
             },
             &parts_status);
@@ -342,18 +358,27 @@ absl::StatusOr<v1::InformationNote> NoteComposer::ComputeNote(
       *note.mutable_participant_groups(note.participant_groups_size() - 1)
            ->add_participations() = std::move(p);
     }
-    // Membership warnings per printed group, on the event's first day: all
-    // groups in one BatchCheckMemberships call (the check needs the event's
-    // date and the groups, so it cannot go out with the first three).
-    std::vector<PrintedGroup> groups;
-    for (const auto& g : note.participant_groups()) {
-      if (g.printed_group().empty()) continue;
-      PrintedGroup& group = groups.emplace_back();
-      group.label = g.printed_group();
-      for (const auto& p : g.participations())
-        group.names.push_back(p.printed_name());
-    }
-    if (!groups.empty()) {
+    // Membership warnings per printed group, on the event's first day. The
+    // checks came prepared with the participations and are judged here
+    // (membership::Judge, the participants service's own rule). A
+    // participants service that predates that field is asked in one
+    // BatchCheckMemberships call instead, as before.
+    if (!checks_unanswered) {
+      for (const auto& undated : undated_checks) {
+        auto judged = membership::Judge(undated, note.event().start_date());
+        for (auto& m : *judged.mutable_mismatches()) {
+          *note.add_membership_warnings() = std::move(m);
+        }
+      }
+    } else {
+      std::vector<PrintedGroup> groups;
+      for (const auto& g : note.participant_groups()) {
+        if (g.printed_group().empty()) continue;
+        PrintedGroup& group = groups.emplace_back();
+        group.label = g.printed_group();
+        for (const auto& p : g.participations())
+          group.names.push_back(p.printed_name());
+      }
       auto checked = CheckGroupMemberships(*clients_.participants, rest,
                                            note.event().start_date(), groups);
       if (checked.ok()) {

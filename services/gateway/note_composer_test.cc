@@ -173,8 +173,44 @@ TEST_F(NoteComposerTest, NoteBytesAreTheCachedNoteAndNeverGarbage) {
 
 // A note's membership check is one call for all its printed groups, and
 // its warnings come back in the groups' order.
+// The participants service prepares the checks with the participations;
+// the gateway judges them on the event's date and makes no second call.
+TEST_F(NoteComposerTest, ANoteJudgesThePreparedChecksWithoutASecondCall) {
+  Attended("kiev", 5);
+  state_.participations.clear();
+  const std::vector<std::pair<std::string, std::string>> printed = {
+      {"States-Members of the OSCE", "Albania"},
+      {"States-Members of the OSCE", "Japan"},
+      {"States-Members of the OSCE", "Morocco"},
+      {"Other", "European Union"},
+      {"Other", "UN ODA"},
+      {"", "Somebody"}};
+  for (size_t i = 0; i < printed.size(); ++i) {
+    pv::Participation p;
+    p.set_name(absl::StrCat("events/kiev/participations/p", i));
+    p.set_position(static_cast<int>(i));
+    p.set_printed_group(printed[i].first);
+    p.set_printed_name(printed[i].second);
+    state_.participations[p.name()] = p;
+  }
+  state_.non_members = {"Morocco", "Japan", "UN ODA"};
+  v1::GetInformationNoteRequest req;
+  req.set_event("events/kiev");
+  auto note = Note(*composer_, req);
+  ASSERT_TRUE(note.ok()) << note.status();
+  EXPECT_FALSE(note->partial());
+  EXPECT_EQ(state_.Count("BatchCheckMemberships"), 0);
+  std::vector<std::string> warned;
+  for (const auto& m : note->membership_warnings())
+    warned.push_back(m.printed_name());
+  EXPECT_THAT(warned, ::testing::ElementsAre("Japan", "Morocco", "UN ODA"));
+}
+
+// A participants service that predates include_membership_checks: the
+// note asks BatchCheckMemberships, all groups in one call.
 TEST_F(NoteComposerTest, ANoteChecksEveryGroupInOneCall) {
   Attended("kiev", 5);
+  state_.prepares_membership_checks = false;
   state_.participations.clear();
   const std::vector<std::pair<std::string, std::string>> printed = {
       {"States-Members of the OSCE", "Albania"},

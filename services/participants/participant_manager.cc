@@ -730,6 +730,31 @@ ParticipantManager::SummarizeParticipations(
   return out;
 }
 
+namespace {
+
+// One prepared check per run of consecutive participations on `page` under
+// the same non-empty label, in page order (participants.proto,
+// ListParticipationsResponse.membership_checks).
+void AddMembershipChecks(const RegistrySnapshot& registry,
+                         v1::ListParticipationsResponse& page) {
+  const auto& parts = page.participations();
+  std::vector<const std::string*> names;
+  for (int i = 0; i < parts.size();) {
+    const std::string& label = parts[i].printed_group();
+    names.clear();
+    int end = i;
+    for (; end < parts.size() && parts[end].printed_group() == label; ++end) {
+      names.push_back(&parts[end].printed_name());
+    }
+    if (!label.empty()) {
+      *page.add_membership_checks() = registry.PrepareCheck(label, names);
+    }
+    i = end;
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<v1::ListParticipationsResponse>
 ParticipantManager::ListParticipations(
     const v1::ListParticipationsRequest& req) {
@@ -780,6 +805,10 @@ ParticipantManager::ListParticipations(
     SplitParticipationName(last.name(), &event_id, &id);
     out.set_next_page_token(
         EncodePageToken(fp, {event_id, absl::StrCat(last.position()), id}));
+  }
+  if (req.include_membership_checks()) {
+    if (auto fresh = RefreshRegistry(); !fresh.ok()) return fresh;
+    AddMembershipChecks(*registry_.snapshot(), out);
   }
   return out;
 }

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/container/flat_hash_set.h"
+#include "common/membership/undated_check.h"
 #include "common/status/status_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -358,6 +359,88 @@ TEST_F(ParticipantManagerTest, BatchCheckMembershipsAnswersEachCheckInOrder) {
                 .at(0)
                 .field,
             "requests");
+}
+
+// ListParticipations with include_membership_checks: one prepared check
+// per run of a label on each page, which judged on any date answers what
+// CheckMemberships answers for the same names on that date.
+TEST_F(ParticipantManagerTest, ListedChecksJudgeAsCheckMembershipsOnAnyDate) {
+  struct Row {
+    const char* group;
+    const char* printed;
+    const char* entity;
+  };
+  const std::vector<Row> rows = {
+      {"States-Members of the OSCE", "Albania", "entities/al"},
+      {"States-Members of the OSCE", "Mongolia", "entities/mn"},
+      {"States-Members of the OSCE", "Japan", "entities/jp"},
+      {"Other", "Russia", "entities/ru"},
+      {"", "Algeria", "entities/dz"}};
+  v1::BatchCreateParticipationsRequest batch;
+  batch.set_parent("events/kiev-2013");
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto r = Participant("", rows[i].printed, rows[i].entity,
+                         static_cast<int>(i));
+    r.mutable_participation()->set_printed_group(rows[i].group);
+    *batch.add_requests() = r;
+  }
+  ASSERT_TRUE(manager_->BatchCreateParticipations({}, batch).ok());
+
+  v1::ListParticipationsRequest plain;
+  plain.set_parent("events/kiev-2013");
+  auto without = manager_->ListParticipations(plain);
+  ASSERT_TRUE(without.ok()) << without.status();
+  EXPECT_EQ(without->membership_checks_size(), 0);
+
+  // Mongolia joined the OSCE on 2012-11-21.
+  std::vector<outreach::type::v1::Date> dates(3);
+  for (auto [d, ymd] : {std::pair{0, 20121120}, {1, 20121121}, {2, 20131105}}) {
+    dates[d].set_year(ymd / 10000);
+    dates[d].set_month(ymd / 100 % 100);
+    dates[d].set_day(ymd % 100);
+  }
+  for (int page_size : {1000, 2}) {
+    SCOPED_TRACE(page_size);
+    v1::ListParticipationsRequest list = plain;
+    list.set_include_membership_checks(true);
+    list.set_page_size(page_size);
+    std::vector<v1::UndatedMembershipCheck> checks;
+    int pages = 0;
+    do {
+      auto page = manager_->ListParticipations(list);
+      ASSERT_TRUE(page.ok()) << page.status();
+      ++pages;
+      for (const auto& c : page->membership_checks()) checks.push_back(c);
+      list.set_page_token(page->next_page_token());
+    } while (!list.page_token().empty());
+    // Pages of two split the OSCE run in two: [Albania, Mongolia], [Japan,
+    // Russia] (two runs), [Algeria] (no label).
+    EXPECT_EQ(checks.size(), page_size == 2 ? 3u : 2u);
+    for (const auto& date : dates) {
+      std::vector<std::string> judged, asked;
+      for (const auto& c : checks) {
+        const auto answer = membership::Judge(c, date);
+        for (const auto& m : answer.mismatches())
+          judged.push_back(m.ShortDebugString());
+      }
+      for (const char* label : {"States-Members of the OSCE", "Other"}) {
+        v1::CheckMembershipsRequest check;
+        check.set_printed_group(label);
+        *check.mutable_as_of() = date;
+        for (const auto& row : rows) {
+          if (std::string(row.group) == label) check.add_printed_names(row.printed);
+        }
+        auto answer = manager_->CheckMemberships(check);
+        ASSERT_TRUE(answer.ok()) << answer.status();
+        for (const auto& m : answer->mismatches())
+          asked.push_back(m.ShortDebugString());
+      }
+      EXPECT_EQ(judged, asked) << date.ShortDebugString();
+      // Japan is never a participating State; Mongolia only from 2012-11-21.
+      EXPECT_EQ(judged.size(), date.year() == 2012 && date.day() == 20 ? 2u : 1u)
+          << date.ShortDebugString();
+    }
+  }
 }
 
 TEST_F(ParticipantManagerTest, BatchGetNamesEveryMissingEntity) {

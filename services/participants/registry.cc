@@ -1,5 +1,6 @@
 #include "services/participants/registry.h"
 
+#include "common/membership/undated_check.h"
 #include "common/resource/resource_ids.h"
 #include "common/time/calendar_date.h"
 
@@ -17,12 +18,6 @@ namespace outreach::participants {
 namespace {
 
 using outreach::type::v1::Date;
-
-int DateKey(const Date& d) {
-  return d.year() * 10000 + d.month() * 100 + d.day();
-}
-
-bool IsSet(const Date& d) { return d.year() != 0; }
 
 // Which kind of party a group label is about, to break ties.
 v1::EntityKind KindForLabel(absl::string_view label) {
@@ -49,20 +44,9 @@ std::string EntityId(absl::string_view name) {
   return IdFromName(name, "entities/");
 }
 
-bool InRange(const Date& date, const Date& from, const Date& to) {
-  const int d = DateKey(date);
-  if (IsSet(from) && d < DateKey(from)) return false;
-  if (IsSet(to) && d > DateKey(to)) return false;
-  return true;
-}
-
 std::vector<v1::MembershipGroup> GroupsOn(const v1::Entity& entity,
                                           const Date& date) {
-  std::vector<v1::MembershipGroup> out;
-  for (const auto& m : entity.memberships()) {
-    if (InRange(date, m.valid_from(), m.valid_to())) out.push_back(m.group());
-  }
-  return out;
+  return membership::GroupsOn(entity.memberships(), date);
 }
 
 std::vector<v1::MembershipGroup> GroupsForLabel(absl::string_view label) {
@@ -139,14 +123,10 @@ const StoredEntity* RegistrySnapshot::Find(absl::string_view id) const {
   return it == by_id_.end() ? nullptr : &entities_[it->second];
 }
 
-v1::Resolution RegistrySnapshot::Resolve(
-    const v1::NameQuery& query, absl::string_view default_group,
+RegistrySnapshot::Match RegistrySnapshot::MatchName(
+    const ParsedName& parsed, absl::string_view group,
     const outreach::type::v1::Date* as_of) const {
-  v1::Resolution out;
-  out.set_printed_name(query.printed_name());
-  const ParsedName parsed = ParseName(query.printed_name());
-  out.set_printed_note(parsed.note);
-
+  Match match;
   // A short name that stands for several entities is never guessed.
   if (auto it = ambiguous_.find(parsed.key); it != ambiguous_.end()) {
     const std::string date =
@@ -158,26 +138,12 @@ v1::Resolution RegistrySnapshot::Resolve(
                     (a->to.year() != 0 && date > outreach::DateKey(a->to)))) {
         continue;
       }
-      out.set_state(v1::RESOLUTION_STATE_AMBIGUOUS);
-      double score = 1.0;
-      for (const std::string& name : a->candidates) {
-        const StoredEntity* e = Find(EntityId(name));
-        if (e == nullptr) continue;
-        auto* c = out.add_candidates();
-        c->set_entity(e->entity.name());
-        c->set_display_name(e->entity.display_name());
-        c->set_matched_name(a->why);
-        c->set_score(score);
-        score -= 0.01;  // ranked, most likely first
-      }
-      return out;
+      match.ambiguous = a;
+      return match;
     }
   }
-  const absl::string_view group =
-      query.printed_group().empty() ? default_group : query.printed_group();
-
   // Exact matches of the name, then of acronyms in parentheses.
-  std::vector<const IndexEntry*> exact;
+  std::vector<const IndexEntry*>& exact = match.exact;
   auto collect = [&](const std::string& key) {
     auto it = by_name_.find(key);
     if (it == by_name_.end()) return;
@@ -204,6 +170,35 @@ v1::Resolution RegistrySnapshot::Resolve(
       if (!same_kind.empty()) exact = same_kind;
     }
   }
+  return match;
+}
+
+v1::Resolution RegistrySnapshot::Resolve(
+    const v1::NameQuery& query, absl::string_view default_group,
+    const outreach::type::v1::Date* as_of) const {
+  v1::Resolution out;
+  out.set_printed_name(query.printed_name());
+  const ParsedName parsed = ParseName(query.printed_name());
+  out.set_printed_note(parsed.note);
+  const absl::string_view group =
+      query.printed_group().empty() ? default_group : query.printed_group();
+  const Match match = MatchName(parsed, group, as_of);
+  if (const AmbiguousName* a = match.ambiguous; a != nullptr) {
+    out.set_state(v1::RESOLUTION_STATE_AMBIGUOUS);
+    double score = 1.0;
+    for (const std::string& name : a->candidates) {
+      const StoredEntity* e = Find(EntityId(name));
+      if (e == nullptr) continue;
+      auto* c = out.add_candidates();
+      c->set_entity(e->entity.name());
+      c->set_display_name(e->entity.display_name());
+      c->set_matched_name(a->why);
+      c->set_score(score);
+      score -= 0.01;  // ranked, most likely first
+    }
+    return out;
+  }
+  const std::vector<const IndexEntry*>& exact = match.exact;
   if (exact.size() == 1) {
     out.set_state(v1::RESOLUTION_STATE_RESOLVED);
     *out.mutable_entity() = entities_[exact[0]->entity].entity;
@@ -259,34 +254,44 @@ v1::Resolution RegistrySnapshot::Resolve(
   return out;
 }
 
-v1::CheckMembershipsResponse RegistrySnapshot::CheckMemberships(
-    const v1::CheckMembershipsRequest& request) const {
-  v1::CheckMembershipsResponse out;
-  const auto groups = GroupsForLabel(request.printed_group());
+v1::UndatedMembershipCheck RegistrySnapshot::PrepareCheck(
+    absl::string_view printed_group,
+    absl::Span<const std::string* const> printed_names) const {
+  v1::UndatedMembershipCheck out;
+  out.set_printed_group(std::string(printed_group));
+  const auto groups = GroupsForLabel(printed_group);
   if (groups.empty()) return out;
-  out.set_group(groups[0]);
-  for (const auto& printed : request.printed_names()) {
-    v1::NameQuery q;
-    q.set_printed_name(printed);
-    q.set_printed_group(request.printed_group());
-    const v1::Resolution r = Resolve(q, "");
-    if (r.state() != v1::RESOLUTION_STATE_RESOLVED ||
-        r.entity().kind() != v1::ENTITY_KIND_STATE) {
-      out.add_unchecked_names(printed);
+  for (auto g : groups) out.add_groups(g);
+  for (const std::string* printed : printed_names) {
+    // Resolved as Resolve resolves (the same MatchName, no date: which is
+    // what lets a check be prepared before its date is known), without
+    // building Resolve's answer: a State is resolved when exactly one
+    // entity matches.
+    const Match match = MatchName(ParseName(*printed), printed_group, nullptr);
+    const v1::Entity* entity =
+        match.ambiguous == nullptr && match.exact.size() == 1
+            ? &entities_[match.exact[0]->entity].entity
+            : nullptr;
+    if (entity == nullptr || entity->kind() != v1::ENTITY_KIND_STATE) {
+      out.add_unchecked_names(*printed);
       continue;
     }
-    const auto on_date = GroupsOn(r.entity(), request.as_of());
-    const bool member = std::any_of(groups.begin(), groups.end(), [&](auto g) {
-      return std::find(on_date.begin(), on_date.end(), g) != on_date.end();
-    });
-    if (member) continue;
-    auto* m = out.add_mismatches();
-    m->set_printed_name(printed);
-    m->set_entity(r.entity().name());
-    m->set_display_name(r.entity().display_name());
-    for (auto g : on_date) m->add_groups_on_date(g);
+    v1::ListedState* listed = out.add_listed_states();
+    listed->set_printed_name(*printed);
+    listed->set_entity(entity->name());
+    listed->set_display_name(entity->display_name());
+    *listed->mutable_memberships() = entity->memberships();
   }
   return out;
+}
+
+v1::CheckMembershipsResponse RegistrySnapshot::CheckMemberships(
+    const v1::CheckMembershipsRequest& request) const {
+  std::vector<const std::string*> names;
+  names.reserve(request.printed_names_size());
+  for (const auto& n : request.printed_names()) names.push_back(&n);
+  return membership::Judge(PrepareCheck(request.printed_group(), names),
+                           request.as_of());
 }
 
 std::shared_ptr<const RegistrySnapshot> Registry::snapshot() const {

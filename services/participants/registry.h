@@ -18,6 +18,9 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
+#include "common/membership/undated_check.h"
+#include "services/participants/name_normalizer.h"
 #include "outreach/participants/v1/participants.pb.h"
 
 namespace outreach::participants {
@@ -30,9 +33,7 @@ struct StoredEntity {
 };
 
 // True when `date` lies in [from, to]; unset bounds are open.
-bool InRange(const outreach::type::v1::Date& date,
-             const outreach::type::v1::Date& from,
-             const outreach::type::v1::Date& to);
+using ::outreach::membership::InRange;
 
 // The groups `entity` belonged to on `date`.
 std::vector<v1::MembershipGroup> GroupsOn(const v1::Entity& entity,
@@ -71,6 +72,13 @@ class RegistrySnapshot {
                          absl::string_view default_group,
                          const outreach::type::v1::Date* as_of = nullptr) const;
 
+  // A membership check without its date (UndatedMembershipCheck):
+  // `printed_names` listed under `printed_group`, resolved.
+  v1::UndatedMembershipCheck PrepareCheck(
+      absl::string_view printed_group,
+      absl::Span<const std::string* const> printed_names) const;
+
+  // PrepareCheck, then judged on `request.as_of` (membership::Judge).
   v1::CheckMembershipsResponse CheckMemberships(
       const v1::CheckMembershipsRequest& request) const;
 
@@ -80,6 +88,17 @@ class RegistrySnapshot {
     std::string shown;  // the known name as written
   };
   void IndexName(size_t entity, const std::string& name);
+
+  // What a parsed name matches under a printed group: an ambiguity entry
+  // that applies (then never guessed), else the exact matches, narrowed
+  // to the group's kind of party when several match. Resolve and
+  // PrepareCheck both start here, so they resolve alike.
+  struct Match {
+    const AmbiguousName* ambiguous = nullptr;
+    std::vector<const IndexEntry*> exact;
+  };
+  Match MatchName(const ParsedName& parsed, absl::string_view group,
+                  const outreach::type::v1::Date* as_of) const;
 
   std::vector<StoredEntity> entities_;
   absl::flat_hash_map<std::string, size_t> by_id_;
