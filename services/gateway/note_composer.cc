@@ -287,9 +287,8 @@ absl::StatusOr<v1::InformationNote> NoteComposer::ComputeNote(
   absl::Status outs_status;
   {
     CallGroup group;
-    clients_.events->GetInGroup(
-        rest, req.event(), group,
-        [&got](absl::StatusOr<ev::Event> e) { got = std::move(e); });
+    // The participations go out first: with their prepared checks they
+    // are the slowest of the three, and the note waits for the slowest.
     pv::ListParticipationsRequest list_parts;
     list_parts.set_parent(req.event());
     list_parts.set_page_size(1000);
@@ -320,6 +319,9 @@ absl::StatusOr<v1::InformationNote> NoteComposer::ComputeNote(
               }
             },
             &parts_status);
+    clients_.events->GetInGroup(
+        rest, req.event(), group,
+        [&got](absl::StatusOr<ev::Event> e) { got = std::move(e); });
     rv::ListRecommendationsRequest list_outs;
     list_outs.set_filter(absl::StrCat("event = \"", req.event(), "\""));
     list_outs.set_page_size(1000);
