@@ -16,7 +16,9 @@
 //                                        bytes back), then answers with N
 //                                        bytes: a served call's floor with
 //                                        given work and downstream calls and
-//                                        nothing of the project's runtime
+//                                        nothing of the project's runtime.
+//                                        Calls joined by '+' form one step
+//                                        and go out together.
 //   bench_echo --mode=floor --port=P --redis_address=H:P --reply_bytes=N
 //                                        the runtime echo that also reads
 //                                        the write generation from Redis,
@@ -31,6 +33,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -44,10 +47,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/cache/redis_cache.h"
 #include "common/cache/write_generation.h"
+#include "common/client/channel.h"
 #include "common/config/env_flags.h"
 #include "common/metrics/metrics.h"
 #include "common/security/tls.h"
@@ -74,10 +79,14 @@ ABSL_FLAG(int, reply_bytes, 0,
 ABSL_FLAG(std::string, chain, "",
           "chain mode: the calls each call makes, in order, as "
           "HOST:PORT/REQUEST_BYTES/REPLY_BYTES separated by commas; each "
-          "HOST:PORT is a bare echo.");
+          "HOST:PORT is a bare echo. Calls joined by '+' form one step: "
+          "they go out together, and the next step waits for all of them.");
 ABSL_FLAG(std::string, chain_api, "sync",
           "chain mode: sync (blocking handler and calls) or callback "
           "(reactor and asynchronous calls).");
+ABSL_FLAG(bool, chain_runtime, false,
+          "chain mode, sync API: serve with the suite's ServerRunner and "
+          "call over the suite's channels (MakeServiceChannel).");
 ABSL_FLAG(int, work_us, 0,
           "chain mode: CPU time each call spends before its calls, in "
           "microseconds of the serving thread's CPU clock.");
@@ -85,10 +94,12 @@ ABSL_FLAG(int, work_us, 0,
 namespace {
 
 class EchoService final : public outreach::bench::EchoService::Service {
-  grpc::Status Echo(grpc::ServerContext*, const outreach::bench::EchoMessage* in,
+  grpc::Status Echo(grpc::ServerContext*,
+                    const outreach::bench::EchoMessage* in,
                     outreach::bench::EchoMessage* out) override {
     if (in->reply_bytes() > 0) {
-      out->set_payload(std::string(static_cast<size_t>(in->reply_bytes()), 'x'));
+      out->set_payload(
+          std::string(static_cast<size_t>(in->reply_bytes()), 'x'));
     } else {
       *out = *in;
     }
@@ -101,6 +112,8 @@ struct ChainCall {
   std::unique_ptr<outreach::bench::EchoService::Stub> stub;
   outreach::bench::EchoMessage request;
 };
+// Calls that go out together; a chain is a sequence of steps.
+using ChainStep = std::vector<ChainCall>;
 
 // This thread's CPU time.
 absl::Duration ThreadCpu() {
@@ -120,25 +133,26 @@ void SpendCpu(absl::Duration work) {
 }
 
 // A served call's floor: `work` of CPU (what the real handler's own code
-// measured in-process), then the downstream calls one after another, as
+// measured in-process), then the downstream steps one after another, as
 // the real handler makes them, then a reply of `reply_bytes`. Every call
-// is plain gRPC with the synchronous API, as in bare mode.
+// is plain gRPC with the synchronous API, as in bare mode; a step of
+// several calls is the plain-gRPC way to make them from a blocking
+// handler: asynchronous calls on one completion queue that the handler's
+// own thread drains.
 class ChainService final : public outreach::bench::EchoService::Service {
  public:
-  ChainService(std::vector<ChainCall> calls, absl::Duration work,
+  ChainService(std::vector<ChainStep> steps, absl::Duration work,
                int reply_bytes)
-      : calls_(std::move(calls)),
+      : steps_(std::move(steps)),
         work_(work),
         reply_(static_cast<size_t>(reply_bytes), 'x') {}
 
-  grpc::Status Echo(grpc::ServerContext* ctx, const outreach::bench::EchoMessage*,
+  grpc::Status Echo(grpc::ServerContext* ctx,
+                    const outreach::bench::EchoMessage*,
                     outreach::bench::EchoMessage* out) override {
     SpendCpu(work_);
-    for (const ChainCall& call : calls_) {
-      grpc::ClientContext down;
-      down.set_deadline(ctx->deadline());
-      outreach::bench::EchoMessage reply;
-      grpc::Status s = call.stub->Echo(&down, call.request, &reply);
+    for (const ChainStep& step : steps_) {
+      grpc::Status s = step.size() == 1 ? One(ctx, step[0]) : All(ctx, step);
       if (!s.ok()) return s;
     }
     out->set_payload(reply_);
@@ -146,28 +160,73 @@ class ChainService final : public outreach::bench::EchoService::Service {
   }
 
  private:
-  const std::vector<ChainCall> calls_;
+  static grpc::Status One(grpc::ServerContext* ctx, const ChainCall& call) {
+    grpc::ClientContext down;
+    down.set_deadline(ctx->deadline());
+    outreach::bench::EchoMessage reply;
+    return call.stub->Echo(&down, call.request, &reply);
+  }
+
+  static grpc::Status All(grpc::ServerContext* ctx, const ChainStep& step) {
+    struct Pending {
+      grpc::ClientContext context;
+      outreach::bench::EchoMessage reply;
+      grpc::Status status;
+      std::unique_ptr<
+          grpc::ClientAsyncResponseReader<outreach::bench::EchoMessage>>
+          rpc;
+    };
+    grpc::CompletionQueue cq;
+    std::vector<Pending> pending(step.size());
+    for (size_t i = 0; i < step.size(); ++i) {
+      Pending& p = pending[i];
+      p.context.set_deadline(ctx->deadline());
+      p.rpc = step[i].stub->AsyncEcho(&p.context, step[i].request, &cq);
+      p.rpc->Finish(&p.reply, &p.status, &p);
+    }
+    grpc::Status first = grpc::Status::OK;
+    for (size_t i = 0; i < step.size(); ++i) {
+      void* tag = nullptr;
+      bool ok = false;
+      if (!cq.Next(&tag, &ok)) break;
+      auto* p = static_cast<Pending*>(tag);
+      if (first.ok() && !p->status.ok()) first = p->status;
+    }
+    cq.Shutdown();
+    void* tag = nullptr;
+    bool ok = false;
+    while (cq.Next(&tag, &ok)) {
+    }
+    return first;
+  }
+
+  const std::vector<ChainStep> steps_;
   const absl::Duration work_;
   const std::string reply_;
 };
 
 // The same floor on gRPC's callback API: the work runs on the thread that
-// received the call, each downstream call is asynchronous and the next one
-// starts from its predecessor's completion, so no thread blocks and no
-// call is handed between threads by the handler.
+// received the call, each downstream call is asynchronous and the next step
+// starts from the completion of its predecessor's last call, so no thread
+// blocks and no call is handed between threads by the handler.
 class ChainCallbackService final
     : public outreach::bench::EchoService::CallbackService {
  public:
-  ChainCallbackService(const std::vector<ChainCall>* calls,
-                       absl::Duration work, int reply_bytes)
-      : calls_(calls), work_(work), reply_(static_cast<size_t>(reply_bytes), 'x') {}
+  ChainCallbackService(const std::vector<ChainStep>* steps, absl::Duration work,
+                       int reply_bytes)
+      : steps_(steps),
+        work_(work),
+        reply_(static_cast<size_t>(reply_bytes), 'x') {}
 
   grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* ctx,
                                  const outreach::bench::EchoMessage*,
                                  outreach::bench::EchoMessage* out) override {
     SpendCpu(work_);
     grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-    auto* step = new Step{reactor, ctx->deadline(), out, 0, {}, {}};
+    auto* step = new Step;
+    step->reactor = reactor;
+    step->deadline = ctx->deadline();
+    step->out = out;
     // Not step->reactor after this: a downstream call can complete, and the
     // last one delete the step, before Next returns.
     Next(step);
@@ -175,67 +234,95 @@ class ChainCallbackService final
   }
 
  private:
+  // One served call's progress. `calls` and `replies` belong to the step
+  // in flight; `left` counts its calls not yet completed, and the one that
+  // takes it to zero moves the chain on.
   struct Step {
-    grpc::ServerUnaryReactor* reactor;
+    grpc::ServerUnaryReactor* reactor = nullptr;
     std::chrono::system_clock::time_point deadline;
-    outreach::bench::EchoMessage* out;
-    size_t next;
-    std::unique_ptr<grpc::ClientContext> down;
-    outreach::bench::EchoMessage reply;
+    outreach::bench::EchoMessage* out = nullptr;
+    size_t next = 0;
+    std::vector<std::unique_ptr<grpc::ClientContext>> calls;
+    std::vector<outreach::bench::EchoMessage> replies;
+    std::atomic<int> left{0};
+    absl::Mutex mu;
+    grpc::Status failed;
   };
 
   void Next(Step* step) {
-    if (step->next == calls_->size()) {
-      step->out->set_payload(reply_);
-      step->reactor->Finish(grpc::Status::OK);
+    if (step->next == steps_->size() || !step->failed.ok()) {
+      if (step->failed.ok()) step->out->set_payload(reply_);
+      step->reactor->Finish(step->failed);
       delete step;
       return;
     }
-    const ChainCall& call = (*calls_)[step->next++];
-    step->down = std::make_unique<grpc::ClientContext>();
-    step->down->set_deadline(step->deadline);
-    call.stub->async()->Echo(step->down.get(), &call.request, &step->reply,
-                             [this, step](grpc::Status s) {
-                               if (!s.ok()) {
-                                 step->reactor->Finish(s);
-                                 delete step;
-                                 return;
-                               }
-                               Next(step);
-                             });
+    const ChainStep& calls = (*steps_)[step->next++];
+    step->calls.clear();
+    step->replies.assign(calls.size(), {});
+    for (size_t i = 0; i < calls.size(); ++i) {
+      step->calls.push_back(std::make_unique<grpc::ClientContext>());
+      step->calls.back()->set_deadline(step->deadline);
+    }
+    step->left.store(static_cast<int>(calls.size()));
+    for (size_t i = 0; i < calls.size(); ++i) {
+      calls[i].stub->async()->Echo(step->calls[i].get(), &calls[i].request,
+                                   &step->replies[i],
+                                   [this, step](grpc::Status s) {
+                                     if (!s.ok()) {
+                                       absl::MutexLock lock(&step->mu);
+                                       if (step->failed.ok()) step->failed = s;
+                                     }
+                                     if (step->left.fetch_sub(1) == 1)
+                                       Next(step);
+                                   });
+    }
   }
 
-  const std::vector<ChainCall>* const calls_;
+  const std::vector<ChainStep>* const steps_;
   const absl::Duration work_;
   const std::string reply_;
 };
 
-// Parses --chain: HOST:PORT/REQUEST_BYTES/REPLY_BYTES, comma-separated.
-absl::StatusOr<std::vector<ChainCall>> ParseChain(absl::string_view spec) {
-  std::vector<ChainCall> calls;
+// Parses --chain: steps separated by commas, each one or more
+// HOST:PORT/REQUEST_BYTES/REPLY_BYTES joined by '+'.
+// `metrics` set: the channels are the suite's (MakeServiceChannel: its
+// client interceptor, service config and retries).
+absl::StatusOr<std::vector<ChainStep>> ParseChain(
+    absl::string_view spec, outreach::Metrics* metrics = nullptr) {
+  std::vector<ChainStep> steps;
   std::map<std::string, std::shared_ptr<grpc::Channel>> channels;
-  for (absl::string_view one : absl::StrSplit(spec, ',', absl::SkipEmpty())) {
-    std::vector<std::string> parts = absl::StrSplit(one, '/');
-    int request_bytes = 0;
-    int reply_bytes = 0;
-    if (parts.size() != 3 || !absl::SimpleAtoi(parts[1], &request_bytes) ||
-        !absl::SimpleAtoi(parts[2], &reply_bytes) || request_bytes < 0 ||
-        reply_bytes < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--chain: \"", one, "\" is not HOST:PORT/REQ/REPLY"));
+  for (absl::string_view text : absl::StrSplit(spec, ',', absl::SkipEmpty())) {
+    ChainStep& calls = steps.emplace_back();
+    for (absl::string_view one : absl::StrSplit(text, '+')) {
+      std::vector<std::string> parts = absl::StrSplit(one, '/');
+      int request_bytes = 0;
+      int reply_bytes = 0;
+      if (parts.size() != 3 || !absl::SimpleAtoi(parts[1], &request_bytes) ||
+          !absl::SimpleAtoi(parts[2], &reply_bytes) || request_bytes < 0 ||
+          reply_bytes < 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--chain: \"", one, "\" is not HOST:PORT/REQ/REPLY"));
+      }
+      auto& channel = channels[parts[0]];
+      if (channel == nullptr) {
+        channel = metrics != nullptr
+                      ? outreach::MakeServiceChannel(
+                            parts[0],
+                            outreach::bench::EchoService::service_full_name(),
+                            metrics)
+                      : grpc::CreateChannel(parts[0],
+                                            grpc::InsecureChannelCredentials());
+      }
+      ChainCall call;
+      call.stub = outreach::bench::EchoService::NewStub(channel);
+      call.request.set_payload(
+          std::string(static_cast<size_t>(request_bytes), 'x'));
+      // Zero would mean "echo the request"; one byte is as good as none.
+      call.request.set_reply_bytes(std::max(reply_bytes, 1));
+      calls.push_back(std::move(call));
     }
-    auto& channel = channels[parts[0]];
-    if (channel == nullptr) {
-      channel = grpc::CreateChannel(parts[0], grpc::InsecureChannelCredentials());
-    }
-    ChainCall call;
-    call.stub = outreach::bench::EchoService::NewStub(channel);
-    call.request.set_payload(std::string(static_cast<size_t>(request_bytes), 'x'));
-    // Zero would mean "echo the request"; one byte is as good as none.
-    call.request.set_reply_bytes(std::max(reply_bytes, 1));
-    calls.push_back(std::move(call));
   }
-  return calls;
+  return steps;
 }
 
 // The runtime echo plus what a warm, coherent composite read cannot do
@@ -276,7 +363,8 @@ int RunBare(int port, std::shared_ptr<grpc::ServerCredentials> credentials,
     outreach::WaitForTerminationSignal();
     // A deadline, as the suite's own servers have: without one, Shutdown
     // waits for every call in flight however long it takes.
-    server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    server->Shutdown(std::chrono::system_clock::now() +
+                     std::chrono::seconds(2));
   }).detach();
   server->Wait();
   return 0;
@@ -316,7 +404,13 @@ int main(int argc, char** argv) {
                              files, /*client_cert_optional=*/false));
   }
   if (absl::GetFlag(FLAGS_mode) == "chain") {
-    auto calls = ParseChain(absl::GetFlag(FLAGS_chain));
+    // --chain_runtime: the middle server is the suite's (ServerRunner,
+    // threaded as the gateway is) and so are its channels; what the
+    // gateway adds to this is its own.
+    static outreach::Metrics chain_metrics;
+    const bool runtime = absl::GetFlag(FLAGS_chain_runtime);
+    auto calls = ParseChain(absl::GetFlag(FLAGS_chain),
+                            runtime ? &chain_metrics : nullptr);
     if (!calls.ok() || absl::GetFlag(FLAGS_work_us) < 0 ||
         absl::GetFlag(FLAGS_reply_bytes) < 0) {
       std::fprintf(stderr, "--mode=chain: %s\n",
@@ -324,7 +418,14 @@ int main(int argc, char** argv) {
                               : std::string(calls.status().message()).c_str());
       return 2;
     }
-    const absl::Duration work = absl::Microseconds(absl::GetFlag(FLAGS_work_us));
+    const absl::Duration work =
+        absl::Microseconds(absl::GetFlag(FLAGS_work_us));
+    if (runtime) {
+      ChainService service(std::move(*calls), work,
+                           absl::GetFlag(FLAGS_reply_bytes));
+      return RunRuntime(port, absl::GetFlag(FLAGS_metrics_port), &service,
+                        /*max_pollers=*/16);
+    }
     if (absl::GetFlag(FLAGS_chain_api) == "callback") {
       ChainCallbackService service(&*calls, work,
                                    absl::GetFlag(FLAGS_reply_bytes));
@@ -343,8 +444,9 @@ int main(int argc, char** argv) {
                                           absl::Milliseconds(100));
     if (!redis.ok() || *redis == nullptr ||
         absl::GetFlag(FLAGS_reply_bytes) < 0) {
-      std::fprintf(stderr, "--mode=floor needs --redis_address (host:port) "
-                           "and --reply_bytes >= 0\n");
+      std::fprintf(stderr,
+                   "--mode=floor needs --redis_address (host:port) "
+                   "and --reply_bytes >= 0\n");
       return 2;
     }
     FloorService service(redis->get(), absl::GetFlag(FLAGS_reply_bytes));

@@ -215,15 +215,37 @@ def main():
     target("`GetInformationNote` warm, mutual TLS: QPS vs TLS echo",
            shown(r, each), ">= 40%", r >= 0.40,
            f"by {0.40 - r:.0%} of the TLS echo")
-    backends = {n: runs[n]["p50_ms"] for n in order
-                if n.startswith("backend_") and n.endswith("_c1")}
-    slowest = max(backends.values()) if backends else 0
-    slowest_name = max(backends, key=backends.get) if backends else "?"
-    cold = runs["note_cold_c1"]["p50_ms"]
-    target("`GetInformationNote` cold, c1: p50 vs slowest backend call's "
-           f"p50 (`{slowest_name}`, {fmt(slowest)} ms)",
-           f"{fmt(cold)} ms", f"<= {fmt(slowest + 1)} ms",
-           cold <= slowest + 1, f"by {fmt(cold - slowest - 1)} ms")
+    # The cold note against its slowest backend call, per round (the first
+    # round under the plain names, the others suffixed _r2, _r3...): the
+    # margin is the note's p50 minus (the slowest call's p50 + 1 ms) of the
+    # same round, and the target is judged on the rounds' median margin.
+    backend_names = [n for n in main_order
+                     if n.startswith("backend_") and n.endswith("_c1")]
+    cold_rounds = []
+    floors = []  # the same calls on plain gRPC (bench_echo chain)
+    for suffix in [""] + [f"_r{i}" for i in range(2, 10)]:
+        if f"note_cold_c1{suffix}" not in runs:
+            continue
+        b = {n: runs[n + suffix]["p50_ms"] for n in backend_names
+             if n + suffix in runs}
+        if not b:
+            continue
+        worst = max(b, key=b.get)
+        cold_rounds.append((runs[f"note_cold_c1{suffix}"]["p50_ms"], worst,
+                            b[worst]))
+        if f"note_floor_c1{suffix}" in runs:
+            floors.append(runs[f"note_floor_c1{suffix}"]["p50_ms"])
+    margins = [c - w - 1 for c, _, w in cold_rounds]
+    if margins:
+        margin = statistics.median(margins)
+        each = "; ".join(f"{fmt(c)} vs `{n}` {fmt(w)}"
+                         for c, n, w in cold_rounds)
+        target("`GetInformationNote` cold, c1: p50 minus (slowest backend "
+               "call's p50 + 1 ms), median of the rounds",
+               f"{fmt(margin)} ms (note p50 vs slowest call, per round: "
+               f"{each} ms; the same calls on plain gRPC, `note_floor_c1`: "
+               f"{', '.join(fmt(f) for f in floors) or 'not run'} ms)",
+               "<= 0 ms", margin <= 0, f"by {fmt(margin)} ms")
     small, big = runs["list_events_1k_c1"]["p50_ms"], \
         runs["list_events_100k_c1"]["p50_ms"]
     ratio = big / small if small else float("inf")
