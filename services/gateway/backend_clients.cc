@@ -106,12 +106,13 @@ class GrpcEvents final : public EventsClient {
   }
   void GetInGroup(const CallScope& scope, const std::string& name,
                   CallGroup& group, Done<ev::Event> done) override {
-    auto req = std::make_shared<ev::GetEventRequest>();
-    req->set_name(name);
+    // Serialized when the call is prepared, so it need not outlive this.
+    ev::GetEventRequest req;
+    req.set_name(name);
     CallInGroup<ev::Event>(
         policy_, scope, group,
-        [this, req](grpc::ClientContext* context, grpc::CompletionQueue* cq) {
-          return stub_->PrepareAsyncGetEvent(context, *req, cq);
+        [this, &req](grpc::ClientContext* context, grpc::CompletionQueue* cq) {
+          return stub_->PrepareAsyncGetEvent(context, req, cq);
         },
         std::move(done));
   }

@@ -18,6 +18,27 @@ namespace {
 
 class NoteComposerTest : public ::testing::Test {
  protected:
+  // Kiev's participants under two labelled groups and none: Japan,
+  // Morocco and UN ODA are not members.
+  void PrintInGroups() {
+    state_.participations.clear();
+    const std::vector<std::pair<std::string, std::string>> printed = {
+        {"States-Members of the OSCE", "Albania"},
+        {"States-Members of the OSCE", "Japan"},
+        {"States-Members of the OSCE", "Morocco"},
+        {"Other", "European Union"},
+        {"Other", "UN ODA"},
+        {"", "Somebody"}};
+    for (size_t i = 0; i < printed.size(); ++i) {
+      pv::Participation p;
+      p.set_name(absl::StrCat("events/kiev/participations/p", i));
+      p.set_position(static_cast<int>(i));
+      p.set_printed_group(printed[i].first);
+      p.set_printed_name(printed[i].second);
+      state_.participations[p.name()] = p;
+    }
+    state_.non_members = {"Morocco", "Japan", "UN ODA"};
+  }
   NoteComposerTest()
       : events_(&state_), participants_(&state_), recommendations_(&state_) {}
 
@@ -171,29 +192,12 @@ TEST_F(NoteComposerTest, NoteBytesAreTheCachedNoteAndNeverGarbage) {
   }
 }
 
-// A note's membership check is one call for all its printed groups, and
-// its warnings come back in the groups' order.
 // The participants service prepares the checks with the participations;
 // the gateway judges them on the event's date and makes no second call.
+// The warnings come back in the groups' order.
 TEST_F(NoteComposerTest, ANoteJudgesThePreparedChecksWithoutASecondCall) {
   Attended("kiev", 5);
-  state_.participations.clear();
-  const std::vector<std::pair<std::string, std::string>> printed = {
-      {"States-Members of the OSCE", "Albania"},
-      {"States-Members of the OSCE", "Japan"},
-      {"States-Members of the OSCE", "Morocco"},
-      {"Other", "European Union"},
-      {"Other", "UN ODA"},
-      {"", "Somebody"}};
-  for (size_t i = 0; i < printed.size(); ++i) {
-    pv::Participation p;
-    p.set_name(absl::StrCat("events/kiev/participations/p", i));
-    p.set_position(static_cast<int>(i));
-    p.set_printed_group(printed[i].first);
-    p.set_printed_name(printed[i].second);
-    state_.participations[p.name()] = p;
-  }
-  state_.non_members = {"Morocco", "Japan", "UN ODA"};
+  PrintInGroups();
   v1::GetInformationNoteRequest req;
   req.set_event("events/kiev");
   auto note = Note(*composer_, req);
@@ -207,27 +211,12 @@ TEST_F(NoteComposerTest, ANoteJudgesThePreparedChecksWithoutASecondCall) {
 }
 
 // A participants service that predates include_membership_checks: the
-// note asks BatchCheckMemberships, all groups in one call.
+// note asks BatchCheckMemberships, all groups in one call, and its
+// warnings come back in the groups' order.
 TEST_F(NoteComposerTest, ANoteChecksEveryGroupInOneCall) {
   Attended("kiev", 5);
   state_.prepares_membership_checks = false;
-  state_.participations.clear();
-  const std::vector<std::pair<std::string, std::string>> printed = {
-      {"States-Members of the OSCE", "Albania"},
-      {"States-Members of the OSCE", "Japan"},
-      {"States-Members of the OSCE", "Morocco"},
-      {"Other", "European Union"},
-      {"Other", "UN ODA"},
-      {"", "Somebody"}};
-  for (size_t i = 0; i < printed.size(); ++i) {
-    pv::Participation p;
-    p.set_name(absl::StrCat("events/kiev/participations/p", i));
-    p.set_position(static_cast<int>(i));
-    p.set_printed_group(printed[i].first);
-    p.set_printed_name(printed[i].second);
-    state_.participations[p.name()] = p;
-  }
-  state_.non_members = {"Morocco", "Japan", "UN ODA"};
+  PrintInGroups();
   v1::GetInformationNoteRequest req;
   req.set_event("events/kiev");
   auto note = Note(*composer_, req);
