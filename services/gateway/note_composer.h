@@ -139,7 +139,8 @@ class NoteComposer {
       const CallScope& scope, const std::string& filter,
       const std::function<void(const rv::ListRecommendationsResponse&)>& page);
   // Every page of a participants or recommendations listing, kept: for
-  // the views that return them all (a note, a profile).
+  // the views that return them all (a profile; a note reads its pages in
+  // a CallGroup instead).
   absl::StatusOr<std::vector<pv::Participation>> AllParticipations(
       const CallScope& scope, const std::string& parent,
       const std::string& filter);

@@ -19,7 +19,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
-#include "common/membership/undated_check.h"
 #include "services/participants/name_normalizer.h"
 #include "outreach/participants/v1/participants.pb.h"
 
@@ -31,9 +30,6 @@ struct StoredEntity {
   v1::Entity entity;  // etag empty
   int64_t revision = 0;
 };
-
-// True when `date` lies in [from, to]; unset bounds are open.
-using ::outreach::membership::InRange;
 
 // The groups `entity` belonged to on `date`.
 std::vector<v1::MembershipGroup> GroupsOn(const v1::Entity& entity,
