@@ -37,8 +37,9 @@ class WorkBudgetCallbacks final : public grpc::Server::GlobalCallbacks {
     if (deadline != std::chrono::system_clock::time_point::max()) {
       budget.deadline = absl::FromChrono(deadline);
     }
-    budget.cancelled = PollAtMostEvery(
-        kCancellationPollInterval, [context] { return context->IsCancelled(); });
+    budget.cancelled = PollAtMostEvery(kCancellationPollInterval, [context] {
+      return context->IsCancelled();
+    });
     scope().emplace(std::move(budget));
   }
   void PostSynchronousRequest(grpc::ServerContext*) override {
@@ -85,9 +86,6 @@ absl::Status ServerRunner::Start() {
   // the tests instead.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   InstallWorkBudgetCallbacks();
-  if (options_.keep_callback_threads_awake && keeper_ == nullptr) {
-    keeper_ = std::make_unique<CallbackPollerKeeper>();
-  }
   // Metrics first: a port clash there is as fatal as one on the gRPC port,
   // and is better found before clients can reach a half-started server.
   if (options_.metrics != nullptr && options_.metrics_port != 0) {
@@ -123,9 +121,6 @@ absl::Status ServerRunner::Start() {
   }
   for (const auto& s : services_) builder.RegisterService(s.service);
   builder.RegisterService(&health_);
-  if (options_.generic_service != nullptr) {
-    builder.RegisterCallbackGenericService(options_.generic_service);
-  }
 
   grpc::ResourceQuota quota("outreach-server");
   quota.SetMaxThreads(options_.max_threads);

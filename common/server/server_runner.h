@@ -30,7 +30,10 @@
 //   and a memory quota (ServerOptions).
 // - The synchronous API on a bounded thread pool (see docs/architecture.md:
 //   handlers block on SQLite and Redis, which must not happen on callback
-//   threads).
+//   threads). No process of the suite uses gRPC's callback API at all: it
+//   starts threads that poll the process's sockets and hand each answer
+//   to the thread waiting for it, a measured cost on every call
+//   (services/gateway/gateway_service.h).
 // - Keepalive, maximum connection age, explicit message size limits, and
 //   SO_REUSEPORT off, so a second instance on the same port fails loudly.
 // - One JSON log line per call (call_log_interceptor.h), and Prometheus
@@ -55,9 +58,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/metrics/metrics.h"
-#include "common/server/callback_poller_keeper.h"
 #include "common/server/health_service.h"
-#include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "nlohmann/json.hpp"
@@ -116,21 +117,12 @@ struct ServerOptions {
   // /metrics endpoint, on the host of `listen_address`; 0 serves none.
   Metrics* metrics = nullptr;
   int metrics_port = 0;
-  // Answers calls to methods no registered service has (not owned; may be
-  // null, and then gRPC answers them UNIMPLEMENTED itself). A server with
-  // a generated method marked generic, to serve it from another service
-  // object, must have one: gRPC refuses to start without. The default
-  // grpc::CallbackGenericService answers UNIMPLEMENTED.
-  grpc::CallbackGenericService* generic_service = nullptr;
   // Credentials of the gRPC port; null serves plaintext.
   std::shared_ptr<grpc::ServerCredentials> credentials;
   // Plaintext health-only port, on the host of `listen_address`; 0 serves
   // none.
   int health_port = 0;
   bool reflection = true;
-  // For a process that uses gRPC's callback API: keeps its threads from
-  // the idle sleep that stalls other calls (callback_poller_keeper.h).
-  bool keep_callback_threads_awake = false;
 };
 
 struct ServiceRegistration {
@@ -166,7 +158,6 @@ class ServerRunner {
   const Readiness readiness_;
   HealthService health_;
   // Declared before server_, so destroyed after it.
-  std::unique_ptr<CallbackPollerKeeper> keeper_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   int health_port_ = 0;

@@ -28,33 +28,6 @@ absl::StatusOr<Response> Call(const CallPolicy* policy, const CallScope& scope,
   return out;
 }
 
-// One asynchronous attempt under the policy, for calls the policy would
-// not retry itself (see CallPolicy::PrepareAttempt). `start` begins the
-// call with the context and the answer to fill, and a completion.
-template <typename Response, typename Start>
-void CallAsync(const CallPolicy* policy, const CallScope& scope, Start start,
-               Done<Response> done) {
-  struct Attempt {
-    grpc::ClientContext context;
-    Response out;
-  };
-  auto attempt = std::make_shared<Attempt>();
-  if (absl::Status ready = policy->PrepareAttempt(scope, attempt->context);
-      !ready.ok()) {
-    done(std::move(ready));
-    return;
-  }
-  start(&attempt->context, &attempt->out,
-        [policy, attempt, done = std::move(done)](grpc::Status status) {
-          absl::Status s = policy->FinishAttempt(FromGrpcStatus(status));
-          if (!s.ok()) {
-            done(std::move(s));
-          } else {
-            done(std::move(attempt->out));
-          }
-        });
-}
-
 // One read in `group` (call_group.h) under the policy: `start` begins the
 // call on the group's queue (a stub's PrepareAsync method, started here).
 // Reads are retried by the channel's service config, so one attempt is
@@ -139,22 +112,6 @@ class GrpcEvents final : public EventsClient {
     return Call(policy_, scope, IfSet(req.request_id()), stub_,
                 &ev::EventsService::StubInterface::CreateEvent, req);
   }
-  void CreateAsync(const CallScope& scope, const ev::CreateEventRequest& req,
-                   Done<ev::Event> done) override {
-    // A create the policy would retry (it carries a request id) keeps the
-    // blocking form, whose retries wait between attempts.
-    if (IfSet(req.request_id()) == Idempotent::kYes) {
-      EventsClient::CreateAsync(scope, req, std::move(done));
-      return;
-    }
-    CallAsync<ev::Event>(
-        policy_, scope,
-        [this, &req](grpc::ClientContext* context, ev::Event* out,
-                     std::function<void(grpc::Status)> then) {
-          stub_->async()->CreateEvent(context, &req, out, std::move(then));
-        },
-        std::move(done));
-  }
   absl::StatusOr<ev::Event> Update(const CallScope& scope,
                                    const ev::UpdateEventRequest& req) override {
     return Call(policy_, scope,
@@ -182,31 +139,6 @@ class GrpcParticipants final : public ParticipantsClient {
       const CallScope& scope, const pv::ResolveEntitiesRequest& req) override {
     return Call(policy_, scope, Idempotent::kRead, stub_,
                 &pv::ParticipantsService::StubInterface::ResolveEntities, req);
-  }
-  void ResolveAsync(const CallScope& scope,
-                    const pv::ResolveEntitiesRequest& req,
-                    Done<pv::ResolveEntitiesResponse> done) override {
-    CallAsync<pv::ResolveEntitiesResponse>(
-        policy_, scope,
-        [this, &req](grpc::ClientContext* context,
-                     pv::ResolveEntitiesResponse* out,
-                     std::function<void(grpc::Status)> then) {
-          stub_->async()->ResolveEntities(context, &req, out, std::move(then));
-        },
-        std::move(done));
-  }
-  void BatchCheckMembershipsAsync(
-      const CallScope& scope, const pv::BatchCheckMembershipsRequest& req,
-      Done<pv::BatchCheckMembershipsResponse> done) override {
-    CallAsync<pv::BatchCheckMembershipsResponse>(
-        policy_, scope,
-        [this, &req](grpc::ClientContext* context,
-                     pv::BatchCheckMembershipsResponse* out,
-                     std::function<void(grpc::Status)> then) {
-          stub_->async()->BatchCheckMemberships(context, &req, out,
-                                                std::move(then));
-        },
-        std::move(done));
   }
   absl::StatusOr<pv::BatchCheckMembershipsResponse> BatchCheckMemberships(
       const CallScope& scope,
@@ -351,7 +283,8 @@ namespace {
 // group each of its checks belongs to.
 struct MembershipBatch {
   pv::BatchCheckMembershipsRequest request;
-  std::vector<size_t> group_of;  // request.requests(i) checks groups[group_of[i]]
+  std::vector<size_t>
+      group_of;  // request.requests(i) checks groups[group_of[i]]
 };
 
 // The groups in as few batches as the participants service's limits allow.
@@ -388,13 +321,13 @@ std::vector<MembershipBatch> PlanMembershipBatches(
 }
 
 // Adds one batch's answers to the groups' merged responses.
-absl::Status MergeMembershipBatch(const MembershipBatch& batch,
-                                  pv::BatchCheckMembershipsResponse resp,
-                                  std::vector<pv::CheckMembershipsResponse>& out) {
+absl::Status MergeMembershipBatch(
+    const MembershipBatch& batch, pv::BatchCheckMembershipsResponse resp,
+    std::vector<pv::CheckMembershipsResponse>& out) {
   if (resp.responses_size() != batch.request.requests_size()) {
-    return absl::InternalError(absl::StrCat(
-        "BatchCheckMemberships answered ", resp.responses_size(), " of ",
-        batch.request.requests_size(), " checks"));
+    return absl::InternalError(
+        absl::StrCat("BatchCheckMemberships answered ", resp.responses_size(),
+                     " of ", batch.request.requests_size(), " checks"));
   }
   for (int i = 0; i < resp.responses_size(); ++i) {
     auto& one = *resp.mutable_responses(i);
@@ -410,35 +343,6 @@ absl::Status MergeMembershipBatch(const MembershipBatch& batch,
   return absl::OkStatus();
 }
 
-// The state of CheckGroupMembershipsAsync between its calls.
-struct MembershipCheck {
-  ParticipantsClient* participants;
-  const CallScope* scope;
-  std::vector<MembershipBatch> batches;
-  size_t next = 0;
-  std::vector<pv::CheckMembershipsResponse> out;
-  Done<std::vector<pv::CheckMembershipsResponse>> done;
-};
-
-void CheckNextBatch(std::shared_ptr<MembershipCheck> check) {
-  if (check->next == check->batches.size()) {
-    check->done(std::move(check->out));
-    return;
-  }
-  const MembershipBatch& batch = check->batches[check->next++];
-  check->participants->BatchCheckMembershipsAsync(
-      *check->scope, batch.request,
-      [check, &batch](absl::StatusOr<pv::BatchCheckMembershipsResponse> resp) {
-        absl::Status s = resp.status();
-        if (s.ok()) s = MergeMembershipBatch(batch, std::move(*resp), check->out);
-        if (!s.ok()) {
-          check->done(std::move(s));
-          return;
-        }
-        CheckNextBatch(std::move(check));
-      });
-}
-
 }  // namespace
 
 absl::StatusOr<std::vector<pv::CheckMembershipsResponse>> CheckGroupMemberships(
@@ -446,7 +350,8 @@ absl::StatusOr<std::vector<pv::CheckMembershipsResponse>> CheckGroupMemberships(
     const ::outreach::type::v1::Date& as_of,
     const std::vector<PrintedGroup>& groups) {
   std::vector<pv::CheckMembershipsResponse> out(groups.size());
-  const std::vector<MembershipBatch> batches = PlanMembershipBatches(as_of, groups);
+  const std::vector<MembershipBatch> batches =
+      PlanMembershipBatches(as_of, groups);
   absl::Status failed;
   {
     // The batches go out together, and this thread takes their answers
@@ -455,8 +360,8 @@ absl::StatusOr<std::vector<pv::CheckMembershipsResponse>> CheckGroupMemberships(
     for (const MembershipBatch& batch : batches) {
       participants.BatchCheckMembershipsInGroup(
           scope, batch.request, group,
-          [&out, &failed, &batch](
-              absl::StatusOr<pv::BatchCheckMembershipsResponse> resp) {
+          [&out, &failed,
+           &batch](absl::StatusOr<pv::BatchCheckMembershipsResponse> resp) {
             if (!failed.ok()) return;
             absl::Status s = resp.status();
             if (s.ok()) s = MergeMembershipBatch(batch, std::move(*resp), out);
@@ -467,20 +372,6 @@ absl::StatusOr<std::vector<pv::CheckMembershipsResponse>> CheckGroupMemberships(
   }
   if (!failed.ok()) return failed;
   return out;
-}
-
-void CheckGroupMembershipsAsync(
-    ParticipantsClient& participants, const CallScope& scope,
-    const ::outreach::type::v1::Date& as_of,
-    const std::vector<PrintedGroup>& groups,
-    Done<std::vector<pv::CheckMembershipsResponse>> done) {
-  auto check = std::make_shared<MembershipCheck>();
-  check->participants = &participants;
-  check->scope = &scope;
-  check->batches = PlanMembershipBatches(as_of, groups);
-  check->out.resize(groups.size());
-  check->done = std::move(done);
-  CheckNextBatch(std::move(check));
 }
 
 }  // namespace outreach::gateway

@@ -62,14 +62,6 @@ class EventsClient {
     (void)group;
     done(Get(scope, name));
   }
-
-  // Create without blocking this thread; `scope` and `req` must stay valid
-  // until `done` runs. The default calls Create here.
-  virtual void CreateAsync(const CallScope& scope,
-                           const ev::CreateEventRequest& req,
-                           Done<ev::Event> done) {
-    done(Create(scope, req));
-  }
 };
 
 class ParticipantsClient {
@@ -104,20 +96,6 @@ class ParticipantsClient {
       CallGroup& group, Done<pv::ListParticipationsResponse> done) {
     (void)group;
     done(ListParticipations(scope, req));
-  }
-
-  // Resolve and BatchCheckMemberships without blocking this thread;
-  // `scope` and `req` must stay valid until `done` runs. The defaults call
-  // the blocking forms here.
-  virtual void ResolveAsync(const CallScope& scope,
-                            const pv::ResolveEntitiesRequest& req,
-                            Done<pv::ResolveEntitiesResponse> done) {
-    done(Resolve(scope, req));
-  }
-  virtual void BatchCheckMembershipsAsync(
-      const CallScope& scope, const pv::BatchCheckMembershipsRequest& req,
-      Done<pv::BatchCheckMembershipsResponse> done) {
-    done(BatchCheckMemberships(scope, req));
   }
 };
 
@@ -176,15 +154,6 @@ absl::StatusOr<std::vector<pv::CheckMembershipsResponse>> CheckGroupMemberships(
     ParticipantsClient& participants, const CallScope& scope,
     const ::outreach::type::v1::Date& as_of,
     const std::vector<PrintedGroup>& groups);
-
-// The same without blocking this thread: the batches one after another,
-// each started from its predecessor's completion. `scope` must stay valid
-// until `done` runs.
-void CheckGroupMembershipsAsync(
-    ParticipantsClient& participants, const CallScope& scope,
-    const ::outreach::type::v1::Date& as_of,
-    const std::vector<PrintedGroup>& groups,
-    Done<std::vector<pv::CheckMembershipsResponse>> done);
 
 }  // namespace outreach::gateway
 

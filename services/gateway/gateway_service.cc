@@ -1,51 +1,79 @@
 #include "services/gateway/gateway_service.h"
 
 #include <string>
+#include <type_traits>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "common/server/call_gate.h"
+#include "grpcpp/impl/codegen/method_handler.h"
+#include "grpcpp/impl/codegen/rpc_service_method.h"
 #include "grpcpp/support/proto_buffer_writer.h"
 #include "services/gateway/import_request.h"
 
 namespace outreach::gateway {
 namespace {
 
-const char* GetInformationNoteMethod() {
-  static const std::string* const name = new std::string(absl::StrCat(
-      "/", v1::GatewayService::service_full_name(), "/GetInformationNote"));
-  return name->c_str();
-}
+// What gRPC (de)serializes a handler's message through: protobuf messages
+// through their common base, as generated code does; raw bytes as bytes.
+template <typename T>
+using WireType =
+    std::conditional_t<std::is_same_v<T, grpc::ByteBuffer>, grpc::ByteBuffer,
+                       grpc::protobuf::MessageLite>;
 
 }  // namespace
 
-GatewayServiceImpl::GatewayServiceImpl(NoteComposer* composer,
-                                       NoteImporter* importer,
-                                       ThreadPool* imports,
-                                       int max_queued_imports)
-    : composer_(composer),
-      importer_(importer),
-      imports_(imports),
-      max_in_flight_(imports->size() + max_queued_imports) {
-  // The generated GetInformationNote is marked generic (not registered);
-  // this is the same method with a raw response. One service object, so
-  // reflection lists the service once.
+template <typename Request, typename Response>
+void GatewayServiceImpl::Serve(
+    const char* path,
+    grpc::Status (GatewayServiceImpl::*handler)(grpc::ServerContext*,
+                                                const Request*, Response*)) {
   AddMethod(new grpc::internal::RpcServiceMethod(
-      GetInformationNoteMethod(), grpc::internal::RpcMethod::NORMAL_RPC,
-      new grpc::internal::RpcMethodHandler<
-          GatewayServiceImpl, v1::GetInformationNoteRequest, grpc::ByteBuffer,
-          grpc::protobuf::MessageLite, grpc::ByteBuffer>(
-          [](GatewayServiceImpl* service, grpc::ServerContext* ctx,
-             const v1::GetInformationNoteRequest* req, grpc::ByteBuffer* resp) {
-            return service->GetInformationNoteBytes(ctx, req, resp);
+      path, grpc::internal::RpcMethod::NORMAL_RPC,
+      new grpc::internal::RpcMethodHandler<GatewayServiceImpl, Request,
+                                           Response, WireType<Request>,
+                                           WireType<Response>>(
+          [handler](GatewayServiceImpl* service, grpc::ServerContext* ctx,
+                    const Request* req, Response* resp) {
+            return (service->*handler)(ctx, req, resp);
           },
           this)));
 }
 
-grpc::Status GatewayServiceImpl::GetInformationNoteBytes(
+GatewayServiceImpl::GatewayServiceImpl(NoteComposer* composer,
+                                       NoteImporter* importer,
+                                       int import_threads,
+                                       int max_queued_imports)
+    : composer_(composer),
+      importer_(importer),
+      imports_(import_threads, max_queued_imports) {
+  // In the contract's order. The paths are literals: gRPC keeps the
+  // pointer for the server's life.
+  Serve("/outreach.gateway.v1.GatewayService/GetInformationNote",
+        &GatewayServiceImpl::GetInformationNote);
+  Serve("/outreach.gateway.v1.GatewayService/RenderInformationNote",
+        &GatewayServiceImpl::RenderInformationNote);
+  Serve("/outreach.gateway.v1.GatewayService/ImportInformationNote",
+        &GatewayServiceImpl::ImportInformationNote);
+  Serve("/outreach.gateway.v1.GatewayService/GetStateProfile",
+        &GatewayServiceImpl::GetStateProfile);
+  Serve("/outreach.gateway.v1.GatewayService/GetDashboard",
+        &GatewayServiceImpl::GetDashboard);
+  Serve("/outreach.gateway.v1.GatewayService/ListEvents",
+        &GatewayServiceImpl::ListEvents);
+  Serve("/outreach.gateway.v1.GatewayService/DeleteEvent",
+        &GatewayServiceImpl::DeleteEvent);
+  Serve("/outreach.gateway.v1.GatewayService/ListRecommendations",
+        &GatewayServiceImpl::ListRecommendations);
+  Serve("/outreach.gateway.v1.GatewayService/TransitionRecommendation",
+        &GatewayServiceImpl::TransitionRecommendation);
+  Serve("/outreach.gateway.v1.GatewayService/CheckIntegrity",
+        &GatewayServiceImpl::CheckIntegrity);
+}
+
+grpc::Status GatewayServiceImpl::GetInformationNote(
     grpc::ServerContext* ctx, const v1::GetInformationNoteRequest* req,
     grpc::ByteBuffer* resp) {
-  if (auto denied = GateCall<v1::GatewayService>(*ctx, "GetInformationNote");
+  if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
       !denied.ok()) {
     return denied;
   }
@@ -56,50 +84,30 @@ grpc::Status GatewayServiceImpl::GetInformationNoteBytes(
   return grpc::Status::OK;
 }
 
-grpc::ServerUnaryReactor* GatewayServiceImpl::ImportInformationNote(
-    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+grpc::Status GatewayServiceImpl::ImportInformationNote(
+    grpc::ServerContext* ctx, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
       !denied.ok()) {
-    reactor->Finish(denied);
-    return reactor;
+    return denied;
   }
   auto req = DecodeImportRequest(*request);
-  if (!req.ok()) {
-    reactor->Finish(ToGrpcStatus(req.status()));
-    return reactor;
+  if (!req.ok()) return ToGrpcStatus(req.status());
+  const CallScope scope = ScopeOf(*ctx);
+  // The turn is held for the whole import, its calls included: a writing
+  // import's retries wait between attempts, and a dry run's three calls
+  // are short next to its reading of the note.
+  Admission::Turn turn;
+  if (absl::Status s =
+          imports_.Enter(scope.deadline, scope.cancelled, "imports", turn);
+      !s.ok()) {
+    return ToGrpcStatus(s);
   }
-  if (in_flight_.fetch_add(1) >= max_in_flight_) {
-    in_flight_.fetch_sub(1);
-    reactor->Finish(ToGrpcStatus(absl::ResourceExhaustedError(
-        "too many imports in progress; retry with backoff")));
-    return reactor;
-  }
-  // The context, request and response stay valid until Finish. The note
-  // is read on the import pool, off gRPC's own threads; a dry run then
-  // makes its calls without holding a pool thread (or any) while it waits,
-  // and finishes on the thread that completed its last call. An import
-  // that writes blocks its pool thread: its retries wait between attempts.
-  imports_->Submit([this, ctx, response, reactor, req = std::move(*req)] {
-    auto finish = [this, response,
-                   reactor](absl::StatusOr<v1::ImportReport> report) {
-      grpc::Status status = ToGrpcStatus(report.status());
-      if (report.ok()) {
-        bool own_buffer = false;
-        status = grpc::SerializationTraits<v1::ImportReport>::Serialize(
-            *report, response, &own_buffer);
-      }
-      in_flight_.fetch_sub(1);
-      reactor->Finish(status);
-    };
-    if (req.dry_run()) {
-      importer_->DryRunAsync(ScopeOf(*ctx), req, std::move(finish));
-      return;
-    }
-    finish(importer_->Import(ScopeOf(*ctx), req));
-  });
-  return reactor;
+  auto report = importer_->Import(scope, *req);
+  if (!report.ok()) return ToGrpcStatus(report.status());
+  bool own_buffer = false;
+  return grpc::SerializationTraits<v1::ImportReport>::Serialize(
+      *report, response, &own_buffer);
 }
 
 }  // namespace outreach::gateway

@@ -5,15 +5,13 @@
 // deadline, request id and cancellation to the manager and converts
 // statuses.
 //
-// ImportInformationNote alone is served from raw bytes (import_request.h
-// says why) on the callback API; its work runs on `imports`, never on a
-// gRPC callback thread. At most `max_queued_imports` wait for a thread;
-// more are refused with RESOURCE_EXHAUSTED rather than queued without
-// bound.
+// Every method is served on gRPC's synchronous API, imports included: an
+// import runs on the thread that took its call. At most `import_threads`
+// imports run at once and `max_queued_imports` more wait for a turn
+// (common/concurrency/admission.h); the next is refused with
+// RESOURCE_EXHAUSTED rather than queued without bound.
 
-#include <atomic>
-
-#include "common/concurrency/thread_pool.h"
+#include "common/concurrency/admission.h"
 #include "common/server/call_gate.h"
 #include "common/status/status_util.h"
 #include "outreach/gateway/v1/gateway.grpc.pb.h"
@@ -22,31 +20,38 @@
 
 namespace outreach::gateway {
 
-// GetInformationNote is answered with the note's serialized bytes: a warm
-// note is already serialized where it is kept (Redis and the near cache),
-// and answered as a message, each call copied it (about 60 sub-messages),
-// serialized the copy and freed both, 74 µs of the warm note's 174 in the
-// profile (tools/bench/findings.md). gRPC generates no synchronous method
-// with a raw response, so the generated method is marked generic and this
-// class registers its own handler for the same name, request and response
-// on the wire. (gRPC starts a server with a generic method only beside a
-// generic service: see ServerOptions::generic_service.)
-class GatewayServiceImpl final
-    : public v1::GatewayService::WithGenericMethod_GetInformationNote<
-          v1::GatewayService::WithRawCallbackMethod_ImportInformationNote<
-              v1::GatewayService::Service>> {
+// Why a grpc::Service of its own, not the generated
+// v1::GatewayService::Service: two methods are served from raw bytes.
+// - GetInformationNote answers with the note's serialized bytes. A warm
+//   note is already serialized where it is kept (Redis and the near
+//   cache); answered as a message, each call copied it (about 60
+//   sub-messages), serialized the copy and freed both, 74 µs of the warm
+//   note's 174 in the profile (tools/bench/findings.md).
+// - ImportInformationNote reads its request's bytes itself
+//   (import_request.h says why).
+// The generated class serves a raw method only on gRPC's callback or
+// asynchronous API, or as a "generic" method beside a generic service.
+// Each of those starts gRPC's callback threads, which poll the process's
+// sockets all the time: they read the backends' answers and hand each one
+// to the thread that waits for it, which cost a cold note about 0.3 ms of
+// its 1.2 (docs/performance.md). So the method table is built here, as
+// the generated code builds it, with the raw types where they are needed.
+// SecurityTest.EveryMethodChecksItsCallerFirst calls every method of the
+// contract's descriptor: one missing here answers UNIMPLEMENTED and fails
+// it.
+class GatewayServiceImpl final : public grpc::Service {
  public:
-  // Not owned; `imports` must outlive the server.
+  // Not owned; both must outlive the server.
   GatewayServiceImpl(NoteComposer* composer, NoteImporter* importer,
-                     ThreadPool* imports, int max_queued_imports);
+                     int import_threads, int max_queued_imports);
 
   // The note's bytes as the composer keeps or computes them.
-  grpc::Status GetInformationNoteBytes(grpc::ServerContext* ctx,
-                                       const v1::GetInformationNoteRequest* req,
-                                       grpc::ByteBuffer* resp);
+  grpc::Status GetInformationNote(grpc::ServerContext* ctx,
+                                  const v1::GetInformationNoteRequest* req,
+                                  grpc::ByteBuffer* resp);
   grpc::Status RenderInformationNote(
       grpc::ServerContext* ctx, const v1::RenderInformationNoteRequest* req,
-      v1::RenderedNote* resp) override {
+      v1::RenderedNote* resp) {
     if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
         !denied.ok()) {
       return denied;
@@ -54,12 +59,13 @@ class GatewayServiceImpl final
     return ReplyWith(composer_->RenderInformationNote(ScopeOf(*ctx), *req),
                      resp);
   }
-  grpc::ServerUnaryReactor* ImportInformationNote(
-      grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
-      grpc::ByteBuffer* response) override;
+  // An ImportInformationNoteRequest in, an ImportReport out.
+  grpc::Status ImportInformationNote(grpc::ServerContext* ctx,
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response);
   grpc::Status GetStateProfile(grpc::ServerContext* ctx,
                                const v1::GetStateProfileRequest* req,
-                               v1::StateProfile* resp) override {
+                               v1::StateProfile* resp) {
     if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
         !denied.ok()) {
       return denied;
@@ -68,17 +74,16 @@ class GatewayServiceImpl final
   }
   grpc::Status GetDashboard(grpc::ServerContext* ctx,
                             const v1::GetDashboardRequest* req,
-                            v1::Dashboard* resp) override {
+                            v1::Dashboard* resp) {
     if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
         !denied.ok()) {
       return denied;
     }
     return ReplyWith(composer_->GetDashboard(ScopeOf(*ctx), *req), resp);
   }
-  grpc::Status ListEvents(
-      grpc::ServerContext* ctx,
-      const outreach::events::v1::ListEventsRequest* req,
-      outreach::events::v1::ListEventsResponse* resp) override {
+  grpc::Status ListEvents(grpc::ServerContext* ctx,
+                          const outreach::events::v1::ListEventsRequest* req,
+                          outreach::events::v1::ListEventsResponse* resp) {
     if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
         !denied.ok()) {
       return denied;
@@ -87,7 +92,7 @@ class GatewayServiceImpl final
   }
   grpc::Status DeleteEvent(grpc::ServerContext* ctx,
                            const outreach::events::v1::DeleteEventRequest* req,
-                           google::protobuf::Empty*) override {
+                           google::protobuf::Empty*) {
     if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
         !denied.ok()) {
       return denied;
@@ -97,8 +102,7 @@ class GatewayServiceImpl final
   grpc::Status ListRecommendations(
       grpc::ServerContext* ctx,
       const outreach::recommendations::v1::ListRecommendationsRequest* req,
-      outreach::recommendations::v1::ListRecommendationsResponse* resp)
-      override {
+      outreach::recommendations::v1::ListRecommendationsResponse* resp) {
     if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
         !denied.ok()) {
       return denied;
@@ -108,7 +112,7 @@ class GatewayServiceImpl final
   grpc::Status TransitionRecommendation(
       grpc::ServerContext* ctx,
       const outreach::recommendations::v1::TransitionRecommendationRequest* req,
-      outreach::recommendations::v1::Recommendation* resp) override {
+      outreach::recommendations::v1::Recommendation* resp) {
     if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
         !denied.ok()) {
       return denied;
@@ -118,7 +122,7 @@ class GatewayServiceImpl final
   }
   grpc::Status CheckIntegrity(grpc::ServerContext* ctx,
                               const v1::CheckIntegrityRequest*,
-                              v1::IntegrityReport* resp) override {
+                              v1::IntegrityReport* resp) {
     if (auto denied = GateCall<v1::GatewayService>(*ctx, __func__);
         !denied.ok()) {
       return denied;
@@ -129,9 +133,14 @@ class GatewayServiceImpl final
  private:
   NoteComposer* const composer_;
   NoteImporter* const importer_;
-  ThreadPool* const imports_;
-  const int max_in_flight_;
-  std::atomic<int> in_flight_{0};
+  Admission imports_;
+
+  // Adds `handler` as the unary method `path` ("/package.Service/Method").
+  template <typename Request, typename Response>
+  void Serve(const char* path,
+             grpc::Status (GatewayServiceImpl::*handler)(grpc::ServerContext*,
+                                                         const Request*,
+                                                         Response*));
 };
 
 }  // namespace outreach::gateway

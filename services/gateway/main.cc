@@ -50,11 +50,13 @@ ABSL_FLAG(int, metrics_port, 9080,
           "serves none.");
 ABSL_FLAG(int, fanout_threads, 64,
           "Threads kept for the parallel calls of composite views.");
-ABSL_FLAG(int, import_threads, 4,
-          "Threads that run note imports (parsing, resolving, creating).");
-ABSL_FLAG(int, max_queued_imports, 64,
-          "Imports that may wait for a thread; more are refused with "
-          "RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int, import_threads, 8,
+          "Imports (parsing, resolving, creating) that run at once, each on "
+          "the thread that took its call.");
+ABSL_FLAG(int, max_queued_imports, 8,
+          "Imports that may wait for a turn, each holding its serving "
+          "thread; more are refused with RESOURCE_EXHAUSTED. With "
+          "--import_threads, at most half of --max_threads.");
 ABSL_FLAG(std::string, test_kill_after_import_step, "",
           "Fault tests only: the gateway kills itself (SIGKILL) right after "
           "this step of an import: event, participations, outcome-N, "
@@ -76,6 +78,22 @@ int Run() {
     return 2;
   }
   ServerOptions& server_options = base->server;
+  // Imports run on serving threads (gateway_service.h): running and
+  // waiting ones together may hold at most half of them, so that reads
+  // always find a thread.
+  const int import_threads = absl::GetFlag(FLAGS_import_threads);
+  const int max_queued_imports = absl::GetFlag(FLAGS_max_queued_imports);
+  if (import_threads < 1 || max_queued_imports < 0 ||
+      import_threads + max_queued_imports > server_options.max_threads / 2) {
+    LogError(
+        "bad flags",
+        {{"error", absl::StrCat("--import_threads (", import_threads,
+                                ", at least 1) plus --max_queued_imports (",
+                                max_queued_imports,
+                                ") may be at most half of --max_threads (",
+                                server_options.max_threads, ")")}});
+    return 2;
+  }
   const auto peer_credentials = base->security->channel_credentials();
   auto countries = CountryRegistry::Load(absl::GetFlag(FLAGS_iso3166_path));
   if (!countries.ok()) {
@@ -133,19 +151,8 @@ int Run() {
     };
   }
   NoteImporter importer(clients, DeadlineShares{}, std::move(hook));
-  ThreadPool imports(absl::GetFlag(FLAGS_import_threads));
-  GatewayServiceImpl service(&composer, &importer, &imports,
-                             absl::GetFlag(FLAGS_max_queued_imports));
-  // GatewayServiceImpl marks the generated GetInformationNote generic (it
-  // serves the method itself, with a raw response), which gRPC accepts only
-  // beside a generic service: this one answers UNIMPLEMENTED, as gRPC does
-  // for unknown methods anyway.
-  grpc::CallbackGenericService unknown_methods;
-  server_options.generic_service = &unknown_methods;
-  // The generic service, the callback ImportInformationNote and the dry
-  // run's callback calls start gRPC's callback threads, whose idle sleep
-  // would stall other calls (callback_poller_keeper.h).
-  server_options.keep_callback_threads_awake = true;
+  GatewayServiceImpl service(&composer, &importer, import_threads,
+                             max_queued_imports);
 
   // The gateway keeps no store: it is ready as soon as it serves.
   return Serve(server_options,

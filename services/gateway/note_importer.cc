@@ -156,7 +156,7 @@ NoteImporter::NoteImporter(BackendClients clients, DeadlineShares shares,
 // resolve and their answers, the groups to check, and the plan so far.
 struct NoteImporter::Reading {
   explicit Reading(const CallScope& call) : scope(call) {}
-  const CallScope scope;  // the import's own, kept for asynchronous steps
+  const CallScope& scope;
   ParsedNote parsed;
   Plan plan;
   // Every name, in batches of what the participants service takes at once.
@@ -166,13 +166,6 @@ struct NoteImporter::Reading {
   std::vector<int> parts_start;
   pv::ResolveEntitiesResponse resolved;
   std::vector<PrintedGroup> groups;  // empty when nothing is to be checked
-  // Shares of `scope`, each taken when its step starts (ShareOf counts
-  // from then), and kept here while its asynchronous calls run.
-  CallScope resolving;
-  CallScope checking;
-  CallScope write_step;
-  size_t next_batch = 0;
-  Done<v1::ImportReport> done;
 };
 
 absl::Status NoteImporter::Begin(const v1::ImportInformationNoteRequest& req,
@@ -262,9 +255,9 @@ absl::Status NoteImporter::AfterResolve(Reading& reading) {
   int asked = 0;
   for (const auto& batch : reading.resolve) asked += batch.names_size();
   if (resolved.resolutions_size() != asked) {
-    return absl::InternalError(absl::StrCat(
-        "ResolveEntities answered ", resolved.resolutions_size(), " of ",
-        asked, " names"));
+    return absl::InternalError(absl::StrCat("ResolveEntities answered ",
+                                            resolved.resolutions_size(), " of ",
+                                            asked, " names"));
   }
   // The delegations as they will be recorded: a lone "A and B" becomes
   // two when each part names an entity and the whole does not, and the
@@ -400,7 +393,8 @@ absl::Status NoteImporter::AfterResolve(Reading& reading) {
 }
 
 void NoteImporter::AfterCheck(
-    Reading& reading, const std::vector<pv::CheckMembershipsResponse>& checked) {
+    Reading& reading,
+    const std::vector<pv::CheckMembershipsResponse>& checked) {
   const ParsedNote* parsed = &reading.parsed;
   Plan& plan = reading.plan;
   v1::ImportReport& report = plan.report;
@@ -448,83 +442,6 @@ absl::StatusOr<NoteImporter::Plan> NoteImporter::Read(
   }
   AfterCheck(reading, checked);
   return std::move(reading.plan);
-}
-
-// The dry run's steps, each started from its predecessor's completion.
-void NoteImporter::ResolveNext(std::shared_ptr<Reading> reading) {
-  if (reading->next_batch == reading->resolve.size()) {
-    if (absl::Status s = AfterResolve(*reading); !s.ok()) {
-      reading->done(std::move(s));
-      return;
-    }
-    if (reading->groups.empty()) {
-      CheckDryRun(std::move(reading), {});
-      return;
-    }
-    Reading* r = reading.get();
-    r->checking = ShareOf(r->scope, shares_.lookup);
-    CheckGroupMembershipsAsync(
-        *clients_.participants, r->checking, r->parsed.start_date, r->groups,
-        [this, reading = std::move(reading)](
-            absl::StatusOr<std::vector<pv::CheckMembershipsResponse>>
-                checked) mutable {
-          if (!checked.ok()) {
-            reading->done(checked.status());
-            return;
-          }
-          CheckDryRun(std::move(reading), *checked);
-        });
-    return;
-  }
-  Reading* r = reading.get();
-  // One share for every batch, as the blocking path takes it.
-  if (r->next_batch == 0) r->resolving = ShareOf(r->scope, shares_.lookup);
-  const pv::ResolveEntitiesRequest& batch = r->resolve[r->next_batch++];
-  clients_.participants->ResolveAsync(
-      r->resolving, batch,
-      [this, reading = std::move(reading)](
-          absl::StatusOr<pv::ResolveEntitiesResponse> part) mutable {
-        if (!part.ok()) {
-          reading->done(part.status());
-          return;
-        }
-        for (auto& one : *part->mutable_resolutions()) {
-          *reading->resolved.add_resolutions() = std::move(one);
-        }
-        ResolveNext(std::move(reading));
-      });
-}
-
-void NoteImporter::CheckDryRun(
-    std::shared_ptr<Reading> reading,
-    const std::vector<pv::CheckMembershipsResponse>& checked) {
-  AfterCheck(*reading, checked);
-  auto create = std::make_shared<ev::CreateEventRequest>(DryRunCreate(reading->plan));
-  Reading* r = reading.get();
-  r->write_step = ShareOf(r->scope, shares_.write_step);
-  clients_.events->CreateAsync(
-      r->write_step, *create,
-      [reading = std::move(reading),
-       create](absl::StatusOr<ev::Event> checked_event) {
-        if (!checked_event.ok()) {
-          reading->done(checked_event.status());
-          return;
-        }
-        reading->done(DryRunReport(std::move(reading->plan.report),
-                                   std::move(*checked_event)));
-      });
-}
-
-void NoteImporter::DryRunAsync(const CallScope& scope,
-                               const v1::ImportInformationNoteRequest& req,
-                               Done<v1::ImportReport> done) {
-  auto reading = std::make_shared<Reading>(scope);
-  reading->done = std::move(done);
-  if (absl::Status s = Begin(req, *reading); !s.ok()) {
-    reading->done(std::move(s));
-    return;
-  }
-  ResolveNext(std::move(reading));
 }
 
 ev::CreateEventRequest NoteImporter::DryRunCreate(const Plan& plan) {

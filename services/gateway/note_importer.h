@@ -47,14 +47,6 @@ class NoteImporter {
   absl::StatusOr<v1::ImportReport> Import(
       const CallScope& scope, const v1::ImportInformationNoteRequest& req);
 
-  // A dry run (`req.dry_run()` set) as Import makes it, without blocking
-  // this thread on any call: the note is read here, then each call starts
-  // from its predecessor's completion, on whichever thread completed it.
-  // `done` runs once with the report or the status. `scope` is copied.
-  void DryRunAsync(const CallScope& scope,
-                   const v1::ImportInformationNoteRequest& req,
-                   Done<v1::ImportReport> done);
-
  private:
   struct Reading;
   // What a note will become, read and resolved; nothing written yet.
@@ -73,10 +65,6 @@ class NoteImporter {
   absl::Status AfterResolve(Reading& reading);
   void AfterCheck(Reading& reading,
                   const std::vector<pv::CheckMembershipsResponse>& checked);
-  // The dry run's asynchronous steps (DryRunAsync).
-  void ResolveNext(std::shared_ptr<Reading> reading);
-  void CheckDryRun(std::shared_ptr<Reading> reading,
-                   const std::vector<pv::CheckMembershipsResponse>& checked);
   static ev::CreateEventRequest DryRunCreate(const Plan& plan);
   static v1::ImportReport DryRunReport(v1::ImportReport report,
                                        ev::Event checked);
@@ -87,8 +75,7 @@ class NoteImporter {
                                              const Plan& plan,
                                              const std::string& event,
                                              v1::ImportReport& report);
-  absl::Status CreateOrConfirmOutcomes(const CallScope& scope,
-                                       const Plan& plan,
+  absl::Status CreateOrConfirmOutcomes(const CallScope& scope, const Plan& plan,
                                        const std::string& event,
                                        v1::ImportReport& report);
   absl::StatusOr<ev::Event> MarkComplete(const CallScope& scope,

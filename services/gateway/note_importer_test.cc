@@ -59,14 +59,13 @@ class NoteImporterTest : public ::testing::Test {
 TEST_F(NoteImporterTest, EveryStepInOrderThenComplete) {
   auto report = Import();
   ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_THAT(steps_, ElementsAre("event", "participations", "outcome-1",
-                                  "outcome-2", "outcome-3", "outcome-4",
-                                  "outcome-5", "complete"));
+  EXPECT_THAT(steps_,
+              ElementsAre("event", "participations", "outcome-1", "outcome-2",
+                          "outcome-3", "outcome-4", "outcome-5", "complete"));
   EXPECT_FALSE(report->already_imported());
   EXPECT_FALSE(report->resumed());
   EXPECT_EQ(report->note_digest().size(), 32u);
-  EXPECT_EQ(report->event().note_import().note_digest(),
-            report->note_digest());
+  EXPECT_EQ(report->event().note_import().note_digest(), report->note_digest());
   EXPECT_EQ(report->participations(3).participation(),
             report->event().name() + "/participations/p3");
   ExpectOneCompleteImport();
@@ -92,30 +91,19 @@ TEST_F(NoteImporterTest, ADryRunWritesNothing) {
   EXPECT_EQ(report->outcomes_size(), 5);
 }
 
-// The non-blocking dry run reports exactly what the blocking one does,
-// through the same calls, and writes nothing.
-TEST_F(NoteImporterTest, TheAsynchronousDryRunMatchesTheBlockingOne) {
+// A dry run reports the membership check's warning, and asks each
+// service once: its only call to the events service is a create with
+// validate_only.
+TEST_F(NoteImporterTest, ADryRunChecksEachThingOnce) {
   state_.non_members = {"Ukraine"};  // so that the check adds a warning
-  auto blocking = Import(/*dry_run=*/true);
-  ASSERT_TRUE(blocking.ok()) << blocking.status();
-  ASSERT_EQ(blocking->membership_mismatches_size(), 1);
-  const std::vector<std::string> blocking_calls = state_.calls;
-  state_.calls.clear();
-  v1::ImportInformationNoteRequest req;
-  req.set_text(Seed());
-  req.set_dry_run(true);
-  int done = 0;
-  absl::StatusOr<v1::ImportReport> report;
-  Importer()->DryRunAsync({}, req, [&](absl::StatusOr<v1::ImportReport> r) {
-    ++done;
-    report = std::move(r);
-  });
-  ASSERT_EQ(done, 1);
+  auto report = Import(/*dry_run=*/true);
   ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_EQ(report->SerializeAsString(), blocking->SerializeAsString());
-  EXPECT_EQ(state_.calls, blocking_calls);
+  EXPECT_EQ(report->membership_mismatches_size(), 1);
+  EXPECT_TRUE(report->dry_run());
+  EXPECT_EQ(state_.Count("ResolveEntities"), 1);
+  EXPECT_EQ(state_.Count("BatchCheckMemberships"), 1);
+  EXPECT_EQ(state_.Count("CreateEvent"), 1);
   EXPECT_TRUE(state_.events.empty());
-  EXPECT_TRUE(state_.participations.empty());
 }
 
 // A note that names nobody (no participants, no venue country, no
@@ -127,20 +115,13 @@ TEST_F(NoteImporterTest, ANoteThatNamesNobodyResolvesNothing) {
       "Information Note\n\nEvent\tRound table on export control\n"
       "Date and Venue\t5 November 2013\n");
   req.set_dry_run(true);
-  auto blocking = Importer()->Import({}, req);
-  ASSERT_TRUE(blocking.ok()) << blocking.status();
-  int done = 0;
-  Importer()->DryRunAsync({}, req, [&](absl::StatusOr<v1::ImportReport> r) {
-    ++done;
-    EXPECT_TRUE(r.ok()) << r.status();
-  });
-  EXPECT_EQ(done, 1);
+  auto report = Importer()->Import({}, req);
+  ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(state_.Count("ResolveEntities"), 0);
 }
 
-// A failed call ends the asynchronous dry run with its status, once, and
-// starts no later call.
-TEST_F(NoteImporterTest, TheAsynchronousDryRunStopsAtAFailedCall) {
+// A failed call ends the dry run with its status and starts no later call.
+TEST_F(NoteImporterTest, ADryRunStopsAtAFailedCall) {
   for (const std::string method :
        {"ResolveEntities", "BatchCheckMemberships", "CreateEvent"}) {
     SCOPED_TRACE(method);
@@ -149,14 +130,8 @@ TEST_F(NoteImporterTest, TheAsynchronousDryRunStopsAtAFailedCall) {
     v1::ImportInformationNoteRequest req;
     req.set_text(Seed());
     req.set_dry_run(true);
-    int done = 0;
-    absl::Status status;
-    Importer()->DryRunAsync({}, req, [&](absl::StatusOr<v1::ImportReport> r) {
-      ++done;
-      status = r.status();
-    });
-    EXPECT_EQ(done, 1);
-    EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+    auto report = Importer()->Import({}, req);
+    EXPECT_EQ(report.status().code(), absl::StatusCode::kUnavailable);
     ASSERT_FALSE(state_.calls.empty());
     EXPECT_THAT(state_.calls.back(), ::testing::StartsWith(method));
   }
@@ -170,11 +145,15 @@ TEST_F(NoteImporterTest, AFailureAtAnyStepIsCompletedByTheNextImport) {
     int skip;  // calls of `method` that succeed before the failure
   };
   const std::vector<Case> cases = {
-      {"ResolveEntities", 0},      {"BatchCheckMemberships", 0},
-      {"GetEvent", 0},             {"CreateEvent", 0},
+      {"ResolveEntities", 0},
+      {"BatchCheckMemberships", 0},
+      {"GetEvent", 0},
+      {"CreateEvent", 0},
       {"BatchCreateParticipations", 0},
-      {"CreateRecommendation", 0}, {"CreateRecommendation", 2},
-      {"CreateRecommendation", 4}, {"UpdateEvent", 0},
+      {"CreateRecommendation", 0},
+      {"CreateRecommendation", 2},
+      {"CreateRecommendation", 4},
+      {"UpdateEvent", 0},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.method + " after " + std::to_string(c.skip));
@@ -233,8 +212,7 @@ TEST_F(NoteImporterTest, OtherContentUnderTheSameIdIsAConflict) {
 
   state_ = {};
   ASSERT_TRUE(Import().ok());
-  state_.events.begin()->second.mutable_note_import()->set_note_digest(
-      "0123");
+  state_.events.begin()->second.mutable_note_import()->set_note_digest("0123");
   again = Import();
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAborted);
   EXPECT_THAT(again.status().message(), HasSubstr("not this note's"));

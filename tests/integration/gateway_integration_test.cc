@@ -17,9 +17,9 @@
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "outreach/events/v1/events.grpc.pb.h"
+#include "outreach/gateway/v1/gateway.grpc.pb.h"
 #include "outreach/participants/v1/participants.grpc.pb.h"
 #include "outreach/recommendations/v1/recommendations.grpc.pb.h"
-#include "outreach/gateway/v1/gateway.grpc.pb.h"
 #include "tests/testing/http_get.h"
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_process.h"
@@ -30,6 +30,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+namespace gv = ::outreach::gateway::v1;
 
 struct CtlResult {
   int code;
@@ -47,10 +48,10 @@ class GatewayIntegrationTest : public ::testing::Test {
     ASSERT_TRUE(redis_->Start());
     // No deletes here: the events service asks no other service (the
     // fault tests use the whole suite, tests/testing/suite.h).
-    events_ = Start(OUTREACH_EVENTS_SERVER, "events",
-                    {engine_->StoreFlag("events"),
-                     "--redis_address=" + redis_->address(),
-                     "--participants_address=", "--recommendations_address="});
+    events_ = Start(
+        OUTREACH_EVENTS_SERVER, "events",
+        {engine_->StoreFlag("events"), "--redis_address=" + redis_->address(),
+         "--participants_address=", "--recommendations_address="});
     participants_ = Start(OUTREACH_PARTICIPANTS_SERVER, "participants",
                           {engine_->StoreFlag("participants"),
                            "--redis_address=" + redis_->address(),
@@ -462,29 +463,34 @@ TEST_F(GatewayIntegrationTest, MetricsAreScrapedUnderTraffic) {
                         "GetInformationNote\"}"),
             ok_notes.load());
   // The first note was built from the backends; the rest came warm.
-  EXPECT_GT(SeriesValue(*gw, "outreach_client_requests_total{code=\"OK\","
-                             "method=\"GetEvent\",target=\"outreach.events."
-                             "v1.EventsService\"}"),
+  EXPECT_GT(SeriesValue(*gw,
+                        "outreach_client_requests_total{code=\"OK\","
+                        "method=\"GetEvent\",target=\"outreach.events."
+                        "v1.EventsService\"}"),
             0);
-  EXPECT_GT(SeriesValue(*gw, "outreach_cache_requests_total{operation="
-                             "\"get\",result=\"hit\"}"),
+  EXPECT_GT(SeriesValue(*gw,
+                        "outreach_cache_requests_total{operation="
+                        "\"get\",result=\"hit\"}"),
             ok_notes.load() / 2);
-  EXPECT_THAT(*gw, HasSubstr("outreach_client_request_duration_seconds_bucket"));
+  EXPECT_THAT(*gw,
+              HasSubstr("outreach_client_request_duration_seconds_bucket"));
 
   auto ev = HttpGet(events_->metrics_port(), "/metrics");
   ASSERT_TRUE(ev.ok());
-  EXPECT_GT(SeriesValue(*ev, "outreach_server_requests_total{code=\"OK\","
-                             "method=\"/outreach.events.v1.EventsService/"
-                             "CreateEvent\"}"),
+  EXPECT_GT(SeriesValue(*ev,
+                        "outreach_server_requests_total{code=\"OK\","
+                        "method=\"/outreach.events.v1.EventsService/"
+                        "CreateEvent\"}"),
             0);
   EXPECT_THAT(*ev, HasSubstr("outreach_cache_requests_total{operation="
                              "\"lookup\""));
   EXPECT_EQ(SeriesValue(*ev, "outreach_server_in_flight"), 0);
   auto pa = HttpGet(participants_->metrics_port(), "/metrics");
   ASSERT_TRUE(pa.ok());
-  EXPECT_GT(SeriesValue(*pa, "outreach_server_requests_total{code=\"OK\","
-                             "method=\"/outreach.participants.v1."
-                             "ParticipantsService/BatchCreateParticipations\"}"),
+  EXPECT_GT(SeriesValue(*pa,
+                        "outreach_server_requests_total{code=\"OK\","
+                        "method=\"/outreach.participants.v1."
+                        "ParticipantsService/BatchCreateParticipations\"}"),
             0);
   // The participants service checked the event with the events service.
   EXPECT_THAT(*pa, HasSubstr("target=\"outreach.events.v1.EventsService\""));
@@ -498,7 +504,8 @@ TEST_F(GatewayIntegrationTest, MetricsAreScrapedUnderTraffic) {
 // answering nothing) is answered by the gateway within its own budget
 // (--dependency_timeout=2s, at most twice that per call), not by the
 // client's 30s deadline: the server enforces it.
-TEST_F(GatewayIntegrationTest, AStalledBackendIsAnsweredWithinTheGatewaysBudget) {
+TEST_F(GatewayIntegrationTest,
+       AStalledBackendIsAnsweredWithinTheGatewaysBudget) {
   events_->process().Signal(SIGSTOP);
   const absl::Time start = absl::Now();
   CtlResult r = Ctl({"--timeout=30s", "import", kSeed});
@@ -512,10 +519,11 @@ TEST_F(GatewayIntegrationTest, AStalledBackendIsAnsweredWithinTheGatewaysBudget)
   EXPECT_EQ(again.code, 0) << again.out;
 }
 
-// A dry run makes its calls asynchronously (NoteImporter::DryRunAsync):
+// A dry run's calls are bounded by the gateway's budget as an import's are:
 // a stalled participants service is answered at the gateway's own budget,
 // well inside the client's 30 s, and a stopped one with UNAVAILABLE.
-TEST_F(GatewayIntegrationTest, ADryRunWithItsBackendStalledOrDownAnswersInTime) {
+TEST_F(GatewayIntegrationTest,
+       ADryRunWithItsBackendStalledOrDownAnswersInTime) {
   participants_->process().Signal(SIGSTOP);
   const absl::Time start = absl::Now();
   CtlResult stalled = Ctl({"--timeout=30s", "import", "--dry-run", kSeed});
@@ -532,6 +540,83 @@ TEST_F(GatewayIntegrationTest, ADryRunWithItsBackendStalledOrDownAnswersInTime) 
   CtlResult missing = Ctl({"note", "events/no-such-event"});
   EXPECT_EQ(missing.code, 1) << missing.out;
   EXPECT_THAT(missing.out, HasSubstr("NOT_FOUND"));
+}
+
+// Imports run on the thread that took their call (gateway_service.h):
+// past --import_threads running and --max_queued_imports waiting, the next
+// is refused at once with RESOURCE_EXHAUSTED, and reads are served all the
+// while. The participants service is stopped (SIGSTOP), so the running
+// import stalls on its first call and the second waits behind it.
+TEST_F(GatewayIntegrationTest, ImportsPastTheirTurnsAreRefusedWhileReadsGoOn) {
+  auto limited =
+      Start(OUTREACH_GATEWAY_SERVER, "limited",
+            {"--events_address=" + events_->address(),
+             "--participants_address=" + participants_->address(),
+             "--recommendations_address=" + recommendations_->address(),
+             "--dependency_timeout=3s", "--import_threads=1",
+             "--max_queued_imports=1"});
+  auto stub = gv::GatewayService::NewStub(limited->NewChannel());
+  gv::ImportInformationNoteRequest req;
+  req.set_text(ReadFile(kSeed));
+  req.set_dry_run(true);
+  auto import = [&](grpc::Status* status) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
+    gv::ImportReport report;
+    *status = stub->ImportInformationNote(&ctx, req, &report);
+  };
+  participants_->process().Signal(SIGSTOP);
+  grpc::Status running, waiting;
+  std::thread first(import, &running);
+  ASSERT_TRUE(WaitForSeries(limited->metrics_port(),
+                            "outreach_server_in_flight",
+                            [](double v) { return v >= 1; })
+                  .ok());
+  std::thread second(import, &waiting);
+  ASSERT_TRUE(WaitForSeries(limited->metrics_port(),
+                            "outreach_server_in_flight",
+                            [](double v) { return v >= 2; })
+                  .ok());
+  const absl::Time start = absl::Now();
+  grpc::Status refused;
+  import(&refused);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << refused.error_message();
+  EXPECT_THAT(refused.error_message(), HasSubstr("too many imports"));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(1));
+  // A read while both imports hold their threads: answered, by the events
+  // service, which is up.
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+    gv::GetInformationNoteRequest note;
+    note.set_event("events/no-such-event");
+    gv::InformationNote out;
+    EXPECT_EQ(stub->GetInformationNote(&ctx, note, &out).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+  participants_->process().Signal(SIGCONT);
+  first.join();
+  second.join();
+  // Neither of the admitted two was refused: each ran, or ran out of the
+  // gateway's budget while the participants service was stopped.
+  for (const grpc::Status* s : {&running, &waiting}) {
+    EXPECT_NE(s->error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+        << s->error_message();
+  }
+}
+
+// Imports that could hold more than half of the serving threads would
+// leave reads none: the gateway refuses such flags at start, saying why.
+TEST_F(GatewayIntegrationTest, ImportBoundsThatWouldStarveReadsRefuseToStart) {
+  Subprocess server;
+  const std::string log = dir_.path() + "/greedy.log";
+  ASSERT_TRUE(server.Start(
+      {OUTREACH_GATEWAY_SERVER, "--port=0", "--metrics_port=0",
+       "--max_threads=32", "--import_threads=8", "--max_queued_imports=9"},
+      log));
+  EXPECT_EQ(server.Wait(absl::Seconds(10)).value_or(-1), 2);
+  EXPECT_THAT(ReadFile(log), HasSubstr("at most half of --max_threads"));
 }
 
 }  // namespace
