@@ -31,11 +31,13 @@ namespace outreach::gateway {
 //   (import_request.h says why).
 // The generated class serves a raw method only on gRPC's callback or
 // asynchronous API, or as a "generic" method beside a generic service.
-// Each of those starts gRPC's callback threads, which poll the process's
-// sockets all the time: they read the backends' answers and hand each one
-// to the thread that waits for it, which cost a cold note about 0.3 ms of
-// its 1.2 (docs/performance.md). So the method table is built here, as
-// the generated code builds it, with the raw types where they are needed.
+// The callback API and a generic service start gRPC's callback threads;
+// the asynchronous API needs a thread of ours waiting on a completion
+// queue. Either way threads wait in gRPC's poller all the time, read the
+// backends' answers and hand each one to the handler waiting for it,
+// which cost a cold note about 0.3 ms of its 1.2 (tools/bench/findings.md,
+// "The gateway without callback threads"). So the method table is built
+// here, as the generated code builds it, with the raw types where needed.
 // SecurityTest.EveryMethodChecksItsCallerFirst calls every method of the
 // contract's descriptor: one missing here answers UNIMPLEMENTED and fails
 // it.

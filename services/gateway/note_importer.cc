@@ -1,7 +1,6 @@
 #include "services/gateway/note_importer.h"
 
 #include <map>
-#include <memory>
 #include <utility>
 #include <vector>
 

@@ -21,7 +21,6 @@
 // Thread-safe.
 
 #include <functional>
-#include <memory>
 #include <string>
 #include <vector>
 
